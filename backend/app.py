@@ -1,0 +1,81 @@
+"""The ASGI application: plugins, middleware and routers. Wiring only."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from litestar import Litestar, Router
+from litestar.config.cors import CORSConfig
+from litestar.di import Provide
+from litestar.openapi import OpenAPIConfig
+from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+
+from backend import db
+from backend.admin.routes import AdminController
+from backend.auth.routes import AuthController, WorkspaceController
+from backend.auth.security import build_jwt_auth, limit_general_requests
+from backend.core.errors import EXCEPTION_HANDLERS
+from backend.core.redis import create_redis, provide_redis
+from backend.observability.logging import configure_logging, request_log_middleware
+from backend.observability.metrics import MetricsController, build_prometheus_config
+from backend.observability.routes import health, ready
+from backend.observability.sentry import configure_sentry
+from backend.settings import Settings, get_settings
+from backend.spa import serve_spa
+
+
+@asynccontextmanager
+async def lifespan(app: Litestar) -> AsyncIterator[None]:
+    await db.start()
+    app.state.redis = create_redis()
+    try:
+        yield
+    finally:
+        await app.state.redis.aclose()
+        await db.stop()
+
+
+def _cors(settings: Settings) -> CORSConfig | None:
+    if not settings.server.allowed_origins:
+        return None
+    return CORSConfig(
+        allow_origins=list(settings.server.allowed_origins),
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "X-Request-ID"],
+        expose_headers=["Retry-After", "X-Request-ID"],
+        allow_credentials=True,
+    )
+
+
+def create_app() -> Litestar:
+    settings = get_settings()
+    configure_logging(settings.observability)
+    configure_sentry(settings)
+    prometheus = build_prometheus_config()
+    api_v1 = Router(
+        path="/api/v1",
+        route_handlers=[AuthController, WorkspaceController, AdminController],
+        before_request=limit_general_requests,
+    )
+    return Litestar(
+        route_handlers=[api_v1, health, ready, MetricsController, serve_spa],
+        dependencies={"redis": Provide(provide_redis, sync_to_thread=False)},
+        on_app_init=[build_jwt_auth(settings).on_app_init],
+        lifespan=[lifespan],
+        middleware=[request_log_middleware, prometheus.middleware],
+        exception_handlers=EXCEPTION_HANDLERS,
+        cors_config=_cors(settings),
+        openapi_config=OpenAPIConfig(
+            title="Sellpilot API",
+            version=settings.version,
+            description="Automation for people who sell and promote on marketplaces and social platforms.",
+            path="/schema",
+            render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin(), ScalarRenderPlugin()],
+        ),
+        logging_config=None,  # configure_logging owns logging
+        debug=False,
+    )
+
+
+app = create_app()

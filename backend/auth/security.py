@@ -1,0 +1,71 @@
+"""How a request proves who it is: bearer JWTs, the denylist, and guards."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from litestar import Request
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers.base import BaseRouteHandler
+from litestar.security.jwt import JWTAuth, Token
+
+from backend.auth import service, tokens
+from backend.auth.service import Principal
+from backend.core import ratelimit
+from backend.settings import Settings, get_settings
+
+# Routes outside the handlers we write (plugin routes) that need no token.
+PUBLIC_PATHS = ["^/schema", "^/metrics"]
+
+
+async def retrieve_principal(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
+    if token.extras.get("typ") != tokens.ACCESS:
+        return None
+    try:
+        user_id = uuid.UUID(token.sub)
+        workspace_id = uuid.UUID(str(token.extras.get("ws")))
+    except ValueError:
+        return None
+    return await service.load_principal(user_id, workspace_id)
+
+
+async def is_token_revoked(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
+    if not isinstance(token.jti, str):
+        return True
+    return await tokens.is_access_token_denied(connection.app.state.redis, token.jti)
+
+
+def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
+    return JWTAuth[Principal, Token](
+        retrieve_user_handler=retrieve_principal,
+        revoked_token_handler=is_token_revoked,
+        token_secret=settings.auth.secret_key,
+        algorithm=settings.auth.algorithm,
+        accepted_issuers=[settings.auth.issuer],
+        require_claims=["exp", "iat", "sub", "jti", "iss"],
+        exclude=PUBLIC_PATHS,
+        description="Access token from POST /api/v1/auth/login, sent as `Authorization: Bearer <token>`.",
+    )
+
+
+def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    user = connection.scope.get("user")
+    if not isinstance(user, Principal):
+        raise NotAuthorizedException("Not authenticated")
+    if not user.is_superuser:
+        raise PermissionDeniedException("Superuser access required")
+
+
+async def limit_general_requests(request: Request[Any, Any, Any]) -> None:
+    """The general per-user limit (per IP for anonymous calls) on every API route."""
+    rules = get_settings().rate_limits
+    if not rules.enabled:
+        return
+    user = request.scope.get("user")
+    if isinstance(user, Principal):
+        identity = f"user:{user.user_id}"
+    else:
+        identity = f"ip:{request.client.host if request.client else 'unknown'}"
+    await ratelimit.hit(request.app.state.redis, rules.general_per_user, "general", identity, "Too many requests; slow down")

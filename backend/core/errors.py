@@ -1,0 +1,131 @@
+"""Errors the services raise, and how each becomes a JSON error response.
+
+Services raise `ServiceError` subclasses and know nothing of HTTP; this module
+is the one place that maps them (and every other exception) to
+`{"status_code": ..., "detail": ...}`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import msgspec
+import structlog
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import (
+    HTTP_400_BAD_REQUEST,
+    HTTP_403_FORBIDDEN,
+    HTTP_404_NOT_FOUND,
+    HTTP_409_CONFLICT,
+    HTTP_429_TOO_MANY_REQUESTS,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+log = structlog.get_logger(__name__)
+
+
+class ServiceError(Exception):
+    status_code = HTTP_400_BAD_REQUEST
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class InvalidInput(ServiceError):
+    """Input that passed the schema but breaks a rule; names the field."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field}: {detail}")
+        self.field = field
+
+
+class NotAuthenticated(ServiceError):
+    status_code = 401
+
+
+class Forbidden(ServiceError):
+    status_code = HTTP_403_FORBIDDEN
+
+
+class NotFound(ServiceError):
+    status_code = HTTP_404_NOT_FOUND
+
+
+class Conflict(ServiceError):
+    status_code = HTTP_409_CONFLICT
+
+
+class RateLimited(ServiceError):
+    status_code = HTTP_429_TOO_MANY_REQUESTS
+
+    def __init__(self, detail: str, retry_after_seconds: float) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, math.ceil(retry_after_seconds))
+
+
+def _error(status_code: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None) -> Response[Any]:
+    body: dict[str, Any] = {"status_code": status_code, "detail": detail}
+    if extra:
+        body["extra"] = extra
+    return Response(content=body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
+
+
+def _describe_validation(exc: ValidationException) -> str:
+    """One sentence naming every field that failed, e.g. `body.email: Expected str, got int`."""
+    problems = []
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        key = item.get("key")
+        source = item.get("source")
+        where = ".".join(str(p) for p in (source, key) if p)
+        problems.append(f"{where}: {message}" if where else message)
+    if not problems:
+        return exc.detail or "Invalid request"
+    return "Invalid request: " + "; ".join(problems)
+
+
+def handle_validation_error(_: Request[Any, Any, Any], exc: ValidationException) -> Response[Any]:
+    return _error(exc.status_code, _describe_validation(exc), extra=exc.extra)
+
+
+def handle_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
+    if isinstance(exc.__cause__, msgspec.DecodeError):
+        return _error(exc.status_code, f"Request body is not valid JSON: {exc.__cause__}")
+    if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
+        log.error("http_error", status_code=exc.status_code, detail=exc.detail)
+        return _error(exc.status_code, "Internal server error" if exc.status_code == 500 else exc.detail)
+    return _error(exc.status_code, exc.detail, extra=exc.extra, headers=exc.headers)
+
+
+def handle_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Response[Any]:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, RateLimited) else None
+    return _error(exc.status_code, exc.detail, headers=headers)
+
+
+def handle_redis_unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    log.error("redis_unavailable", error=str(exc))
+    return _error(HTTP_503_SERVICE_UNAVAILABLE, "A backing service is unavailable; try again shortly", headers={"Retry-After": "5"})
+
+
+def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    # The traceback stays in the server log (and Sentry); the client gets no internals.
+    log.exception("unhandled_error", method=request.method, path=request.url.path, error_type=type(exc).__name__)
+    return _error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
+
+
+EXCEPTION_HANDLERS: dict[Any, Any] = {
+    ValidationException: handle_validation_error,
+    HTTPException: handle_http_exception,
+    ServiceError: handle_service_error,
+    RedisConnectionError: handle_redis_unavailable,
+    RedisTimeoutError: handle_redis_unavailable,
+    Exception: handle_unexpected_error,
+}

@@ -1,0 +1,37 @@
+"""A Redis rate limiter shared by every API process (GCRA: smooth, exact Retry-After)."""
+
+from __future__ import annotations
+
+from redis.asyncio import Redis
+
+from backend.core.errors import RateLimited
+from backend.core.redis import redis_key
+from backend.settings import RateLimit
+
+# Generic cell rate algorithm: the key holds the "theoretical arrival time" of
+# the next request. A request is allowed if it is no more than `burst`
+# intervals early. Redis's own clock keeps all processes in agreement.
+_GCRA = """
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local new_tat = tat + interval
+local allow_at = new_tat - burst * interval
+if allow_at > now then
+  return allow_at - now
+end
+redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
+return 0
+"""
+
+
+async def hit(redis: Redis, rule: RateLimit, bucket: str, identity: str, detail: str) -> None:
+    """Count one request of `identity` in `bucket`; raise `RateLimited` when over `rule`."""
+    interval_ms = max(1, rule.period_seconds * 1000 // rule.limit)
+    script = redis.register_script(_GCRA)
+    wait_ms = int(await script(keys=[redis_key("ratelimit", bucket, identity)], args=[interval_ms, rule.limit]))
+    if wait_ms > 0:
+        raise RateLimited(detail, retry_after_seconds=wait_ms / 1000)

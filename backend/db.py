@@ -1,0 +1,83 @@
+"""Database engine choice and transactions.
+
+PostgreSQL when `DATABASE_URL` is set, otherwise an embedded SQLite file under
+the data folder. Piccolo finds the engine through `backend.piccolo_conf`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Any
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+
+from backend.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator
+
+    from piccolo.engine.base import Engine
+
+SQLITE_BUSY_TIMEOUT_SECONDS = 30
+
+
+def build_engine(settings: Settings) -> Engine[Any]:
+    if settings.database.url is not None:
+        return PostgresEngine(config={"dsn": settings.database.url})
+    settings.database.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+    return SQLiteEngine(path=str(settings.database.sqlite_path), timeout=SQLITE_BUSY_TIMEOUT_SECONDS)
+
+
+DB: Engine[Any] = build_engine(get_settings())
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[None]:
+    """A write transaction. Nested calls join the outer one.
+
+    SQLite needs `IMMEDIATE` so that two writers queue on the lock instead of
+    one failing with "database is locked" when it upgrades from a read.
+    """
+    if isinstance(DB, SQLiteEngine):
+        async with DB.transaction(transaction_type=TransactionType.immediate):
+            yield
+    else:
+        async with DB.transaction():
+            yield
+
+
+async def start() -> None:
+    """Open the connection pool (PostgreSQL) or switch on WAL (SQLite)."""
+    if isinstance(DB, PostgresEngine):
+        settings = get_settings()
+        await DB.start_connection_pool(
+            min_size=settings.database.pool_min_size, max_size=settings.database.pool_max_size
+        )
+    elif isinstance(DB, SQLiteEngine):
+        # WAL lets readers go on while one connection writes; it is a property
+        # of the file, so setting it once per process start is enough.
+        await DB.run_ddl("PRAGMA journal_mode=WAL")
+
+
+async def stop() -> None:
+    if isinstance(DB, PostgresEngine):
+        await DB.close_connection_pool()
+
+
+async def ping() -> None:
+    """Raise if the database does not answer."""
+    await DB.run_ddl("SELECT 1")
+
+
+def is_unique_violation(exc: BaseException) -> bool:
+    """True for a unique-constraint failure on either engine."""
+    try:
+        import asyncpg
+
+        if isinstance(exc, asyncpg.UniqueViolationError):
+            return True
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        pass
+    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)

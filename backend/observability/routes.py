@@ -1,0 +1,62 @@
+"""Liveness and readiness probes."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+import anyio
+import msgspec
+from litestar import MediaType, Response, get
+from litestar.datastructures import State
+from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
+
+from backend import db
+from backend.observability import heartbeat
+
+CHECK_TIMEOUT_SECONDS = 3
+
+
+class HealthResponse(msgspec.Struct):
+    status: Literal["ok"]
+
+
+class ReadinessResponse(msgspec.Struct):
+    status_code: int
+    detail: str
+    database: str
+    redis: str
+    workers: int
+    """Worker processes that sent a heartbeat in the last minute (informational)."""
+
+
+@get("/health", exclude_from_auth=True, tags=["health"])
+async def health() -> HealthResponse:
+    """The process is alive."""
+    return HealthResponse(status="ok")
+
+
+async def _check(probe: Any) -> str:
+    try:
+        with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
+            await probe()
+    except Exception as exc:
+        return f"unavailable: {type(exc).__name__}"
+    return "ok"
+
+
+@get("/ready", exclude_from_auth=True, tags=["health"])
+async def ready(state: State) -> Response[ReadinessResponse]:
+    """The database and Redis answer; 503 naming the one that does not."""
+    database = await _check(db.ping)
+    redis_status = await _check(state.redis.ping)
+    workers = await heartbeat.count_live_workers(state.redis) if redis_status == "ok" else 0
+    failing = [name for name, status in (("database", database), ("redis", redis_status)) if status != "ok"]
+    status_code = HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK
+    body = ReadinessResponse(
+        status_code=status_code,
+        detail=f"Not ready: {', '.join(failing)} unavailable" if failing else "ready",
+        database=database,
+        redis=redis_status,
+        workers=workers,
+    )
+    return Response(body, status_code=status_code, media_type=MediaType.JSON)

@@ -1,0 +1,9 @@
+"""Piccolo's configuration module (found through PICCOLO_CONF=backend.piccolo_conf)."""
+
+from piccolo.conf.apps import AppRegistry
+
+from backend.db import DB
+
+__all__ = ["APP_REGISTRY", "DB"]
+
+APP_REGISTRY = AppRegistry(apps=["backend.auth.piccolo_app"])

@@ -1,0 +1,279 @@
+"""All configuration, read once from the environment and an optional `.env`.
+
+Every variable has a zero-config default for local use. In production
+(`APP_ENV=production`) a missing or weak secret stops start-up.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from dotenv import dotenv_values
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_LENGTH = 32
+WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "password", "development", "dev"})
+APP_ENVS = ("development", "test", "production")
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """`limit` requests per `period_seconds`, e.g. parsed from "10/minute"."""
+
+    limit: int
+    period_seconds: int
+
+    @classmethod
+    def parse(cls, name: str, value: str) -> RateLimit:
+        units = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+        count, _, unit = value.partition("/")
+        try:
+            limit = int(count)
+            period = units[unit.strip().rstrip("s")]
+        except (ValueError, KeyError):
+            raise SettingsError(
+                f"{name}={value!r} is not a rate limit; write it as N/second, N/minute, N/hour or N/day"
+            ) from None
+        if limit < 1:
+            raise SettingsError(f"{name} must allow at least one request, got {value!r}")
+        return cls(limit=limit, period_seconds=period)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str | None
+    """PostgreSQL DSN; None means the embedded SQLite file."""
+    sqlite_path: Path
+    pool_min_size: int
+    pool_max_size: int
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    url: str
+    key_prefix: str
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    secret_key: str
+    algorithm: str
+    issuer: str
+    access_token_ttl_seconds: int
+    refresh_token_ttl_seconds: int
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    enabled: bool
+    login_per_ip: RateLimit
+    login_per_email: RateLimit
+    register_per_ip: RateLimit
+    register_per_email: RateLimit
+    general_per_user: RateLimit
+
+
+@dataclass(frozen=True)
+class ObservabilitySettings:
+    log_level: str
+    log_json: bool
+    sentry_dsn: str | None
+    sentry_traces_sample_rate: float
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    allowed_origins: tuple[str, ...]
+    forwarded_allow_ips: str
+    spa_dir: Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    data_dir: Path
+    database: DatabaseSettings
+    redis: RedisSettings
+    auth: AuthSettings
+    rate_limits: RateLimitSettings
+    observability: ObservabilitySettings
+    server: ServerSettings
+    version: str = field(default="0.1.0")
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def debug(self) -> bool:
+        return self.app_env == "development"
+
+
+class _Env:
+    """Reads variables from the process environment first, then `.env`."""
+
+    def __init__(self, environ: dict[str, str]) -> None:
+        self._environ = environ
+
+    def text(self, name: str, default: str) -> str:
+        value = self._environ.get(name)
+        return default if value is None or value.strip() == "" else value.strip()
+
+    def optional(self, name: str) -> str | None:
+        value = self._environ.get(name)
+        return None if value is None or value.strip() == "" else value.strip()
+
+    def integer(self, name: str, default: int, minimum: int = 0) -> int:
+        raw = self.text(name, str(default))
+        try:
+            value = int(raw)
+        except ValueError:
+            raise SettingsError(f"{name}={raw!r} must be a whole number") from None
+        if value < minimum:
+            raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+        return value
+
+    def number(self, name: str, default: float) -> float:
+        raw = self.text(name, str(default))
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"{name}={raw!r} must be a number") from None
+
+    def flag(self, name: str, default: bool) -> bool:
+        raw = self.text(name, "true" if default else "false").lower()
+        if raw in {"1", "true", "yes", "on"}:
+            return True
+        if raw in {"0", "false", "no", "off"}:
+            return False
+        raise SettingsError(f"{name}={raw!r} must be true or false")
+
+    def rate(self, name: str, default: str) -> RateLimit:
+        return RateLimit.parse(name, self.text(name, default))
+
+
+def _secret_key(env: _Env, app_env: str, data_dir: Path) -> str:
+    key = env.optional("SECRET_KEY")
+    if app_env == "production":
+        if key is None:
+            raise SettingsError(
+                "SECRET_KEY is required when APP_ENV=production. "
+                'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        if len(key) < MIN_SECRET_LENGTH or key.lower() in WEAK_SECRETS or len(set(key)) < 10:
+            raise SettingsError(
+                f"SECRET_KEY is too weak for production: use at least {MIN_SECRET_LENGTH} random characters. "
+                'Generate one with: python -c "import secrets; print(secrets.token_urlsafe(48))"'
+            )
+        return key
+    if key is not None:
+        return key
+    # Local use: one random key kept under the data folder, so the API and the
+    # worker (separate processes) and restarts all agree on it.
+    key_file = data_dir / "secret_key"
+    if key_file.exists():
+        return key_file.read_text().strip()
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    key_file.write_text(key)
+    key_file.chmod(0o600)
+    return key
+
+
+def _origins(raw: str) -> tuple[str, ...]:
+    origins = tuple(o.strip().rstrip("/") for o in raw.split(",") if o.strip())
+    for origin in origins:
+        parsed = urlparse(origin)
+        if origin != "*" and (parsed.scheme not in {"http", "https"} or not parsed.netloc):
+            raise SettingsError(f"ALLOWED_ORIGINS has {origin!r}, which is not an origin like https://app.example.com")
+    return origins
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from `environ` (default: `.env` overlaid by the process environment)."""
+    if environ is None:
+        env_file = Path(os.environ.get("SELLPILOT_ENV_FILE", PROJECT_ROOT / ".env"))
+        file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.exists() else {}
+        environ = {**file_values, **os.environ}
+    env = _Env(environ)
+
+    app_env = env.text("APP_ENV", "development").lower()
+    if app_env not in APP_ENVS:
+        raise SettingsError(f"APP_ENV={app_env!r} must be one of {', '.join(APP_ENVS)}")
+    data_dir = Path(env.text("DATA_DIR", str(PROJECT_ROOT / ".data"))).resolve()
+
+    database_url = env.optional("DATABASE_URL")
+    if database_url is not None and urlparse(database_url).scheme not in {"postgres", "postgresql"}:
+        raise SettingsError("DATABASE_URL must be a postgresql:// URL; leave it unset for the embedded SQLite file")
+    if app_env == "production" and database_url is None:
+        raise SettingsError("DATABASE_URL is required when APP_ENV=production (the SQLite file is for local use)")
+
+    redis_url = env.text("REDIS_URL", "redis://127.0.0.1:6379/0")
+    if urlparse(redis_url).scheme not in {"redis", "rediss", "unix"}:
+        raise SettingsError(f"REDIS_URL={redis_url!r} must be a redis://, rediss:// or unix:// URL")
+
+    log_level = env.text("LOG_LEVEL", "INFO").upper()
+    if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+        raise SettingsError(f"LOG_LEVEL={log_level!r} must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
+
+    default_origins = "" if app_env == "production" else "http://localhost:5173,http://127.0.0.1:5173"
+    return Settings(
+        app_env=app_env,
+        data_dir=data_dir,
+        database=DatabaseSettings(
+            url=database_url,
+            sqlite_path=Path(env.text("SQLITE_PATH", str(data_dir / "sellpilot.sqlite3"))).resolve(),
+            pool_min_size=env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=1),
+            pool_max_size=env.integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
+        ),
+        redis=RedisSettings(url=redis_url, key_prefix=env.text("REDIS_KEY_PREFIX", "sellpilot")),
+        auth=AuthSettings(
+            secret_key=_secret_key(env, app_env, data_dir),
+            algorithm="HS256",
+            issuer="sellpilot",
+            access_token_ttl_seconds=env.integer("ACCESS_TOKEN_TTL_SECONDS", 900, minimum=30),
+            refresh_token_ttl_seconds=env.integer("REFRESH_TOKEN_TTL_SECONDS", 30 * 86400, minimum=60),
+        ),
+        rate_limits=RateLimitSettings(
+            enabled=env.flag("RATE_LIMITS_ENABLED", True),
+            login_per_ip=env.rate("RATE_LIMIT_LOGIN_PER_IP", "30/minute"),
+            login_per_email=env.rate("RATE_LIMIT_LOGIN_PER_EMAIL", "10/minute"),
+            register_per_ip=env.rate("RATE_LIMIT_REGISTER_PER_IP", "20/hour"),
+            register_per_email=env.rate("RATE_LIMIT_REGISTER_PER_EMAIL", "5/hour"),
+            general_per_user=env.rate("RATE_LIMIT_GENERAL", "600/minute"),
+        ),
+        observability=ObservabilitySettings(
+            log_level=log_level,
+            log_json=env.flag("LOG_JSON", app_env == "production"),
+            sentry_dsn=env.optional("SENTRY_DSN"),
+            sentry_traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+        ),
+        server=ServerSettings(
+            host=env.text("HOST", "127.0.0.1"),
+            port=env.integer("PORT", 8000, minimum=1),
+            allowed_origins=_origins(env.text("ALLOWED_ORIGINS", default_origins)),
+            forwarded_allow_ips=env.text("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
+        ),
+    )
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()
