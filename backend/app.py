@@ -9,7 +9,11 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import RedocRenderPlugin, ScalarRenderPlugin, SwaggerRenderPlugin
+from litestar.openapi.plugins import (
+    RedocRenderPlugin,
+    ScalarRenderPlugin,
+    SwaggerRenderPlugin,
+)
 
 from backend import db
 from backend.admin.routes import AdminController
@@ -42,7 +46,12 @@ def _cors(settings: Settings) -> CORSConfig | None:
     return CORSConfig(
         allow_origins=list(settings.server.allowed_origins),
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        allow_headers=["Authorization", "Content-Type", "Last-Event-ID", "X-Request-ID"],
+        allow_headers=[
+            "Authorization",
+            "Content-Type",
+            "Last-Event-ID",
+            "X-Request-ID",
+        ],
         expose_headers=["Retry-After", "X-Request-ID"],
         allow_credentials=True,
     )
@@ -71,7 +80,11 @@ def create_app() -> Litestar:
             version=settings.version,
             description="Automation for people who sell and promote on marketplaces and social platforms.",
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin(), RedocRenderPlugin(), ScalarRenderPlugin()],
+            render_plugins=[
+                SwaggerRenderPlugin(),
+                RedocRenderPlugin(),
+                ScalarRenderPlugin(),
+            ],
         ),
         logging_config=None,  # configure_logging owns logging
         debug=False,

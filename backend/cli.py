@@ -115,7 +115,9 @@ def _start_local_redis(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
     parsed = urlparse(url)
     server = shutil.which("redis-server")
     if parsed.hostname not in LOCAL_HOSTS:
-        raise click.ClickException(f"Redis at {parsed.hostname}:{parsed.port or 6379} does not answer; check REDIS_URL.")
+        raise click.ClickException(
+            f"Redis at {parsed.hostname}:{parsed.port or 6379} does not answer; check REDIS_URL."
+        )
     if server is None:
         raise click.ClickException(
             "Redis does not answer at REDIS_URL and redis-server is not installed.\n"
@@ -127,7 +129,19 @@ def _start_local_redis(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
     port = str(parsed.port or 6379)
     click.echo(f"Starting redis-server on 127.0.0.1:{port} (data in {redis_dir})")
     process = subprocess.Popen(
-        [server, "--bind", "127.0.0.1", "--port", port, "--dir", str(redis_dir), "--save", "60 1", "--appendonly", "no"],
+        [
+            server,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            port,
+            "--dir",
+            str(redis_dir),
+            "--save",
+            "60 1",
+            "--appendonly",
+            "no",
+        ],
         stdout=subprocess.DEVNULL,
         start_new_session=True,
     )
@@ -167,7 +181,11 @@ def dev() -> None:
         # and we stop them in order.
         for command in ("worker", "api"):
             started.append(
-                subprocess.Popen([sys.executable, "-m", "backend.cli", command], env=os.environ.copy(), start_new_session=True)
+                subprocess.Popen(
+                    [sys.executable, "-m", "backend.cli", command],
+                    env=os.environ.copy(),
+                    start_new_session=True,
+                )
             )
         click.echo(f"Sellpilot is running at http://{settings.server.host}:{settings.server.port}  (Ctrl-C to stop)")
         while all(p.poll() is None for p in started):

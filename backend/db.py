@@ -53,7 +53,8 @@ async def start() -> None:
     if isinstance(DB, PostgresEngine):
         settings = get_settings()
         await DB.start_connection_pool(
-            min_size=settings.database.pool_min_size, max_size=settings.database.pool_max_size
+            min_size=settings.database.pool_min_size,
+            max_size=settings.database.pool_max_size,
         )
     elif isinstance(DB, SQLiteEngine):
         # WAL lets readers go on while one connection writes; it is a property

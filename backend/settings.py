@@ -218,7 +218,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     data_dir = Path(env.text("DATA_DIR", str(PROJECT_ROOT / ".data"))).resolve()
 
     database_url = env.optional("DATABASE_URL")
-    if database_url is not None and urlparse(database_url).scheme not in {"postgres", "postgresql"}:
+    if database_url is not None and urlparse(database_url).scheme not in {
+        "postgres",
+        "postgresql",
+    }:
         raise SettingsError("DATABASE_URL must be a postgresql:// URL; leave it unset for the embedded SQLite file")
     if app_env == "production" and database_url is None:
         raise SettingsError("DATABASE_URL is required when APP_ENV=production (the SQLite file is for local use)")

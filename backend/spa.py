@@ -21,8 +21,8 @@ API_PREFIX = "api/"
     include_in_schema=False,
     status_code=200,
 )
-async def serve_spa(request: Request[Any, Any, Any], path: str | None = None) -> Response[bytes] | File:
-    relative = (path or "/").lstrip("/")
+async def serve_spa(request: Request[Any, Any, Any]) -> Response[bytes] | File:
+    relative = str(request.path_params.get("path") or "/").lstrip("/")
     # Unknown API paths are a JSON 404 for every method, never the app's page.
     if relative == "api" or relative.startswith(API_PREFIX):
         raise NotFoundException(f"No route for /{relative}")

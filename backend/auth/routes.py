@@ -6,6 +6,8 @@ import uuid
 from typing import Any
 
 from litestar import Controller, Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody
 from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from redis.asyncio import Redis
@@ -15,11 +17,11 @@ from backend.auth.schemas import (
     InvitationOut,
     LoginRequest,
     LogoutRequest,
-    MeResponse,
     MemberInvite,
     MemberInviteResult,
     MemberOut,
     MemberUpdate,
+    MeResponse,
     RefreshRequest,
     RegisterRequest,
     TokenPair,
@@ -41,9 +43,7 @@ def _client_ip(request: Request[Any, Any, Any]) -> str:
     return request.client.host if request.client else "unknown"
 
 
-async def _limit_attempts(
-    redis: Redis, action: str, request: Request[Any, Any, Any], email: str, detail: str
-) -> None:
+async def _limit_attempts(redis: Redis, action: str, request: Request[Any, Any, Any], email: str, detail: str) -> None:
     """Count a login or sign-up attempt against both its per-IP and per-email limits."""
     rules = get_settings().rate_limits
     if not rules.enabled:
@@ -62,27 +62,52 @@ class AuthController(Controller):
     tags = ["auth"]
 
     @post("/register", exclude_from_auth=True, status_code=HTTP_201_CREATED)
-    async def register(self, data: RegisterRequest, request: Request[Any, Any, Any], redis: Redis) -> TokenPair:
+    async def register(
+        self,
+        data: JSONBody[RegisterRequest],
+        request: Request[Any, Any, Any],
+        redis: NamedDependency[Redis],
+    ) -> TokenPair:
         """Create an account and its personal workspace, and log in. Pending invitations to the email are taken up."""
         await _limit_attempts(redis, "register", request, data.email, "Too many sign-ups; try again later")
         return await service.register(data.email, data.password, data.full_name, data.workspace_name)
 
     @post("/login", exclude_from_auth=True, status_code=HTTP_200_OK)
-    async def login(self, data: LoginRequest, request: Request[Any, Any, Any], redis: Redis) -> TokenPair:
+    async def login(
+        self,
+        data: JSONBody[LoginRequest],
+        request: Request[Any, Any, Any],
+        redis: NamedDependency[Redis],
+    ) -> TokenPair:
         """Exchange email and password for an access token (short-lived) and a refresh token."""
-        await _limit_attempts(redis, "login", request, data.email, "Too many login attempts; try again later")
+        await _limit_attempts(
+            redis,
+            "login",
+            request,
+            data.email,
+            "Too many login attempts; try again later",
+        )
         return await service.login(data.email, data.password)
 
     @post("/refresh", exclude_from_auth=True, status_code=HTTP_200_OK)
-    async def refresh(self, data: RefreshRequest) -> TokenPair:
+    async def refresh(self, data: JSONBody[RefreshRequest]) -> TokenPair:
         """Rotate a refresh token: the old one stops working. Reusing a rotated token signs out that whole session."""
         return await service.refresh(data.refresh_token)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
-    async def logout(self, request: AuthRequest, redis: Redis, data: LogoutRequest | None = None) -> None:
+    async def logout(
+        self,
+        request: AuthRequest,
+        redis: NamedDependency[Redis],
+        data: JSONBody[LogoutRequest | None] = None,
+    ) -> None:
         """Refuse the current access token from now on; send the refresh token to end that session too."""
         await service.logout(
-            redis, request.user, str(request.auth.jti), request.auth.exp, data.refresh_token if data else None
+            redis,
+            request.user,
+            str(request.auth.jti),
+            request.auth.exp,
+            data.refresh_token if data else None,
         )
 
     @get("/me")
@@ -106,35 +131,45 @@ class WorkspaceController(Controller):
         return await service.list_workspaces(request.user.user_id, limit, offset)
 
     @post("/", status_code=HTTP_201_CREATED)
-    async def create_workspace(self, request: AuthRequest, data: WorkspaceCreate) -> WorkspaceOut:
+    async def create_workspace(self, request: AuthRequest, data: JSONBody[WorkspaceCreate]) -> WorkspaceOut:
         """Create a team workspace; you are its owner."""
         return await service.create_workspace(request.user.user_id, data.name)
 
     @get("/{workspace_id:uuid}")
-    async def get_workspace(self, request: AuthRequest, workspace_id: uuid.UUID) -> WorkspaceOut:
+    async def get_workspace(self, request: AuthRequest, workspace_id: FromPath[uuid.UUID]) -> WorkspaceOut:
         return await service.get_workspace(workspace_id, request.user.user_id)
 
     @patch("/{workspace_id:uuid}")
     async def rename_workspace(
-        self, request: AuthRequest, workspace_id: uuid.UUID, data: WorkspaceUpdate
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        data: JSONBody[WorkspaceUpdate],
     ) -> WorkspaceOut:
         """Rename a workspace (owner or admin)."""
         return await service.rename_workspace(workspace_id, request.user.user_id, data.name)
 
     @post("/{workspace_id:uuid}/switch", status_code=HTTP_200_OK)
-    async def switch(self, request: AuthRequest, workspace_id: uuid.UUID) -> TokenPair:
+    async def switch(self, request: AuthRequest, workspace_id: FromPath[uuid.UUID]) -> TokenPair:
         """New tokens that work in this workspace."""
         return await service.switch_workspace(workspace_id, request.user.user_id)
 
     @get("/{workspace_id:uuid}/members")
     async def list_members(
-        self, request: AuthRequest, workspace_id: uuid.UUID, limit: Limit = DEFAULT_PAGE_SIZE, offset: Offset = 0
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> Page[MemberOut]:
         return await service.list_members(workspace_id, request.user.user_id, limit, offset)
 
     @post("/{workspace_id:uuid}/members", status_code=HTTP_201_CREATED)
     async def invite_member(
-        self, request: AuthRequest, workspace_id: uuid.UUID, data: MemberInvite
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        data: JSONBody[MemberInvite],
     ) -> MemberInviteResult:
         """Add someone by email (owner or admin). An email without an account gets a pending invitation,
         taken up when it signs up. Only owners can add owners."""
@@ -142,24 +177,43 @@ class WorkspaceController(Controller):
 
     @patch("/{workspace_id:uuid}/members/{user_id:uuid}")
     async def change_member_role(
-        self, request: AuthRequest, workspace_id: uuid.UUID, user_id: uuid.UUID, data: MemberUpdate
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        user_id: FromPath[uuid.UUID],
+        data: JSONBody[MemberUpdate],
     ) -> MemberOut:
         """Change a member's role (owner or admin; only owners touch owners; the last owner stays)."""
         return await service.change_member_role(workspace_id, request.user.user_id, user_id, Role(data.role))
 
     @delete("/{workspace_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
-    async def remove_member(self, request: AuthRequest, workspace_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    async def remove_member(
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        user_id: FromPath[uuid.UUID],
+    ) -> None:
         """Remove a member (owner or admin), or leave by passing your own id. The last owner cannot leave."""
         await service.remove_member(workspace_id, request.user.user_id, user_id)
 
     @get("/{workspace_id:uuid}/invitations")
     async def list_invitations(
-        self, request: AuthRequest, workspace_id: uuid.UUID, limit: Limit = DEFAULT_PAGE_SIZE, offset: Offset = 0
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
     ) -> Page[InvitationOut]:
         return await service.list_invitations(workspace_id, request.user.user_id, limit, offset)
 
-    @delete("/{workspace_id:uuid}/invitations/{invitation_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    @delete(
+        "/{workspace_id:uuid}/invitations/{invitation_id:uuid}",
+        status_code=HTTP_204_NO_CONTENT,
+    )
     async def revoke_invitation(
-        self, request: AuthRequest, workspace_id: uuid.UUID, invitation_id: uuid.UUID
+        self,
+        request: AuthRequest,
+        workspace_id: FromPath[uuid.UUID],
+        invitation_id: FromPath[uuid.UUID],
     ) -> None:
         await service.revoke_invitation(workspace_id, request.user.user_id, invitation_id)

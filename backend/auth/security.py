@@ -68,4 +68,10 @@ async def limit_general_requests(request: Request[Any, Any, Any]) -> None:
         identity = f"user:{user.user_id}"
     else:
         identity = f"ip:{request.client.host if request.client else 'unknown'}"
-    await ratelimit.hit(request.app.state.redis, rules.general_per_user, "general", identity, "Too many requests; slow down")
+    await ratelimit.hit(
+        request.app.state.redis,
+        rules.general_per_user,
+        "general",
+        identity,
+        "Too many requests; slow down",
+    )

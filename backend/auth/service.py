@@ -19,9 +19,29 @@ from redis.asyncio import Redis
 
 from backend import db
 from backend.auth import passwords, tokens
-from backend.auth.schemas import InvitationOut, MemberInviteResult, MemberOut, TokenPair, UserOut, WorkspaceOut
-from backend.auth.tables import Invitation, Membership, RefreshToken, Role, User, Workspace
-from backend.core.errors import Conflict, Forbidden, InvalidInput, NotAuthenticated, NotFound
+from backend.auth.schemas import (
+    InvitationOut,
+    MemberInviteResult,
+    MemberOut,
+    TokenPair,
+    UserOut,
+    WorkspaceOut,
+)
+from backend.auth.tables import (
+    Invitation,
+    Membership,
+    RefreshToken,
+    Role,
+    User,
+    Workspace,
+)
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotAuthenticated,
+    NotFound,
+)
 from backend.core.schemas import Page
 from backend.settings import get_settings
 
@@ -69,7 +89,7 @@ def _now() -> datetime:
 # --- tenant-scoped base queries ---------------------------------------------
 
 
-def _memberships(workspace_id: uuid.UUID) -> Select:
+def _memberships(workspace_id: uuid.UUID) -> Select[Any]:
     return Membership.select(
         Membership.user.id.as_alias("user_id"),
         Membership.user.email.as_alias("email"),
@@ -79,7 +99,7 @@ def _memberships(workspace_id: uuid.UUID) -> Select:
     ).where(Membership.workspace == workspace_id)
 
 
-def _invitations(workspace_id: uuid.UUID) -> Select:
+def _invitations(workspace_id: uuid.UUID) -> Select[Any]:
     return Invitation.select(Invitation.id, Invitation.email, Invitation.role, Invitation.created_at).where(
         Invitation.workspace == workspace_id
     )
@@ -87,9 +107,11 @@ def _invitations(workspace_id: uuid.UUID) -> Select:
 
 async def _role_in(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Role:
     """The user's role in the workspace; NotFound if they are not a member."""
-    row = await Membership.select(Membership.role).where(
-        (Membership.workspace == workspace_id) & (Membership.user == user_id)
-    ).first()
+    row = (
+        await Membership.select(Membership.role)
+        .where((Membership.workspace == workspace_id) & (Membership.user == user_id))
+        .first()
+    )
     if row is None:
         raise NotFound("Workspace not found")
     return Role(row["role"])
@@ -120,14 +142,18 @@ async def _issue_tokens(user_id: uuid.UUID, workspace_id: uuid.UUID, family_id: 
     return TokenPair(
         access_token=access.token,
         refresh_token=refresh,
-        token_type="bearer",
+        token_type="bearer",  # noqa: S106 - the OAuth token type, not a secret
         expires_in=settings.access_token_ttl_seconds,
         workspace_id=workspace_id,
     )
 
 
 async def _create_account(
-    email: str, password_hash: str, full_name: str, workspace_name: str | None, is_superuser: bool = False
+    email: str,
+    password_hash: str,
+    full_name: str,
+    workspace_name: str | None,
+    is_superuser: bool = False,
 ) -> tuple[uuid.UUID, uuid.UUID]:
     """Insert a user with a personal workspace it owns and take up its pending invitations.
 
@@ -143,7 +169,13 @@ async def _create_account(
     workspace_id = uuid.uuid4()
     try:
         await User.insert(
-            User(id=user_id, email=email, full_name=full_name, password_hash=password_hash, is_superuser=is_superuser)
+            User(
+                id=user_id,
+                email=email,
+                full_name=full_name,
+                password_hash=password_hash,
+                is_superuser=is_superuser,
+            )
         )
     except Exception as exc:
         if db.is_unique_violation(exc):
@@ -229,15 +261,17 @@ async def refresh(refresh_token: str) -> TokenPair:
                 raise NotAuthenticated(INVALID_REFRESH)
             pair = await _issue_tokens(row["user"], workspace_id, family_id=row["family_id"])
     if reused:
-        log.warning("refresh_token_reused", user_id=str(row["user"]), family_id=str(row["family_id"]))
+        log.warning(
+            "refresh_token_reused",
+            user_id=str(row["user"]),
+            family_id=str(row["family_id"]),
+        )
         raise NotAuthenticated("Refresh token was already used; every session of that login is now signed out")
     return pair
 
 
 async def _is_active_member(user_id: uuid.UUID, workspace_id: uuid.UUID) -> bool:
-    return bool(
-        await Membership.exists().where((Membership.user == user_id) & (Membership.workspace == workspace_id))
-    )
+    return bool(await Membership.exists().where((Membership.user == user_id) & (Membership.workspace == workspace_id)))
 
 
 async def _revoke_family(family_id: uuid.UUID) -> None:
@@ -247,15 +281,23 @@ async def _revoke_family(family_id: uuid.UUID) -> None:
 
 
 async def logout(
-    redis: Redis, principal: Principal, access_jti: str, access_expires_at: datetime, refresh_token: str | None
+    redis: Redis,
+    principal: Principal,
+    access_jti: str,
+    access_expires_at: datetime,
+    refresh_token: str | None,
 ) -> None:
     """Refuse the access token from now on; also end the session of `refresh_token` if given."""
     await tokens.deny_access_token(redis, access_jti, access_expires_at)
     if refresh_token:
-        row = await RefreshToken.select(RefreshToken.family_id).where(
-            (RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token))
-            & (RefreshToken.user == principal.user_id)
-        ).first()
+        row = (
+            await RefreshToken.select(RefreshToken.family_id)
+            .where(
+                (RefreshToken.token_hash == tokens.hash_refresh_token(refresh_token))
+                & (RefreshToken.user == principal.user_id)
+            )
+            .first()
+        )
         if row is not None:
             async with db.transaction():
                 await _revoke_family(row["family_id"])
@@ -271,9 +313,7 @@ async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Princip
             Membership.user.is_superuser.as_alias("is_superuser"),
         )
         .where(
-            (Membership.user == user_id)
-            & (Membership.workspace == workspace_id)
-            & (Membership.user.is_active.eq(True))
+            (Membership.user == user_id) & (Membership.workspace == workspace_id) & (Membership.user.is_active == True)  # noqa: E712
         )
         .first()
     )
@@ -293,11 +333,15 @@ async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Princip
 
 def _workspace_out(row: dict[str, Any]) -> WorkspaceOut:
     return WorkspaceOut(
-        id=row["id"], name=row["name"], is_personal=row["is_personal"], role=row["role"], created_at=row["created_at"]
+        id=row["id"],
+        name=row["name"],
+        is_personal=row["is_personal"],
+        role=row["role"],
+        created_at=row["created_at"],
     )
 
 
-def _my_workspaces(user_id: uuid.UUID) -> Select:
+def _my_workspaces(user_id: uuid.UUID) -> Select[Any]:
     return Membership.select(
         Membership.workspace.id.as_alias("id"),
         Membership.workspace.name.as_alias("name"),
@@ -308,9 +352,11 @@ def _my_workspaces(user_id: uuid.UUID) -> Select:
 
 
 async def get_user(user_id: uuid.UUID) -> UserOut:
-    row = await User.select(User.id, User.email, User.full_name, User.is_superuser, User.created_at).where(
-        User.id == user_id
-    ).first()
+    row = (
+        await User.select(User.id, User.email, User.full_name, User.is_superuser, User.created_at)
+        .where(User.id == user_id)
+        .first()
+    )
     if row is None:
         raise NotFound("User not found")
     return UserOut(**row)
@@ -359,7 +405,11 @@ async def switch_workspace(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Token
 
 def _member_out(row: dict[str, Any]) -> MemberOut:
     return MemberOut(
-        user_id=row["user_id"], email=row["email"], full_name=row["full_name"], role=row["role"], joined_at=row["joined_at"]
+        user_id=row["user_id"],
+        email=row["email"],
+        full_name=row["full_name"],
+        role=row["role"],
+        joined_at=row["joined_at"],
     )
 
 
@@ -380,7 +430,12 @@ async def list_invitations(
     await _role_in(workspace_id, actor_id)
     rows = await _invitations(workspace_id).order_by(Invitation.created_at).limit(limit).offset(offset)
     total = await Invitation.count().where(Invitation.workspace == workspace_id)
-    return Page(items=[_invitation_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return Page(
+        items=[_invitation_out(r) for r in rows],
+        total=total,
+        limit=limit,
+        offset=offset,
+    )
 
 
 async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str, role: Role) -> MemberInviteResult:
@@ -399,17 +454,28 @@ async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str
                 await Membership.insert(Membership(workspace=workspace_id, user=user["id"], role=role.value))
             else:
                 await Invitation.insert(
-                    Invitation(workspace=workspace_id, email=email, role=role.value, invited_by=actor_id)
+                    Invitation(
+                        workspace=workspace_id,
+                        email=email,
+                        role=role.value,
+                        invited_by=actor_id,
+                    )
                 )
     except Exception as exc:
         if db.is_unique_violation(exc):
             raise Conflict(f"{email} is already a member of or invited to this workspace") from None
         raise
-    log.info("member_invited", workspace_id=str(workspace_id), by=str(actor_id), existing_user=user is not None)
+    log.info(
+        "member_invited",
+        workspace_id=str(workspace_id),
+        by=str(actor_id),
+        existing_user=user is not None,
+    )
     if user is not None:
-        row = await _memberships(workspace_id).where(Membership.user == user["id"]).first()
-        return MemberInviteResult(status="added", member=_member_out(row))
+        return MemberInviteResult(status="added", member=await _get_member(workspace_id, user["id"]))
     invitation = await _invitations(workspace_id).where(Invitation.email == email).first()
+    if invitation is None:
+        raise NotFound("Invitation not found")
     return MemberInviteResult(status="invited", invitation=_invitation_out(invitation))
 
 
@@ -426,14 +492,12 @@ async def revoke_invitation(workspace_id: uuid.UUID, actor_id: uuid.UUID, invita
 
 
 async def _owner_count(workspace_id: uuid.UUID) -> int:
-    return await Membership.count().where(
-        (Membership.workspace == workspace_id) & (Membership.role == Role.owner.value)
+    return int(
+        await Membership.count().where((Membership.workspace == workspace_id) & (Membership.role == Role.owner.value))
     )
 
 
-async def change_member_role(
-    workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID, role: Role
-) -> MemberOut:
+async def change_member_role(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID, role: Role) -> MemberOut:
     actor_role = await _role_in(workspace_id, actor_id)
     _require_manager(actor_role)
     async with db.transaction():
@@ -445,16 +509,24 @@ async def change_member_role(
         await Membership.update({Membership.role: role.value}).where(
             (Membership.workspace == workspace_id) & (Membership.user == user_id)
         )
-    log.info("member_role_changed", workspace_id=str(workspace_id), user_id=str(user_id), role=role.value)
+    log.info(
+        "member_role_changed",
+        workspace_id=str(workspace_id),
+        user_id=str(user_id),
+        role=role.value,
+    )
+    return await _get_member(workspace_id, user_id)
+
+
+async def _get_member(workspace_id: uuid.UUID, user_id: uuid.UUID) -> MemberOut:
     row = await _memberships(workspace_id).where(Membership.user == user_id).first()
+    if row is None:
+        raise NotFound("Member not found")
     return _member_out(row)
 
 
 async def _member_role(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Role:
-    row = await _memberships(workspace_id).where(Membership.user == user_id).first()
-    if row is None:
-        raise NotFound("Member not found")
-    return Role(row["role"])
+    return Role((await _get_member(workspace_id, user_id)).role)
 
 
 async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID) -> None:
@@ -475,7 +547,12 @@ async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: u
             & (RefreshToken.workspace == workspace_id)
             & RefreshToken.revoked_at.is_null()
         )
-    log.info("member_removed", workspace_id=str(workspace_id), user_id=str(user_id), by=str(actor_id))
+    log.info(
+        "member_removed",
+        workspace_id=str(workspace_id),
+        user_id=str(user_id),
+        by=str(actor_id),
+    )
 
 
 # --- superuser ---------------------------------------------------------------
@@ -490,7 +567,12 @@ async def list_users(search: str | None, limit: int, offset: int) -> Page[UserOu
         query = query.where(User.email.like(pattern))
         count = count.where(User.email.like(pattern))
     rows = await query.order_by(User.created_at).limit(limit).offset(offset)
-    return Page(items=[UserOut(**r) for r in rows], total=await count, limit=limit, offset=offset)
+    return Page(
+        items=[UserOut(**r) for r in rows],
+        total=await count,
+        limit=limit,
+        offset=offset,
+    )
 
 
 async def create_superuser(email: str, password: str) -> uuid.UUID:
@@ -500,9 +582,8 @@ async def create_superuser(email: str, password: str) -> uuid.UUID:
     async with db.transaction():
         existing = await User.select(User.id).where(User.email == email).first()
         if existing is None:
-            user_id, _ = await _create_account(email, password_hash, "", None, is_superuser=True)
-            return user_id
-        await User.update({User.is_superuser: True, User.password_hash: password_hash}).where(
-            User.id == existing["id"]
-        )
-        return existing["id"]
+            new_user_id, _ = await _create_account(email, password_hash, "", None, is_superuser=True)
+            return new_user_id
+        await User.update({User.is_superuser: True, User.password_hash: password_hash}).where(User.id == existing["id"])
+        existing_id: uuid.UUID = existing["id"]
+        return existing_id

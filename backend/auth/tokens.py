@@ -37,7 +37,11 @@ def issue_access_token(user_id: uuid.UUID, workspace_id: uuid.UUID) -> IssuedAcc
         jti=jti,
         extras={"ws": str(workspace_id), "typ": ACCESS},
     )
-    return IssuedAccessToken(token=token.encode(auth.secret_key, auth.algorithm), jti=jti, expires_at=expires_at)
+    return IssuedAccessToken(
+        token=token.encode(auth.secret_key, auth.algorithm),
+        jti=jti,
+        expires_at=expires_at,
+    )
 
 
 def new_refresh_token() -> tuple[str, str]:

@@ -69,11 +69,21 @@ class RateLimited(ServiceError):
         self.retry_after = max(1, math.ceil(retry_after_seconds))
 
 
-def _error(status_code: int, detail: str, extra: Any = None, headers: dict[str, str] | None = None) -> Response[Any]:
+def _error(
+    status_code: int,
+    detail: str,
+    extra: Any = None,
+    headers: dict[str, str] | None = None,
+) -> Response[Any]:
     body: dict[str, Any] = {"status_code": status_code, "detail": detail}
     if extra:
         body["extra"] = extra
-    return Response(content=body, status_code=status_code, media_type=MediaType.JSON, headers=headers)
+    return Response(
+        content=body,
+        status_code=status_code,
+        media_type=MediaType.JSON,
+        headers=headers,
+    )
 
 
 def _describe_validation(exc: ValidationException) -> str:
@@ -101,7 +111,10 @@ def handle_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Resp
         return _error(exc.status_code, f"Request body is not valid JSON: {exc.__cause__}")
     if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
         log.error("http_error", status_code=exc.status_code, detail=exc.detail)
-        return _error(exc.status_code, "Internal server error" if exc.status_code == 500 else exc.detail)
+        return _error(
+            exc.status_code,
+            "Internal server error" if exc.status_code == 500 else exc.detail,
+        )
     return _error(exc.status_code, exc.detail, extra=exc.extra, headers=exc.headers)
 
 
@@ -112,12 +125,21 @@ def handle_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Respon
 
 def handle_redis_unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("redis_unavailable", error=str(exc))
-    return _error(HTTP_503_SERVICE_UNAVAILABLE, "A backing service is unavailable; try again shortly", headers={"Retry-After": "5"})
+    return _error(
+        HTTP_503_SERVICE_UNAVAILABLE,
+        "A backing service is unavailable; try again shortly",
+        headers={"Retry-After": "5"},
+    )
 
 
 def handle_unexpected_error(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     # The traceback stays in the server log (and Sentry); the client gets no internals.
-    log.exception("unhandled_error", method=request.method, path=request.url.path, error_type=type(exc).__name__)
+    log.exception(
+        "unhandled_error",
+        method=request.method,
+        path=request.url.path,
+        error_type=type(exc).__name__,
+    )
     return _error(HTTP_500_INTERNAL_SERVER_ERROR, "Internal server error")
 
 

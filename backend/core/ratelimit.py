@@ -32,6 +32,11 @@ async def hit(redis: Redis, rule: RateLimit, bucket: str, identity: str, detail:
     """Count one request of `identity` in `bucket`; raise `RateLimited` when over `rule`."""
     interval_ms = max(1, rule.period_seconds * 1000 // rule.limit)
     script = redis.register_script(_GCRA)
-    wait_ms = int(await script(keys=[redis_key("ratelimit", bucket, identity)], args=[interval_ms, rule.limit]))
+    wait_ms = int(
+        await script(
+            keys=[redis_key("ratelimit", bucket, identity)],
+            args=[interval_ms, rule.limit],
+        )
+    )
     if wait_ms > 0:
         raise RateLimited(detail, retry_after_seconds=wait_ms / 1000)

@@ -9,7 +9,10 @@ from backend.settings import get_settings
 
 
 def create_redis(url: str | None = None) -> Redis:
-    return Redis.from_url(url or get_settings().redis.url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30)
+    client: Redis = Redis.from_url(
+        url or get_settings().redis.url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30
+    )
+    return client
 
 
 def redis_key(*parts: str) -> str:

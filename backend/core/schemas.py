@@ -12,8 +12,14 @@ T = TypeVar("T")
 # have no place in a single-line field.
 SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
 
-Name = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=SINGLE_LINE, examples=["Jane's shop"])]
-Email = Annotated[str, msgspec.Meta(min_length=3, max_length=320, pattern=SINGLE_LINE, examples=["jane@example.com"])]
+Name = Annotated[
+    str,
+    msgspec.Meta(min_length=1, max_length=100, pattern=SINGLE_LINE, examples=["Jane's shop"]),
+]
+Email = Annotated[
+    str,
+    msgspec.Meta(min_length=3, max_length=320, pattern=SINGLE_LINE, examples=["jane@example.com"]),
+]
 Password = Annotated[str, msgspec.Meta(min_length=8, max_length=128, pattern=SINGLE_LINE)]
 
 MAX_PAGE_SIZE = 100

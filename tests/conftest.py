@@ -1,0 +1,163 @@
+"""Test harness: a fresh PostgreSQL database (or SQLite file) and a private Redis key space per run.
+
+Choose the database with SELLPILOT_TEST_DB=postgres (default) or sqlite. The
+environment is set here, before anything imports `backend`, because settings
+and the Piccolo engine are read once per process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import tempfile
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import httpx
+import pytest
+
+BACKEND = os.environ.get("SELLPILOT_TEST_DB", "postgres")
+RUN_ID = uuid.uuid4().hex[:10]
+POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+TEST_DB_NAME = f"sellpilot_test_{RUN_ID}"
+TMP_DIR = Path(tempfile.mkdtemp(prefix="sellpilot-test-"))
+
+if BACKEND not in {"postgres", "sqlite"}:
+    raise pytest.UsageError(f"SELLPILOT_TEST_DB={BACKEND!r}: use postgres or sqlite")
+
+TEST_ENV = {
+    "APP_ENV": "test",
+    "DATA_DIR": str(TMP_DIR),
+    "SQLITE_PATH": str(TMP_DIR / "test.sqlite3"),
+    "REDIS_URL": os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
+    "REDIS_KEY_PREFIX": f"sellpilot-test-{RUN_ID}",
+    "SECRET_KEY": "test-secret-" + uuid.uuid4().hex,
+    "LOG_LEVEL": "WARNING",
+    # Generous defaults; the rate-limit tests tighten them for themselves.
+    "RATE_LIMIT_LOGIN_PER_IP": "1000/minute",
+    "RATE_LIMIT_LOGIN_PER_EMAIL": "1000/minute",
+    "RATE_LIMIT_REGISTER_PER_IP": "1000/minute",
+    "RATE_LIMIT_REGISTER_PER_EMAIL": "1000/minute",
+    "RATE_LIMIT_GENERAL": "10000/minute",
+    "SPA_DIR": str(TMP_DIR / "no-spa-built"),
+}
+os.environ.update(TEST_ENV)
+os.environ.pop("SENTRY_DSN", None)
+if BACKEND == "postgres":
+    os.environ["DATABASE_URL"] = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + TEST_DB_NAME
+else:
+    os.environ.pop("DATABASE_URL", None)
+
+
+async def _admin_execute(sql: str) -> None:
+    connection = await asyncpg.connect(POSTGRES_ADMIN_URL)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if BACKEND == "postgres":
+        asyncio.run(_admin_execute(f'CREATE DATABASE "{TEST_DB_NAME}"'))
+    # The real migrations, through the real command.
+    subprocess.run(
+        [sys.executable, "-m", "backend.cli", "migrate"],
+        check=True,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if BACKEND == "postgres":
+        asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{TEST_DB_NAME}" WITH (FORCE)'))
+
+    async def drop_keys() -> None:
+        from redis.asyncio import Redis
+
+        redis = Redis.from_url(TEST_ENV["REDIS_URL"])
+        async for key in redis.scan_iter(match=f"{TEST_ENV['REDIS_KEY_PREFIX']}:*", count=1000):
+            await redis.delete(key)
+        await redis.aclose()
+
+    asyncio.run(drop_keys())
+
+
+@pytest.fixture(scope="session")
+def test_env() -> dict[str, str]:
+    """The environment the suite runs with (for subprocesses it starts)."""
+    return {**os.environ}
+
+
+@pytest.fixture(scope="session")
+async def app() -> AsyncIterator[Any]:
+    from backend.app import create_app
+
+    application = create_app()
+    # The lifespan must start and end in one task (it holds an anyio task
+    # group), while pytest-asyncio tears fixtures down in another.
+    started, stopping = asyncio.Event(), asyncio.Event()
+
+    async def run_lifespan() -> None:
+        async with application.lifespan():
+            started.set()
+            await stopping.wait()
+
+    task = asyncio.create_task(run_lifespan())
+    await started.wait()
+    yield application
+    stopping.set()
+    await task
+
+
+@pytest.fixture
+async def client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    # The app runs in the test's own event loop (Litestar's AsyncTestClient
+    # would run it in another loop, which asyncpg's pool cannot follow).
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.10", 50000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture(autouse=True)
+async def clean_state(app: Any) -> AsyncIterator[None]:
+    """Every test starts from empty tables, an empty key space and settings read afresh."""
+    from backend.settings import get_settings
+
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+    from piccolo.conf.apps import Finder
+
+    from backend.db import DB
+
+    tables = [t._meta.tablename for t in Finder().get_table_classes()]
+    if BACKEND == "postgres":
+        await DB.run_ddl("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " CASCADE")
+    else:
+        await DB.run_ddl("PRAGMA foreign_keys = OFF")
+        for table in tables:
+            await DB.run_ddl(f'DELETE FROM "{table}"')  # noqa: S608 - names come from our own tables
+    redis = app.state.redis
+    async for key in redis.scan_iter(match=f"{TEST_ENV['REDIS_KEY_PREFIX']}:*", count=1000):
+        await redis.delete(key)
+
+
+@pytest.fixture
+def override_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Change environment variables for one test; settings are re-read on next use."""
+    from backend.settings import get_settings
+
+    def apply(**values: str) -> None:
+        for name, value in values.items():
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield apply
+    get_settings.cache_clear()

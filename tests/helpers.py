@@ -1,0 +1,47 @@
+"""Small helpers the tests share: accounts and auth headers."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class Account:
+    email: str
+    access_token: str
+    refresh_token: str
+    workspace_id: str
+    user_id: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return bearer(self.access_token)
+
+
+def bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+async def register(client: httpx.AsyncClient, email: str | None = None, **extra: Any) -> Account:
+    email = email or f"user-{uuid.uuid4().hex[:8]}@example.com"
+    response = await client.post(
+        "/api/v1/auth/register",
+        json={"email": email, "password": PASSWORD, "full_name": "Test User", **extra},
+    )
+    assert response.status_code == 201, response.text
+    body = response.json()
+    me = await client.get("/api/v1/auth/me", headers=bearer(body["access_token"]))
+    assert me.status_code == 200, me.text
+    return Account(
+        email=email.lower(),
+        access_token=body["access_token"],
+        refresh_token=body["refresh_token"],
+        workspace_id=body["workspace_id"],
+        user_id=me.json()["user"]["id"],
+    )
