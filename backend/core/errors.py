@@ -106,9 +106,19 @@ def handle_validation_error(_: Request[Any, Any, Any], exc: ValidationException)
     return _error(exc.status_code, _describe_validation(exc), extra=exc.extra)
 
 
+def _decode_error_behind(exc: BaseException) -> msgspec.DecodeError | None:
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, msgspec.DecodeError):
+            return cause
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
 def handle_http_exception(_: Request[Any, Any, Any], exc: HTTPException) -> Response[Any]:
-    if isinstance(exc.__cause__, msgspec.DecodeError):
-        return _error(exc.status_code, f"Request body is not valid JSON: {exc.__cause__}")
+    decode_error = _decode_error_behind(exc)
+    if decode_error is not None:
+        return _error(exc.status_code, f"Request body is not valid JSON: {decode_error}")
     if exc.status_code >= HTTP_500_INTERNAL_SERVER_ERROR:
         log.error("http_error", status_code=exc.status_code, detail=exc.detail)
         return _error(

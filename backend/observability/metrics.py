@@ -11,7 +11,7 @@ def build_prometheus_config() -> PrometheusConfig:
     return PrometheusConfig(
         app_name="sellpilot",
         prefix="sellpilot",
-        # Label by route template (`/api/v1/workspaces/{workspace_id:uuid}`), not raw path.
+        # Label by route template (`/api/v1/workspaces/{workspace_id}`), not raw path.
         group_path=True,
         # Unmatched paths have no template; counting them by raw path would let
         # anyone create unbounded label values.

@@ -1,0 +1,82 @@
+"""Settings: zero-config locally, strict in production."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from backend.settings import SettingsError, load_settings
+
+STRONG = "k3y-Zt9vQ2mX8pL4wR7nB1cY6hJ0fD5sA-very-random"
+
+
+def test_zero_config_uses_sqlite_and_keeps_one_secret(tmp_path: Path) -> None:
+    first = load_settings({"DATA_DIR": str(tmp_path)})
+    assert first.app_env == "development"
+    assert first.database.url is None
+    assert first.database.sqlite_path == tmp_path / "sellpilot.sqlite3"
+    assert len(first.auth.secret_key) >= 32
+    # The API and the worker are separate processes: they must agree on the key.
+    assert load_settings({"DATA_DIR": str(tmp_path)}).auth.secret_key == first.auth.secret_key
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({}, "SECRET_KEY is required"),
+        ({"SECRET_KEY": "changeme"}, "too weak"),
+        ({"SECRET_KEY": "a" * 64}, "too weak"),
+        ({"SECRET_KEY": "short-but-random-9x"}, "too weak"),
+    ],
+)
+def test_production_refuses_missing_or_weak_secrets(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    environ = {"APP_ENV": "production", "DATA_DIR": str(tmp_path), "DATABASE_URL": "postgresql://db/x", **env}
+    with pytest.raises(SettingsError, match=message):
+        load_settings(environ)
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_production_accepts_a_strong_secret(tmp_path: Path) -> None:
+    settings = load_settings(
+        {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db/x", "DATA_DIR": str(tmp_path)}
+    )
+    assert settings.is_production
+    assert settings.observability.log_json is True
+    assert settings.server.allowed_origins == ()
+
+
+def test_production_needs_postgres(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError, match="DATABASE_URL is required"):
+        load_settings({"APP_ENV": "production", "SECRET_KEY": STRONG, "DATA_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"APP_ENV": "staging"}, "APP_ENV"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+        ({"REDIS_URL": "http://x"}, "REDIS_URL"),
+        ({"PORT": "eighty"}, "PORT"),
+        ({"RATE_LIMIT_GENERAL": "lots"}, "RATE_LIMIT_GENERAL"),
+        ({"RATE_LIMIT_LOGIN_PER_IP": "0/minute"}, "RATE_LIMIT_LOGIN_PER_IP"),
+        ({"ALLOWED_ORIGINS": "localhost:3000"}, "ALLOWED_ORIGINS"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+        ({"RATE_LIMITS_ENABLED": "maybe"}, "RATE_LIMITS_ENABLED"),
+    ],
+)
+def test_invalid_values_name_the_variable(tmp_path: Path, env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"DATA_DIR": str(tmp_path), **env})
+
+
+def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text("PORT=9123\nLOG_LEVEL=DEBUG\n")
+    monkeypatch.setenv("SELLPILOT_ENV_FILE", str(env_file))
+    monkeypatch.delenv("PORT", raising=False)
+    monkeypatch.setenv("LOG_LEVEL", "ERROR")
+    monkeypatch.setenv("DATA_DIR", str(tmp_path))
+    settings = load_settings()
+    assert settings.server.port == 9123
+    assert settings.observability.log_level == "ERROR"
