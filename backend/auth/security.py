@@ -10,9 +10,11 @@ from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
 from litestar.handlers.base import BaseRouteHandler
 from litestar.security.jwt import JWTAuth, Token
+from litestar.types import Guard
 
 from backend.auth import service, tokens
 from backend.auth.service import Principal
+from backend.auth.tables import Role
 from backend.core import ratelimit
 from backend.settings import Settings, get_settings
 
@@ -48,6 +50,25 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
         exclude=PUBLIC_PATHS,
         description="Access token from POST /api/v1/auth/login, sent as `Authorization: Bearer <token>`.",
     )
+
+
+def requires_role(*roles: Role) -> Guard:
+    """A guard: the caller's role in the active workspace (the token's) must be one of `roles`.
+
+    Routes on a workspace named in the path check the role in that workspace
+    inside the service instead, since the token's workspace may be another.
+    """
+    allowed = frozenset(roles)
+
+    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+        user = connection.scope.get("user")
+        if not isinstance(user, Principal):
+            raise NotAuthorizedException("Not authenticated")
+        if user.role not in allowed:
+            names = " or ".join(sorted(role.value for role in allowed))
+            raise PermissionDeniedException(f"This needs the {names} role in this workspace")
+
+    return guard
 
 
 def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:

@@ -23,6 +23,9 @@ def configure_sentry(settings: Settings, *, worker: bool = False) -> bool:
         release=f"sellpilot@{settings.version}",
         traces_sample_rate=settings.observability.sentry_traces_sample_rate,
         send_default_pii=False,  # no user emails, IPs, cookies or auth headers
+        # Frame locals hold the ASGI scope (raw Authorization header), request
+        # bodies (passwords) and decrypted credentials: never ship them.
+        include_local_variables=False,
         integrations=integrations,
     )
     return True
