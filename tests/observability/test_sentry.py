@@ -40,7 +40,7 @@ asyncio.run(main())
 
 
 class _Collector(http.server.BaseHTTPRequestHandler):
-    received: list[bytes] = []  # noqa: RUF012
+    received: list[bytes] = []
 
     def do_POST(self) -> None:
         body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
