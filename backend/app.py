@@ -21,6 +21,7 @@ from backend.auth.routes import AuthController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
+from backend.jobs.routes import EventController, JobController
 from backend.observability.logging import configure_logging, request_log_middleware
 from backend.observability.metrics import MetricsController, build_prometheus_config
 from backend.observability.routes import health, ready
@@ -64,7 +65,7 @@ def create_app() -> Litestar:
     prometheus = build_prometheus_config()
     api_v1 = Router(
         path="/api/v1",
-        route_handlers=[AuthController, WorkspaceController, AdminController],
+        route_handlers=[AuthController, WorkspaceController, JobController, EventController, AdminController],
         before_request=limit_general_requests,
     )
     return Litestar(

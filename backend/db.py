@@ -48,6 +48,10 @@ async def transaction() -> AsyncIterator[None]:
             yield
 
 
+def is_postgres() -> bool:
+    return isinstance(DB, PostgresEngine)
+
+
 async def start() -> None:
     """Open the connection pool (PostgreSQL) or switch on WAL (SQLite)."""
     if isinstance(DB, PostgresEngine):

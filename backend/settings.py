@@ -87,6 +87,26 @@ class RateLimitSettings:
 
 
 @dataclass(frozen=True)
+class JobSettings:
+    job_timeout_seconds: int
+    """arq's per-run limit. A crashed worker's job is picked up again only after this + 10 s."""
+    max_jobs: int
+    """Jobs one worker process runs at once."""
+    poll_delay_seconds: float
+    retry_base_seconds: float
+    """First retry delay; doubles each attempt (with jitter), capped at 5 minutes."""
+    default_max_attempts: int
+    events_max_len: int
+    """Events kept per workspace stream (approximate cap)."""
+    stream_token_ttl_seconds: int
+    sse_heartbeat_seconds: float
+    sse_max_connection_seconds: int
+    limiter_lease_seconds: int
+    worker_metrics_port: int
+    """Port of a worker's own Prometheus endpoint; 0 turns it off."""
+
+
+@dataclass(frozen=True)
 class ObservabilitySettings:
     log_level: str
     log_json: bool
@@ -111,6 +131,7 @@ class Settings:
     redis: RedisSettings
     auth: AuthSettings
     rate_limits: RateLimitSettings
+    jobs: JobSettings
     observability: ObservabilitySettings
     server: ServerSettings
     version: str = field(default="0.1.0")
@@ -259,6 +280,19 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             register_per_ip=env.rate("RATE_LIMIT_REGISTER_PER_IP", "20/hour"),
             register_per_email=env.rate("RATE_LIMIT_REGISTER_PER_EMAIL", "5/hour"),
             general_per_user=env.rate("RATE_LIMIT_GENERAL", "600/minute"),
+        ),
+        jobs=JobSettings(
+            job_timeout_seconds=env.integer("WORKER_JOB_TIMEOUT_SECONDS", 120, minimum=1),
+            max_jobs=env.integer("WORKER_MAX_JOBS", 20, minimum=1),
+            poll_delay_seconds=env.number("WORKER_POLL_DELAY_SECONDS", 0.05),
+            retry_base_seconds=env.number("JOB_RETRY_BASE_SECONDS", 2.0),
+            default_max_attempts=env.integer("JOB_MAX_ATTEMPTS", 3, minimum=1),
+            events_max_len=env.integer("EVENTS_MAX_LEN", 10_000, minimum=100),
+            stream_token_ttl_seconds=env.integer("STREAM_TOKEN_TTL_SECONDS", 120, minimum=5),
+            sse_heartbeat_seconds=env.number("SSE_HEARTBEAT_SECONDS", 15.0),
+            sse_max_connection_seconds=env.integer("SSE_MAX_CONNECTION_SECONDS", 600, minimum=5),
+            limiter_lease_seconds=env.integer("LIMITER_LEASE_SECONDS", 30, minimum=2),
+            worker_metrics_port=env.integer("WORKER_METRICS_PORT", 0, minimum=0),
         ),
         observability=ObservabilitySettings(
             log_level=log_level,

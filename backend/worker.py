@@ -1,4 +1,4 @@
-"""arq worker settings: every task and cron job is registered here and nowhere else.
+"""arq worker settings: every task, job handler and cron job is registered here and nowhere else.
 
 Start with `sellpilot worker` (or `arq backend.worker.WorkerSettings`).
 """
@@ -12,12 +12,19 @@ from typing import Any, ClassVar
 
 from arq import cron
 from arq.connections import RedisSettings
+from prometheus_client import start_http_server
 
 from backend import db
+from backend.core.redis import arq_queue_name
+from backend.jobs.runner import Handler
+from backend.jobs.tasks import redispatch_stalled_jobs, run_job
 from backend.observability.heartbeat import record_heartbeat
 from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
 from backend.settings import get_settings
+
+# Job kind → the service function that does its work. Domains add theirs here.
+JOB_HANDLERS: dict[str, Handler] = {}
 
 
 async def heartbeat(ctx: dict[str, Any]) -> None:
@@ -31,6 +38,11 @@ async def startup(ctx: dict[str, Any]) -> None:
     configure_sentry(settings, worker=True)
     await db.start()
     ctx["worker_id"] = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+    ctx["job_handlers"] = ctx.get("job_handlers") or WorkerSettings.job_handlers
+    if settings.jobs.worker_metrics_port:
+        # Each worker serves its own metrics (job durations, limiter waits);
+        # the API's /metrics has queue depth and jobs by status.
+        start_http_server(settings.jobs.worker_metrics_port, addr="127.0.0.1")
     await record_heartbeat(ctx["redis"], ctx["worker_id"])
 
 
@@ -38,16 +50,25 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await db.stop()
 
 
-def _queue_name() -> str:
-    return f"{get_settings().redis.key_prefix}:queue"
+_jobs = get_settings().jobs
 
 
 class WorkerSettings:
     redis_settings = RedisSettings.from_dsn(get_settings().redis.url)
-    queue_name = _queue_name()
-    functions: ClassVar[list[Any]] = []
-    cron_jobs: ClassVar[list[Any]] = [cron(heartbeat, second={0, 15, 30, 45}, run_at_startup=True, timeout=10)]
+    queue_name = arq_queue_name()
+    job_handlers: ClassVar[dict[str, Handler]] = JOB_HANDLERS
+    functions: ClassVar[list[Any]] = [run_job]
+    cron_jobs: ClassVar[list[Any]] = [
+        cron(heartbeat, second={0, 15, 30, 45}, run_at_startup=True, timeout=10),
+        cron(redispatch_stalled_jobs, second={5}, timeout=30),
+    ]
     on_startup = startup
     on_shutdown = shutdown
-    poll_delay = 0.1
+    job_timeout = _jobs.job_timeout_seconds
+    max_jobs = _jobs.max_jobs
+    poll_delay = _jobs.poll_delay_seconds
+    # A cancelled job's arq job is aborted (its task is cancelled).
+    allow_abort_jobs = True
+    # Results live in the jobs table; arq keeps none.
+    keep_result = 0
     health_check_interval = 30

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.params import QueryParameter
 
 from backend.auth import service
 from backend.auth.schemas import UserOut
@@ -22,7 +22,7 @@ class AdminController(Controller):
     @get("/users")
     async def list_users(
         self,
-        search: Annotated[str | None, Parameter(max_length=320, description="Part of the email")] = None,
+        search: Annotated[str | None, QueryParameter(max_length=320, description="Part of the email")] = None,
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> Page[UserOut]:

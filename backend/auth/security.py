@@ -23,7 +23,11 @@ PUBLIC_PATHS = ["^/schema", "^/metrics"]
 
 
 async def retrieve_principal(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    if token.extras.get("typ") != tokens.ACCESS:
+    return await _principal_of(token, tokens.ACCESS)
+
+
+async def _principal_of(token: Token, token_type: str) -> Principal | None:
+    if token.extras.get("typ") != token_type:
         return None
     try:
         user_id = uuid.UUID(token.sub)
@@ -50,6 +54,33 @@ def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
         exclude=PUBLIC_PATHS,
         description="Access token from POST /api/v1/auth/login, sent as `Authorization: Bearer <token>`.",
     )
+
+
+async def authenticate_stream(connection: ASGIConnection[Any, Any, Any, Any]) -> Principal:
+    """Who opens an event stream: an access token in the header, or a stream token in `?token=`.
+
+    Browsers' EventSource cannot send headers, and a long-lived access token
+    must not sit in a URL (logs, history): hence the short-lived stream token.
+    """
+    settings = get_settings().auth
+    header = connection.headers.get("authorization")
+    if header:
+        encoded, token_type = header.partition(" ")[2], tokens.ACCESS
+    elif connection.query_params.get("token"):
+        encoded, token_type = str(connection.query_params["token"]), tokens.STREAM
+    else:
+        raise NotAuthorizedException("Send an access token, or a stream token as ?token=")
+    token = Token.decode(
+        encoded,
+        secret=settings.secret_key,
+        algorithm=settings.algorithm,
+        issuer=[settings.issuer],
+        require_claims=["exp", "iat", "sub", "jti", "iss"],
+    )
+    principal = await _principal_of(token, token_type)
+    if principal is None or await is_token_revoked(token, connection):
+        raise NotAuthorizedException("Invalid token")
+    return principal
 
 
 def requires_role(*roles: Role) -> Guard:

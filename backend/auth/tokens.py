@@ -15,6 +15,7 @@ from backend.core.redis import redis_key
 from backend.settings import get_settings
 
 ACCESS = "access"
+STREAM = "stream"
 
 
 @dataclass(frozen=True)
@@ -25,17 +26,26 @@ class IssuedAccessToken:
 
 
 def issue_access_token(user_id: uuid.UUID, workspace_id: uuid.UUID) -> IssuedAccessToken:
+    return _issue(user_id, workspace_id, ACCESS, get_settings().auth.access_token_ttl_seconds)
+
+
+def issue_stream_token(user_id: uuid.UUID, workspace_id: uuid.UUID) -> IssuedAccessToken:
+    """A short-lived token that only opens event streams (EventSource cannot send headers)."""
+    return _issue(user_id, workspace_id, STREAM, get_settings().jobs.stream_token_ttl_seconds)
+
+
+def _issue(user_id: uuid.UUID, workspace_id: uuid.UUID, token_type: str, ttl_seconds: int) -> IssuedAccessToken:
     auth = get_settings().auth
     now = datetime.now(UTC).replace(microsecond=0)
     jti = uuid.uuid4().hex
-    expires_at = now + timedelta(seconds=auth.access_token_ttl_seconds)
+    expires_at = now + timedelta(seconds=ttl_seconds)
     token = Token(
         exp=expires_at,
         iat=now,
         sub=str(user_id),
         iss=auth.issuer,
         jti=jti,
-        extras={"ws": str(workspace_id), "typ": ACCESS},
+        extras={"ws": str(workspace_id), "typ": token_type},
     )
     return IssuedAccessToken(
         token=token.encode(auth.secret_key, auth.algorithm),

@@ -1,0 +1,94 @@
+"""Progress events: a capped Redis Stream per workspace, read by the SSE endpoints.
+
+The stream id is the SSE event id, so a client reconnecting with
+`Last-Event-ID` continues exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+from redis.asyncio import Redis
+
+from backend.core.redis import redis_key
+from backend.jobs.schemas import JobEvent
+from backend.settings import get_settings
+
+_encoder = msgspec.json.Encoder()
+_decoder = msgspec.json.Decoder(JobEvent)
+# Reads block at most this long, well inside the client's socket timeout.
+READ_BLOCK_MS = 5_000
+
+
+def stream_key(workspace_id: uuid.UUID) -> str:
+    return redis_key("events", str(workspace_id))
+
+
+def event_from_job(event_type: str, job: dict[str, Any], payload: dict[str, Any] | None = None) -> JobEvent:
+    return JobEvent(
+        type=event_type,  # type: ignore[arg-type]
+        job_id=job["id"],
+        kind=job["kind"],
+        status=job["status"],
+        total=job["total"],
+        done=job["done"],
+        failed=job["failed"],
+        progress=round(float(job["progress"]), 4),
+        at=datetime.now(UTC),
+        parent_id=job.get("parent"),
+        payload=payload or {},
+    )
+
+
+async def publish(redis: Redis, workspace_id: uuid.UUID, event: JobEvent) -> str:
+    """Append an event; returns its stream id. Call after the change it reports is committed."""
+    event_id = await redis.xadd(
+        stream_key(workspace_id),
+        {"data": _encoder.encode(event)},
+        maxlen=get_settings().jobs.events_max_len,
+        approximate=True,
+    )
+    return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
+
+
+async def latest_id(redis: Redis, workspace_id: uuid.UUID) -> str:
+    """Id of the newest event, or "0-0" when the stream is empty."""
+    newest = await redis.xrevrange(stream_key(workspace_id), count=1)
+    if not newest:
+        return "0-0"
+    raw_id = newest[0][0]
+    return raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+
+
+async def read_after(
+    redis: Redis, workspace_id: uuid.UUID, after_id: str, block_ms: int | None = READ_BLOCK_MS, count: int = 500
+) -> list[tuple[str, JobEvent]]:
+    """Events after `after_id`, waiting up to `block_ms` for the first one (None: do not wait)."""
+    response = await redis.xread({stream_key(workspace_id): after_id}, count=count, block=block_ms)
+    events = []
+    for _, entries in response or []:
+        for raw_id, fields in entries:
+            event_id = raw_id.decode() if isinstance(raw_id, bytes) else str(raw_id)
+            events.append((event_id, _decoder.decode(fields[b"data"] if b"data" in fields else fields["data"])))
+    return events
+
+
+def encode(event: JobEvent) -> str:
+    return _encoder.encode(event).decode()
+
+
+async def follow(redis: Redis, workspace_id: uuid.UUID, after_id: str) -> AsyncIterator[tuple[str, JobEvent] | None]:
+    """Events after `after_id` as they come; None after each quiet read (a chance to send a heartbeat)."""
+    cursor = after_id
+    while True:
+        batch = await read_after(redis, workspace_id, cursor)
+        if not batch:
+            yield None
+            continue
+        for event_id, event in batch:
+            cursor = event_id
+            yield event_id, event

@@ -1,0 +1,159 @@
+"""A limiter shared by every worker process through Redis: at most N at once and M per minute, per key.
+
+Keys name what is limited: a provider (`ai:openai`), a workspace
+(`ws:<id>:ai`), a platform account (`account:<id>`). A slot is a lease that
+its holder renews; a slot held by a crashed worker lapses after
+`LIMITER_LEASE_SECONDS`. Waiting blocks on a Redis list that every release
+pushes to, so it neither spins nor holds up the other jobs of the worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import structlog
+from prometheus_client import Histogram
+from redis.asyncio import Redis
+
+from backend.core.redis import redis_key
+from backend.settings import get_settings
+
+log = structlog.get_logger(__name__)
+
+LIMITER_WAIT_SECONDS = Histogram(
+    "sellpilot_limiter_wait_seconds",
+    "Time spent waiting for a limiter slot",
+    ["scope"],
+    buckets=(0.005, 0.05, 0.25, 1, 2.5, 5, 15, 60, 300),
+)
+
+# Atomically: drop lapsed leases, then take a slot only if both the
+# concurrency cap and the per-minute rate (GCRA) allow it. Returns
+# {1, 0} on success or {0, ms to wait at most}.
+_ACQUIRE = """
+local slots, rate = KEYS[1], KEYS[2]
+local token, max_concurrent, lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
+local interval, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local wait = 0
+if max_concurrent > 0 then
+  redis.call('ZREMRANGEBYSCORE', slots, '-inf', now)
+  if redis.call('ZCARD', slots) >= max_concurrent then
+    local first = redis.call('ZRANGE', slots, 0, 0, 'WITHSCORES')
+    wait = tonumber(first[2]) - now
+  end
+end
+local new_tat = 0
+if interval > 0 then
+  local tat = tonumber(redis.call('GET', rate) or now)
+  if tat < now then tat = now end
+  new_tat = tat + interval
+  local allow_at = new_tat - burst * interval
+  if allow_at > now and allow_at - now > wait then wait = allow_at - now end
+end
+if wait > 0 then return {0, wait} end
+if max_concurrent > 0 then
+  redis.call('ZADD', slots, now + lease_ms, token)
+  redis.call('PEXPIRE', slots, lease_ms * 2)
+end
+if interval > 0 then redis.call('SET', rate, new_tat, 'PX', new_tat - now) end
+return {1, 0}
+"""
+
+_RELEASE = """
+if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
+  redis.call('LPUSH', KEYS[2], 1)
+  redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
+  redis.call('PEXPIRE', KEYS[2], 60000)
+end
+return 1
+"""
+
+_RENEW = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])
+"""
+
+MAX_WAIT_SLICE_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Limit:
+    max_concurrent: int = 0
+    """0: no concurrency cap."""
+    per_minute: int = 0
+    """0: no rate cap."""
+
+
+class LimiterTimeout(Exception):
+    """No slot came free in time."""
+
+
+def _keys(key: str) -> tuple[str, str, str]:
+    return redis_key("limit", key, "slots"), redis_key("limit", key, "rate"), redis_key("limit", key, "released")
+
+
+@contextlib.asynccontextmanager
+async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = None) -> AsyncIterator[None]:  # noqa: ASYNC109
+    """Hold one slot of `key` for the duration of the block."""
+    lease_ms = get_settings().jobs.limiter_lease_seconds * 1000
+    slots, rate, released = _keys(key)
+    token = uuid.uuid4().hex
+    interval = 60_000 // limit.per_minute if limit.per_minute else 0
+    acquire = redis.register_script(_ACQUIRE)
+    started = time.monotonic()
+    while True:
+        granted, wait_ms = await acquire(
+            keys=[slots, rate], args=[token, limit.max_concurrent, lease_ms, interval, max(1, limit.per_minute)]
+        )
+        if granted:
+            break
+        waited = time.monotonic() - started
+        if timeout is not None and waited >= timeout:
+            raise LimiterTimeout(f"no slot of {key} within {timeout:.0f}s")
+        pause = min(int(wait_ms) / 1000, MAX_WAIT_SLICE_SECONDS)
+        if timeout is not None:
+            pause = min(pause, timeout - waited)
+        if limit.max_concurrent:
+            # Wakes as soon as a holder releases; the timeout covers lapsed leases and the rate.
+            await redis.blpop([released], timeout=max(pause, 0.01))  # type: ignore[arg-type,misc]
+        else:
+            await asyncio.sleep(max(pause, 0.001))
+    LIMITER_WAIT_SECONDS.labels(scope=key.split(":", 1)[0]).observe(time.monotonic() - started)
+
+    renewer = asyncio.create_task(_renew(redis, slots, token, lease_ms)) if limit.max_concurrent else None
+    try:
+        yield
+    finally:
+        if renewer is not None:
+            renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await renewer
+            # Shielded: a cancelled job must still give its slot back.
+            await asyncio.shield(
+                redis.register_script(_RELEASE)(keys=[slots, released], args=[token, limit.max_concurrent])
+            )
+
+
+async def _renew(redis: Redis, slots: str, token: str, lease_ms: int) -> None:
+    renew = redis.register_script(_RENEW)
+    while True:
+        await asyncio.sleep(lease_ms / 3000)
+        try:
+            await renew(keys=[slots], args=[token, lease_ms])
+        except Exception as exc:  # a missed renewal only risks the lease lapsing
+            log.warning("limiter_renew_failed", error=str(exc))
+
+
+async def in_flight(redis: Redis, key: str) -> int:
+    """Slots of `key` held right now (lapsed leases excluded)."""
+    slots, _, _ = _keys(key)
+    now_ms = (await redis.time())[0] * 1000
+    return int(await redis.zcount(slots, now_ms, "+inf"))

@@ -1,0 +1,139 @@
+"""Jobs REST endpoints and the live progress streams."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from arq.connections import ArqRedis
+from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
+from litestar.response import ServerSentEvent
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+
+from backend.auth import tokens
+from backend.auth.security import authenticate_stream
+from backend.auth.service import Principal
+from backend.core.pagination import Limit, Offset
+from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
+from backend.jobs import service, sse
+from backend.jobs.schemas import (
+    JobOut,
+    JobStatistics,
+    JobStatusName,
+    RetryFailedRequest,
+    RetryFailedResponse,
+    StreamToken,
+)
+from backend.jobs.tables import JobStatus
+from backend.settings import get_settings
+
+AuthRequest = Request[Principal, Token, Any]
+SSE_MEDIA_TYPE = "text/event-stream"
+SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+LAST_EVENT_ID_DOC = "Resume after this event id (EventSource sends it by itself on reconnect)."
+
+
+class JobController(Controller):
+    path = "/jobs"
+    tags = ["jobs"]
+
+    @get("/")
+    async def list_jobs(
+        self,
+        request: AuthRequest,
+        kind: Annotated[str | None, QueryParameter(max_length=64)] = None,
+        status: FromQuery[JobStatusName | None] = None,
+        parent_id: FromQuery[uuid.UUID | None] = None,
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> Page[JobOut]:
+        """Jobs of the current workspace, newest first."""
+        return await service.list_jobs(
+            request.user.workspace_id,
+            kind=kind,
+            status=JobStatus(status) if status else None,
+            parent_id=parent_id,
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/statistics")
+    async def statistics(self, request: AuthRequest) -> JobStatistics:
+        """Counts by status and kind, mean run time and success rate."""
+        return await service.statistics(request.user.workspace_id)
+
+    @get("/{job_id:uuid}")
+    async def get_job(self, request: AuthRequest, job_id: FromPath[uuid.UUID]) -> JobOut:
+        return await service.get_job(request.user.workspace_id, job_id)
+
+    @post("/{job_id:uuid}/cancel", status_code=HTTP_200_OK)
+    async def cancel(
+        self, request: AuthRequest, job_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
+    ) -> JobOut:
+        """Cancel an unfinished job (and its children). A cancelled job is never retried."""
+        return await service.cancel_job(redis, request.user.workspace_id, job_id)
+
+    @post("/{job_id:uuid}/retry", status_code=HTTP_200_OK)
+    async def retry(
+        self, request: AuthRequest, job_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
+    ) -> JobOut:
+        """Run a failed job again; items it already produced are kept, not redone."""
+        return await service.retry_job(redis, request.user.workspace_id, job_id)
+
+    @post("/retry-failed", status_code=HTTP_200_OK)
+    async def retry_failed(
+        self, request: AuthRequest, data: JSONBody[RetryFailedRequest], redis: NamedDependency[ArqRedis]
+    ) -> RetryFailedResponse:
+        """Retry every failed job of one kind."""
+        return RetryFailedResponse(retried=await service.retry_failed(redis, request.user.workspace_id, data.kind))
+
+    @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
+    async def job_events(
+        self,
+        request: Request[Any, Any, Any],
+        job_id: FromPath[uuid.UUID],
+        redis: NamedDependency[ArqRedis],
+        token: Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")] = None,
+        last_event_id: Annotated[
+            str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)
+        ] = None,
+    ) -> ServerSentEvent:
+        """Live progress of one job and its children (text/event-stream); ends after the job's final event.
+
+        Authenticate with `Authorization: Bearer <access token>`, or `?token=` from POST /events/token.
+        """
+        principal = await authenticate_stream(request)
+        cursor = sse.check_last_event_id(last_event_id)
+        await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
+        return ServerSentEvent(
+            sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS
+        )
+
+
+class EventController(Controller):
+    path = "/events"
+    tags = ["jobs"]
+
+    @get("/", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
+    async def workspace_events(
+        self,
+        request: Request[Any, Any, Any],
+        redis: NamedDependency[ArqRedis],
+        token: Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")] = None,
+        last_event_id: Annotated[
+            str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)
+        ] = None,
+    ) -> ServerSentEvent:
+        """Live progress of every job in the current workspace (text/event-stream)."""
+        principal = await authenticate_stream(request)
+        cursor = sse.check_last_event_id(last_event_id)
+        return ServerSentEvent(sse.event_stream(redis, principal.workspace_id, cursor), headers=SSE_HEADERS)
+
+    @post("/token", status_code=HTTP_201_CREATED)
+    async def stream_token(self, request: AuthRequest) -> StreamToken:
+        """A short-lived token for `?token=` on the event streams (EventSource cannot send headers)."""
+        issued = tokens.issue_stream_token(request.user.user_id, request.user.workspace_id)
+        return StreamToken(token=issued.token, expires_in=get_settings().jobs.stream_token_ttl_seconds)

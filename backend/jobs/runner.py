@@ -1,0 +1,317 @@
+"""Running a job inside a worker: status, items, cancellation, retries with backoff, fan-out roll-up.
+
+A handler is `async def handler(run: JobRun) -> result`. It should work in
+items: skip the keys in `await run.completed_keys()`, call
+`await run.check_cancelled()` between items and `await run.record_item(...)`
+after each. Re-running it after a crash then finishes the work without
+duplicating anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import time
+import uuid
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+import structlog
+from arq.connections import ArqRedis
+from prometheus_client import Counter, Histogram
+
+from backend import db
+from backend.jobs import events, service
+from backend.jobs.tables import Job, JobItem, JobStatus
+
+log = structlog.get_logger(__name__)
+
+JOB_DURATION_SECONDS = Histogram(
+    "sellpilot_job_duration_seconds",
+    "Run time of jobs that finished, by kind and final status",
+    ["kind", "status"],
+    buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800),
+)
+JOB_RUNS = Counter("sellpilot_job_runs_total", "Job runs started by workers, by kind", ["kind"])
+
+MAX_BACKOFF_SECONDS = 300.0
+
+
+class RetryableJobError(Exception):
+    """A transient failure (timeout, 429, 5xx): the job is tried again later, up to its max attempts."""
+
+
+class JobCancelled(Exception):
+    """Raised by `JobRun.check_cancelled` when the user cancelled the job."""
+
+
+class WaitForChildren:
+    """Returned by a fan-out handler: the job finishes when its children do."""
+
+
+WAIT_FOR_CHILDREN = WaitForChildren()
+Handler = Callable[["JobRun"], Awaitable[Any]]
+
+
+class JobRun:
+    """What a handler gets: the job's data and the calls to report on it."""
+
+    def __init__(self, redis: ArqRedis, row: dict[str, Any]) -> None:
+        self.redis = redis
+        self.id: uuid.UUID = row["id"]
+        self.workspace_id: uuid.UUID = row["workspace"]
+        self.kind: str = row["kind"]
+        self.payload: dict[str, Any] = row["payload"] or {}
+        self.attempt: int = row["attempts"]
+        self._children: list[dict[str, Any]] = []
+
+    async def set_total(self, total: int) -> None:
+        async with db.transaction():
+            await Job.update({Job.total: total}).where(Job.id == self.id)
+
+    async def completed_keys(self) -> set[str]:
+        """Keys of items that already succeeded (in an earlier run, before a crash or retry)."""
+        rows = await JobItem.select(JobItem.key).where((JobItem.job == self.id) & (JobItem.ok == "ok"))
+        return {r["key"] for r in rows}
+
+    async def check_cancelled(self) -> None:
+        row = await Job.select(Job.status).where(Job.id == self.id).first()
+        if row is None or row["status"] == JobStatus.cancelled.value:
+            raise JobCancelled()
+
+    async def record_item(self, key: str, result: Any = None, error: str | None = None) -> bool:
+        """Record one item's outcome and publish job.item and job.progress.
+
+        An item that already succeeded is never recorded twice (returns False);
+        a failed one is replaced by the new outcome.
+        """
+        ok = "failed" if error is not None else "ok"
+        async with db.transaction():
+            existing = (
+                await JobItem.select(JobItem.id, JobItem.ok)
+                .where((JobItem.job == self.id) & (JobItem.key == key))
+                .first()
+            )
+            if existing is not None and existing["ok"] == "ok":
+                return False
+            if existing is None:
+                await JobItem.insert(
+                    JobItem(job=self.id, workspace=self.workspace_id, key=key, ok=ok, result=result, error=error)
+                )
+            else:
+                await JobItem.update({JobItem.ok: ok, JobItem.result: result, JobItem.error: error}).where(
+                    JobItem.id == existing["id"]
+                )
+            row = await _refresh_counters(self.id)
+        item = {"key": key, "ok": ok == "ok"}
+        if error is not None:
+            item["error"] = error
+        elif result is not None:
+            item["result"] = result
+        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.item", row, item))
+        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.progress", row))
+        return True
+
+    async def spawn_child(
+        self, kind: str, payload: dict[str, Any], key: str, max_attempts: int | None = None
+    ) -> uuid.UUID:
+        """Create a child job (idempotent per `key`); children start when the handler returns WAIT_FOR_CHILDREN."""
+        row, created = await service.create_job(
+            self.workspace_id,
+            kind,
+            payload,
+            idempotency_key=f"{self.id}:{key}",
+            max_attempts=max_attempts,
+            parent_id=self.id,
+        )
+        if created or row["status"] == JobStatus.pending.value:
+            self._children.append(row)
+        child_id: uuid.UUID = row["id"]
+        return child_id
+
+
+async def _refresh_counters(job_id: uuid.UUID) -> dict[str, Any]:
+    """Recount a job's items (inside the caller's transaction) and return the job row."""
+    done = await JobItem.count().where((JobItem.job == job_id) & (JobItem.ok == "ok"))
+    failed = await JobItem.count().where((JobItem.job == job_id) & (JobItem.ok == "failed"))
+    job = await Job.select(Job.total).where(Job.id == job_id).first()
+    total = max(int(job["total"]) if job else 0, done + failed)
+    progress = (done + failed) / total if total else 0.0
+    await Job.update({Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress}).where(
+        Job.id == job_id
+    )
+    return await _row(job_id)
+
+
+async def _row(job_id: uuid.UUID) -> dict[str, Any]:
+    row = await Job.select(*service.JOB_COLUMNS).where(Job.id == job_id).output(load_json=True).first()
+    if row is None:
+        raise LookupError(f"job {job_id} vanished")
+    return row
+
+
+def backoff_seconds(attempt: int, base: float) -> float:
+    """Exponential backoff with ±20 % jitter, so retries of many jobs do not arrive together."""
+    delay: float = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempt - 1))
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Handler], retry_base: float) -> None:
+    """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry."""
+    try:
+        row = await _row(job_id)
+    except LookupError:
+        log.warning("job_row_missing", job_id=str(job_id))
+        return
+    if row["status"] in service.TERMINAL_VALUES:
+        return  # cancelled (never retried) or already finished by an earlier run
+    handler = handlers.get(row["kind"])
+    if handler is None:
+        await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
+        return
+    async with db.transaction():
+        started = (
+            await Job.update(
+                {
+                    Job.status: JobStatus.running.value,
+                    Job.attempts: Job.attempts + 1,
+                    Job.started_at: row["started_at"] or service.now(),
+                }
+            )
+            .where((Job.id == job_id) & Job.status.not_in(service.TERMINAL_VALUES))
+            .returning(Job.id)
+        )
+    if not started:
+        return
+    row = await _row(job_id)
+    JOB_RUNS.labels(kind=row["kind"]).inc()
+    await events.publish(
+        redis, row["workspace"], events.event_from_job("job.started", row, {"attempt": row["attempts"]})
+    )
+    run = JobRun(redis, row)
+    began = time.monotonic()
+    try:
+        result = await handler(run)
+    except JobCancelled:
+        log.info("job_cancelled_between_items", job_id=str(job_id))
+        return
+    except RetryableJobError as exc:
+        await _retry_or_fail(redis, row, str(exc), retry_base)
+        return
+    except asyncio.CancelledError:
+        # An arq abort (the job was cancelled) or a worker shutting down; in
+        # the second case arq runs the job again.
+        raise
+    except Exception as exc:
+        log.exception("job_failed", job_id=str(job_id), kind=row["kind"])
+        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}")
+        return
+    if isinstance(result, WaitForChildren):
+        for child in run._children:
+            await events.publish(redis, child["workspace"], events.event_from_job("job.created", child))
+            await service.dispatch(redis, child)
+        await roll_up_parent(redis, row["workspace"], job_id)
+        return
+    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
+
+
+async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
+    if row["attempts"] >= row["max_attempts"]:
+        await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
+        return
+    async with db.transaction():
+        updated = (
+            await Job.update({Job.status: JobStatus.retrying.value, Job.error: error})
+            .where((Job.id == row["id"]) & (Job.status == JobStatus.running.value))
+            .returning(Job.id)
+        )
+    if not updated:
+        return  # cancelled meanwhile
+    fresh = await _row(row["id"])
+    delay = backoff_seconds(row["attempts"], retry_base)
+    await events.publish(
+        redis,
+        row["workspace"],
+        events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)}),
+    )
+    await service.dispatch(redis, fresh, defer_seconds=delay)
+
+
+async def _finish(
+    redis: ArqRedis,
+    row: dict[str, Any],
+    status: JobStatus,
+    *,
+    error: str | None = None,
+    result: Any = None,
+    duration: float | None = None,
+) -> None:
+    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone."""
+    changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: service.now(), Job.error: error}
+    if status is JobStatus.succeeded:
+        changes[Job.progress] = 1.0
+        changes[Job.result] = result
+    async with db.transaction():
+        finished = (
+            await Job.update(changes)
+            .where((Job.id == row["id"]) & Job.status.not_in(service.TERMINAL_VALUES))
+            .returning(Job.id)
+        )
+    if not finished:
+        return
+    fresh = await _row(row["id"])
+    if fresh["started_at"] is not None:
+        elapsed = duration if duration is not None else (fresh["finished_at"] - fresh["started_at"]).total_seconds()
+        JOB_DURATION_SECONDS.labels(kind=fresh["kind"], status=status.value).observe(max(0.0, elapsed))
+    payload = {"error": error} if error else {}
+    await events.publish(redis, fresh["workspace"], events.event_from_job(f"job.{status.value}", fresh, payload))
+    if fresh["parent"] is not None:
+        await roll_up_parent(redis, fresh["workspace"], fresh["parent"])
+
+
+async def roll_up_parent(redis: ArqRedis, workspace_id: uuid.UUID, parent_id: uuid.UUID) -> None:
+    """A fan-out parent's counters are its children's; it finishes when they all have.
+
+    Roll-ups of one parent are serialised on its row, so two children finishing
+    at once cannot both miss the other and leave the parent running.
+    """
+    async with db.transaction():
+        if db.is_postgres():
+            await Job.raw("SELECT id FROM jobs WHERE id = {} FOR UPDATE", parent_id)
+        children = await Job.select(Job.status, Job.progress).where(
+            (Job.parent == parent_id) & (Job.workspace == workspace_id)
+        )
+        parent = await _row(parent_id)
+        if not children or parent["status"] in service.TERMINAL_VALUES:
+            return
+        total = len(children)
+        succeeded = sum(c["status"] == JobStatus.succeeded.value for c in children)
+        failed = sum(c["status"] in (JobStatus.failed.value, JobStatus.cancelled.value) for c in children)
+        progress = sum(1.0 if c["status"] in service.TERMINAL_VALUES else float(c["progress"]) for c in children)
+        changes: dict[Any, Any] = {
+            Job.total: total,
+            Job.done: succeeded,
+            Job.failed: failed,
+            Job.progress: progress / total,
+        }
+        final: JobStatus | None = None
+        if succeeded + failed == total and parent["status"] == JobStatus.running.value:
+            final = JobStatus.failed if failed else JobStatus.succeeded
+            changes.update(
+                {
+                    Job.status: final.value,
+                    Job.finished_at: service.now(),
+                    Job.error: f"{failed} of {total} child jobs failed" if failed else None,
+                    Job.result: {"children": total, "succeeded": succeeded, "failed": failed},
+                }
+            )
+            if final is JobStatus.succeeded:
+                changes[Job.progress] = 1.0
+        await Job.update(changes).where(Job.id == parent_id)
+    parent = await _row(parent_id)
+    await events.publish(redis, workspace_id, events.event_from_job("job.progress", parent))
+    if final is not None:
+        payload = {"error": parent["error"]} if parent["error"] else {}
+        await events.publish(redis, workspace_id, events.event_from_job(f"job.{final.value}", parent, payload))
+        if parent["parent"] is not None:
+            await roll_up_parent(redis, workspace_id, parent["parent"])

@@ -1,0 +1,94 @@
+"""Job records, events and statistics as the API shows them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any, Literal
+
+import msgspec
+
+JobStatusName = Literal["pending", "running", "succeeded", "failed", "cancelled", "retrying"]
+EventType = Literal[
+    "job.snapshot",
+    "job.created",
+    "job.started",
+    "job.progress",
+    "job.item",
+    "job.retrying",
+    "job.succeeded",
+    "job.failed",
+    "job.cancelled",
+]
+TERMINAL_EVENTS = frozenset({"job.succeeded", "job.failed", "job.cancelled"})
+
+
+class JobOut(msgspec.Struct):
+    id: uuid.UUID
+    workspace_id: uuid.UUID
+    kind: str
+    status: JobStatusName
+    total: int
+    done: int
+    failed: int
+    progress: float
+    """0–1: share of items finished (done or failed), or of child jobs for a fan-out parent."""
+    attempts: int
+    max_attempts: int
+    error: str | None
+    result: Any
+    parent_id: uuid.UUID | None
+    idempotency_key: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+
+class JobEvent(msgspec.Struct, omit_defaults=True):
+    """One line of a workspace's progress stream (the SSE `data:`)."""
+
+    type: EventType
+    job_id: uuid.UUID
+    kind: str
+    status: JobStatusName
+    total: int
+    done: int
+    failed: int
+    progress: float
+    at: datetime
+    parent_id: uuid.UUID | None = None
+    payload: dict[str, Any] = msgspec.field(default_factory=dict)
+    """Small, event-specific: the item key and result for job.item, the error for job.failed."""
+
+
+class RetryFailedRequest(msgspec.Struct, forbid_unknown_fields=True):
+    kind: str = msgspec.field()
+    """Retry every failed job of this kind in the workspace."""
+
+
+class RetryFailedResponse(msgspec.Struct):
+    retried: list[uuid.UUID]
+
+
+class StreamToken(msgspec.Struct):
+    token: str
+    """Pass as `?token=` to the SSE endpoints. Only good for reading event streams."""
+    expires_in: int
+
+
+class KindStatistics(msgspec.Struct):
+    kind: str
+    counts: dict[str, int]
+    mean_duration_seconds: float | None
+    success_rate: float | None
+
+
+class JobStatistics(msgspec.Struct):
+    counts: dict[str, int]
+    """Jobs by status."""
+    total: int
+    mean_duration_seconds: float | None
+    """Mean of finished jobs' run time (started → finished)."""
+    success_rate: float | None
+    """succeeded / (succeeded + failed); cancelled jobs are left out."""
+    by_kind: list[KindStatistics]

@@ -1,0 +1,367 @@
+"""Jobs: records, dispatch to arq, cancel, retry, statistics.
+
+Every read starts from `_jobs(workspace_id)`. Jobs are sent to arq only after
+the row is committed (`enqueue`), so a worker never looks for a row that is not
+there yet. arq carries only the job id.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+from arq.connections import ArqRedis
+from arq.jobs import Job as ArqJob
+from piccolo.query import Select
+from redis.asyncio import Redis
+
+from backend import db
+from backend.core.errors import Conflict, NotFound
+from backend.core.redis import arq_queue_name
+from backend.core.schemas import Page
+from backend.jobs import events
+from backend.jobs.schemas import JobOut, JobStatistics, KindStatistics
+from backend.jobs.tables import TERMINAL, Job, JobStatus
+from backend.settings import get_settings
+
+log = structlog.get_logger(__name__)
+
+RUN_JOB_TASK = "run_job"
+JOB_COLUMNS = (
+    Job.id,
+    Job.workspace,
+    Job.kind,
+    Job.status,
+    Job.total,
+    Job.done,
+    Job.failed,
+    Job.progress,
+    Job.attempts,
+    Job.max_attempts,
+    Job.dispatches,
+    Job.error,
+    Job.result,
+    Job.parent,
+    Job.idempotency_key,
+    Job.created_at,
+    Job.started_at,
+    Job.finished_at,
+    Job.payload,
+)
+TERMINAL_VALUES = [s.value for s in TERMINAL]
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _jobs(workspace_id: uuid.UUID) -> Select[Any]:
+    return Job.select(*JOB_COLUMNS).where(Job.workspace == workspace_id).output(load_json=True)
+
+
+def job_out(row: dict[str, Any]) -> JobOut:
+    return JobOut(
+        id=row["id"],
+        workspace_id=row["workspace"],
+        kind=row["kind"],
+        status=row["status"],
+        total=row["total"],
+        done=row["done"],
+        failed=row["failed"],
+        progress=round(float(row["progress"]), 4),
+        attempts=row["attempts"],
+        max_attempts=row["max_attempts"],
+        error=row["error"],
+        result=row["result"],
+        parent_id=row["parent"],
+        idempotency_key=row["idempotency_key"],
+        created_at=row["created_at"],
+        started_at=row["started_at"],
+        finished_at=row["finished_at"],
+    )
+
+
+async def get_row(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
+    row = await _jobs(workspace_id).where(Job.id == job_id).first()
+    if row is None:
+        raise NotFound("Job not found")
+    return row
+
+
+async def get_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
+    return job_out(await get_row(workspace_id, job_id))
+
+
+async def list_jobs(
+    workspace_id: uuid.UUID,
+    *,
+    kind: str | None,
+    status: JobStatus | None,
+    parent_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+) -> Page[JobOut]:
+    query = _jobs(workspace_id)
+    count = Job.count().where(Job.workspace == workspace_id)
+    for condition in (
+        Job.kind == kind if kind else None,
+        Job.status == status.value if status else None,
+        Job.parent == parent_id if parent_id else None,
+    ):
+        if condition is not None:
+            query = query.where(condition)
+            count = count.where(condition)
+    rows = await query.order_by(Job.created_at, ascending=False).limit(limit).offset(offset)
+    return Page(items=[job_out(r) for r in rows], total=int(await count), limit=limit, offset=offset)
+
+
+# --- creating and dispatching -------------------------------------------------
+
+
+async def create_job(
+    workspace_id: uuid.UUID,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    *,
+    idempotency_key: str | None = None,
+    max_attempts: int | None = None,
+    parent_id: uuid.UUID | None = None,
+    total: int = 0,
+    created_by: uuid.UUID | None = None,
+) -> tuple[dict[str, Any], bool]:
+    """Insert a job row; with an idempotency key already used in the workspace, return that job instead.
+
+    Returns (job row, created). Call `dispatch` for a created job once the
+    surrounding transaction has committed (or use `enqueue`, which does both).
+    """
+    if idempotency_key is not None:
+        existing = await _jobs(workspace_id).where(Job.idempotency_key == idempotency_key).first()
+        if existing is not None:
+            return existing, False
+    job_id = uuid.uuid4()
+    try:
+        async with db.transaction():
+            await Job.insert(
+                Job(
+                    id=job_id,
+                    workspace=workspace_id,
+                    kind=kind,
+                    payload=payload or {},
+                    idempotency_key=idempotency_key,
+                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
+                    parent=parent_id,
+                    total=total,
+                    created_by=created_by,
+                )
+            )
+    except Exception as exc:
+        if idempotency_key is not None and db.is_unique_violation(exc):
+            # Lost a race with the same key: the winner's job is the answer.
+            return await get_row(workspace_id, await _id_for_key(workspace_id, idempotency_key)), False
+        raise
+    return await get_row(workspace_id, job_id), True
+
+
+async def _id_for_key(workspace_id: uuid.UUID, key: str) -> uuid.UUID:
+    row = await Job.select(Job.id).where((Job.workspace == workspace_id) & (Job.idempotency_key == key)).first()
+    if row is None:
+        raise NotFound("Job not found")
+    job_id: uuid.UUID = row["id"]
+    return job_id
+
+
+async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
+    """Hand a committed job to arq. A repeat of the same dispatch is ignored by arq."""
+    async with db.transaction():
+        await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
+    dispatches = job["dispatches"] + 1
+    await redis.enqueue_job(
+        RUN_JOB_TASK,
+        str(job["id"]),
+        _job_id=f"{job['id']}:{dispatches}",
+        _queue_name=arq_queue_name(),
+        _defer_by=defer_seconds or None,
+    )
+
+
+async def enqueue(
+    redis: ArqRedis,
+    workspace_id: uuid.UUID,
+    kind: str,
+    payload: dict[str, Any] | None = None,
+    **options: Any,
+) -> JobOut:
+    """Create a job and send it to the workers; the same idempotency key returns the same job.
+
+    Must not be called inside an open transaction: the job is sent right away.
+    """
+    row, created = await create_job(workspace_id, kind, payload, **options)
+    if created:
+        await events.publish(redis, workspace_id, events.event_from_job("job.created", row))
+        await dispatch(redis, row)
+    return job_out(row)
+
+
+# --- cancel and retry ---------------------------------------------------------
+
+
+async def cancel_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
+    """Stop a job: it is marked cancelled at once, its arq job is aborted, and it is never retried.
+
+    A running task notices between items. Child jobs are cancelled with it.
+    """
+    row = await get_row(workspace_id, job_id)
+    if row["status"] in TERMINAL_VALUES:
+        raise Conflict(f"Job already {row['status']}; only unfinished jobs can be cancelled")
+    await _cancel_tree(redis, workspace_id, job_id)
+    return await get_job(workspace_id, job_id)
+
+
+async def _cancel_tree(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    async with db.transaction():
+        cancelled = (
+            await Job.update(
+                {Job.status: JobStatus.cancelled.value, Job.finished_at: now(), Job.error: "Cancelled by user"}
+            )
+            .where((Job.id == job_id) & (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES))
+            .returning(Job.id)
+        )
+    if not cancelled:
+        return
+    row = await get_row(workspace_id, job_id)
+    await events.publish(redis, workspace_id, events.event_from_job("job.cancelled", row))
+    await _abort_arq_job(redis, f"{job_id}:{row['dispatches']}")
+    children = await Job.select(Job.id).where(
+        (Job.parent == job_id) & (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES)
+    )
+    for child in children:
+        await _cancel_tree(redis, workspace_id, child["id"])
+    if row["parent"] is not None:
+        from backend.jobs.runner import roll_up_parent
+
+        await roll_up_parent(redis, workspace_id, row["parent"])
+
+
+async def _abort_arq_job(redis: ArqRedis, arq_job_id: str) -> None:
+    # The abort is recorded at once; we do not wait for the worker to confirm it.
+    with contextlib.suppress(TimeoutError):
+        await ArqJob(arq_job_id, redis, _queue_name=arq_queue_name()).abort(timeout=0.01, poll_delay=0.01)
+
+
+async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
+    """Run a failed job again with a fresh attempt budget; items it already produced are kept."""
+    row = await get_row(workspace_id, job_id)
+    if row["status"] != JobStatus.failed.value:
+        raise Conflict(f"Job is {row['status']}; only failed jobs can be retried")
+    async with db.transaction():
+        updated = (
+            await Job.update(
+                {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None}
+            )
+            .where((Job.id == job_id) & (Job.status == JobStatus.failed.value))
+            .returning(Job.id)
+        )
+    if not updated:
+        raise Conflict("Job changed meanwhile; reload it")
+    row = await get_row(workspace_id, job_id)
+    await events.publish(redis, workspace_id, events.event_from_job("job.created", row, {"retry": True}))
+    await dispatch(redis, row)
+    return job_out(row)
+
+
+async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> list[uuid.UUID]:
+    """Retry every failed job of `kind` in the workspace."""
+    failed = await Job.select(Job.id).where(
+        (Job.workspace == workspace_id) & (Job.kind == kind) & (Job.status == JobStatus.failed.value)
+    )
+    retried = []
+    for row in failed:
+        try:
+            await retry_job(redis, workspace_id, row["id"])
+        except Conflict:
+            continue  # retried or changed by someone else meanwhile
+        retried.append(row["id"])
+    return retried
+
+
+async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) -> int:
+    """Send pending jobs again whose dispatch may have been lost (the API died between commit and send).
+
+    Uses the job's current arq id, so a dispatch that did reach arq is not duplicated.
+    """
+    cutoff = now().timestamp() - older_than_seconds
+    rows = await Job.select(Job.id, Job.dispatches, Job.created_at).where(Job.status == JobStatus.pending.value)
+    sent = 0
+    for row in rows:
+        if row["created_at"].timestamp() > cutoff:
+            continue
+        arq_id = f"{row['id']}:{max(row['dispatches'], 1)}"
+        if await redis.enqueue_job(RUN_JOB_TASK, str(row["id"]), _job_id=arq_id, _queue_name=arq_queue_name()):
+            sent += 1
+    return sent
+
+
+# --- statistics -----------------------------------------------------------------
+
+
+def _duration_sql() -> str:
+    if db.is_postgres():
+        return "EXTRACT(EPOCH FROM (finished_at - started_at))"
+    return "(julianday(finished_at) - julianday(started_at)) * 86400.0"
+
+
+async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
+    rows = await Job.raw(
+        f"SELECT kind, status, COUNT(*) AS n, "  # noqa: S608 - only our own SQL fragments are interpolated
+        f"AVG(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN {_duration_sql()} END) AS mean, "
+        "SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN 1 ELSE 0 END) AS timed "
+        "FROM jobs WHERE workspace = {} GROUP BY kind, status",
+        workspace_id,
+    )
+    counts: dict[str, int] = {s.value: 0 for s in JobStatus}
+    kinds: dict[str, dict[str, Any]] = {}
+    total_time = 0.0
+    total_timed = 0
+    for row in rows:
+        n = int(row["n"])
+        counts[row["status"]] += n
+        entry = kinds.setdefault(row["kind"], {"counts": {s.value: 0 for s in JobStatus}, "time": 0.0, "timed": 0})
+        entry["counts"][row["status"]] += n
+        if row["mean"] is not None and row["timed"]:
+            entry["time"] += float(row["mean"]) * int(row["timed"])
+            entry["timed"] += int(row["timed"])
+            total_time += float(row["mean"]) * int(row["timed"])
+            total_timed += int(row["timed"])
+
+    def rate(c: dict[str, int]) -> float | None:
+        finished = c["succeeded"] + c["failed"]
+        return round(c["succeeded"] / finished, 4) if finished else None
+
+    return JobStatistics(
+        counts=counts,
+        total=sum(counts.values()),
+        mean_duration_seconds=round(total_time / total_timed, 3) if total_timed else None,
+        success_rate=rate(counts),
+        by_kind=[
+            KindStatistics(
+                kind=kind,
+                counts=entry["counts"],
+                mean_duration_seconds=round(entry["time"] / entry["timed"], 3) if entry["timed"] else None,
+                success_rate=rate(entry["counts"]),
+            )
+            for kind, entry in sorted(kinds.items())
+        ],
+    )
+
+
+async def counts_by_kind_and_status() -> list[dict[str, Any]]:
+    """Across all workspaces, for the metrics endpoint."""
+    rows: list[dict[str, Any]] = await Job.raw("SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status")
+    return rows
+
+
+async def queue_depth(redis: Redis) -> int:
+    return int(await redis.zcard(arq_queue_name()))
