@@ -38,7 +38,6 @@ async def startup(ctx: dict[str, Any]) -> None:
     configure_sentry(settings, worker=True)
     await db.start()
     ctx["worker_id"] = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-    ctx["job_handlers"] = ctx.get("job_handlers") or WorkerSettings.job_handlers
     if settings.jobs.worker_metrics_port:
         # Each worker serves its own metrics (job durations, limiter waits);
         # the API's /metrics has queue depth and jobs by status.
@@ -56,7 +55,8 @@ _jobs = get_settings().jobs
 class WorkerSettings:
     redis_settings = RedisSettings.from_dsn(get_settings().redis.url)
     queue_name = arq_queue_name()
-    job_handlers: ClassVar[dict[str, Handler]] = JOB_HANDLERS
+    # arq passes this dict to every task as `ctx`; run_job finds the handlers there.
+    ctx: ClassVar[dict[str, Any]] = {"job_handlers": JOB_HANDLERS}
     functions: ClassVar[list[Any]] = [run_job]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 15, 30, 45}, run_at_startup=True, timeout=10),

@@ -45,6 +45,12 @@ TEST_ENV = {
     "RATE_LIMIT_REGISTER_PER_EMAIL": "1000/minute",
     "RATE_LIMIT_GENERAL": "10000/minute",
     "SPA_DIR": str(TMP_DIR / "no-spa-built"),
+    # Jobs: short timeouts so a killed worker's job comes back in ~15 s.
+    "WORKER_JOB_TIMEOUT_SECONDS": "5",
+    "WORKER_POLL_DELAY_SECONDS": "0.05",
+    "JOB_RETRY_BASE_SECONDS": "0.2",
+    "SSE_HEARTBEAT_SECONDS": "1",
+    "LIMITER_LEASE_SECONDS": "3",
 }
 os.environ.update(TEST_ENV)
 os.environ.pop("SENTRY_DSN", None)
