@@ -169,21 +169,18 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
     if handler is None:
         await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
         return
-    async with db.transaction():
-        started = (
-            await Job.update(
-                {
-                    Job.status: JobStatus.running.value,
-                    Job.attempts: Job.attempts + 1,
-                    Job.started_at: row["started_at"] or service.now(),
-                }
-            )
-            .where((Job.id == job_id) & Job.status.not_in(service.TERMINAL_VALUES))
-            .returning(Job.id)
-        )
-    if not started:
+    started = await service.update_job(
+        job_id,
+        {
+            Job.status: JobStatus.running.value,
+            Job.attempts: Job.attempts + 1,
+            Job.started_at: row["started_at"] or service.now(),
+        },
+        Job.status.not_in(service.TERMINAL_VALUES),
+    )
+    if started is None:
         return
-    row = await _row(job_id)
+    row = started
     JOB_RUNS.labels(kind=row["kind"]).inc()
     await events.publish(
         redis, row["workspace"], events.event_from_job("job.started", row, {"attempt": row["attempts"]})
@@ -219,15 +216,11 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
     if row["attempts"] >= row["max_attempts"]:
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
-    async with db.transaction():
-        updated = (
-            await Job.update({Job.status: JobStatus.retrying.value, Job.error: error})
-            .where((Job.id == row["id"]) & (Job.status == JobStatus.running.value))
-            .returning(Job.id)
-        )
-    if not updated:
+    fresh = await service.update_job(
+        row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, Job.status == JobStatus.running.value
+    )
+    if fresh is None:
         return  # cancelled meanwhile
-    fresh = await _row(row["id"])
     delay = backoff_seconds(row["attempts"], retry_base)
     await events.publish(
         redis,
@@ -251,15 +244,9 @@ async def _finish(
     if status is JobStatus.succeeded:
         changes[Job.progress] = 1.0
         changes[Job.result] = result
-    async with db.transaction():
-        finished = (
-            await Job.update(changes)
-            .where((Job.id == row["id"]) & Job.status.not_in(service.TERMINAL_VALUES))
-            .returning(Job.id)
-        )
-    if not finished:
+    fresh = await service.update_job(row["id"], changes, Job.status.not_in(service.TERMINAL_VALUES))
+    if fresh is None:
         return
-    fresh = await _row(row["id"])
     if fresh["started_at"] is not None:
         elapsed = duration if duration is not None else (fresh["finished_at"] - fresh["started_at"]).total_seconds()
         JOB_DURATION_SECONDS.labels(kind=fresh["kind"], status=status.value).observe(max(0.0, elapsed))

@@ -12,6 +12,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
 import structlog
 from arq.connections import ArqRedis
 from arq.jobs import Job as ArqJob
@@ -84,6 +85,24 @@ def job_out(row: dict[str, Any]) -> JobOut:
     )
 
 
+def _loaded(row: dict[str, Any]) -> dict[str, Any]:
+    """JSON columns come back as text from INSERT/UPDATE ... RETURNING."""
+    for column in ("payload", "result"):
+        if isinstance(row.get(column), str):
+            row[column] = msgspec.json.decode(row[column])
+    return row
+
+
+async def update_job(job_id: uuid.UUID, changes: dict[Any, Any], condition: Any = None) -> dict[str, Any] | None:
+    """Apply `changes` if `condition` holds; the updated row, or None when it did not.
+
+    One statement, so atomic without an explicit transaction.
+    """
+    where = Job.id == job_id if condition is None else (Job.id == job_id) & condition
+    rows = await Job.update(changes).where(where).returning(*JOB_COLUMNS)
+    return _loaded(rows[0]) if rows else None
+
+
 async def get_row(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
     row = await _jobs(workspace_id).where(Job.id == job_id).first()
     if row is None:
@@ -141,12 +160,9 @@ async def create_job(
         existing = await _jobs(workspace_id).where(Job.idempotency_key == idempotency_key).first()
         if existing is not None:
             return existing, False
-    job_id = uuid.uuid4()
     try:
-        async with db.transaction():
-            await Job.insert(
-                Job(
-                    id=job_id,
+        rows = await Job.insert(
+            Job(
                     workspace=workspace_id,
                     kind=kind,
                     payload=payload or {},
@@ -155,14 +171,14 @@ async def create_job(
                     parent=parent_id,
                     total=total,
                     created_by=created_by,
-                )
             )
+        ).returning(*JOB_COLUMNS)
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
             return await get_row(workspace_id, await _id_for_key(workspace_id, idempotency_key)), False
         raise
-    return await get_row(workspace_id, job_id), True
+    return _loaded(rows[0]), True
 
 
 async def _id_for_key(workspace_id: uuid.UUID, key: str) -> uuid.UUID:
@@ -175,8 +191,7 @@ async def _id_for_key(workspace_id: uuid.UUID, key: str) -> uuid.UUID:
 
 async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
     """Hand a committed job to arq. A repeat of the same dispatch is ignored by arq."""
-    async with db.transaction():
-        await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
+    await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
     dispatches = job["dispatches"] + 1
     await redis.enqueue_job(
         RUN_JOB_TASK,
@@ -221,17 +236,13 @@ async def cancel_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID
 
 
 async def _cancel_tree(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
-    async with db.transaction():
-        cancelled = (
-            await Job.update(
-                {Job.status: JobStatus.cancelled.value, Job.finished_at: now(), Job.error: "Cancelled by user"}
-            )
-            .where((Job.id == job_id) & (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES))
-            .returning(Job.id)
-        )
-    if not cancelled:
+    row = await update_job(
+        job_id,
+        {Job.status: JobStatus.cancelled.value, Job.finished_at: now(), Job.error: "Cancelled by user"},
+        (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES),
+    )
+    if row is None:
         return
-    row = await get_row(workspace_id, job_id)
     await events.publish(redis, workspace_id, events.event_from_job("job.cancelled", row))
     await _abort_arq_job(redis, f"{job_id}:{row['dispatches']}")
     children = await Job.select(Job.id).where(
@@ -256,17 +267,14 @@ async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID)
     row = await get_row(workspace_id, job_id)
     if row["status"] != JobStatus.failed.value:
         raise Conflict(f"Job is {row['status']}; only failed jobs can be retried")
-    async with db.transaction():
-        updated = (
-            await Job.update(
-                {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None}
-            )
-            .where((Job.id == job_id) & (Job.status == JobStatus.failed.value))
-            .returning(Job.id)
-        )
-    if not updated:
+    updated = await update_job(
+        job_id,
+        {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None},
+        (Job.workspace == workspace_id) & (Job.status == JobStatus.failed.value),
+    )
+    if updated is None:
         raise Conflict("Job changed meanwhile; reload it")
-    row = await get_row(workspace_id, job_id)
+    row = updated
     await events.publish(redis, workspace_id, events.event_from_job("job.created", row, {"retry": True}))
     await dispatch(redis, row)
     return job_out(row)
