@@ -84,6 +84,7 @@ class RateLimitSettings:
     register_per_ip: RateLimit
     register_per_email: RateLimit
     general_per_user: RateLimit
+    job_retry_per_user: RateLimit
 
 
 @dataclass(frozen=True)
@@ -104,6 +105,7 @@ class JobSettings:
     limiter_lease_seconds: int
     worker_metrics_port: int
     """Port of a worker's own Prometheus endpoint; 0 turns it off."""
+    worker_metrics_addr: str
 
 
 @dataclass(frozen=True)
@@ -280,6 +282,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             register_per_ip=env.rate("RATE_LIMIT_REGISTER_PER_IP", "20/hour"),
             register_per_email=env.rate("RATE_LIMIT_REGISTER_PER_EMAIL", "5/hour"),
             general_per_user=env.rate("RATE_LIMIT_GENERAL", "600/minute"),
+            job_retry_per_user=env.rate("RATE_LIMIT_JOB_RETRY", "30/minute"),
         ),
         jobs=JobSettings(
             job_timeout_seconds=env.integer("WORKER_JOB_TIMEOUT_SECONDS", 120, minimum=1),
@@ -293,6 +296,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             sse_max_connection_seconds=env.integer("SSE_MAX_CONNECTION_SECONDS", 600, minimum=5),
             limiter_lease_seconds=env.integer("LIMITER_LEASE_SECONDS", 30, minimum=2),
             worker_metrics_port=env.integer("WORKER_METRICS_PORT", 0, minimum=0),
+            worker_metrics_addr=env.text("WORKER_METRICS_ADDR", "127.0.0.1"),
         ),
         observability=ObservabilitySettings(
             log_level=log_level,

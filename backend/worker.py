@@ -41,7 +41,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     if settings.jobs.worker_metrics_port:
         # Each worker serves its own metrics (job durations, limiter waits);
         # the API's /metrics has queue depth and jobs by status.
-        start_http_server(settings.jobs.worker_metrics_port, addr="127.0.0.1")
+        start_http_server(settings.jobs.worker_metrics_port, addr=settings.jobs.worker_metrics_addr)
     await record_heartbeat(ctx["redis"], ctx["worker_id"])
 
 

@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 from backend.auth import tokens
 from backend.auth.security import authenticate_stream
 from backend.auth.service import Principal
+from backend.core import ratelimit
 from backend.core.pagination import Limit, Offset
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs import service, sse
@@ -34,6 +35,14 @@ AuthRequest = Request[Principal, Token, Any]
 SSE_MEDIA_TYPE = "text/event-stream"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 LAST_EVENT_ID_DOC = "Resume after this event id (EventSource sends it by itself on reconnect)."
+
+
+async def _limit_retries(request: AuthRequest, redis: ArqRedis) -> None:
+    rules = get_settings().rate_limits
+    if rules.enabled:
+        await ratelimit.hit(
+            redis, rules.job_retry_per_user, "job-retry", str(request.user.user_id), "Too many retries; slow down"
+        )
 
 
 class JobController(Controller):
@@ -81,6 +90,7 @@ class JobController(Controller):
         self, request: AuthRequest, job_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
     ) -> JobOut:
         """Run a failed job again; items it already produced are kept, not redone."""
+        await _limit_retries(request, redis)
         return await service.retry_job(redis, request.user.workspace_id, job_id)
 
     @post("/retry-failed", status_code=HTTP_200_OK)
@@ -88,6 +98,7 @@ class JobController(Controller):
         self, request: AuthRequest, data: JSONBody[RetryFailedRequest], redis: NamedDependency[ArqRedis]
     ) -> RetryFailedResponse:
         """Retry every failed job of one kind."""
+        await _limit_retries(request, redis)
         return RetryFailedResponse(retried=await service.retry_failed(redis, request.user.workspace_id, data.kind))
 
     @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)

@@ -163,14 +163,14 @@ async def create_job(
     try:
         rows = await Job.insert(
             Job(
-                    workspace=workspace_id,
-                    kind=kind,
-                    payload=payload or {},
-                    idempotency_key=idempotency_key,
-                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-                    parent=parent_id,
-                    total=total,
-                    created_by=created_by,
+                workspace=workspace_id,
+                kind=kind,
+                payload=payload or {},
+                idempotency_key=idempotency_key,
+                max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
+                parent=parent_id,
+                total=total,
+                created_by=created_by,
             )
         ).returning(*JOB_COLUMNS)
     except Exception as exc:

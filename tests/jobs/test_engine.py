@@ -260,3 +260,21 @@ async def test_per_minute_limit_spaces_calls(app: Any) -> None:
         async with limiter.slot(app.state.redis, key, rule):
             pass
     assert 0.6 <= time.monotonic() - started < 5
+
+
+async def test_a_worker_serves_job_duration_metrics(
+    app: Any, client: httpx.AsyncClient, start_worker: Any, test_env: dict[str, str]
+) -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    account = await register(client)
+    start_worker(WORKER_METRICS_PORT=str(port))
+    job = await enqueue(app, account.workspace_id, "test.count", {"items": 2})
+    await wait_for(account.workspace_id, job.id, finished)
+    async with httpx.AsyncClient() as http:
+        metrics = (await http.get(f"http://127.0.0.1:{port}/metrics")).text
+    assert 'sellpilot_job_duration_seconds_count{kind="test.count",status="succeeded"} 1.0' in metrics
+    assert 'sellpilot_job_runs_total{kind="test.count"} 1.0' in metrics
