@@ -19,6 +19,7 @@ from backend import db
 from backend.admin.routes import AdminController
 from backend.auth.routes import AuthController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests
+from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
 from backend.jobs.routes import EventController, JobController
@@ -65,7 +66,14 @@ def create_app() -> Litestar:
     prometheus = build_prometheus_config()
     api_v1 = Router(
         path="/api/v1",
-        route_handlers=[AuthController, WorkspaceController, JobController, EventController, AdminController],
+        route_handlers=[
+            AuthController,
+            WorkspaceController,
+            JobController,
+            EventController,
+            BillingController,
+            AdminController,
+        ],
         before_request=limit_general_requests,
     )
     return Litestar(

@@ -109,6 +109,23 @@ class JobSettings:
 
 
 @dataclass(frozen=True)
+class BillingSettings:
+    stripe_secret_key: str | None
+    stripe_webhook_secret: str | None
+    price_pro: str | None
+    price_business: str | None
+    stripe_api_base: str | None
+    """Another address for Stripe's API (a proxy, or the tests' local fake)."""
+    webhook_tolerance_seconds: int
+    public_url: str
+    """Where the app is reached, for Checkout's and the Portal's return links."""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret and self.price_pro and self.price_business)
+
+
+@dataclass(frozen=True)
 class ObservabilitySettings:
     log_level: str
     log_json: bool
@@ -134,6 +151,7 @@ class Settings:
     auth: AuthSettings
     rate_limits: RateLimitSettings
     jobs: JobSettings
+    billing: BillingSettings
     observability: ObservabilitySettings
     server: ServerSettings
     version: str = field(default="0.1.0")
@@ -297,6 +315,15 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             limiter_lease_seconds=env.integer("LIMITER_LEASE_SECONDS", 30, minimum=2),
             worker_metrics_port=env.integer("WORKER_METRICS_PORT", 0, minimum=0),
             worker_metrics_addr=env.text("WORKER_METRICS_ADDR", "127.0.0.1"),
+        ),
+        billing=BillingSettings(
+            stripe_secret_key=env.optional("STRIPE_SECRET_KEY"),
+            stripe_webhook_secret=env.optional("STRIPE_WEBHOOK_SECRET"),
+            price_pro=env.optional("STRIPE_PRICE_PRO"),
+            price_business=env.optional("STRIPE_PRICE_BUSINESS"),
+            stripe_api_base=env.optional("STRIPE_API_BASE"),
+            webhook_tolerance_seconds=env.integer("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1),
+            public_url=env.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ),
         observability=ObservabilitySettings(
             log_level=log_level,

@@ -15,6 +15,8 @@ from arq.connections import RedisSettings
 from prometheus_client import start_http_server
 
 from backend import db
+from backend.billing.tasks import MAX_TRIES as BILLING_MAX_TRIES
+from backend.billing.tasks import process_billing_event
 from backend.core.redis import arq_queue_name
 from backend.jobs.runner import Handler
 from backend.jobs.tasks import redispatch_stalled_jobs, run_job
@@ -57,7 +59,7 @@ class WorkerSettings:
     queue_name = arq_queue_name()
     # arq passes this dict to every task as `ctx`; run_job finds the handlers there.
     ctx: ClassVar[dict[str, Any]] = {"job_handlers": JOB_HANDLERS}
-    functions: ClassVar[list[Any]] = [run_job]
+    functions: ClassVar[list[Any]] = [run_job, process_billing_event]
     cron_jobs: ClassVar[list[Any]] = [
         cron(heartbeat, second={0, 15, 30, 45}, run_at_startup=True, timeout=10),
         cron(redispatch_stalled_jobs, second={5}, timeout=30),
@@ -72,3 +74,5 @@ class WorkerSettings:
     # Results live in the jobs table; arq keeps none.
     keep_result = 0
     health_check_interval = 30
+    # Also how often a task raising arq.Retry is tried (Stripe events waiting for another).
+    max_tries = BILLING_MAX_TRIES

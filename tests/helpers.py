@@ -45,3 +45,12 @@ async def register(client: httpx.AsyncClient, email: str | None = None, **extra:
         workspace_id=body["workspace_id"],
         user_id=me.json()["user"]["id"],
     )
+
+
+async def grant_plan(workspace_id: str, plan: str = "business") -> None:
+    """Put a workspace on a paid plan directly (as an applied Stripe subscription would)."""
+    import uuid as _uuid
+
+    from backend.billing.tables import Subscription
+
+    await Subscription.insert(Subscription(workspace=_uuid.UUID(workspace_id), plan=plan, status="active"))

@@ -60,6 +60,8 @@ class WorkspaceOut(msgspec.Struct):
     is_personal: bool
     role: RoleName
     """Your role in this workspace."""
+    paused: bool
+    """Your seat is paused (the plan has fewer seats than members): you cannot work in it until it resumes."""
     created_at: datetime
 
 
@@ -83,6 +85,8 @@ class MemberOut(msgspec.Struct):
     full_name: str
     role: RoleName
     joined_at: datetime
+    paused: bool
+    """Over the plan's seats: kept, but cannot work in the workspace until the plan allows it again."""
 
 
 class InvitationOut(msgspec.Struct):

@@ -111,9 +111,12 @@ def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
 
 
 async def limit_general_requests(request: Request[Any, Any, Any]) -> None:
-    """The general per-user limit (per IP for anonymous calls) on every API route."""
+    """The general per-user limit (per IP for anonymous calls) on every API route.
+
+    Routes marked `skip_rate_limit` (Stripe's webhook: its bursts are not abuse) are exempt.
+    """
     rules = get_settings().rate_limits
-    if not rules.enabled:
+    if not rules.enabled or request.route_handler.opt.get("skip_rate_limit"):
         return
     user = request.scope.get("user")
     if isinstance(user, Principal):

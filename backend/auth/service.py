@@ -95,6 +95,7 @@ def _memberships(workspace_id: uuid.UUID) -> Select[Any]:
         Membership.user.email.as_alias("email"),
         Membership.user.full_name.as_alias("full_name"),
         Membership.role,
+        Membership.paused,
         Membership.created_at.as_alias("joined_at"),
     ).where(Membership.workspace == workspace_id)
 
@@ -108,12 +109,14 @@ def _invitations(workspace_id: uuid.UUID) -> Select[Any]:
 async def _role_in(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Role:
     """The user's role in the workspace; NotFound if they are not a member."""
     row = (
-        await Membership.select(Membership.role)
+        await Membership.select(Membership.role, Membership.paused)
         .where((Membership.workspace == workspace_id) & (Membership.user == user_id))
         .first()
     )
     if row is None:
         raise NotFound("Workspace not found")
+    if row["paused"]:
+        raise Forbidden("Your seat in this workspace is paused: its plan has fewer seats than members")
     return Role(row["role"])
 
 
@@ -226,7 +229,7 @@ async def login(email: str, password: str) -> TokenPair:
 async def _default_workspace(user_id: uuid.UUID) -> uuid.UUID | None:
     row = (
         await Membership.select(Membership.workspace)
-        .where(Membership.user == user_id)
+        .where((Membership.user == user_id) & (Membership.paused == False))  # noqa: E712
         .order_by(Membership.created_at)
         .first()
     )
@@ -271,7 +274,11 @@ async def refresh(refresh_token: str) -> TokenPair:
 
 
 async def _is_active_member(user_id: uuid.UUID, workspace_id: uuid.UUID) -> bool:
-    return bool(await Membership.exists().where((Membership.user == user_id) & (Membership.workspace == workspace_id)))
+    return bool(
+        await Membership.exists().where(
+            (Membership.user == user_id) & (Membership.workspace == workspace_id) & (Membership.paused == False)  # noqa: E712
+        )
+    )
 
 
 async def _revoke_family(family_id: uuid.UUID) -> None:
@@ -313,7 +320,10 @@ async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Princip
             Membership.user.is_superuser.as_alias("is_superuser"),
         )
         .where(
-            (Membership.user == user_id) & (Membership.workspace == workspace_id) & (Membership.user.is_active == True)  # noqa: E712
+            (Membership.user == user_id)
+            & (Membership.workspace == workspace_id)
+            & (Membership.paused == False)  # noqa: E712
+            & (Membership.user.is_active == True)  # noqa: E712
         )
         .first()
     )
@@ -337,6 +347,7 @@ def _workspace_out(row: dict[str, Any]) -> WorkspaceOut:
         name=row["name"],
         is_personal=row["is_personal"],
         role=row["role"],
+        paused=row["paused"],
         created_at=row["created_at"],
     )
 
@@ -348,6 +359,7 @@ def _my_workspaces(user_id: uuid.UUID) -> Select[Any]:
         Membership.workspace.is_personal.as_alias("is_personal"),
         Membership.workspace.created_at.as_alias("created_at"),
         Membership.role,
+        Membership.paused,
     ).where(Membership.user == user_id)
 
 
@@ -410,6 +422,7 @@ def _member_out(row: dict[str, Any]) -> MemberOut:
         full_name=row["full_name"],
         role=row["role"],
         joined_at=row["joined_at"],
+        paused=row["paused"],
     )
 
 
@@ -446,20 +459,24 @@ async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str
         raise Forbidden("Only owners can make someone an owner")
     email = normalize_email(email)
     user = await User.select(User.id).where(User.email == email).first()
+    already = (
+        await Membership.exists().where((Membership.user == user["id"]) & (Membership.workspace == workspace_id))
+        if user is not None
+        else await Invitation.exists().where((Invitation.email == email) & (Invitation.workspace == workspace_id))
+    )
+    if already:
+        raise Conflict(f"{email} is already a member of or invited to this workspace")
+    from backend.billing import service as billing  # billing also calls back into auth
+    from backend.billing.plans import Resource
+
+    await billing.ensure_capacity(workspace_id, Resource.seats, await seats_used(workspace_id))
     try:
         async with db.transaction():
             if user is not None:
-                if await _is_active_member(user["id"], workspace_id):
-                    raise Conflict(f"{email} is already a member of this workspace")
                 await Membership.insert(Membership(workspace=workspace_id, user=user["id"], role=role.value))
             else:
                 await Invitation.insert(
-                    Invitation(
-                        workspace=workspace_id,
-                        email=email,
-                        role=role.value,
-                        invited_by=actor_id,
-                    )
+                    Invitation(workspace=workspace_id, email=email, role=role.value, invited_by=actor_id)
                 )
     except Exception as exc:
         if db.is_unique_violation(exc):
@@ -553,6 +570,31 @@ async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: u
         user_id=str(user_id),
         by=str(actor_id),
     )
+
+
+async def seats_used(workspace_id: uuid.UUID) -> int:
+    """Members plus pending invitations: what the plan's seats count."""
+    members = await Membership.count().where(Membership.workspace == workspace_id)
+    invitations = await Invitation.count().where(Invitation.workspace == workspace_id)
+    return int(members) + int(invitations)
+
+
+async def fit_members_to_seats(workspace_id: uuid.UUID, seats: int) -> int:
+    """Pause the members beyond `seats` (owners first, then longest-standing keep theirs) and
+    resume the rest. Nothing is deleted. Returns how many are paused."""
+    rows = (
+        await Membership.select(Membership.id, Membership.role, Membership.paused)
+        .where(Membership.workspace == workspace_id)
+        .order_by(Membership.created_at)
+    )
+    ordered = sorted(rows, key=lambda r: -ROLE_RANK[Role(r["role"])])  # stable: keeps join order within a role
+    keep = {r["id"] for r in ordered[: max(seats, 1)]}
+    async with db.transaction():
+        for row in rows:
+            should_pause = row["id"] not in keep
+            if row["paused"] != should_pause:
+                await Membership.update({Membership.paused: should_pause}).where(Membership.id == row["id"])
+    return len(rows) - len(keep)
 
 
 # --- superuser ---------------------------------------------------------------

@@ -40,6 +40,8 @@ class Membership(Table, tablename="memberships"):
     workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
     user = ForeignKey(User, null=False, on_delete=OnDelete.cascade, index=True)
     role = Varchar(length=16, choices=Role)
+    # Over the plan's seats after a downgrade: kept, but cannot act in the workspace.
+    paused = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
 
     # Unique on (workspace, user): a unique index made by the migration.

@@ -61,6 +61,16 @@ class Conflict(ServiceError):
     status_code = HTTP_409_CONFLICT
 
 
+class PaymentRequired(ServiceError):
+    """A plan limit was hit; the detail names the limit and how to raise it."""
+
+    status_code = 402
+
+
+class Unavailable(ServiceError):
+    status_code = HTTP_503_SERVICE_UNAVAILABLE
+
+
 class RateLimited(ServiceError):
     status_code = HTTP_429_TOO_MANY_REQUESTS
 

@@ -365,6 +365,11 @@ async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
     )
 
 
+async def count_unfinished(workspace_id: uuid.UUID) -> int:
+    """Jobs of the workspace not yet finished (the plan's concurrent-jobs figure)."""
+    return int(await Job.count().where((Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES)))
+
+
 async def counts_by_kind_and_status() -> list[dict[str, Any]]:
     """Across all workspaces, for the metrics endpoint."""
     rows: list[dict[str, Any]] = await Job.raw("SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status")

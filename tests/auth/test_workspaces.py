@@ -7,7 +7,7 @@ import uuid
 import httpx
 import pytest
 
-from tests.helpers import Account, bearer, register
+from tests.helpers import Account, bearer, grant_plan, register
 
 
 async def _add(
@@ -65,6 +65,7 @@ async def test_every_workspace_route_answers_404_for_another_workspace(client: h
 
 async def test_a_member_cannot_do_owner_or_admin_things(client: httpx.AsyncClient) -> None:
     owner = await register(client)
+    await grant_plan(owner.workspace_id)
     member = await register(client)
     third = await register(client)
     assert (await _add(client, owner, member.email)).json()["status"] == "added"
@@ -93,6 +94,7 @@ async def test_a_member_cannot_do_owner_or_admin_things(client: httpx.AsyncClien
 
 async def test_admins_manage_members_but_not_owners(client: httpx.AsyncClient) -> None:
     owner = await register(client)
+    await grant_plan(owner.workspace_id)
     admin = await register(client)
     member = await register(client)
     await _add(client, owner, admin.email, role="admin")
@@ -121,6 +123,7 @@ async def test_admins_manage_members_but_not_owners(client: httpx.AsyncClient) -
 
 async def test_the_last_owner_cannot_leave_or_be_demoted(client: httpx.AsyncClient) -> None:
     owner = await register(client)
+    await grant_plan(owner.workspace_id)
     ws = owner.workspace_id
     leave = await client.delete(f"/api/v1/workspaces/{ws}/members/{owner.user_id}", headers=owner.headers)
     assert leave.status_code == 409

@@ -1,0 +1,92 @@
+"""The plans and their limits: one table of data, read by everything that enforces a limit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from backend.settings import get_settings
+
+
+class Resource(StrEnum):
+    platform_accounts = "platform_accounts"
+    ai_generations = "ai_generations"
+    active_rules = "active_rules"
+    concurrent_jobs = "concurrent_jobs"
+    seats = "seats"
+
+
+# Consumed per calendar month (UTC) and counted in the usage ledger; the
+# others are counts of things that exist right now.
+MONTHLY = frozenset({Resource.ai_generations})
+
+RESOURCE_LABELS = {
+    Resource.platform_accounts: "platform accounts",
+    Resource.ai_generations: "AI generations this month",
+    Resource.active_rules: "active automation rules",
+    Resource.concurrent_jobs: "concurrent jobs",
+    Resource.seats: "seats (members and pending invitations)",
+}
+
+
+@dataclass(frozen=True)
+class Plan:
+    name: str
+    title: str
+    limits: dict[Resource, int]
+
+    @property
+    def price_id(self) -> str | None:
+        billing = get_settings().billing
+        return {"pro": billing.price_pro, "business": billing.price_business}.get(self.name)
+
+
+PLANS: dict[str, Plan] = {
+    "free": Plan(
+        "free",
+        "Free",
+        {
+            Resource.platform_accounts: 2,
+            Resource.ai_generations: 20,
+            Resource.active_rules: 3,
+            Resource.concurrent_jobs: 2,
+            Resource.seats: 2,
+        },
+    ),
+    "pro": Plan(
+        "pro",
+        "Pro",
+        {
+            Resource.platform_accounts: 10,
+            Resource.ai_generations: 500,
+            Resource.active_rules: 25,
+            Resource.concurrent_jobs: 10,
+            Resource.seats: 5,
+        },
+    ),
+    "business": Plan(
+        "business",
+        "Business",
+        {
+            Resource.platform_accounts: 50,
+            Resource.ai_generations: 5000,
+            Resource.active_rules: 200,
+            Resource.concurrent_jobs: 50,
+            Resource.seats: 25,
+        },
+    ),
+}
+PAID_PLANS = ("pro", "business")
+
+
+def plan_for_price(price_id: str | None) -> Plan | None:
+    return next((p for p in PLANS.values() if price_id and p.price_id == price_id), None)
+
+
+def next_plan_up(current: str, resource: Resource, needed: int) -> Plan | None:
+    """The cheapest plan above `current` whose limit of `resource` allows `needed`."""
+    order = list(PLANS)
+    for name in order[order.index(current) + 1 :]:
+        if PLANS[name].limits[resource] >= needed:
+            return PLANS[name]
+    return None

@@ -1,0 +1,53 @@
+"""Subscriptions, received Stripe events and the monthly usage ledger."""
+
+from __future__ import annotations
+
+from piccolo.columns import JSON, UUID, BigInt, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from backend.auth.tables import Workspace
+
+
+class Subscription(Table, tablename="subscriptions"):
+    """One per workspace. No row means the free plan."""
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, unique=True)
+    plan = Varchar(length=32, default="free")
+    # Stripe's subscription status, or "none" before any checkout.
+    status = Varchar(length=32, default="none")
+    stripe_customer_id = Varchar(length=255, null=True, default=None, unique=True)
+    stripe_subscription_id = Varchar(length=255, null=True, default=None, unique=True)
+    current_period_start = Timestamptz(null=True, default=None)
+    current_period_end = Timestamptz(null=True, default=None)
+    cancel_at_period_end = Boolean(default=False)
+    # `created` of the Stripe event whose subscription state is applied here;
+    # an older event never overwrites it (webhooks arrive out of order).
+    state_at = BigInt(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class BillingEvent(Table, tablename="billing_events"):
+    """Every Stripe event received, once (the primary key is Stripe's event id)."""
+
+    id = Varchar(length=255, primary_key=True)
+    type = Varchar(length=100)
+    created = BigInt()
+    payload = JSON()
+    received_at = Timestamptz(default=TimestamptzNow())
+    handled_at = Timestamptz(null=True, default=None)
+    attempts = Integer(default=0)
+    error = Text(null=True, default=None)
+
+
+class Usage(Table, tablename="usage_ledger"):
+    """What a workspace consumed of a monthly resource in one calendar month (UTC)."""
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
+    resource = Varchar(length=32)
+    period = Varchar(length=7)  # "2026-11"
+    used = Integer(default=0)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    # Unique (workspace, resource, period): a unique index made by the migration.
