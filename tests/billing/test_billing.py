@@ -289,3 +289,30 @@ async def test_a_paid_plan_raises_the_seat_limit(client: httpx.AsyncClient) -> N
         f"/api/v1/workspaces/{owner.workspace_id}/members", headers=owner.headers, json={"email": "p1@example.com"}
     )
     assert more.status_code == 201
+
+
+async def test_failed_then_paid_invoices_move_the_status(client: httpx.AsyncClient, billing_on: Any) -> None:
+    from tests.billing.conftest import stripe_object
+
+    account = await register(client)
+    start = int(time.time()) - 100
+    created = signed_event(
+        "customer.subscription.created",
+        subscription_obj("sub_E1", "cus_E1", PRICE_PRO, workspace_id=account.workspace_id),
+        created=start,
+    )
+    assert (await _post_event(client, *created)).status_code == 200
+    await _wait_for_plan(client, account, "pro")
+
+    invoice = stripe_object("invoice")
+    invoice.update(customer="cus_E1", status="open")
+    invoice["parent"] = {"type": "subscription_details", "subscription_details": {"subscription": "sub_E1"}}
+    failed = signed_event("invoice.payment_failed", invoice, created=start + 10)
+    assert (await _post_event(client, *failed)).status_code == 200
+    past_due = await _wait_for_plan(client, account, "pro", status="past_due")
+    assert past_due["plan"] == "pro"  # Stripe is still retrying the card: the plan holds
+
+    invoice["status"] = "paid"
+    paid = signed_event("invoice.paid", invoice, created=start + 20)
+    assert (await _post_event(client, *paid)).status_code == 200
+    await _wait_for_plan(client, account, "pro", status="active")
