@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 import pytest
 import stripe
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "stripe" / "objects.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "stripe_objects.json"
 WEBHOOK_SECRET = "whsec_test_" + "s" * 24
 PRICE_PRO = "price_pro_test"
 PRICE_BUSINESS = "price_business_test"
