@@ -35,6 +35,19 @@ AuthRequest = Request[Principal, Token, Any]
 SSE_MEDIA_TYPE = "text/event-stream"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 LAST_EVENT_ID_DOC = "Resume after this event id (EventSource sends it by itself on reconnect)."
+StreamTokenParam = Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")]
+LastEventId = Annotated[str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)]
+
+
+async def _open_stream(
+    request: Request[Any, Any, Any], redis: ArqRedis, last_event_id: str | None, job_id: uuid.UUID | None = None
+) -> ServerSentEvent:
+    """Authenticate (header or stream token), check the resume point and the job, then stream."""
+    principal = await authenticate_stream(request)
+    cursor = sse.check_last_event_id(last_event_id)
+    if job_id is not None:
+        await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
+    return ServerSentEvent(sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS)
 
 
 async def _limit_retries(request: AuthRequest, redis: ArqRedis) -> None:
@@ -107,21 +120,14 @@ class JobController(Controller):
         request: Request[Any, Any, Any],
         job_id: FromPath[uuid.UUID],
         redis: NamedDependency[ArqRedis],
-        token: Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")] = None,
-        last_event_id: Annotated[
-            str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)
-        ] = None,
+        token: StreamTokenParam = None,
+        last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         """Live progress of one job and its children (text/event-stream); ends after the job's final event.
 
         Authenticate with `Authorization: Bearer <access token>`, or `?token=` from POST /events/token.
         """
-        principal = await authenticate_stream(request)
-        cursor = sse.check_last_event_id(last_event_id)
-        await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
-        return ServerSentEvent(
-            sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS
-        )
+        return await _open_stream(request, redis, last_event_id, job_id=job_id)
 
 
 class EventController(Controller):
@@ -133,15 +139,11 @@ class EventController(Controller):
         self,
         request: Request[Any, Any, Any],
         redis: NamedDependency[ArqRedis],
-        token: Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")] = None,
-        last_event_id: Annotated[
-            str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)
-        ] = None,
+        token: StreamTokenParam = None,
+        last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         """Live progress of every job in the current workspace (text/event-stream)."""
-        principal = await authenticate_stream(request)
-        cursor = sse.check_last_event_id(last_event_id)
-        return ServerSentEvent(sse.event_stream(redis, principal.workspace_id, cursor), headers=SSE_HEADERS)
+        return await _open_stream(request, redis, last_event_id)
 
     @post("/token", status_code=HTTP_201_CREATED)
     async def stream_token(self, request: AuthRequest) -> StreamToken:
