@@ -23,6 +23,8 @@ from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
 from backend.jobs.routes import EventController, JobController
+from backend.listings.routes import ListingController
+from backend.media.routes import MediaController
 from backend.observability.logging import configure_logging, request_log_middleware
 from backend.observability.metrics import MetricsController, build_prometheus_config
 from backend.observability.routes import health, ready
@@ -72,6 +74,8 @@ def create_app() -> Litestar:
             JobController,
             EventController,
             BillingController,
+            MediaController,
+            ListingController,
             AdminController,
         ],
         before_request=limit_general_requests,

@@ -6,4 +6,12 @@ from backend.db import DB
 
 __all__ = ["APP_REGISTRY", "DB"]
 
-APP_REGISTRY = AppRegistry(apps=["backend.auth.piccolo_app", "backend.jobs.piccolo_app", "backend.billing.piccolo_app"])
+APP_REGISTRY = AppRegistry(
+    apps=[
+        "backend.auth.piccolo_app",
+        "backend.jobs.piccolo_app",
+        "backend.billing.piccolo_app",
+        "backend.media.piccolo_app",
+        "backend.listings.piccolo_app",
+    ]
+)

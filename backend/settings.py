@@ -126,6 +126,34 @@ class BillingSettings:
 
 
 @dataclass(frozen=True)
+class MediaSettings:
+    max_file_bytes: int
+    max_files: int
+    max_pixels: int
+    thumbnail_px: int
+    duplicate_distance: int
+    """Perceptual-hash bits two photos may differ by and still count as the same photo."""
+
+    @property
+    def root(self) -> Path:
+        return get_settings().data_dir / "media"
+
+
+@dataclass(frozen=True)
+class AISettings:
+    provider: str
+    """"openai" or "local"; by default openai when OPENAI_API_KEY is set."""
+    openai_api_key: str | None
+    openai_base_url: str | None
+    openai_model: str
+    timeout_seconds: float
+    max_retries: int
+    provider_max_concurrency: int
+    provider_per_minute: int
+    workspace_max_concurrency: int
+
+
+@dataclass(frozen=True)
 class ObservabilitySettings:
     log_level: str
     log_json: bool
@@ -152,6 +180,8 @@ class Settings:
     rate_limits: RateLimitSettings
     jobs: JobSettings
     billing: BillingSettings
+    media: MediaSettings
+    ai: AISettings
     observability: ObservabilitySettings
     server: ServerSettings
     version: str = field(default="0.1.0")
@@ -245,6 +275,26 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _ai_settings(env: _Env) -> AISettings:
+    key = env.optional("OPENAI_API_KEY")
+    provider = env.text("AI_PROVIDER", "openai" if key else "local").lower()
+    if provider not in {"openai", "local"}:
+        raise SettingsError(f"AI_PROVIDER={provider!r} must be openai or local")
+    if provider == "openai" and key is None:
+        raise SettingsError("AI_PROVIDER=openai needs OPENAI_API_KEY")
+    return AISettings(
+        provider=provider,
+        openai_api_key=key,
+        openai_base_url=env.optional("OPENAI_BASE_URL"),
+        openai_model=env.text("OPENAI_MODEL", "gpt-4o-mini"),
+        timeout_seconds=env.number("OPENAI_TIMEOUT_SECONDS", 60.0),
+        max_retries=env.integer("OPENAI_MAX_RETRIES", 3, minimum=0),
+        provider_max_concurrency=env.integer("AI_MAX_CONCURRENCY", 5, minimum=1),
+        provider_per_minute=env.integer("AI_MAX_PER_MINUTE", 0, minimum=0),
+        workspace_max_concurrency=env.integer("AI_WORKSPACE_MAX_CONCURRENCY", 5, minimum=1),
+    )
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: `.env` overlaid by the process environment)."""
     if environ is None:
@@ -325,6 +375,14 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             webhook_tolerance_seconds=env.integer("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1),
             public_url=env.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ),
+        media=MediaSettings(
+            max_file_bytes=env.integer("MEDIA_MAX_FILE_BYTES", 15 * 1024 * 1024, minimum=1024),
+            max_files=env.integer("MEDIA_MAX_FILES", 50, minimum=1),
+            max_pixels=env.integer("MEDIA_MAX_PIXELS", 50_000_000, minimum=10_000),
+            thumbnail_px=env.integer("MEDIA_THUMBNAIL_PX", 400, minimum=32),
+            duplicate_distance=env.integer("MEDIA_DUPLICATE_DISTANCE", 8, minimum=0),
+        ),
+        ai=_ai_settings(env),
         observability=ObservabilitySettings(
             log_level=log_level,
             log_json=env.flag("LOG_JSON", app_env == "production"),

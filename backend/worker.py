@@ -20,13 +20,16 @@ from backend.billing.tasks import process_billing_event
 from backend.core.redis import arq_queue_name
 from backend.jobs.runner import Handler
 from backend.jobs.tasks import redispatch_stalled_jobs, run_job
+from backend.listings.service import ANALYZE_KIND, analyze_photos
 from backend.observability.heartbeat import record_heartbeat
 from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
 from backend.settings import get_settings
 
 # Job kind → the service function that does its work. Domains add theirs here.
-JOB_HANDLERS: dict[str, Handler] = {}
+JOB_HANDLERS: dict[str, Handler] = {
+    ANALYZE_KIND: analyze_photos,
+}
 
 
 async def heartbeat(ctx: dict[str, Any]) -> None:

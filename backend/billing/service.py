@@ -157,6 +157,16 @@ async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int 
     return limit - int(rows[0]["used"])
 
 
+async def release(workspace_id: uuid.UUID, resource: Resource, n: int = 1) -> None:
+    """Give back what `check_and_consume` took for work that then failed."""
+    await Usage.update({Usage.used: Usage.used - n, Usage.updated_at: _now()}).where(
+        (Usage.workspace == workspace_id)
+        & (Usage.resource == resource.value)
+        & (Usage.period == current_period())
+        & (Usage.used >= n)
+    )
+
+
 async def usage_this_month(workspace_id: uuid.UUID, resource: Resource) -> int:
     row = (
         await Usage.select(Usage.used)

@@ -15,7 +15,7 @@ import httpx
 from backend.core.redis import redis_key
 from backend.jobs.limiter import Limit, slot
 from backend.jobs.runner import WAIT_FOR_CHILDREN, Handler, JobRun, RetryableJobError
-from backend.worker import WorkerSettings
+from backend.worker import JOB_HANDLERS, WorkerSettings
 
 
 def executions_key(job_id: Any) -> str:
@@ -66,6 +66,7 @@ async def fan_out(run: JobRun) -> Any:
 
 
 TEST_HANDLERS: dict[str, Handler] = {
+    **JOB_HANDLERS,  # the production kinds too
     "test.count": count_items,
     "test.flaky": flaky,
     "test.boom": boom,
@@ -73,7 +74,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     "test.fanout": fan_out,
 }
 # arq reads worker settings from a class's own attributes or a dict: the
-# production settings with the test job kinds as handlers.
+# production settings with the test job kinds added to the handlers.
 TestWorkerSettings: dict[str, Any] = {
     **{name: value for name, value in vars(WorkerSettings).items() if not name.startswith("__")},
     "ctx": {"job_handlers": TEST_HANDLERS},

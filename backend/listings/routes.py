@@ -1,0 +1,111 @@
+"""Listing endpoints: analyze photos into drafts, browse, edit, duplicate, price history, publish."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from arq.connections import ArqRedis
+from litestar import Controller, Request, delete, get, patch, post
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+
+from backend.ai.schemas import categories
+from backend.auth.service import Principal
+from backend.core.pagination import Limit, Offset
+from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
+from backend.jobs.schemas import JobOut
+from backend.listings import service
+from backend.listings.schemas import (
+    AnalyzeRequest,
+    ListingOut,
+    ListingStatus,
+    ListingUpdate,
+    PriceChangeOut,
+    SortField,
+)
+
+AuthRequest = Request[Principal, Token, Any]
+
+
+class ListingController(Controller):
+    path = "/listings"
+    tags = ["listings"]
+
+    @post("/analyze", status_code=HTTP_201_CREATED)
+    async def analyze(
+        self, request: AuthRequest, data: JSONBody[AnalyzeRequest], redis: NamedDependency[ArqRedis]
+    ) -> JobOut:
+        """Turn photos into listing drafts: a job (follow it at GET /jobs/{id}/events) with one item per group.
+
+        Grouping: send `groups`, a list of lists of media ids, each list the photos of ONE item (first photo
+        first); or `media_ids`, which makes one item per photo. Each item uses one AI generation of the plan:
+        a batch larger than what is left this month is refused with 402 before anything starts. Every draft
+        produced is a `job.item` event carrying its `listing_id`; an item that fails says why, and the rest go on.
+        """
+        return await service.start_analysis(
+            redis, request.user.workspace_id, request.user.user_id, data.media_ids, data.groups
+        )
+
+    @get("/")
+    async def list_listings(
+        self,
+        request: AuthRequest,
+        status: Annotated[ListingStatus | None, QueryParameter()] = None,
+        account_id: Annotated[uuid.UUID | None, QueryParameter()] = None,
+        category: Annotated[str | None, QueryParameter(max_length=100)] = None,
+        q: Annotated[
+            str | None, QueryParameter(max_length=200, description="Text in title, description or brand")
+        ] = None,
+        sort: Annotated[SortField, QueryParameter()] = "created_at",
+        order: Annotated[str, QueryParameter(pattern="^(asc|desc)$")] = "desc",
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> Page[ListingOut]:
+        """Drafts and listings of the workspace: filter, search, sort, paginate."""
+        return await service.list_listings(
+            request.user.workspace_id,
+            status=status,
+            account_id=account_id,
+            category=category,
+            search=q,
+            sort=sort,
+            descending=order == "desc",
+            limit=limit,
+            offset=offset,
+        )
+
+    @get("/categories")
+    async def list_categories(self) -> list[str]:
+        """The category taxonomy drafts use."""
+        return list(categories())
+
+    @get("/{listing_id:uuid}")
+    async def get_listing(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> ListingOut:
+        return await service.get_listing(request.user.workspace_id, listing_id)
+
+    @patch("/{listing_id:uuid}")
+    async def update_listing(
+        self, request: AuthRequest, listing_id: FromPath[uuid.UUID], data: JSONBody[ListingUpdate]
+    ) -> ListingOut:
+        """Edit a draft; a price change is kept in its price history."""
+        return await service.update_listing(request.user.workspace_id, request.user.user_id, listing_id, data)
+
+    @delete("/{listing_id:uuid}", status_code=HTTP_204_NO_CONTENT)
+    async def delete_listing(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> None:
+        await service.delete_listing(request.user.workspace_id, listing_id)
+
+    @post("/{listing_id:uuid}/duplicate", status_code=HTTP_201_CREATED)
+    async def duplicate(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> ListingOut:
+        return await service.duplicate_listing(request.user.workspace_id, listing_id)
+
+    @get("/{listing_id:uuid}/price-history")
+    async def price_history(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> list[PriceChangeOut]:
+        return await service.price_history(request.user.workspace_id, listing_id)
+
+    @post("/{listing_id:uuid}/publish", status_code=HTTP_200_OK)
+    async def publish(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> ListingOut:
+        """Publish to a platform account. Until platform drivers exist this answers 409."""
+        return await service.publish_listing(request.user.workspace_id, listing_id)

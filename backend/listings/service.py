@@ -1,0 +1,339 @@
+"""Drafts and listings: AI analysis of photo groups, editing, price history.
+
+Every read starts from `_listings(workspace_id)`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+import structlog
+from arq.connections import ArqRedis
+from piccolo.query import Select
+
+from backend import db
+from backend.ai.providers import ImageInput, InvalidDraft, ProviderUnavailable, get_provider
+from backend.ai.schemas import ListingDraft, categories
+from backend.billing import service as billing
+from backend.billing.plans import Resource
+from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired
+from backend.core.schemas import Page
+from backend.jobs import service as jobs
+from backend.jobs.limiter import Limit, slot
+from backend.jobs.runner import JobRun
+from backend.jobs.schemas import JobOut
+from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
+from backend.listings.tables import Listing, PriceChange
+from backend.media import service as media
+from backend.settings import get_settings
+
+log = structlog.get_logger(__name__)
+
+ANALYZE_KIND = "listings.analyze"
+LIST_FIELDS = ("colours", "materials", "keywords", "media_ids")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _listings(workspace_id: uuid.UUID) -> Select[Any]:
+    return Listing.select().where(Listing.workspace == workspace_id).output(load_json=True)
+
+
+def _json_list(value: Any) -> list[Any]:
+    if isinstance(value, str):
+        loaded: list[Any] = msgspec.json.decode(value)
+        return loaded
+    return list(value or [])
+
+
+def listing_out(row: dict[str, Any]) -> ListingOut:
+    return ListingOut(
+        id=row["id"],
+        status=row["status"],
+        title=row["title"],
+        description=row["description"],
+        price=float(row["price"]),
+        currency=row["currency"],
+        category=row["category"],
+        brand=row["brand"],
+        size=row["size"],
+        condition=row["condition"],
+        colours=_json_list(row["colours"]),
+        materials=_json_list(row["materials"]),
+        keywords=_json_list(row["keywords"]),
+        media_ids=[uuid.UUID(str(m)) for m in _json_list(row["media_ids"])],
+        account_id=row["account_id"],
+        platform_item_id=row["platform_item_id"],
+        platform_url=row["platform_url"],
+        ai_provider=row["ai_provider"],
+        source_job_id=row["source_job"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+    )
+
+
+# --- analyze -----------------------------------------------------------------
+
+
+async def start_analysis(
+    redis: ArqRedis,
+    workspace_id: uuid.UUID,
+    user_id: uuid.UUID,
+    media_ids: list[uuid.UUID] | None,
+    groups: list[list[uuid.UUID]] | None,
+) -> JobOut:
+    """Check the photos and the quota, then start one job with an item per group."""
+    if (media_ids is None) == (groups is None):
+        raise InvalidInput("groups", "send either `groups` or `media_ids`")
+    items = groups if groups is not None else [[m] for m in media_ids or []]
+    flat = [m for group in items for m in group]
+    if len(set(flat)) != len(flat):
+        raise InvalidInput("groups", "a photo may be in one group only")
+    await media.rows_for(workspace_id, flat)  # every photo is this workspace's (404 otherwise)
+    plan = await billing.effective_plan(workspace_id)
+    left = plan.limits[Resource.ai_generations] - await billing.usage_this_month(workspace_id, Resource.ai_generations)
+    if len(items) > left:
+        raise PaymentRequired(
+            f"Plan limit reached: this batch needs {len(items)} AI generations and {max(left, 0)} are left this month "
+            f"on the {plan.title} plan; send fewer photos or upgrade (POST /api/v1/billing/checkout)"
+        )
+    return await jobs.enqueue(
+        redis,
+        workspace_id,
+        ANALYZE_KIND,
+        {"groups": [[str(m) for m in group] for group in items]},
+        total=len(items),
+        created_by=user_id,
+    )
+
+
+async def analyze_photos(run: JobRun) -> dict[str, int]:
+    """The job: one draft per group, in parallel under the provider's and the workspace's limits.
+
+    A failing item is recorded with its reason and the others go on. Each item
+    takes one AI generation from the plan, and gives it back if it fails.
+    """
+    settings = get_settings().ai
+    provider = get_provider()
+    groups = [[uuid.UUID(m) for m in group] for group in run.payload["groups"]]
+    done = await run.completed_keys()
+    provider_limit = Limit(settings.provider_max_concurrency, settings.provider_per_minute)
+    workspace_limit = Limit(settings.workspace_max_concurrency)
+
+    async def analyze(index: int, group: list[uuid.UUID]) -> None:
+        key = f"item-{index:04d}"
+        if key in done:
+            return
+        await run.check_cancelled()
+        try:
+            await billing.check_and_consume(run.workspace_id, Resource.ai_generations)
+        except PaymentRequired as exc:
+            await run.record_item(key, error=exc.detail)
+            return
+        try:
+            rows = await media.rows_for(run.workspace_id, group)
+            images = [
+                ImageInput(await media.read_bytes(rows[m]), rows[m]["content_type"], rows[m]["original_name"])
+                for m in group
+            ]
+            async with (
+                slot(run.redis, f"ai:{provider.name}", provider_limit),
+                slot(run.redis, f"ws:{run.workspace_id}:ai", workspace_limit),
+            ):
+                draft = await provider.describe_listing(images)
+        except (InvalidDraft, ProviderUnavailable, NotFound) as exc:
+            await billing.release(run.workspace_id, Resource.ai_generations)
+            await run.record_item(key, error=str(exc.detail if isinstance(exc, NotFound) else exc))
+            return
+        listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)
+        await run.record_item(key, result={"listing_id": str(listing_id), "title": draft.title})
+
+    await asyncio.gather(*(analyze(i, group) for i, group in enumerate(groups)))
+    return {"items": len(groups)}
+
+
+async def _save_draft(
+    workspace_id: uuid.UUID, draft: ListingDraft, group: list[uuid.UUID], provider: str, job_id: uuid.UUID, key: str
+) -> uuid.UUID:
+    """Insert the draft once per (job, item): a re-run finds the one it made before."""
+    existing = (
+        await Listing.select(Listing.id).where((Listing.source_job == job_id) & (Listing.source_key == key)).first()
+    )
+    if existing is not None:
+        found: uuid.UUID = existing["id"]
+        return found
+    listing_id = uuid.uuid4()
+    await Listing.insert(
+        Listing(
+            id=listing_id,
+            workspace=workspace_id,
+            title=draft.title,
+            description=draft.description,
+            price=Decimal(str(round(draft.price, 2))),
+            currency=draft.currency,
+            category=draft.category,
+            brand=draft.brand,
+            size=draft.size,
+            condition=draft.condition,
+            colours=draft.colours,
+            materials=draft.materials,
+            keywords=draft.keywords,
+            media_ids=[str(m) for m in group],
+            ai_provider=provider,
+            source_job=job_id,
+            source_key=key,
+        )
+    )
+    return listing_id
+
+
+# --- drafts and listings -----------------------------------------------------
+
+
+async def list_listings(
+    workspace_id: uuid.UUID,
+    *,
+    status: str | None,
+    account_id: uuid.UUID | None,
+    category: str | None,
+    search: str | None,
+    sort: str,
+    descending: bool,
+    limit: int,
+    offset: int,
+) -> Page[ListingOut]:
+    query = _listings(workspace_id)
+    count = Listing.count().where(Listing.workspace == workspace_id)
+    conditions: list[Any] = []
+    if status:
+        conditions.append(Listing.status == status)
+    if account_id:
+        conditions.append(Listing.account_id == account_id)
+    if category:
+        conditions.append(Listing.category == category)
+    if search:
+        pattern = "%" + search.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        conditions.append(
+            Listing.title.ilike(pattern) | Listing.description.ilike(pattern) | Listing.brand.ilike(pattern)
+        )
+    for condition in conditions:
+        query = query.where(condition)
+        count = count.where(condition)
+    column = {
+        "created_at": Listing.created_at,
+        "updated_at": Listing.updated_at,
+        "price": Listing.price,
+        "title": Listing.title,
+    }[sort]
+    rows = await query.order_by(column, ascending=not descending).order_by(Listing.id).limit(limit).offset(offset)
+    return Page(items=[listing_out(r) for r in rows], total=int(await count), limit=limit, offset=offset)
+
+
+async def get_row(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:
+    row: dict[str, Any] | None = await _listings(workspace_id).where(Listing.id == listing_id).first()
+    if row is None:
+        raise NotFound("Listing not found")
+    return row
+
+
+async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
+    return listing_out(await get_row(workspace_id, listing_id))
+
+
+async def update_listing(
+    workspace_id: uuid.UUID, user_id: uuid.UUID, listing_id: uuid.UUID, changes: ListingUpdate
+) -> ListingOut:
+    row = await get_row(workspace_id, listing_id)
+    sent = {f: getattr(changes, f) for f in changes.__struct_fields__ if getattr(changes, f) is not msgspec.UNSET}
+    if not sent:
+        return listing_out(row)
+    if "title" in sent:
+        sent["title"] = " ".join(sent["title"].split())
+        if not sent["title"]:
+            raise InvalidInput("title", "must not be blank")
+    if "category" in sent and sent["category"] not in categories():
+        raise InvalidInput("category", "must be one of the taxonomy's categories (GET /api/v1/listings/categories)")
+    if "media_ids" in sent:
+        await media.rows_for(workspace_id, sent["media_ids"])
+        sent["media_ids"] = [str(m) for m in sent["media_ids"]]
+    if "price" in sent:
+        sent["price"] = Decimal(str(round(sent["price"], 2)))
+    values = {getattr(Listing, name): value for name, value in sent.items()}
+    values[Listing.updated_at] = _now()
+    async with db.transaction():
+        await Listing.update(values).where((Listing.id == listing_id) & (Listing.workspace == workspace_id))
+        if "price" in sent and Decimal(str(row["price"])) != sent["price"]:
+            await PriceChange.insert(
+                PriceChange(
+                    listing=listing_id,
+                    workspace=workspace_id,
+                    old_price=Decimal(str(row["price"])),
+                    new_price=sent["price"],
+                    currency=sent.get("currency", row["currency"]),
+                    changed_by=user_id,
+                )
+            )
+    return await get_listing(workspace_id, listing_id)
+
+
+async def delete_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> None:
+    await get_row(workspace_id, listing_id)
+    async with db.transaction():
+        await Listing.delete().where((Listing.id == listing_id) & (Listing.workspace == workspace_id))
+
+
+async def duplicate_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
+    """A new draft with the same content (not published, no platform ids)."""
+    row = await get_row(workspace_id, listing_id)
+    copy_id = uuid.uuid4()
+    keep = {
+        k: v
+        for k, v in row.items()
+        if k
+        not in {
+            "id",
+            "status",
+            "platform_item_id",
+            "platform_url",
+            "source_job",
+            "source_key",
+            "created_at",
+            "updated_at",
+        }
+    }
+    copy_title = f"{row['title']} (copy)"
+    keep["title"] = copy_title if len(copy_title) <= 100 else row["title"]
+    await Listing.insert(Listing(id=copy_id, status="draft", **keep))
+    return await get_listing(workspace_id, copy_id)
+
+
+async def price_history(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> list[PriceChangeOut]:
+    await get_row(workspace_id, listing_id)
+    rows = (
+        await PriceChange.select()
+        .where((PriceChange.listing == listing_id) & (PriceChange.workspace == workspace_id))
+        .order_by(PriceChange.changed_at)
+    )
+    return [
+        PriceChangeOut(
+            old_price=float(r["old_price"]) if r["old_price"] is not None else None,
+            new_price=float(r["new_price"]),
+            currency=r["currency"],
+            changed_by=r["changed_by"],
+            changed_at=r["changed_at"],
+        )
+        for r in rows
+    ]
+
+
+async def publish_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
+    """Publishing goes through a platform driver; none exists yet, so this refuses rather than pretend."""
+    await get_row(workspace_id, listing_id)
+    raise Conflict("No driver for this platform yet: publishing arrives with platform accounts")

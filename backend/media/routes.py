@@ -1,0 +1,67 @@
+"""Media endpoints: multipart upload and reads."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Annotated, Any
+
+from litestar import Controller, Request, get, post
+from litestar.datastructures import UploadFile
+from litestar.enums import RequestEncodingType
+from litestar.params import Body, FromPath
+from litestar.response import File
+from litestar.security.jwt import Token
+from litestar.status_codes import HTTP_201_CREATED
+
+from backend.auth.service import Principal
+from backend.media import service
+from backend.media.schemas import MediaOut, UploadResult
+from backend.settings import get_settings
+
+AuthRequest = Request[Principal, Token, Any]
+
+
+@dataclass
+class UploadForm:
+    files: list[UploadFile] = field(default_factory=list)
+
+
+def _upload_body_limit() -> int:
+    media = get_settings().media
+    return media.max_files * media.max_file_bytes + 1024 * 1024
+
+
+class MediaController(Controller):
+    path = "/media"
+    tags = ["media"]
+
+    @post("/", status_code=HTTP_201_CREATED, request_max_body_size=_upload_body_limit())
+    async def upload(
+        self,
+        request: AuthRequest,
+        data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
+    ) -> UploadResult:
+        """Upload photos as multipart field `files` (repeat it per file). JPEG, PNG and WebP, checked by content.
+
+        All or nothing: if any file is refused (not an image, damaged, too large), none is stored and the
+        error names it. EXIF orientation is applied and metadata (GPS included) removed. A photo that
+        repeats one already in the workspace (same bytes, or the same picture resized) is stored with
+        `duplicate_of` set to the earlier one.
+        """
+        files = [service.IncomingFile(name=u.filename or "file", data=await u.read()) for u in data.files]
+        return UploadResult(items=await service.upload(request.user.workspace_id, files))
+
+    @get("/{media_id:uuid}")
+    async def get_media(self, request: AuthRequest, media_id: FromPath[uuid.UUID]) -> MediaOut:
+        return await service.get_media(request.user.workspace_id, media_id)
+
+    @get("/{media_id:uuid}/file", media_type="application/octet-stream")
+    async def file(self, request: AuthRequest, media_id: FromPath[uuid.UUID]) -> File:
+        row = await service.get_row(request.user.workspace_id, media_id)
+        return File(service.file_path(row), media_type=row["content_type"], content_disposition_type="inline")
+
+    @get("/{media_id:uuid}/thumbnail", media_type="image/jpeg")
+    async def thumbnail(self, request: AuthRequest, media_id: FromPath[uuid.UUID]) -> File:
+        row = await service.get_row(request.user.workspace_id, media_id)
+        return File(service.file_path(row, thumbnail=True), media_type="image/jpeg", content_disposition_type="inline")

@@ -1,0 +1,158 @@
+"""Uploads: check every file, store the good ones, flag repeats. Reads are scoped to the workspace."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio.to_thread
+import structlog
+from piccolo.query import Select
+
+from backend import db
+from backend.core.errors import InvalidInput, NotFound, ServiceError
+from backend.media.images import ImageRejected, NormalisedImage, hash_distance, normalise
+from backend.media.schemas import MediaOut
+from backend.media.storage import get_storage
+from backend.media.tables import MediaFile
+from backend.settings import get_settings
+
+log = structlog.get_logger(__name__)
+
+
+class TooLarge(ServiceError):
+    status_code = 413
+
+
+@dataclass(frozen=True)
+class IncomingFile:
+    name: str
+    data: bytes
+
+
+def _media(workspace_id: uuid.UUID) -> Select[Any]:
+    return MediaFile.select().where(MediaFile.workspace == workspace_id)
+
+
+def media_out(row: dict[str, Any]) -> MediaOut:
+    return MediaOut(
+        id=row["id"],
+        original_name=row["original_name"],
+        content_type=row["content_type"],
+        width=row["width"],
+        height=row["height"],
+        size_bytes=row["size_bytes"],
+        phash=row["phash"],
+        duplicate_of=row["duplicate_of"],
+        created_at=row["created_at"],
+        file_url=f"/api/v1/media/{row['id']}/file",
+        thumbnail_url=f"/api/v1/media/{row['id']}/thumbnail",
+    )
+
+
+def check_batch(names_and_sizes: list[tuple[str, int]]) -> None:
+    """Count and size limits, checked before any file is read further."""
+    settings = get_settings().media
+    if not names_and_sizes:
+        raise InvalidInput("files", "send at least one image (multipart field `files`)")
+    if len(names_and_sizes) > settings.max_files:
+        raise InvalidInput("files", f"{len(names_and_sizes)} files sent; at most {settings.max_files} per upload")
+    for name, size in names_and_sizes:
+        if size > settings.max_file_bytes:
+            limit_mib = settings.max_file_bytes / 1024 / 1024
+            raise TooLarge(
+                f"files: {name!r} is {size / 1024 / 1024:.1f} MiB; the limit is {limit_mib:.0f} MiB per file"
+            )
+        if size == 0:
+            raise InvalidInput("files", f"{name!r} is empty")
+
+
+async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[MediaOut]:
+    """Check all files first; store only if every one is a good image (nothing is stored otherwise)."""
+    settings = get_settings().media
+    check_batch([(f.name, len(f.data)) for f in files])
+    normalised: list[NormalisedImage] = []
+    for file in files:
+        try:
+            normalised.append(
+                await anyio.to_thread.run_sync(normalise, file.data, settings.max_pixels, settings.thumbnail_px)
+            )
+        except ImageRejected as exc:
+            raise InvalidInput("files", f"{file.name!r}: {exc}") from None
+    storage = get_storage()
+    known = (
+        await MediaFile.select(MediaFile.id, MediaFile.sha256, MediaFile.phash)
+        .where(MediaFile.workspace == workspace_id)
+        .order_by(MediaFile.created_at)
+    )
+    created: list[MediaOut] = []
+    for file, image in zip(files, normalised, strict=True):
+        sha = hashlib.sha256(image.data).hexdigest()
+        duplicate_of = _earlier_copy(known, sha, image.phash, settings.duplicate_distance)
+        key = await storage.put(image.data, image.extension)
+        thumbnail_key = await storage.put(image.thumbnail, "jpg")
+        media_id = uuid.uuid4()
+        async with db.transaction():
+            rows = await MediaFile.insert(
+                MediaFile(
+                    id=media_id,
+                    workspace=workspace_id,
+                    original_name=Path(file.name).name[:255],
+                    content_type=image.content_type,
+                    sha256=sha,
+                    storage_key=key,
+                    thumbnail_key=thumbnail_key,
+                    width=image.width,
+                    height=image.height,
+                    size_bytes=len(image.data),
+                    phash=image.phash,
+                    duplicate_of=duplicate_of,
+                )
+            ).returning(*MediaFile.all_columns())
+        known.append({"id": media_id, "sha256": sha, "phash": image.phash})
+        created.append(media_out(rows[0]))
+    log.info("media_uploaded", workspace_id=str(workspace_id), count=len(created))
+    return created
+
+
+def _earlier_copy(known: list[dict[str, Any]], sha: str, phash: str, distance: int) -> uuid.UUID | None:
+    for row in known:
+        if row["sha256"] == sha or hash_distance(row["phash"], phash) <= distance:
+            found: uuid.UUID = row["id"]
+            return found
+    return None
+
+
+async def get_row(workspace_id: uuid.UUID, media_id: uuid.UUID) -> dict[str, Any]:
+    row: dict[str, Any] | None = await _media(workspace_id).where(MediaFile.id == media_id).first()
+    if row is None:
+        raise NotFound("Media not found")
+    return row
+
+
+async def get_media(workspace_id: uuid.UUID, media_id: uuid.UUID) -> MediaOut:
+    return media_out(await get_row(workspace_id, media_id))
+
+
+async def rows_for(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
+    """The workspace's media rows among `media_ids`; NotFound names the first missing one."""
+    rows = await _media(workspace_id).where(MediaFile.id.is_in(media_ids)) if media_ids else []
+    found = {row["id"]: row for row in rows}
+    for media_id in media_ids:
+        if media_id not in found:
+            raise NotFound(f"Media {media_id} not found")
+    return found
+
+
+async def read_bytes(row: dict[str, Any]) -> bytes:
+    return await get_storage().get(row["storage_key"])
+
+
+def file_path(row: dict[str, Any], thumbnail: bool = False) -> Path:
+    path = get_storage().local_path(row["thumbnail_key"] if thumbnail else row["storage_key"])
+    if path is None:
+        raise NotFound("File not stored locally")
+    return path
