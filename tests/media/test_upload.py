@@ -23,7 +23,7 @@ async def _upload(client: httpx.AsyncClient, headers: dict[str, str], *items: tu
 
 
 def _huge_png() -> bytes:
-    # 20000×20000 of one colour compresses to a small file: a classic bomb.
+    # 20000 x 20000 of one colour compresses to a small file: a classic bomb.
     image = Image.new("1", (20000, 20000))
     out = io.BytesIO()
     image.save(out, format="PNG")

@@ -1,0 +1,117 @@
+"""Drafts: browse, edit with validation, price history, duplicate, delete, publish, tenancy."""
+
+from __future__ import annotations
+
+import uuid
+from decimal import Decimal
+from typing import Any
+
+import httpx
+
+from backend.listings.tables import Listing
+from tests.helpers import Account, register
+
+
+async def _draft(account: Account, **fields: Any) -> str:
+    listing_id = uuid.uuid4()
+    values = {
+        "title": "Blue denim jacket",
+        "description": "Barely worn.",
+        "price": Decimal("30.00"),
+        "category": "Women > Coats & Jackets",
+        "brand": "Levi's",
+        "condition": "very_good",
+        "colours": ["blue"],
+        "keywords": ["denim"],
+        **fields,
+    }
+    await Listing.insert(Listing(id=listing_id, workspace=uuid.UUID(account.workspace_id), **values))
+    return str(listing_id)
+
+
+async def test_edit_validates_and_keeps_price_history(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    listing = await _draft(account)
+    path = f"/api/v1/listings/{listing}"
+    edited = await client.patch(path, headers=account.headers, json={"price": 25, "title": "  Denim   jacket "})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["price"] == 25.0
+    assert edited.json()["title"] == "Denim jacket"
+    assert edited.json()["brand"] == "Levi's"  # untouched field stays
+    cleared = await client.patch(path, headers=account.headers, json={"brand": None, "price": 20})
+    assert cleared.json()["brand"] is None
+    history = (await client.get(f"{path}/price-history", headers=account.headers)).json()
+    assert [(h["old_price"], h["new_price"]) for h in history] == [(30.0, 25.0), (25.0, 20.0)]
+
+    for body, field in [
+        ({"title": "x" * 101}, "title"),
+        ({"title": ""}, "title"),
+        ({"title": "   "}, "title"),
+        ({"price": -1}, "price"),
+        ({"currency": "euro"}, "currency"),
+        ({"category": "Spaceships"}, "category"),
+        ({"condition": "like new-ish"}, "condition"),
+        ({"colours": "blue"}, "colours"),
+        ({"media_ids": [str(uuid.uuid4())]}, "Media"),
+        ({"owner": "me"}, "owner"),
+    ]:
+        response = await client.patch(path, headers=account.headers, json=body)
+        assert response.status_code in (400, 404), (body, response.text)
+        assert field in response.json()["detail"], (body, response.text)
+    assert (await client.get(path, headers=account.headers)).json()["price"] == 20.0
+
+
+async def test_filter_search_sort_and_paginate(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    await _draft(account, title="Red summer dress", category="Women > Dresses", price=Decimal("15"))
+    await _draft(account, title="Nike running shoes", category="Men > Shoes", price=Decimal("45"), brand="Nike")
+    await _draft(
+        account, title="Wool jumper", category="Women > Jumpers & Cardigans", price=Decimal("22"), status="published"
+    )
+    base = "/api/v1/listings"
+    by_price = (await client.get(f"{base}?sort=price&order=asc", headers=account.headers)).json()
+    assert [i["price"] for i in by_price["items"]] == [15.0, 22.0, 45.0]
+    assert (await client.get(f"{base}?status=draft", headers=account.headers)).json()["total"] == 2
+    assert (await client.get(f"{base}?category=Men%20%3E%20Shoes", headers=account.headers)).json()["total"] == 1
+    found = (await client.get(f"{base}?q=NIKE", headers=account.headers)).json()
+    assert [i["title"] for i in found["items"]] == ["Nike running shoes"]
+    page = (await client.get(f"{base}?limit=2&offset=2&sort=title&order=asc", headers=account.headers)).json()
+    assert (page["total"], [i["title"] for i in page["items"]]) == (3, ["Wool jumper"])
+    assert (await client.get(f"{base}?sort=colour", headers=account.headers)).status_code == 400
+    categories = (await client.get(f"{base}/categories", headers=account.headers)).json()
+    assert "Women > Dresses" in categories
+
+
+async def test_duplicate_delete_and_publish(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    listing = await _draft(account)
+    copy = await client.post(f"/api/v1/listings/{listing}/duplicate", headers=account.headers)
+    assert copy.status_code == 201
+    assert copy.json()["title"] == "Blue denim jacket (copy)"
+    assert copy.json()["id"] != listing
+    assert copy.json()["status"] == "draft"
+    publish = await client.post(f"/api/v1/listings/{listing}/publish", headers=account.headers)
+    assert publish.status_code == 409
+    assert "No driver for this platform" in publish.json()["detail"]
+    assert (await client.delete(f"/api/v1/listings/{listing}", headers=account.headers)).status_code == 204
+    assert (await client.get(f"/api/v1/listings/{listing}", headers=account.headers)).status_code == 404
+    assert (await client.get("/api/v1/listings", headers=account.headers)).json()["total"] == 1
+
+
+async def test_another_workspaces_drafts_are_404(client: httpx.AsyncClient) -> None:
+    owner = await register(client)
+    other = await register(client)
+    listing = await _draft(owner)
+    for method, suffix, body in [
+        ("GET", "", None),
+        ("PATCH", "", {"price": 1}),
+        ("DELETE", "", None),
+        ("POST", "/duplicate", None),
+        ("GET", "/price-history", None),
+        ("POST", "/publish", None),
+    ]:
+        response = await client.request(method, f"/api/v1/listings/{listing}{suffix}", headers=other.headers, json=body)
+        assert response.status_code == 404, (method, suffix, response.text)
+    assert (await client.get("/api/v1/listings", headers=other.headers)).json()["total"] == 0
+    still = (await client.get(f"/api/v1/listings/{listing}", headers=owner.headers)).json()
+    assert still["price"] == 30.0
