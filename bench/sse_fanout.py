@@ -91,8 +91,15 @@ async def run(port: int, subscribers: int, events_count: int, server_pid: int) -
     job_id = uuid.uuid4()
     for i in range(events_count):
         event = JobEvent(
-            type="job.progress", job_id=job_id, kind="bench", status="running", total=events_count, done=i,
-            failed=0, progress=i / events_count, at=__import__("datetime").datetime.now(__import__("datetime").UTC),
+            type="job.progress",
+            job_id=job_id,
+            kind="bench",
+            status="running",
+            total=events_count,
+            done=i,
+            failed=0,
+            progress=i / events_count,
+            at=__import__("datetime").datetime.now(__import__("datetime").UTC),
             payload={"sent": time.time()},
         )
         await events.publish(redis, workspace, event)

@@ -138,19 +138,27 @@ async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int 
     plan = await effective_plan(workspace_id)
     limit = plan.limits[resource]
     period = current_period()
-    await Usage.insert(Usage(workspace=workspace_id, resource=resource.value, period=period, used=0)).on_conflict(
-        action="DO NOTHING"
-    )
-    rows = (
-        await Usage.update({Usage.used: Usage.used + n, Usage.updated_at: _now()})
-        .where(
-            (Usage.workspace == workspace_id)
-            & (Usage.resource == resource.value)
-            & (Usage.period == period)
-            & (Usage.used <= limit - n)
+
+    async def take() -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = (
+            await Usage.update({Usage.used: Usage.used + n, Usage.updated_at: _now()})
+            .where(
+                (Usage.workspace == workspace_id)
+                & (Usage.resource == resource.value)
+                & (Usage.period == period)
+                & (Usage.used <= limit - n)
+            )
+            .returning(Usage.used)
         )
-        .returning(Usage.used)
-    )
+        return rows
+
+    rows = await take()
+    if not rows:
+        # Perhaps the month's row does not exist yet: make it (racers make it once) and try again.
+        await Usage.insert(Usage(workspace=workspace_id, resource=resource.value, period=period, used=0)).on_conflict(
+            action="DO NOTHING"
+        )
+        rows = await take()
     if not rows:
         used = await usage_this_month(workspace_id, resource)
         raise PaymentRequired(_limit_detail(plan, resource, used, used + n))

@@ -44,15 +44,18 @@ def event_from_job(event_type: str, job: dict[str, Any], payload: dict[str, Any]
     )
 
 
-async def publish(redis: Redis, workspace_id: uuid.UUID, event: JobEvent) -> str:
-    """Append an event; returns its stream id. Call after the change it reports is committed."""
-    event_id = await redis.xadd(
-        stream_key(workspace_id),
-        {"data": _encoder.encode(event)},
-        maxlen=get_settings().jobs.events_max_len,
-        approximate=True,
-    )
-    return event_id.decode() if isinstance(event_id, bytes) else str(event_id)
+async def publish(redis: Redis, workspace_id: uuid.UUID, *batch: JobEvent) -> str:
+    """Append events in order (one round trip); returns the last one's stream id.
+
+    Call after the change they report is committed.
+    """
+    key, max_len = stream_key(workspace_id), get_settings().jobs.events_max_len
+    async with redis.pipeline(transaction=False) as pipe:
+        for event in batch:
+            pipe.xadd(key, {"data": _encoder.encode(event)}, maxlen=max_len, approximate=True)
+        ids = await pipe.execute()
+    last = ids[-1]
+    return last.decode() if isinstance(last, bytes) else str(last)
 
 
 async def latest_id(redis: Redis, workspace_id: uuid.UUID) -> str:

@@ -87,6 +87,9 @@ class JobRun:
         """
         ok = "failed" if error is not None else "ok"
         async with db.transaction():
+            # Items of one job finish concurrently: serialise their recounts on
+            # the job row, so each sees the others' committed items.
+            await _lock_job(self.id)
             existing = (
                 await JobItem.select(JobItem.id, JobItem.ok)
                 .where((JobItem.job == self.id) & (JobItem.key == key))
@@ -108,8 +111,12 @@ class JobRun:
             item["error"] = error
         elif result is not None:
             item["result"] = result
-        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.item", row, item))
-        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.progress", row))
+        await events.publish(
+            self.redis,
+            self.workspace_id,
+            events.event_from_job("job.item", row, item),
+            events.event_from_job("job.progress", row),
+        )
         return True
 
     async def spawn_child(
@@ -130,17 +137,28 @@ class JobRun:
         return child_id
 
 
+async def _lock_job(job_id: uuid.UUID) -> None:
+    """Hold the job's row until the transaction ends (SQLite's write lock already serialises)."""
+    if db.is_postgres():
+        await Job.raw("SELECT id FROM jobs WHERE id = {} FOR UPDATE", job_id)
+
+
 async def _refresh_counters(job_id: uuid.UUID) -> dict[str, Any]:
-    """Recount a job's items (inside the caller's transaction) and return the job row."""
-    done = await JobItem.count().where((JobItem.job == job_id) & (JobItem.ok == "ok"))
-    failed = await JobItem.count().where((JobItem.job == job_id) & (JobItem.ok == "failed"))
+    """Recount a job's items (inside the caller's transaction) and return the updated job row."""
+    counts = {
+        row["ok"]: int(row["n"])
+        for row in await JobItem.raw("SELECT ok, COUNT(*) AS n FROM job_items WHERE job = {} GROUP BY ok", job_id)
+    }
+    done, failed = counts.get("ok", 0), counts.get("failed", 0)
     job = await Job.select(Job.total).where(Job.id == job_id).first()
     total = max(int(job["total"]) if job else 0, done + failed)
     progress = (done + failed) / total if total else 0.0
-    await Job.update({Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress}).where(
-        Job.id == job_id
+    row = await service.update_job(
+        job_id, {Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress}
     )
-    return await _row(job_id)
+    if row is None:
+        raise LookupError(f"job {job_id} vanished")
+    return row
 
 
 async def _row(job_id: uuid.UUID) -> dict[str, Any]:
@@ -263,8 +281,7 @@ async def roll_up_parent(redis: ArqRedis, workspace_id: uuid.UUID, parent_id: uu
     at once cannot both miss the other and leave the parent running.
     """
     async with db.transaction():
-        if db.is_postgres():
-            await Job.raw("SELECT id FROM jobs WHERE id = {} FOR UPDATE", parent_id)
+        await _lock_job(parent_id)
         children = await Job.select(Job.status, Job.progress).where(
             (Job.parent == parent_id) & (Job.workspace == workspace_id)
         )

@@ -155,7 +155,17 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
         listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)
         await run.record_item(key, result={"listing_id": str(listing_id), "title": draft.title})
 
-    await asyncio.gather(*(analyze(i, group) for i, group in enumerate(groups)))
+    # A few more lanes than provider slots: the next item's quota check and photo
+    # loading overlap the calls in flight, without hundreds of waiters crowding
+    # the event loop, the database pool and the limiter.
+    pending = iter(enumerate(groups))
+
+    async def lane() -> None:
+        for index, group in pending:
+            await analyze(index, group)
+
+    lanes = min(len(groups), 2 * settings.provider_max_concurrency)
+    await asyncio.gather(*(lane() for _ in range(lanes)))
     return {"items": len(groups)}
 
 
