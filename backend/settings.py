@@ -133,10 +133,8 @@ class MediaSettings:
     thumbnail_px: int
     duplicate_distance: int
     """Perceptual-hash bits two photos may differ by and still count as the same photo."""
-
-    @property
-    def root(self) -> Path:
-        return get_settings().data_dir / "media"
+    root: Path
+    """Where uploaded files are kept (content-addressed)."""
 
 
 @dataclass(frozen=True)
@@ -381,6 +379,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             max_pixels=env.integer("MEDIA_MAX_PIXELS", 50_000_000, minimum=10_000),
             thumbnail_px=env.integer("MEDIA_THUMBNAIL_PX", 400, minimum=32),
             duplicate_distance=env.integer("MEDIA_DUPLICATE_DISTANCE", 8, minimum=0),
+            root=data_dir / "media",
         ),
         ai=_ai_settings(env),
         observability=ObservabilitySettings(

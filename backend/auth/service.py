@@ -42,6 +42,7 @@ from backend.core.errors import (
     NotAuthenticated,
     NotFound,
 )
+from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.settings import get_settings
 
@@ -382,9 +383,13 @@ async def get_workspace(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Workspac
 
 
 async def list_workspaces(user_id: uuid.UUID, limit: int, offset: int) -> Page[WorkspaceOut]:
-    rows = await _my_workspaces(user_id).order_by(Membership.created_at).limit(limit).offset(offset)
-    total = await Membership.count().where(Membership.user == user_id)
-    return Page(items=[_workspace_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        _my_workspaces(user_id).order_by(Membership.created_at),
+        Membership.count().where(Membership.user == user_id),
+        _workspace_out,
+        limit,
+        offset,
+    )
 
 
 async def create_workspace(user_id: uuid.UUID, name: str) -> WorkspaceOut:
@@ -432,22 +437,25 @@ def _invitation_out(row: dict[str, Any]) -> InvitationOut:
 
 async def list_members(workspace_id: uuid.UUID, actor_id: uuid.UUID, limit: int, offset: int) -> Page[MemberOut]:
     await _role_in(workspace_id, actor_id)
-    rows = await _memberships(workspace_id).order_by(Membership.created_at).limit(limit).offset(offset)
-    total = await Membership.count().where(Membership.workspace == workspace_id)
-    return Page(items=[_member_out(r) for r in rows], total=total, limit=limit, offset=offset)
+    return await fetch_page(
+        _memberships(workspace_id).order_by(Membership.created_at),
+        Membership.count().where(Membership.workspace == workspace_id),
+        _member_out,
+        limit,
+        offset,
+    )
 
 
 async def list_invitations(
     workspace_id: uuid.UUID, actor_id: uuid.UUID, limit: int, offset: int
 ) -> Page[InvitationOut]:
     await _role_in(workspace_id, actor_id)
-    rows = await _invitations(workspace_id).order_by(Invitation.created_at).limit(limit).offset(offset)
-    total = await Invitation.count().where(Invitation.workspace == workspace_id)
-    return Page(
-        items=[_invitation_out(r) for r in rows],
-        total=total,
-        limit=limit,
-        offset=offset,
+    return await fetch_page(
+        _invitations(workspace_id).order_by(Invitation.created_at),
+        Invitation.count().where(Invitation.workspace == workspace_id),
+        _invitation_out,
+        limit,
+        offset,
     )
 
 
@@ -602,18 +610,10 @@ async def fit_members_to_seats(workspace_id: uuid.UUID, seats: int) -> int:
 
 async def list_users(search: str | None, limit: int, offset: int) -> Page[UserOut]:
     """Every account (superusers only; not tenant-scoped by design)."""
-    query = User.select(User.id, User.email, User.full_name, User.is_superuser, User.created_at)
-    count = User.count()
-    if search:
-        pattern = f"%{search.lower()}%"
-        query = query.where(User.email.like(pattern))
-        count = count.where(User.email.like(pattern))
-    rows = await query.order_by(User.created_at).limit(limit).offset(offset)
-    return Page(
-        items=[UserOut(**r) for r in rows],
-        total=await count,
-        limit=limit,
-        offset=offset,
+    columns = (User.id, User.email, User.full_name, User.is_superuser, User.created_at)
+    where = [User.email.like(f"%{search.lower()}%")] if search else []
+    return await fetch_page(
+        User.select(*columns).order_by(User.created_at), User.count(), lambda r: UserOut(**r), limit, offset, where
     )
 
 

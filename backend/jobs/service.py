@@ -21,6 +21,7 @@ from redis.asyncio import Redis
 
 from backend import db
 from backend.core.errors import Conflict, NotFound
+from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
 from backend.jobs import events
@@ -123,18 +124,23 @@ async def list_jobs(
     limit: int,
     offset: int,
 ) -> Page[JobOut]:
-    query = _jobs(workspace_id)
-    count = Job.count().where(Job.workspace == workspace_id)
-    for condition in (
-        Job.kind == kind if kind else None,
-        Job.status == status.value if status else None,
-        Job.parent == parent_id if parent_id else None,
-    ):
-        if condition is not None:
-            query = query.where(condition)
-            count = count.where(condition)
-    rows = await query.order_by(Job.created_at, ascending=False).limit(limit).offset(offset)
-    return Page(items=[job_out(r) for r in rows], total=int(await count), limit=limit, offset=offset)
+    filters = [
+        condition
+        for condition in (
+            Job.kind == kind if kind else None,
+            Job.status == status.value if status else None,
+            Job.parent == parent_id if parent_id else None,
+        )
+        if condition is not None
+    ]
+    return await fetch_page(
+        _jobs(workspace_id).order_by(Job.created_at, ascending=False),
+        Job.count().where(Job.workspace == workspace_id),
+        job_out,
+        limit,
+        offset,
+        filters,
+    )
 
 
 # --- creating and dispatching -------------------------------------------------

@@ -22,6 +22,7 @@ from backend.ai.schemas import ListingDraft, categories
 from backend.billing import service as billing
 from backend.billing.plans import Resource
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired
+from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.limiter import Limit, slot
@@ -97,6 +98,7 @@ async def start_analysis(
     if len(set(flat)) != len(flat):
         raise InvalidInput("groups", "a photo may be in one group only")
     await media.rows_for(workspace_id, flat)  # every photo is this workspace's (404 otherwise)
+    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await jobs.count_unfinished(workspace_id))
     plan = await billing.effective_plan(workspace_id)
     left = plan.limits[Resource.ai_generations] - await billing.usage_this_month(workspace_id, Resource.ai_generations)
     if len(items) > left:
@@ -219,8 +221,6 @@ async def list_listings(
     limit: int,
     offset: int,
 ) -> Page[ListingOut]:
-    query = _listings(workspace_id)
-    count = Listing.count().where(Listing.workspace == workspace_id)
     conditions: list[Any] = []
     if status:
         conditions.append(Listing.status == status)
@@ -233,17 +233,20 @@ async def list_listings(
         conditions.append(
             Listing.title.ilike(pattern) | Listing.description.ilike(pattern) | Listing.brand.ilike(pattern)
         )
-    for condition in conditions:
-        query = query.where(condition)
-        count = count.where(condition)
     column = {
         "created_at": Listing.created_at,
         "updated_at": Listing.updated_at,
         "price": Listing.price,
         "title": Listing.title,
     }[sort]
-    rows = await query.order_by(column, ascending=not descending).order_by(Listing.id).limit(limit).offset(offset)
-    return Page(items=[listing_out(r) for r in rows], total=int(await count), limit=limit, offset=offset)
+    return await fetch_page(
+        _listings(workspace_id).order_by(column, ascending=not descending).order_by(Listing.id),
+        Listing.count().where(Listing.workspace == workspace_id),
+        listing_out,
+        limit,
+        offset,
+        conditions,
+    )
 
 
 async def get_row(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:

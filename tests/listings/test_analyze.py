@@ -126,3 +126,15 @@ async def test_bad_analyze_requests(client: httpx.AsyncClient) -> None:
         response = await client.post("/api/v1/listings/analyze", headers=account.headers, json=body)
         assert response.status_code == status, (body, response.text)
         assert words in response.json()["detail"], (body, response.text)
+
+
+async def test_the_plan_caps_jobs_running_at_once(app: Any, client: httpx.AsyncClient) -> None:
+    from backend.jobs import service as jobs
+
+    account = await register(client)
+    media_ids = await _upload(client, account, [("p.jpg", photo(seed=1))])
+    for _ in range(2):  # the free plan's two concurrent jobs, still pending (no worker runs)
+        await jobs.enqueue(app.state.redis, uuid.UUID(account.workspace_id), "listings.analyze", {"groups": []})
+    refused = await client.post("/api/v1/listings/analyze", headers=account.headers, json={"media_ids": media_ids})
+    assert refused.status_code == 402
+    assert "concurrent jobs: 2 of 2" in refused.json()["detail"]
