@@ -171,6 +171,14 @@ def dev() -> None:
     """Run API and worker together for local use; starts Redis if needed. Ctrl-C stops everything."""
     settings = get_settings()
     started: list[subprocess.Popen[bytes]] = []
+
+    def stop_requested(signum: int, _: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl-C and `kill` both stop everything; set explicitly because a shell
+    # may start us with SIGINT ignored (e.g. in the background).
+    signal.signal(signal.SIGINT, stop_requested)
+    signal.signal(signal.SIGTERM, stop_requested)
     if not _redis_answers(settings.redis.url):
         started.append(_start_local_redis(settings.redis.url, settings.data_dir))
     database = "PostgreSQL" if settings.database.is_postgres else f"SQLite at {settings.database.sqlite_path}"
