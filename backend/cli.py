@@ -204,6 +204,9 @@ def dev() -> None:
     except subprocess.CalledProcessError as exc:
         raise click.ClickException("Migrations failed; see the error above.") from exc
     finally:
+        # A second Ctrl-C (or uv forwarding the first) must not cut the clean-up short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop(list(reversed(started)))
 
 
