@@ -29,6 +29,7 @@ from backend.auth.schemas import (
     WorkspaceOut,
     WorkspaceUpdate,
 )
+from backend.auth.security import client_ip
 from backend.auth.service import Principal
 from backend.auth.tables import Role
 from backend.core import ratelimit
@@ -37,10 +38,6 @@ from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.settings import get_settings
 
 AuthRequest = Request[Principal, Token, Any]
-
-
-def _client_ip(request: Request[Any, Any, Any]) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 async def _limit_attempts(redis: Redis, action: str, request: Request[Any, Any, Any], email: str, detail: str) -> None:
@@ -53,7 +50,7 @@ async def _limit_attempts(redis: Redis, action: str, request: Request[Any, Any, 
         if action == "login"
         else (rules.register_per_ip, rules.register_per_email)
     )
-    await ratelimit.hit(redis, per_ip, f"{action}-ip", _client_ip(request), detail)
+    await ratelimit.hit(redis, per_ip, f"{action}-ip", client_ip(request), detail)
     await ratelimit.hit(redis, per_email, f"{action}-email", email.strip().lower(), detail)
 
 

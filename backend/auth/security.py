@@ -110,6 +110,11 @@ def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
         raise PermissionDeniedException("Superuser access required")
 
 
+def client_ip(request: Request[Any, Any, Any]) -> str:
+    """The caller's address (uvicorn puts the real one here behind FORWARDED_ALLOW_IPS proxies)."""
+    return request.client.host if request.client else "unknown"
+
+
 async def limit_general_requests(request: Request[Any, Any, Any]) -> None:
     """The general per-user limit (per IP for anonymous calls) on every API route.
 
@@ -119,10 +124,7 @@ async def limit_general_requests(request: Request[Any, Any, Any]) -> None:
     if not rules.enabled or request.route_handler.opt.get("skip_rate_limit"):
         return
     user = request.scope.get("user")
-    if isinstance(user, Principal):
-        identity = f"user:{user.user_id}"
-    else:
-        identity = f"ip:{request.client.host if request.client else 'unknown'}"
+    identity = f"user:{user.user_id}" if isinstance(user, Principal) else f"ip:{client_ip(request)}"
     await ratelimit.hit(
         request.app.state.redis,
         rules.general_per_user,

@@ -63,7 +63,7 @@ class JobRun:
         self.kind: str = row["kind"]
         self.payload: dict[str, Any] = row["payload"] or {}
         self.attempt: int = row["attempts"]
-        self._children: list[dict[str, Any]] = []
+        self.children_to_start: list[dict[str, Any]] = []
 
     async def set_total(self, total: int) -> None:
         async with db.transaction():
@@ -132,7 +132,7 @@ class JobRun:
             parent_id=self.id,
         )
         if created or row["status"] == JobStatus.pending.value:
-            self._children.append(row)
+            self.children_to_start.append(row)
         child_id: uuid.UUID = row["id"]
         return child_id
 
@@ -222,7 +222,7 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
         await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}")
         return
     if isinstance(result, WaitForChildren):
-        for child in run._children:
+        for child in run.children_to_start:
             await events.publish(redis, child["workspace"], events.event_from_job("job.created", child))
             await service.dispatch(redis, child)
         await roll_up_parent(redis, row["workspace"], job_id)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -162,10 +162,8 @@ async def create_job(
     Returns (job row, created). Call `dispatch` for a created job once the
     surrounding transaction has committed (or use `enqueue`, which does both).
     """
-    if idempotency_key is not None:
-        existing = await _jobs(workspace_id).where(Job.idempotency_key == idempotency_key).first()
-        if existing is not None:
-            return existing, False
+    if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
+        return existing, False
     try:
         rows = await Job.insert(
             Job(
@@ -182,30 +180,34 @@ async def create_job(
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
-            return await get_row(workspace_id, await _id_for_key(workspace_id, idempotency_key)), False
+            winner = await _by_key(workspace_id, idempotency_key)
+            if winner is not None:
+                return winner, False
         raise
     return _loaded(rows[0]), True
 
 
-async def _id_for_key(workspace_id: uuid.UUID, key: str) -> uuid.UUID:
-    row = await Job.select(Job.id).where((Job.workspace == workspace_id) & (Job.idempotency_key == key)).first()
-    if row is None:
-        raise NotFound("Job not found")
-    job_id: uuid.UUID = row["id"]
-    return job_id
+async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
+    row: dict[str, Any] | None = await _jobs(workspace_id).where(Job.idempotency_key == key).first()
+    return row
 
 
-async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
-    """Hand a committed job to arq. A repeat of the same dispatch is ignored by arq."""
-    await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
-    dispatches = job["dispatches"] + 1
-    await redis.enqueue_job(
+async def _send(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int, defer_seconds: float = 0) -> bool:
+    """Enqueue the arq job `<id>:<dispatch number>`; arq ignores a repeat while that one exists."""
+    sent = await redis.enqueue_job(
         RUN_JOB_TASK,
-        str(job["id"]),
-        _job_id=f"{job['id']}:{dispatches}",
+        str(job_id),
+        _job_id=f"{job_id}:{dispatch_number}",
         _queue_name=arq_queue_name(),
         _defer_by=defer_seconds or None,
     )
+    return sent is not None
+
+
+async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
+    """Hand a committed job to arq, as its next dispatch."""
+    await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
+    await _send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
 
 
 async def enqueue(
@@ -306,15 +308,13 @@ async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) ->
 
     Uses the job's current arq id, so a dispatch that did reach arq is not duplicated.
     """
-    cutoff = now().timestamp() - older_than_seconds
-    rows = await Job.select(Job.id, Job.dispatches, Job.created_at).where(Job.status == JobStatus.pending.value)
+    cutoff = now() - timedelta(seconds=older_than_seconds)
+    rows = await Job.select(Job.id, Job.dispatches).where(
+        (Job.status == JobStatus.pending.value) & (Job.created_at < cutoff)
+    )
     sent = 0
     for row in rows:
-        if row["created_at"].timestamp() > cutoff:
-            continue
-        arq_id = f"{row['id']}:{max(row['dispatches'], 1)}"
-        if await redis.enqueue_job(RUN_JOB_TASK, str(row["id"]), _job_id=arq_id, _queue_name=arq_queue_name()):
-            sent += 1
+        sent += await _send(redis, row["id"], max(row["dispatches"], 1))
     return sent
 
 
