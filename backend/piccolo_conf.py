@@ -13,5 +13,6 @@ APP_REGISTRY = AppRegistry(
         "backend.billing.piccolo_app",
         "backend.media.piccolo_app",
         "backend.listings.piccolo_app",
+        "backend.platforms.piccolo_app",
     ]
 )

@@ -6,6 +6,9 @@ Every variable has a zero-config default for local use. In production
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hashlib
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -152,6 +155,35 @@ class AISettings:
 
 
 @dataclass(frozen=True)
+class PlatformSettings:
+    vault_keys: tuple[tuple[str, bytes], ...]
+    """(key id, 32-byte AES key) pairs; the first encrypts, all decrypt (rotation)."""
+    chromium_path: str | None
+    """Chromium binary for Playwright; None uses Playwright's own download."""
+    browser_headless: bool
+    browser_max_contexts: int
+    """Open browser contexts (one per account) a worker keeps at most."""
+    browser_context_idle_seconds: float
+    action_timeout_seconds: float
+    """How long one page step may take before its outcome counts as unknown."""
+    pacing_min_seconds: float
+    pacing_max_seconds: float
+    typing_min_ms: int
+    typing_max_ms: int
+    fast_mode: bool
+    """Skip human pacing (tests and demos only)."""
+    default_daily_action_cap: int
+    max_concurrent_accounts_per_workspace: int
+    proxy_check_url: str
+    proxy_check_timeout_seconds: float
+    sandbox_url: str
+    """Where the sandbox marketplace's driver finds it."""
+    sandbox_host: str
+    sandbox_port: int
+    sandbox_db_path: Path
+
+
+@dataclass(frozen=True)
 class ObservabilitySettings:
     log_level: str
     log_json: bool
@@ -180,6 +212,7 @@ class Settings:
     billing: BillingSettings
     media: MediaSettings
     ai: AISettings
+    platforms: PlatformSettings
     observability: ObservabilitySettings
     server: ServerSettings
     version: str = field(default="0.1.0")
@@ -293,6 +326,76 @@ def _ai_settings(env: _Env) -> AISettings:
     )
 
 
+def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, bytes], ...]:
+    raw = env.optional("VAULT_KEYS")
+    if raw is None:
+        if app_env == "production":
+            raise SettingsError(
+                "VAULT_KEYS is required when APP_ENV=production: one or more key_id:base64key pairs, comma separated, "
+                "the first used for new secrets. Generate a key with: "
+                'python -c "import os, base64; print(base64.b64encode(os.urandom(32)).decode())"'
+            )
+        # Local use: a key derived from SECRET_KEY, so the API and worker agree.
+        return (("local", hashlib.sha256(b"sellpilot-vault:" + secret_key.encode()).digest()),)
+    keys: list[tuple[str, bytes]] = []
+    for part in raw.split(","):
+        key_id, sep, encoded = part.strip().partition(":")
+        try:
+            key = base64.b64decode(encoded, validate=True)
+        except binascii.Error:
+            key = b""
+        if not sep or not key_id or len(key) != 32:
+            raise SettingsError(f"VAULT_KEYS entry {key_id or part!r} must be key_id:base64 of exactly 32 random bytes")
+        keys.append((key_id, key))
+    if len({k for k, _ in keys}) != len(keys):
+        raise SettingsError("VAULT_KEYS repeats a key id")
+    return tuple(keys)
+
+
+def _chromium_path(env: _Env) -> str | None:
+    configured = env.optional("CHROMIUM_PATH")
+    if configured is not None:
+        return configured
+    # Debian's binary itself starts faster than its /usr/bin wrapper script.
+    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if Path(candidate).exists():
+            return candidate
+    return None
+
+
+def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
+    pacing_min = env.number("PACING_MIN_SECONDS", 2.0)
+    pacing_max = env.number("PACING_MAX_SECONDS", 6.0)
+    if not 0 <= pacing_min <= pacing_max:
+        raise SettingsError("PACING_MIN_SECONDS must be at least 0 and at most PACING_MAX_SECONDS")
+    typing_min = env.integer("TYPING_MIN_MS", 40)
+    typing_max = env.integer("TYPING_MAX_MS", 160)
+    if typing_min > typing_max:
+        raise SettingsError("TYPING_MIN_MS must be at most TYPING_MAX_MS")
+    sandbox_port = env.integer("SANDBOX_PORT", 8100, minimum=1)
+    return PlatformSettings(
+        vault_keys=_vault_keys(env, app_env, secret_key),
+        chromium_path=_chromium_path(env),
+        browser_headless=env.flag("BROWSER_HEADLESS", True),
+        browser_max_contexts=env.integer("BROWSER_MAX_CONTEXTS", 8, minimum=1),
+        browser_context_idle_seconds=env.number("BROWSER_CONTEXT_IDLE_SECONDS", 300.0),
+        action_timeout_seconds=env.number("BROWSER_ACTION_TIMEOUT_SECONDS", 20.0),
+        pacing_min_seconds=pacing_min,
+        pacing_max_seconds=pacing_max,
+        typing_min_ms=typing_min,
+        typing_max_ms=typing_max,
+        fast_mode=env.flag("AUTOMATION_FAST_MODE", False),
+        default_daily_action_cap=env.integer("ACCOUNT_DAILY_ACTION_CAP", 200, minimum=1),
+        max_concurrent_accounts_per_workspace=env.integer("ACCOUNT_WORKSPACE_MAX_CONCURRENCY", 5, minimum=1),
+        proxy_check_url=env.text("PROXY_CHECK_URL", "https://www.gstatic.com/generate_204"),
+        proxy_check_timeout_seconds=env.number("PROXY_CHECK_TIMEOUT_SECONDS", 10.0),
+        sandbox_url=env.text("SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}").rstrip("/"),
+        sandbox_host=env.text("SANDBOX_HOST", "127.0.0.1"),
+        sandbox_port=sandbox_port,
+        sandbox_db_path=Path(env.text("SANDBOX_DB_PATH", str(data_dir / "sandbox.sqlite3"))).resolve(),
+    )
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: `.env` overlaid by the process environment)."""
     if environ is None:
@@ -323,6 +426,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
         raise SettingsError(f"LOG_LEVEL={log_level!r} must be DEBUG, INFO, WARNING, ERROR or CRITICAL")
 
+    secret_key = _secret_key(env, app_env, data_dir)
     default_origins = "" if app_env == "production" else "http://localhost:5173,http://127.0.0.1:5173"
     return Settings(
         app_env=app_env,
@@ -335,7 +439,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         redis=RedisSettings(url=redis_url, key_prefix=env.text("REDIS_KEY_PREFIX", "sellpilot")),
         auth=AuthSettings(
-            secret_key=_secret_key(env, app_env, data_dir),
+            secret_key=secret_key,
             algorithm="HS256",
             issuer="sellpilot",
             access_token_ttl_seconds=env.integer("ACCESS_TOKEN_TTL_SECONDS", 900, minimum=30),
@@ -382,6 +486,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             root=data_dir / "media",
         ),
         ai=_ai_settings(env),
+        platforms=_platform_settings(env, app_env, secret_key, data_dir),
         observability=ObservabilitySettings(
             log_level=log_level,
             log_json=env.flag("LOG_JSON", app_env == "production"),

@@ -1,0 +1,1 @@
+"""Platform accounts, proxies, browser profiles, the credential vault, the browser pool and drivers."""

@@ -1,0 +1,1 @@
+"""Drivers: one per platform, all on the protocol in `base.py`."""

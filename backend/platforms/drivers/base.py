@@ -1,0 +1,291 @@
+"""The driver protocol every platform implements, and what drivers share.
+
+A driver drives one logged-in browser page of one platform account. It only
+uses the platform's web pages, like a person would: no private APIs.
+
+Errors say what happened, because callers act on them differently:
+- `ChallengeRequired`: a captcha or challenge page. Never bypassed; the account
+  goes to needs_attention and its work pauses until the user fixes it.
+- `LoginRequired`: the session is gone or the credentials were refused; also
+  needs_attention.
+- `OutcomeUnknown`: a step that changes something timed out or failed unclearly;
+  the caller must verify before trying again (see `actions.py`).
+- `ActionFailed`: the platform clearly refused (item not found, form error).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import ClassVar
+
+from playwright.async_api import Locator, Page
+
+
+class DriverError(Exception):
+    """Base of every error a driver raises on purpose."""
+
+
+class ChallengeRequired(DriverError):
+    """The platform shows a captcha or challenge: a person must deal with it."""
+
+
+class LoginRequired(DriverError):
+    """Not logged in (session expired) or the platform refused the credentials."""
+
+
+class OutcomeUnknown(DriverError):
+    """A changing step timed out or failed unclearly: it may or may not have happened."""
+
+
+class ActionFailed(DriverError):
+    """The platform clearly refused the action; retrying the same thing will not help."""
+
+
+class SelectorMissing(ActionFailed):
+    """None of a selector's alternatives matched: the page changed or is not the expected one."""
+
+
+@dataclass(frozen=True)
+class Credentials:
+    login: str
+    password: str
+
+
+@dataclass(frozen=True)
+class ListingInput:
+    title: str
+    description: str
+    price: Decimal
+    photos: Sequence[Path]
+    currency: str = "EUR"
+    category: str | None = None
+    brand: str | None = None
+    size: str | None = None
+    condition: str | None = None
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    item_id: str
+    url: str
+
+
+@dataclass(frozen=True)
+class ItemStats:
+    item_id: str
+    views: int
+    likes: int
+
+
+@dataclass(frozen=True)
+class Message:
+    sender: str
+    body: str
+    sent_at: str | None = None
+
+
+@dataclass(frozen=True)
+class Conversation:
+    with_user: str
+    last_message: str
+    unread: bool = False
+    messages: tuple[Message, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedImage:
+    item_id: str
+    image_url: str
+    title: str
+    page_url: str
+
+
+@dataclass(frozen=True)
+class OwnListing:
+    item_id: str
+    title: str
+    price: Decimal | None
+    url: str
+    bumped_at: str | None = None
+
+
+class Selectors:
+    """Selectors as data: each name maps to alternatives tried in order.
+
+    When a platform changes its markup, the first alternative stops matching and
+    a fallback still does; the data lives in one place per driver.
+    """
+
+    def __init__(self, platform: str, table: Mapping[str, Sequence[str]]) -> None:
+        self.platform = platform
+        self._table = {name: tuple(alternatives) for name, alternatives in table.items()}
+
+    def alternatives(self, name: str) -> tuple[str, ...]:
+        return self._table[name]
+
+    async def find(self, root: Page | Locator, name: str) -> Locator:
+        """The first alternative with a match under `root`; `SelectorMissing` if none."""
+        found = await self.find_optional(root, name)
+        if found is None:
+            raise SelectorMissing(
+                f"{self.platform}: nothing on the page matches {name!r} (tried {', '.join(self._table[name])})"
+            )
+        return found
+
+    async def find_optional(self, root: Page | Locator, name: str) -> Locator | None:
+        for selector in self._table[name]:
+            locator = root.locator(selector)
+            if await locator.count() > 0:
+                return locator
+        return None
+
+    async def present(self, root: Page | Locator, name: str) -> bool:
+        return await self.find_optional(root, name) is not None
+
+    async def text(self, root: Page | Locator, name: str, default: str = "") -> str:
+        found = await self.find_optional(root, name)
+        return default if found is None else (await found.first.inner_text()).strip()
+
+
+@dataclass
+class Pacing:
+    """Human pacing: random pauses between steps and typing one key at a time.
+
+    `fast=True` (tests, demos) skips the waits but keeps the same code path.
+    """
+
+    min_seconds: float = 2.0
+    max_seconds: float = 6.0
+    typing_min_ms: int = 40
+    typing_max_ms: int = 160
+    fast: bool = False
+    rng: random.Random = field(default_factory=random.Random)
+
+    async def pause(self) -> None:
+        if not self.fast:
+            await asyncio.sleep(self.rng.uniform(self.min_seconds, self.max_seconds))
+
+    async def type(self, field_locator: Locator, text: str) -> None:
+        """Type `text` into an (empty) field key by key with a random delay per key."""
+        await field_locator.click()
+        await field_locator.fill("")
+        if self.fast:
+            await field_locator.fill(text)
+            return
+        for char in text:
+            await field_locator.press_sequentially(char)
+            await asyncio.sleep(self.rng.uniform(self.typing_min_ms, self.typing_max_ms) / 1000)
+
+
+def parse_count(text: str) -> int:
+    """'1,234', '1.2k', '3 likes' → an int (platforms print counts in many ways)."""
+    cleaned = text.strip().lower().replace(",", "").replace("\u00a0", " ")
+    number = ""
+    for char in cleaned:
+        if char.isdigit() or (char == "." and number):
+            number += char
+        elif number:
+            break
+    if not number:
+        return 0
+    value = float(number)
+    suffix = cleaned[cleaned.find(number) + len(number) :].strip()[:1]
+    value *= {"k": 1_000, "m": 1_000_000}.get(suffix, 1)
+    return int(value)
+
+
+class Driver(ABC):
+    """The protocol. One instance drives one page of one account.
+
+    `verified` says whether the driver was checked against the live site. Only
+    the sandbox driver is; the others were written from the platforms' public
+    pages and tested against fixtures.
+    """
+
+    platform: ClassVar[str]
+    title: ClassVar[str]
+    verified: ClassVar[bool] = False
+    default_base_url: ClassVar[str]
+
+    def __init__(self, page: Page, pacing: Pacing, base_url: str | None = None) -> None:
+        self.page = page
+        self.pacing = pacing
+        self.base_url = (base_url or self.default_base_url).rstrip("/")
+
+    def url(self, path: str) -> str:
+        return self.base_url + path
+
+    # Session
+    @abstractmethod
+    async def login(self, credentials: Credentials) -> None:
+        """Log in with the form. `LoginRequired` if refused, `ChallengeRequired` on a challenge."""
+
+    @abstractmethod
+    async def check_session(self) -> bool:
+        """True when the stored cookies still give a logged-in session; `ChallengeRequired` on a challenge."""
+
+    # Listings (changing: publish, bump, change_price, delete)
+    @abstractmethod
+    async def publish_listing(self, listing: ListingInput) -> PublishedItem: ...
+
+    @abstractmethod
+    async def find_listing(self, listing: ListingInput) -> PublishedItem | None:
+        """The account's own listing that matches `listing` (title and price), if any: verifies a publish."""
+
+    @abstractmethod
+    async def my_listings(self) -> list[OwnListing]:
+        """The account's own listings, in the order the platform shows them."""
+
+    @abstractmethod
+    async def bump(self, item_id: str) -> None: ...
+
+    @abstractmethod
+    async def change_price(self, item_id: str, price: Decimal) -> None: ...
+
+    @abstractmethod
+    async def delete_listing(self, item_id: str) -> None: ...
+
+    # People (changing: follow, unfollow, send_message)
+    @abstractmethod
+    async def follow(self, username: str) -> None: ...
+
+    @abstractmethod
+    async def unfollow(self, username: str) -> None: ...
+
+    @abstractmethod
+    async def is_following(self, username: str) -> bool: ...
+
+    @abstractmethod
+    async def list_followers(self, username: str) -> list[str]: ...
+
+    @abstractmethod
+    async def send_message(self, username: str, text: str) -> None: ...
+
+    @abstractmethod
+    async def read_conversation(self, username: str) -> list[Message]: ...
+
+    @abstractmethod
+    async def read_inbox(self) -> list[Conversation]: ...
+
+    # Reads
+    @abstractmethod
+    async def collect_feed_images(self, query: str | None = None, limit: int = 50) -> list[FeedImage]: ...
+
+    @abstractmethod
+    async def read_item_stats(self, item_id: str) -> ItemStats: ...
+
+    # Shared helpers
+    async def goto(self, path_or_url: str) -> None:
+        target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
+        await self.page.goto(target, wait_until="domcontentloaded")
+        await self.raise_for_challenge()
+
+    @abstractmethod
+    async def raise_for_challenge(self) -> None:
+        """`ChallengeRequired` when the current page is a captcha or challenge."""
