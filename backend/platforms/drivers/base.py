@@ -47,6 +47,10 @@ class ActionFailed(DriverError):
     """The platform clearly refused the action; retrying the same thing will not help."""
 
 
+class NotSupported(ActionFailed):
+    """The platform has no such action (e.g. bumping a Pinterest pin)."""
+
+
 class SelectorMissing(ActionFailed):
     """None of a selector's alternatives matched: the page changed or is not the expected one."""
 
@@ -212,6 +216,24 @@ class Driver(ABC):
     title: ClassVar[str]
     verified: ClassVar[bool] = False
     default_base_url: ClassVar[str]
+    # Actions this platform has at all; the others raise `NotSupported`.
+    capabilities: ClassVar[frozenset[str]] = frozenset(
+        {
+            "login",
+            "check_session",
+            "publish_listing",
+            "bump",
+            "change_price",
+            "delete_listing",
+            "follow",
+            "unfollow",
+            "list_followers",
+            "send_message",
+            "read_inbox",
+            "collect_feed_images",
+            "read_item_stats",
+        }
+    )
 
     def __init__(self, page: Page, pacing: Pacing, base_url: str | None = None) -> None:
         self.page = page

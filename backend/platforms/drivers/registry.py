@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from backend.platforms.drivers.base import Driver
 
+# Every platform Sellpilot knows, with the name users see. Each has a driver.
+PLATFORMS: dict[str, str] = {
+    "sandbox": "Sandbox marketplace",
+    "vinted": "Vinted",
+    "pinterest": "Pinterest",
+    "tiktok": "TikTok",
+}
+
 DRIVERS: dict[str, type[Driver]] = {}
 
 
