@@ -53,6 +53,10 @@ TEST_ENV = {
     "JOB_RETRY_BASE_SECONDS": "0.2",
     "SSE_HEARTBEAT_SECONDS": "1",
     "LIMITER_LEASE_SECONDS": "3",
+    # Browser automation: no human pacing, and steps give up quickly.
+    "AUTOMATION_FAST_MODE": "true",
+    "BROWSER_ACTION_TIMEOUT_SECONDS": "5",
+    "BROWSER_HEADLESS": "true",
 }
 os.environ.update(TEST_ENV)
 os.environ.pop("SENTRY_DSN", None)
