@@ -1,0 +1,53 @@
+import { Navigate, Route, Routes, useLocation } from "react-router";
+import type { ReactNode } from "react";
+import { useAuth } from "./lib/auth";
+import { Layout } from "./components/Layout";
+import { LoginPage, RegisterPage } from "./pages/Auth";
+import { DashboardPage } from "./pages/Dashboard";
+import { UploadPage } from "./pages/Upload";
+import { DraftsPage } from "./pages/Drafts";
+import { DraftEditorPage } from "./pages/DraftEditor";
+import { JobDetailPage, JobsPage } from "./pages/Jobs";
+import { AccountsPage, ProfilesPage, ProxiesPage } from "./pages/Platforms";
+import { BillingPage } from "./pages/Billing";
+import { SettingsPage } from "./pages/Settings";
+import { Empty } from "./components/ui";
+
+function RequireAuth({ children }: { children: ReactNode }) {
+  const { signedIn } = useAuth();
+  const location = useLocation();
+  if (!signedIn) {
+    const next = location.pathname + location.search;
+    return <Navigate to={next === "/" ? "/login" : `/login?next=${encodeURIComponent(next)}`} replace />;
+  }
+  return <>{children}</>;
+}
+
+export function App() {
+  return (
+    <Routes>
+      <Route path="/login" element={<LoginPage />} />
+      <Route path="/register" element={<RegisterPage />} />
+      <Route
+        element={
+          <RequireAuth>
+            <Layout />
+          </RequireAuth>
+        }
+      >
+        <Route index element={<DashboardPage />} />
+        <Route path="upload" element={<UploadPage />} />
+        <Route path="drafts" element={<DraftsPage />} />
+        <Route path="drafts/:id" element={<DraftEditorPage />} />
+        <Route path="jobs" element={<JobsPage />} />
+        <Route path="jobs/:id" element={<JobDetailPage />} />
+        <Route path="accounts" element={<AccountsPage />} />
+        <Route path="proxies" element={<ProxiesPage />} />
+        <Route path="profiles" element={<ProfilesPage />} />
+        <Route path="billing" element={<BillingPage />} />
+        <Route path="settings" element={<SettingsPage />} />
+        <Route path="*" element={<Empty title="Page not found" />} />
+      </Route>
+    </Routes>
+  );
+}

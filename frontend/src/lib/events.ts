@@ -1,0 +1,143 @@
+/**
+ * Server-Sent Events with a short-lived stream token (EventSource cannot send
+ * an Authorization header). EventSource reconnects by itself and resumes with
+ * Last-Event-ID; when the server refuses the reconnect (the token expired), we
+ * fetch a new token and open a new stream (a job stream starts with a snapshot).
+ */
+import { useEffect, useReducer, useRef } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { jobs, type Job } from "../api/endpoints";
+import { JOB_EVENT_TYPES, initialProgress, progressReducer, type JobEventData, type ProgressState } from "./progress";
+
+export type EventHandler = (id: string, data: JobEventData) => void;
+
+interface StreamOptions {
+  path: string;
+  onEvent: EventHandler;
+  /** stop for good (e.g. the job finished) */
+  shouldStop?: () => boolean;
+}
+
+const MAX_REOPENS = 20;
+
+/** Open an authenticated event stream; returns a function that closes it. */
+export function openEventStream({ path, onEvent, shouldStop }: StreamOptions): () => void {
+  let source: EventSource | null = null;
+  let closed = false;
+  let reopens = 0;
+  let timer: number | undefined;
+
+  const open = async () => {
+    if (closed) return;
+    let token: string;
+    try {
+      token = (await jobs.streamToken()).token;
+    } catch {
+      schedule();
+      return;
+    }
+    if (closed) return;
+    const es = new EventSource(`/api/v1${path}${path.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`);
+    source = es;
+    const listener = (event: MessageEvent<string>) => {
+      reopens = 0;
+      try {
+        onEvent(event.lastEventId, JSON.parse(event.data) as JobEventData);
+      } catch {
+        return;
+      }
+      if (shouldStop?.()) close();
+    };
+    for (const type of JOB_EVENT_TYPES) es.addEventListener(type, listener as EventListener);
+    es.onerror = () => {
+      if (closed || shouldStop?.()) {
+        close();
+        return;
+      }
+      // CONNECTING: the browser retries by itself. CLOSED: it gave up (e.g. 401).
+      if (es.readyState === EventSource.CLOSED) {
+        es.close();
+        schedule();
+      }
+    };
+  };
+
+  const schedule = () => {
+    if (closed || reopens >= MAX_REOPENS) return;
+    reopens += 1;
+    timer = window.setTimeout(() => void open(), Math.min(1000 * reopens, 10_000));
+  };
+
+  const close = () => {
+    closed = true;
+    if (timer) window.clearTimeout(timer);
+    source?.close();
+  };
+
+  void open();
+  return close;
+}
+
+/** Live progress of one job. */
+export function useJobProgress(jobId: string | null, session = 0): ProgressState | null {
+  const [state, dispatch] = useReducer(progressReducer, initialProgress(jobId ?? ""));
+  const terminal = useRef(false);
+  const followed = useRef<string | null>(null);
+  const queryClient = useQueryClient();
+
+  useEffect(() => {
+    if (!jobId) return;
+    // A new job starts from scratch; a new session of the same job (after a
+    // retry) keeps the items already seen.
+    if (followed.current !== jobId) dispatch({ type: "reset", jobId });
+    followed.current = jobId;
+    terminal.current = false;
+    return openEventStream({
+      path: `/jobs/${jobId}/events`,
+      onEvent: (id, data) => {
+        dispatch({ type: "event", event: { id, data } });
+        if (data.job_id === jobId && ["succeeded", "failed", "cancelled"].includes(data.status)) {
+          terminal.current = true;
+        }
+        if (data.type === "job.item" || terminal.current) {
+          void queryClient.invalidateQueries({ queryKey: ["listings"] });
+          void queryClient.invalidateQueries({ queryKey: ["billing"] });
+          void queryClient.invalidateQueries({ queryKey: ["dashboard"] });
+        }
+      },
+      shouldStop: () => terminal.current,
+    });
+  }, [jobId, session, queryClient]);
+
+  return jobId && state.jobId === jobId ? state : null;
+}
+
+/** Keep cached job lists and job records current from the workspace stream. */
+export function useWorkspaceEvents(enabled: boolean): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!enabled) return;
+    let pending: number | undefined;
+    return openEventStream({
+      path: "/events",
+      onEvent: (_id, data) => {
+        const patch = (job: Job): Job =>
+          job.id === data.job_id
+            ? { ...job, status: data.status, total: data.total, done: data.done, failed: data.failed, progress: data.progress }
+            : job;
+        queryClient.setQueriesData<{ items: Job[] }>({ queryKey: ["jobs", "list"] }, (page) =>
+          page ? { ...page, items: page.items.map(patch) } : page,
+        );
+        queryClient.setQueryData<Job>(["jobs", "one", data.job_id], (job) => (job ? patch(job) : job));
+        // New jobs and final results: refetch, at most every half second.
+        if (data.type === "job.created" || data.type.endsWith("succeeded") || data.type.endsWith("failed") || data.type.endsWith("cancelled")) {
+          window.clearTimeout(pending);
+          pending = window.setTimeout(() => {
+            void queryClient.invalidateQueries({ queryKey: ["jobs"] });
+            void queryClient.invalidateQueries({ queryKey: ["dashboard"] });
+          }, 500);
+        }
+      },
+    });
+  }, [enabled, queryClient]);
+}

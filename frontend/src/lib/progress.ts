@@ -1,0 +1,186 @@
+/**
+ * Live progress of one job, built from its Server-Sent Events.
+ *
+ * The reducer is pure and idempotent: an event whose id was applied already
+ * (EventSource replays after a reconnect, a duplicate delivery) changes nothing,
+ * and counters only ever move forward in stream order.
+ */
+export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying";
+
+export type JobEventType =
+  | "job.snapshot"
+  | "job.created"
+  | "job.started"
+  | "job.progress"
+  | "job.item"
+  | "job.retrying"
+  | "job.succeeded"
+  | "job.failed"
+  | "job.cancelled";
+
+export const JOB_EVENT_TYPES: readonly JobEventType[] = [
+  "job.snapshot",
+  "job.created",
+  "job.started",
+  "job.progress",
+  "job.item",
+  "job.retrying",
+  "job.succeeded",
+  "job.failed",
+  "job.cancelled",
+];
+
+/** The SSE `data:` of a job event (backend JobEvent). */
+export interface JobEventData {
+  type: JobEventType;
+  job_id: string;
+  kind: string;
+  status: JobStatus;
+  total: number;
+  done: number;
+  failed: number;
+  progress: number;
+  at: string;
+  parent_id?: string | null;
+  payload?: Record<string, unknown>;
+}
+
+export interface StreamEvent {
+  /** the SSE id (the Redis stream id, "ms-seq") */
+  id: string;
+  data: JobEventData;
+}
+
+export interface ProgressItem {
+  key: string;
+  ok: boolean;
+  listingId?: string;
+  title?: string;
+  error?: string;
+}
+
+export interface ProgressState {
+  jobId: string;
+  status: JobStatus | "connecting";
+  total: number;
+  done: number;
+  failed: number;
+  /** 0–100 */
+  percent: number;
+  /** items in the order they were first produced */
+  items: ProgressItem[];
+  error: string | null;
+  terminal: boolean;
+  /** the newest stream id applied to the counters */
+  lastId: string | null;
+  /** ids (with type) already applied */
+  seen: ReadonlySet<string>;
+}
+
+export const TERMINAL: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
+
+export function initialProgress(jobId: string): ProgressState {
+  return {
+    jobId,
+    status: "connecting",
+    total: 0,
+    done: 0,
+    failed: 0,
+    percent: 0,
+    items: [],
+    error: null,
+    terminal: false,
+    lastId: null,
+    seen: new Set(),
+  };
+}
+
+/** Compare Redis stream ids "ms-seq" numerically; -1, 0 or 1. */
+export function compareStreamIds(a: string, b: string): number {
+  const [am = "0", as = "0"] = a.split("-");
+  const [bm = "0", bs = "0"] = b.split("-");
+  const ams = BigInt(am), bms = BigInt(bm);
+  if (ams !== bms) return ams < bms ? -1 : 1;
+  const asq = BigInt(as), bsq = BigInt(bs);
+  return asq === bsq ? 0 : asq < bsq ? -1 : 1;
+}
+
+function percentOf(status: ProgressState["status"], progress: number): number {
+  if (status === "succeeded") return 100;
+  return Math.max(0, Math.min(100, Math.round(progress * 100)));
+}
+
+function itemFrom(payload: Record<string, unknown>): ProgressItem | null {
+  const key = payload.key;
+  if (typeof key !== "string") return null;
+  const ok = payload.ok === true;
+  const item: ProgressItem = { key, ok };
+  const result = payload.result;
+  if (result && typeof result === "object") {
+    const r = result as Record<string, unknown>;
+    if (typeof r.listing_id === "string") item.listingId = r.listing_id;
+    if (typeof r.title === "string") item.title = r.title;
+  }
+  if (typeof payload.error === "string") item.error = payload.error;
+  return item;
+}
+
+export type ProgressAction = { type: "event"; event: StreamEvent } | { type: "reset"; jobId: string };
+
+export function progressReducer(state: ProgressState, action: ProgressAction): ProgressState {
+  if (action.type === "reset") return initialProgress(action.jobId);
+  const { id, data } = action.event;
+  // Only this job's own events move its counters (children carry parent_id).
+  if (data.job_id !== state.jobId) return state;
+  const seenKey = `${id}|${data.type}`;
+  if (state.seen.has(seenKey)) return state;
+  // Counters move forward only: an older event (replayed out of order) is ignored.
+  if (state.lastId !== null && data.type !== "job.snapshot" && compareStreamIds(id, state.lastId) < 0) {
+    return state;
+  }
+  const seen = new Set(state.seen);
+  seen.add(seenKey);
+
+  let next: ProgressState = {
+    ...state,
+    seen,
+    lastId: state.lastId === null || compareStreamIds(id, state.lastId) > 0 ? id : state.lastId,
+    total: data.total,
+    done: data.done,
+    failed: data.failed,
+    status: data.status,
+  };
+
+  const payload = data.payload ?? {};
+  switch (data.type) {
+    case "job.item": {
+      const item = itemFrom(payload);
+      if (item) {
+        const index = next.items.findIndex((existing) => existing.key === item.key);
+        // A failed item that succeeds on retry replaces its failure, in place.
+        next.items = index === -1 ? [...next.items, item] : next.items.map((x, i) => (i === index ? item : x));
+      }
+      break;
+    }
+    case "job.created":
+      if (payload.retry) next = { ...next, error: null };
+      break;
+    case "job.failed":
+    case "job.cancelled":
+      next.error = typeof payload.error === "string" ? payload.error : data.type === "job.cancelled" ? "Cancelled" : null;
+      break;
+    case "job.retrying":
+      next.error = typeof payload.error === "string" ? payload.error : next.error;
+      break;
+    default:
+      break;
+  }
+  next.terminal = TERMINAL.has(next.status);
+  if (next.status === "running" || next.status === "pending") next.error = null;
+  next.percent = percentOf(next.status, data.progress);
+  return next;
+}
+
+/** Items that failed, with their reasons. */
+export const failedItems = (state: ProgressState) => state.items.filter((item) => !item.ok);
+export const producedItems = (state: ProgressState) => state.items.filter((item) => item.ok);

@@ -1,0 +1,100 @@
+import { Link, useParams, useSearchParams } from "react-router";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { jobs } from "../api/endpoints";
+import { JobRow, kindLabel } from "../components/jobs";
+import { JobProgress } from "../components/JobProgress";
+import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
+
+const PAGE = 25;
+const STATUSES = ["pending", "running", "retrying", "succeeded", "failed", "cancelled"];
+
+export function JobsPage() {
+  const [params, setParams] = useSearchParams();
+  const status = params.get("status") ?? "";
+  const offset = Number(params.get("offset") ?? 0) || 0;
+  const query = { status, limit: PAGE, offset };
+  // Kept live by the workspace event stream (see Layout).
+  const list = useQuery({ queryKey: ["jobs", "list", query], queryFn: () => jobs.list(query), placeholderData: keepPreviousData });
+  return (
+    <>
+      <PageHeader title="Jobs" />
+      <div className="mb-4 max-w-xs">
+        <SelectField label="Status" value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {}, { replace: true })}>
+          <option value="">Any</option>
+          {STATUSES.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </SelectField>
+      </div>
+      <Card>
+        {list.isPending ? (
+          <Loading />
+        ) : list.isError ? (
+          <ErrorState error={list.error} onRetry={() => list.refetch()} />
+        ) : list.data.items.length === 0 ? (
+          <Empty title="No jobs here">Jobs appear when you make drafts, test logins or run automations.</Empty>
+        ) : (
+          <>
+            <ul className="divide-y divide-slate-200 dark:divide-slate-800" data-testid="jobs-list">
+              {list.data.items.map((job) => (
+                <JobRow key={job.id} job={job} />
+              ))}
+            </ul>
+            {list.data.total > PAGE && (
+              <nav aria-label="Pages" className="mt-4 flex items-center justify-center gap-3">
+                <Button variant="secondary" disabled={offset === 0} onClick={() => setParams({ ...(status ? { status } : {}), offset: String(Math.max(0, offset - PAGE)) })}>
+                  Previous
+                </Button>
+                <Button variant="secondary" disabled={offset + PAGE >= list.data.total} onClick={() => setParams({ ...(status ? { status } : {}), offset: String(offset + PAGE) })}>
+                  Next
+                </Button>
+              </nav>
+            )}
+          </>
+        )}
+      </Card>
+    </>
+  );
+}
+
+export function JobDetailPage() {
+  const { id = "" } = useParams();
+  const job = useQuery({ queryKey: ["jobs", "one", id], queryFn: () => jobs.get(id) });
+  if (job.isPending) return <Loading />;
+  if (job.isError) return <ErrorState error={job.error} onRetry={() => job.refetch()} />;
+  const j = job.data;
+  return (
+    <>
+      <PageHeader title={kindLabel(j.kind)}>
+        <Link to="/jobs" className="text-sm text-indigo-600 underline dark:text-indigo-400">
+          All jobs
+        </Link>
+      </PageHeader>
+      <div className="space-y-6">
+        <JobProgress jobId={j.id} />
+        <Card title="Details">
+          <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
+            <dt className="text-slate-500">Created</dt>
+            <dd>{formatDate(j.created_at)}</dd>
+            <dt className="text-slate-500">Started</dt>
+            <dd>{formatDate(j.started_at)}</dd>
+            <dt className="text-slate-500">Finished</dt>
+            <dd>{formatDate(j.finished_at)}</dd>
+            <dt className="text-slate-500">Attempts</dt>
+            <dd>
+              {j.attempts} of {j.max_attempts}
+            </dd>
+            {j.error && (
+              <>
+                <dt className="text-slate-500">Error</dt>
+                <dd className="text-rose-700 dark:text-rose-300">{j.error}</dd>
+              </>
+            )}
+          </dl>
+        </Card>
+      </div>
+    </>
+  );
+}
