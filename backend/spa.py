@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any
 
 from litestar import Request, Response, route
@@ -33,6 +34,16 @@ async def serve_spa(request: Request[Any, Any, Any]) -> Response[bytes] | File:
     if not index.is_file():
         return File(PLACEHOLDER, content_disposition_type="inline", media_type="text/html")
     candidate = (dist / relative).resolve()
-    if relative and candidate.is_file() and candidate.is_relative_to(dist):
-        return File(candidate, content_disposition_type="inline")
-    return File(index, content_disposition_type="inline", media_type="text/html")
+    if relative and candidate.is_file() and candidate.is_relative_to(dist.resolve()):
+        # Browsers refuse module scripts served as application/octet-stream: name the type.
+        media_type = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+        # Vite's hashed assets never change; everything else is checked each time.
+        cache = "public, max-age=31536000, immutable" if relative.startswith("assets/") else "no-cache"
+        return File(
+            candidate,
+            filename=candidate.name,
+            content_disposition_type="inline",
+            media_type=media_type,
+            headers={"Cache-Control": cache},
+        )
+    return File(index, content_disposition_type="inline", media_type="text/html", headers={"Cache-Control": "no-cache"})

@@ -1,0 +1,95 @@
+import { dropPhotos, expect, screenshots, test } from "./fixtures";
+
+test("sign up, photos to drafts live, edit a draft, quota moves", async ({ page }) => {
+  const email = `e2e-${Date.now()}@example.com`;
+
+  await page.goto("/");
+  await expect(page).toHaveURL(/\/login$/);
+  await screenshots(page, "login");
+
+  await page.getByRole("link", { name: "Sign up" }).click();
+  await page.getByLabel("Full name").fill("Erin Tester");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("a long password");
+  await screenshots(page, "register");
+  await page.getByRole("button", { name: "Sign up" }).click();
+
+  await expect(page.getByRole("heading", { name: "Hello, Erin Tester" })).toBeVisible();
+  const used = page.getByTestId("quota-ai_generations-used");
+  await expect(used).toHaveText(/^0 \/ \d+$/);
+  const limit = Number((await used.textContent())!.split("/")[1]);
+  await screenshots(page, "dashboard-empty");
+
+  await page.getByRole("link", { name: "New drafts", exact: true }).first().click();
+  await expect(page.getByRole("heading", { name: "New drafts from photos" })).toBeVisible();
+  await dropPhotos(page, '[data-testid="dropzone"]', 3);
+  await expect(page.getByTestId("picked-file")).toHaveCount(3);
+  await expect(page.locator('[data-testid="picked-file"][data-state="ready"]')).toHaveCount(3);
+  await screenshots(page, "upload-picked");
+
+  await page.getByRole("button", { name: "Upload and make 3 drafts" }).click();
+  const progress = page.getByTestId("job-progress");
+  await expect(progress).toBeVisible();
+  await expect(progress.getByRole("progressbar", { name: "Job progress" })).toHaveAttribute("aria-valuenow", "100", { timeout: 60_000 });
+  await expect(page.getByTestId("job-progress-text")).toContainText("100% · 3 of 3 done");
+  await expect(page.getByTestId("job-items").getByRole("link")).toHaveCount(3);
+  await expect(progress.getByText("succeeded")).toBeVisible();
+  await screenshots(page, "upload-done");
+
+  await page.getByRole("link", { name: "Drafts", exact: true }).first().click();
+  await expect(page.getByTestId("draft-card")).toHaveCount(3);
+  await expect(page.getByTestId("drafts-total")).toHaveText("3 results");
+  await screenshots(page, "drafts");
+
+  // Edit one: a validation error first, then a good save.
+  await page.getByTestId("draft-card").first().click();
+  await expect(page.getByRole("heading", { name: "Edit draft" })).toBeVisible();
+  const title = page.getByLabel("Title");
+  await title.fill("");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("A title is required")).toBeVisible();
+  await title.fill("Vintage denim jacket (edited)");
+  await page.getByLabel("Price").fill("42.50");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Draft saved")).toBeVisible();
+  await screenshots(page, "draft-editor");
+
+  await page.getByRole("link", { name: "Drafts", exact: true }).first().click();
+  await page.getByLabel("Search").fill("edited");
+  await expect(page.getByTestId("draft-card")).toHaveCount(1);
+  await expect(page.getByTestId("draft-card")).toContainText("Vintage denim jacket (edited)");
+
+  // The quota bar moved by the three generations.
+  await page.getByRole("link", { name: "Dashboard" }).first().click();
+  await expect(page.getByTestId("quota-ai_generations-used")).toHaveText(`3 / ${limit}`);
+  await screenshots(page, "dashboard");
+
+  await page.getByRole("link", { name: "Billing" }).first().click();
+  await expect(page.getByTestId("plan-title")).toHaveText("Free");
+  await expect(page.getByTestId("quota-ai_generations-used")).toHaveText(`3 / ${limit}`);
+  await screenshots(page, "billing");
+
+  await page.getByRole("link", { name: "Jobs" }).first().click();
+  await expect(page.getByTestId("jobs-list").getByText("succeeded")).toBeVisible();
+  await screenshots(page, "jobs");
+
+  for (const [name, heading] of [
+    ["accounts", "Platform accounts"],
+    ["proxies", "Proxies"],
+    ["profiles", "Browser profiles"],
+    ["settings", "Settings"],
+  ] as const) {
+    await page.getByRole("link", { name: heading === "Platform accounts" ? "Accounts" : heading }).first().click();
+    await expect(page.getByRole("heading", { name: heading, exact: true })).toBeVisible();
+    await expect(page.getByText("Loading…")).toHaveCount(0);
+    await screenshots(page, name);
+  }
+
+  // Dark mode toggle and log out.
+  await page.getByRole("button", { name: /Switch to dark mode/ }).click();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.getByRole("link", { name: "Dashboard" }).first().click();
+  await screenshots(page, "dashboard-dark");
+  await page.getByRole("button", { name: "Log out" }).click();
+  await expect(page).toHaveURL(/\/login/);
+});
