@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { compareStreamIds, failedItems, initialProgress, producedItems, progressReducer, type JobEventData, type ProgressState, type StreamEvent } from "../src/lib/progress";
+
+const JOB = "job-1";
+let clock = 1_700_000_000_000;
+
+function ev(type: JobEventData["type"], fields: Partial<JobEventData> = {}, id?: string): StreamEvent {
+  clock += 1;
+  return {
+    id: id ?? `${clock}-0`,
+    data: { type, job_id: JOB, kind: "listings.analyze", status: "running", total: 3, done: 0, failed: 0, progress: 0, at: new Date().toISOString(), payload: {}, ...fields },
+  };
+}
+
+const run = (events: StreamEvent[], state: ProgressState = initialProgress(JOB)) =>
+  events.reduce((s, event) => progressReducer(s, { type: "event", event }), state);
+
+describe("progress reducer", () => {
+  it("starts connecting at 0%", () => {
+    const s = initialProgress(JOB);
+    expect(s.status).toBe("connecting");
+    expect(s.percent).toBe(0);
+    expect(s.terminal).toBe(false);
+  });
+
+  it("follows a job from snapshot to success: percent, items, terminal", () => {
+    const events = [
+      ev("job.snapshot", { status: "pending" }),
+      ev("job.started"),
+      ev("job.item", { done: 1, progress: 0.3333, payload: { key: "item-0000", ok: true, result: { listing_id: "l1", title: "Red dress" } } }),
+      ev("job.progress", { done: 1, progress: 0.3333 }),
+      ev("job.item", { done: 2, progress: 0.6667, payload: { key: "item-0001", ok: true, result: { listing_id: "l2", title: "Blue jeans" } } }),
+      ev("job.item", { done: 2, failed: 1, progress: 1, payload: { key: "item-0002", ok: false, error: "Provider unavailable" } }),
+    ];
+    let s = run(events);
+    expect(s.status).toBe("running");
+    expect(s.percent).toBe(100);
+    expect(s.done).toBe(2);
+    expect(s.failed).toBe(1);
+    expect(producedItems(s).map((i) => [i.listingId, i.title])).toEqual([
+      ["l1", "Red dress"],
+      ["l2", "Blue jeans"],
+    ]);
+    expect(failedItems(s)).toEqual([{ key: "item-0002", ok: false, error: "Provider unavailable" }]);
+    expect(s.terminal).toBe(false);
+    s = run([ev("job.succeeded", { status: "succeeded", done: 2, failed: 1, progress: 1 })], s);
+    expect(s.terminal).toBe(true);
+    expect(s.status).toBe("succeeded");
+    expect(s.percent).toBe(100);
+  });
+
+  it("rounds progress to a whole percent", () => {
+    expect(run([ev("job.progress", { progress: 0.3333 })]).percent).toBe(33);
+    expect(run([ev("job.progress", { progress: 0.6667 })]).percent).toBe(67);
+  });
+
+  it("is idempotent on replayed event ids", () => {
+    const started = ev("job.started");
+    const item = ev("job.item", { done: 1, progress: 0.5, total: 2, payload: { key: "item-0000", ok: true, result: { listing_id: "l1", title: "A" } } });
+    const once = run([started, item]);
+    const twice = run([item, item], once);
+    expect(twice).toBe(once); // same object: nothing changed
+    expect(twice.items).toHaveLength(1);
+  });
+
+  it("ignores older events replayed out of order", () => {
+    const early = ev("job.progress", { done: 1, progress: 0.33 });
+    const late = ev("job.progress", { done: 2, progress: 0.67 });
+    const s = run([late, early]);
+    expect(s.done).toBe(2);
+    expect(s.percent).toBe(67);
+  });
+
+  it("records failure with its reason, and a retry clears it", () => {
+    let s = run([ev("job.started"), ev("job.failed", { status: "failed", progress: 0.5, payload: { error: "RuntimeError: boom" } })]);
+    expect(s.terminal).toBe(true);
+    expect(s.status).toBe("failed");
+    expect(s.error).toBe("RuntimeError: boom");
+    expect(s.percent).toBe(50);
+    s = run([ev("job.created", { status: "pending", progress: 0.5, payload: { retry: true } })], s);
+    expect(s.terminal).toBe(false);
+    expect(s.error).toBeNull();
+  });
+
+  it("a retried item replaces its failure in place", () => {
+    const s = run([
+      ev("job.item", { failed: 1, payload: { key: "item-0000", ok: false, error: "timeout" } }),
+      ev("job.item", { done: 1, payload: { key: "item-0000", ok: true, result: { listing_id: "l9", title: "Hat" } } }),
+    ]);
+    expect(s.items).toEqual([{ key: "item-0000", ok: true, listingId: "l9", title: "Hat" }]);
+  });
+
+  it("cancelled is terminal", () => {
+    const s = run([ev("job.started"), ev("job.cancelled", { status: "cancelled", progress: 0.2 })]);
+    expect(s.terminal).toBe(true);
+    expect(s.status).toBe("cancelled");
+    expect(s.error).toBe("Cancelled");
+  });
+
+  it("ignores events of other jobs; a child does not move the parent's counters", () => {
+    const s = run([ev("job.progress", { job_id: "other", done: 3, progress: 1 }), ev("job.progress", { job_id: "child", parent_id: JOB, done: 3, progress: 1 })]);
+    expect(s.percent).toBe(0);
+    expect(s.status).toBe("connecting");
+  });
+
+  it("reset starts over for another job", () => {
+    const s = progressReducer(run([ev("job.started")]), { type: "reset", jobId: "job-2" });
+    expect(s).toEqual(initialProgress("job-2"));
+  });
+
+  it("compares stream ids numerically", () => {
+    expect(compareStreamIds("1700000000001-0", "1700000000000-5")).toBe(1);
+    expect(compareStreamIds("9-10", "9-9")).toBe(1);
+    expect(compareStreamIds("9-1", "9-1")).toBe(0);
+    expect(compareStreamIds("10-0", "9-0")).toBe(1);
+  });
+});
