@@ -1,7 +1,22 @@
 import { defineConfig } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
 
-// Debian's Chromium; Playwright never downloads browsers here.
-const chromium = process.env.CHROMIUM_PATH ?? "/usr/lib/chromium/chromium";
+// The system's Chromium (Debian: /usr/lib/chromium/chromium starts faster than
+// the /usr/bin wrapper); Playwright never downloads browsers here.
+function findChromium(): string {
+  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
+  if (existsSync("/usr/lib/chromium/chromium")) return "/usr/lib/chromium/chromium";
+  for (const name of ["chromium", "chromium-browser", "google-chrome"]) {
+    try {
+      return execFileSync("sh", ["-c", `command -v ${name}`], { encoding: "utf8" }).trim();
+    } catch {
+      /* next */
+    }
+  }
+  throw new Error("No Chromium found: install it (apt-get install -y chromium) or set CHROMIUM_PATH");
+}
+const chromium = findChromium();
 
 export default defineConfig({
   testDir: "e2e",

@@ -15,6 +15,16 @@ const frontend = resolve(import.meta.dirname, "..");
 export const STATE_FILE = join(frontend, "e2e-artifacts", "server.json");
 const root = resolve(frontend, "..");
 
+/** `uv`, or `python3 -m uv` when uv is installed as a module only (see scripts/lib/bootstrap.sh). */
+export function uvCommand(): string[] {
+  try {
+    execFileSync("uv", ["--version"], { stdio: "ignore" });
+    return ["uv"];
+  } catch {
+    return ["python3", "-m", "uv"];
+  }
+}
+
 function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
     const server = createServer();
@@ -75,10 +85,11 @@ export default async function globalSetup(): Promise<void> {
   delete env.DATABASE_URL;
   delete env.OPENAI_API_KEY;
 
-  execFileSync("uv", ["run", "--frozen", "--quiet", "sellpilot", "migrate"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  const [uv = "uv", ...uvArgs] = uvCommand();
+  execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", "migrate"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
   const start = (command: string) => {
     const log = openSync(join(dataDir, `${command}.log`), "a");
-    return spawn("uv", ["run", "--frozen", "--quiet", "sellpilot", command], {
+    return spawn(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", command], {
       cwd: root,
       env,
       detached: true, // its own process group: teardown stops uv and python together

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { resolve } from "node:path";
-import { STATE_FILE } from "./global-setup";
+import { STATE_FILE, uvCommand } from "./global-setup";
 
 function alive(pid: number): boolean {
   try {
@@ -33,7 +33,8 @@ export default async function globalTeardown(): Promise<void> {
       "keys = list(r.scan_iter(match=sys.argv[2] + '*', count=1000))",
       "keys and r.delete(*keys)",
     ].join("\n");
-    execFileSync("uv", ["run", "--frozen", "--quiet", "python", "-c", py, state.redisUrl, state.prefix], {
+    const [uv = "uv", ...uvArgs] = uvCommand();
+    execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "python", "-c", py, state.redisUrl, state.prefix], {
       cwd: resolve(import.meta.dirname, "../.."),
       stdio: "ignore",
     });

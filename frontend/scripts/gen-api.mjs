@@ -15,6 +15,16 @@ const root = resolve(frontend, "..");
 const target = join(frontend, "src/api/schema.d.ts");
 const check = process.argv.includes("--check");
 
+/** `uv`, or `python3 -m uv` when uv is installed as a module only (see scripts/lib/bootstrap.sh). */
+function uvCommand() {
+  try {
+    execFileSync("uv", ["--version"], { stdio: "ignore" });
+    return ["uv"];
+  } catch {
+    return ["python3", "-m", "uv"];
+  }
+}
+
 const tmp = mkdtempSync(join(tmpdir(), "sellpilot-openapi-"));
 const schemaFile = join(tmp, "openapi.json");
 const generated = join(tmp, "schema.d.ts");
@@ -25,7 +35,8 @@ try {
     "schema = create_app().openapi_schema.to_schema()",
     "open(sys.argv[1], 'w').write(json.dumps(schema, indent=1, sort_keys=True))",
   ].join("\n");
-  execFileSync("uv", ["run", "--frozen", "--quiet", "python", "-c", py, schemaFile], {
+  const [uv, ...uvArgs] = uvCommand();
+  execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "python", "-c", py, schemaFile], {
     cwd: root,
     stdio: ["ignore", "inherit", "inherit"],
     env: { ...process.env, LOG_LEVEL: "WARNING" },
