@@ -86,7 +86,12 @@ export default async function globalSetup(): Promise<void> {
   delete env.OPENAI_API_KEY;
 
   const [uv = "uv", ...uvArgs] = uvCommand();
-  execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", "migrate"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", "migrate"], { cwd: root, env, stdio: "pipe" });
+  } catch (error) {
+    const e = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`sellpilot migrate failed:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`);
+  }
   const start = (command: string) => {
     const log = openSync(join(dataDir, `${command}.log`), "a");
     return spawn(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", command], {
