@@ -24,7 +24,9 @@ export function JobRow({ job }: { job: Job }) {
       <div className="w-full sm:w-40">
         <ProgressBar value={job.progress * 100} label={`Progress of job ${job.id}`} tone={job.status === "failed" ? "rose" : "indigo"} />
       </div>
-      <StatusBadge status={job.status} />
+      <div className="shrink-0 self-start sm:self-auto">
+        <StatusBadge status={job.status} />
+      </div>
     </li>
   );
 }
@@ -37,7 +39,7 @@ export function QuotaBars({ limits }: { limits: Limit[] }) {
         return (
           <li key={limit.resource} data-testid={`quota-${limit.resource}`}>
             <div className="mb-1 flex justify-between gap-2 text-sm">
-              <span className="capitalize">{limit.label}</span>
+              <span className="inline-block first-letter:uppercase">{limit.label}</span>
               <span className="tabular-nums text-slate-600 dark:text-slate-400" data-testid={`quota-${limit.resource}-used`}>
                 {limit.used} / {limit.limit}
               </span>
