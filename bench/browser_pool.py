@@ -33,18 +33,18 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import machine  # noqa: E402
+from bench._harness import machine
 
 os.environ.setdefault("APP_ENV", "test")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="sellpilot-bench-"))
 
-from playwright.async_api import BrowserContext, async_playwright  # noqa: E402
+from playwright.async_api import BrowserContext, async_playwright
 
-from backend.platforms.browser import BrowserPool, launch_options  # noqa: E402
-from backend.platforms.drivers.base import Credentials, Driver, Pacing  # noqa: E402
-from backend.platforms.drivers.sandbox import SandboxDriver  # noqa: E402
-from backend.platforms.identity import AccountIdentity  # noqa: E402
-from backend.settings import get_settings  # noqa: E402
+from backend.platforms.browser import BrowserPool, launch_options
+from backend.platforms.drivers.base import Credentials, Driver, Pacing
+from backend.platforms.drivers.sandbox import SandboxDriver
+from backend.platforms.identity import AccountIdentity
+from backend.settings import get_settings
 
 ACCOUNTS = 5
 PASSWORD = "bench-pass-1"  # noqa: S105 - a throwaway sandbox user
@@ -151,7 +151,7 @@ async def run(actions: int) -> None:
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     db = Path(tempfile.mkdtemp(prefix="sandbox-bench-")) / "sandbox.sqlite3"
-    sandbox = subprocess.Popen(  # noqa: ASYNC220 - started once, before timing
+    sandbox = subprocess.Popen(  # noqa: ASYNC220, S603 - our own CLI, started once before timing
         [sys.executable, "-m", "backend.cli", "sandbox", "--port", str(port), "--db", str(db)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
