@@ -24,11 +24,13 @@ from backend.listings.service import ANALYZE_KIND, analyze_photos
 from backend.observability.heartbeat import record_heartbeat
 from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
+from backend.platforms.service import HEALTH_CHECK_KIND, run_health_check
 from backend.settings import get_settings
 
 # Job kind → the service function that does its work. Domains add theirs here.
 JOB_HANDLERS: dict[str, Handler] = {
     ANALYZE_KIND: analyze_photos,
+    HEALTH_CHECK_KIND: run_health_check,
 }
 
 
