@@ -7,9 +7,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pytest
 
 from backend.billing import service as billing
 from backend.billing.tables import Subscription
+from backend.core.errors import NotFound
 from backend.platforms import service, vault
 from backend.platforms.tables import PlatformAccount
 from tests.helpers import grant_plan, register
@@ -42,16 +44,20 @@ async def test_create_stores_secrets_encrypted_and_shows_none(client: httpx.Asyn
     assert (created["proxy_id"], created["profile_id"]) == (proxy["id"], profile["id"])
     assert created["daily_action_cap"] == 200
     assert created["actions_today"] == 0
-    assert created["has_password"] is True and created["has_cookies"] is True
+    assert created["has_password"] is True
+    assert created["has_cookies"] is True
     for view in (json.dumps(created), (await client.get(f"{BASE}/{created['id']}", headers=account.headers)).text):
-        assert "hunter2-pass" not in view and "cookie-secret-value-123" not in view
-        assert "password_secret" not in view and "cookies_secret" not in view
+        assert "hunter2-pass" not in view
+        assert "cookie-secret-value-123" not in view
+        assert "password_secret" not in view
+        assert "cookies_secret" not in view
 
     raw = await PlatformAccount.raw(
         "SELECT password_secret, cookies_secret FROM platform_accounts WHERE id = {}", uuid.UUID(created["id"])
     )
     password_token, cookies_token = raw[0]["password_secret"], raw[0]["cookies_secret"]
-    assert "hunter2" not in password_token and "cookie-secret" not in cookies_token
+    assert "hunter2" not in password_token
+    assert "cookie-secret" not in cookies_token
     assert vault.decrypt(password_token, "account.password") == "hunter2-pass"
     cookies = json.loads(vault.decrypt(cookies_token, "account.cookies"))
     assert cookies[0] == {
@@ -70,7 +76,8 @@ async def test_create_stores_secrets_encrypted_and_shows_none(client: httpx.Asyn
     password, session = service.account_secrets(
         await service.account_row(uuid.UUID(account.workspace_id), uuid.UUID(created["id"]))
     )
-    assert password == "hunter2-pass" and session == cookies
+    assert password == "hunter2-pass"
+    assert session == cookies
 
 
 async def test_validation_names_the_field(client: httpx.AsyncClient) -> None:
@@ -155,7 +162,8 @@ async def test_patch_and_delete(client: httpx.AsyncClient) -> None:
         True,
     )
     paused = (await client.patch(path, headers=account.headers, json={"status": "inactive"})).json()
-    assert paused["status"] == "inactive" and paused["status_reason"]
+    assert paused["status"] == "inactive"
+    assert paused["status_reason"]
     resumed = (await client.patch(path, headers=account.headers, json={"status": "active"})).json()
     assert (resumed["status"], resumed["status_reason"]) == ("active", "")
     for body_, field in [
@@ -203,17 +211,14 @@ async def test_another_workspace_sees_nothing(client: httpx.AsyncClient) -> None
         response = await client.post(
             BASE, headers=stranger.headers, json={"platform": "sandbox", "login": "x", field: value}
         )
-        assert response.status_code == 404 and field in response.json()["detail"], response.text
+        assert response.status_code == 404, response.text
+        assert field in response.json()["detail"], response.text
     mine = await create(client, stranger, "accounts", platform="sandbox", login="jane")  # same login, other workspace
     response = await client.patch(f"{BASE}/{mine['id']}", headers=stranger.headers, json={"proxy_id": proxy["id"]})
     assert response.status_code == 404
     assert (await client.get(path, headers=owner.headers)).json()["label"] == ""
-    try:
+    with pytest.raises(NotFound):
         await service.account_row(uuid.UUID(stranger.workspace_id), uuid.UUID(created["id"]))
-    except Exception as exc:  # noqa: BLE001 - asserting the type below
-        assert type(exc).__name__ == "NotFound"
-    else:
-        raise AssertionError("another workspace's account row was returned")
 
 
 async def test_free_plan_allows_two_accounts(client: httpx.AsyncClient) -> None:
@@ -261,4 +266,5 @@ async def test_downgrade_deactivates_the_newest_accounts_and_upgrade_does_not_re
     await billing.apply_plan_limits(workspace_id)
     assert (await client.get(f"{BASE}/{ids[3]}", headers=account.headers)).json()["status"] == "inactive"
     response = await client.patch(f"{BASE}/{ids[3]}", headers=account.headers, json={"status": "active"})
-    assert response.status_code == 200 and response.json()["status"] == "active"
+    assert response.status_code == 200
+    assert response.json()["status"] == "active"

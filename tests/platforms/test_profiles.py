@@ -17,8 +17,10 @@ async def test_templates_and_profiles_from_them(client: httpx.AsyncClient) -> No
     assert "Windows NT 10.0" in templates["chrome_windows"]["user_agent"]
     assert "Macintosh" in templates["chrome_mac"]["user_agent"]
     android = templates["mobile_android"]
-    assert android["is_mobile"] is True and android["viewport_width"] < 500 < android["viewport_height"]
-    assert "Android" in android["user_agent"] and "Mobile" in android["user_agent"]
+    assert android["is_mobile"] is True
+    assert android["viewport_width"] < 500 < android["viewport_height"]
+    assert "Android" in android["user_agent"]
+    assert "Mobile" in android["user_agent"]
     assert all(t["locale"] == "en-US" and t["timezone"] == "UTC" for t in templates.values())
 
     first = await client.post(f"{BASE}/from-template/chrome_windows", headers=account.headers)
@@ -41,9 +43,11 @@ async def test_templates_and_profiles_from_them(client: httpx.AsyncClient) -> No
         True,
     )
     missing = await client.post(f"{BASE}/from-template/netscape", headers=account.headers)
-    assert missing.status_code == 404 and "netscape" in missing.json()["detail"]
+    assert missing.status_code == 404
+    assert "netscape" in missing.json()["detail"]
     bad = await client.post(f"{BASE}/from-template/chrome_mac", headers=account.headers, json={"timezone": "Mars/Base"})
-    assert bad.status_code == 400 and "timezone" in bad.json()["detail"]
+    assert bad.status_code == 400
+    assert "timezone" in bad.json()["detail"]
 
 
 async def test_crud_and_validation(client: httpx.AsyncClient) -> None:
@@ -65,7 +69,8 @@ async def test_crud_and_validation(client: httpx.AsyncClient) -> None:
         assert response.status_code == 400, (body, response.text)
         assert field in response.json()["detail"], (body, response.text)
     duplicate = await client.post(BASE, headers=account.headers, json=good)
-    assert duplicate.status_code == 409 and "Desk" in duplicate.json()["detail"]
+    assert duplicate.status_code == 409
+    assert "Desk" in duplicate.json()["detail"]
 
     path = f"{BASE}/{created['id']}"
     edited = await client.patch(path, headers=account.headers, json={"timezone": "America/New_York", "is_mobile": True})
