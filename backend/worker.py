@@ -26,6 +26,7 @@ from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
 from backend.platforms import workflows
 from backend.platforms.browser import close_pool
+from backend.platforms.service import HEALTH_CHECK_KIND, run_health_check
 from backend.settings import get_settings
 
 # Job kind → the service function that does its work. Domains add theirs here.
@@ -34,6 +35,7 @@ JOB_HANDLERS: dict[str, Handler] = {
     PUBLISH_KIND: publish_draft,
     workflows.TEST_LOGIN: workflows.test_login,
     workflows.RESUME: workflows.resume,
+    HEALTH_CHECK_KIND: run_health_check,
 }
 
 
