@@ -1,4 +1,4 @@
-"""Platform accounts, proxies and browser profiles: CRUD, bulk import, proxy health checks, templates."""
+"""Platform accounts, proxies and browser profiles: CRUD, bulk import, test-login and resume, proxy checks."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from backend.core.errors import InvalidInput
 from backend.core.pagination import Limit, Offset
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
-from backend.platforms import imports, service
+from backend.platforms import imports, service, workflows
 from backend.platforms.schemas import (
     AccountCreate,
     AccountOut,
@@ -119,6 +119,22 @@ class AccountController(Controller):
     @delete("/{account_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def delete_account(self, request: AuthRequest, account_id: FromPath[uuid.UUID]) -> None:
         await service.delete_account(request.user.workspace_id, account_id)
+
+    @post("/{account_id:uuid}/test-login", status_code=HTTP_202_ACCEPTED)
+    async def test_login(
+        self, request: AuthRequest, account_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
+    ) -> JobOut:
+        """Log in through the browser (or confirm the stored session): a job. A challenge or a refused login
+        fails it with the reason and marks the account needs_attention."""
+        return await workflows.start_test_login(redis, request.user.workspace_id, account_id, request.user.user_id)
+
+    @post("/{account_id:uuid}/resume", status_code=HTTP_202_ACCEPTED)
+    async def resume(
+        self, request: AuthRequest, account_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
+    ) -> JobOut:
+        """After fixing an account (solved the challenge, new password or fresh cookies): a job re-checks the
+        session; when it works the account is active again and its paused work continues."""
+        return await workflows.start_resume(redis, request.user.workspace_id, account_id, request.user.user_id)
 
 
 class ProxyController(Controller):

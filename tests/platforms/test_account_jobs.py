@@ -66,9 +66,7 @@ async def _job(client: httpx.AsyncClient, owner: Account, response: httpx.Respon
 
 
 async def _publish(client: httpx.AsyncClient, owner: Account, listing: str, account: str) -> httpx.Response:
-    return await client.post(
-        f"/api/v1/listings/{listing}/publish", headers=owner.headers, json={"account_id": account}
-    )
+    return await client.post(f"/api/v1/listings/{listing}/publish", headers=owner.headers, json={"account_id": account})
 
 
 async def test_test_login_stores_the_session_encrypted(client: httpx.AsyncClient, worker: None) -> None:
@@ -80,7 +78,8 @@ async def test_test_login_stores_the_session_encrypted(client: httpx.AsyncClient
     assert shown["status"] == "active"
     assert shown["has_cookies"] is True
     assert shown["last_login_at"] is not None
-    assert "password" not in shown and "cookies" not in shown
+    assert "password" not in shown
+    assert "cookies" not in shown
 
     row = await PlatformAccount.select(PlatformAccount.password_secret, PlatformAccount.cookies_secret).first()
     assert row is not None
@@ -89,9 +88,7 @@ async def test_test_login_stores_the_session_encrypted(client: httpx.AsyncClient
     assert "sandbox_session" in vault.decrypt(row["cookies_secret"], "account.cookies")
 
 
-async def test_a_refused_login_fails_the_test_and_flags_the_account(
-    client: httpx.AsyncClient, worker: None
-) -> None:
+async def test_a_refused_login_fails_the_test_and_flags_the_account(client: httpx.AsyncClient, worker: None) -> None:
     owner = await register(client)
     response = await client.post(
         "/api/v1/accounts",
@@ -130,8 +127,8 @@ async def test_publish_a_draft_through_the_driver(
     # Progress went out on the workspace's event stream (what SSE clients read).
     streamed = await events.read_after(app.state.redis, uuid.UUID(owner.workspace_id), stream_start, block_ms=None)
     mine = [e for _, e in streamed if e.job_id == job.id]
-    assert [e.type for e in mine][0] == "job.created"
-    assert [e.type for e in mine][-1] == "job.succeeded"
+    assert mine[0].type == "job.created"
+    assert mine[-1].type == "job.succeeded"
     item = next(e for e in mine if e.type == "job.item")
     assert item.payload["result"]["url"] == published["platform_url"]
 
