@@ -195,7 +195,7 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 @main.command()
 def dev() -> None:
-    """Run API and worker together for local use; starts Redis if needed. Ctrl-C stops everything."""
+    """Run API, worker and the sandbox marketplace for local use; starts Redis if needed. Ctrl-C stops all."""
     settings = get_settings()
     started: list[subprocess.Popen[bytes]] = []
 
@@ -214,7 +214,7 @@ def dev() -> None:
         subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], check=True)
         # Each child gets its own session so Ctrl-C reaches it only through us,
         # and we stop them in order.
-        for command in ("worker", "api"):
+        for command in ("sandbox", "worker", "api"):
             started.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "backend.cli", command],
@@ -222,6 +222,7 @@ def dev() -> None:
                     start_new_session=True,
                 )
             )
+        click.echo(f"Sandbox marketplace (for automation demos): {settings.platforms.sandbox_url}")
         click.echo(f"Sellpilot is running at http://{settings.server.host}:{settings.server.port}  (Ctrl-C to stop)")
         while all(p.poll() is None for p in started):
             time.sleep(0.5)

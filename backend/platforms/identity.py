@@ -128,10 +128,18 @@ async def save_cookies(workspace_id: uuid.UUID, account_id: uuid.UUID, cookies: 
     ).where((PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id))
 
 
-async def set_status(workspace_id: uuid.UUID, account_id: uuid.UUID, status: str, reason: str = "") -> None:
-    changes: dict[Any, Any] = {PlatformAccount.status: status, PlatformAccount.status_reason: reason}
-    if status == "active":
-        changes[PlatformAccount.cooldown_until] = None
+async def set_status(
+    workspace_id: uuid.UUID,
+    account_id: uuid.UUID,
+    status: str,
+    reason: str = "",
+    cooldown_until: datetime | None = None,
+) -> None:
+    changes: dict[Any, Any] = {
+        PlatformAccount.status: status,
+        PlatformAccount.status_reason: reason,
+        PlatformAccount.cooldown_until: cooldown_until,
+    }
     await PlatformAccount.update(changes).where(
         (PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id)
     )

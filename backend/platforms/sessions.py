@@ -60,11 +60,13 @@ class AccountSession:
         return self.identity.login
 
     async def count_action(self) -> None:
-        """Spend one of today's actions before a change; `AccountUnavailable` when the cap is reached."""
-        if not await identities.take_daily_action(self.identity.workspace_id, self.identity.account_id):
-            raise AccountUnavailable(
-                f"Account {self.identity.login} reached its daily action cap; it continues tomorrow (UTC)"
-            )
+        """Spend one of today's actions before a change; at the cap the account cools down until tomorrow."""
+        account = self.identity
+        if not await identities.take_daily_action(account.workspace_id, account.account_id):
+            until = identities.next_day_start(datetime.now(UTC))
+            reason = f"Reached its daily cap of platform actions; continues at {until.isoformat(timespec='minutes')}"
+            await identities.set_status(account.workspace_id, account.account_id, "cooldown", reason, until)
+            raise AccountUnavailable(f"Account {account.login} {reason[0].lower()}{reason[1:]}")
 
 
 def _check_usable(account: AccountIdentity, allow_attention: bool) -> None:
@@ -72,7 +74,11 @@ def _check_usable(account: AccountIdentity, allow_attention: bool) -> None:
         raise NeedsAttention(account.status_reason or f"Account {account.login} needs attention")
     if account.status in {"banned", "inactive"}:
         raise AccountUnavailable(f"Account {account.login} is {account.status}: {account.status_reason}".rstrip(": "))
-    if account.cooldown_until is not None and account.cooldown_until > datetime.now(UTC):
+    if (
+        account.status == "cooldown"
+        and account.cooldown_until is not None
+        and account.cooldown_until > datetime.now(UTC)
+    ):
         raise AccountUnavailable(
             f"Account {account.login} is cooling down until {account.cooldown_until.isoformat(timespec='minutes')}"
         )
@@ -91,6 +97,8 @@ async def open_account(
     settings = get_settings().platforms
     account = await identities.load_identity(workspace_id, account_id)
     _check_usable(account, allow_attention)
+    if account.status == "cooldown":  # the cool-down is over
+        await identities.set_status(workspace_id, account_id, "active")
     driver_class = driver_for(account.platform)
     async with (
         slot(redis, f"ws:{workspace_id}:accounts", Limit(settings.max_concurrent_accounts_per_workspace)),

@@ -206,3 +206,17 @@ async def test_another_workspaces_account_is_404_for_jobs(client: httpx.AsyncCli
     for path in (f"/api/v1/accounts/{account}/test-login", f"/api/v1/accounts/{account}/resume"):
         assert (await client.post(path, headers=other.headers)).status_code == 404
     assert (await _publish(client, other, listing, account)).status_code == 404
+
+
+async def test_the_daily_action_cap_cools_the_account_down(client: httpx.AsyncClient, worker: None) -> None:
+    owner = await register(client)
+    account = await _account(client, owner, daily_action_cap=1)
+    first, second = await _draft(client, owner, "Wicker basket"), await _draft(client, owner, "Linen shirt")
+    assert (await _job(client, owner, await _publish(client, owner, first, account))).status == "succeeded"
+    capped = await _job(client, owner, await _publish(client, owner, second, account))
+    assert capped.status == "failed"
+    assert "daily cap" in (capped.error or "")
+    shown = (await client.get(f"/api/v1/accounts/{account}", headers=owner.headers)).json()
+    assert shown["status"] == "cooldown"
+    assert shown["actions_today"] == 1
+    assert shown["cooldown_until"] is not None
