@@ -14,9 +14,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from backend.core.errors import NotFound
-from backend.platforms import vault
-from backend.platforms.tables import BrowserProfile, PlatformAccount, Proxy
+from backend.platforms import service, vault
+from backend.platforms.tables import PlatformAccount
 
 NEEDS_ATTENTION = "needs_attention"
 
@@ -63,52 +62,38 @@ class AccountIdentity:
     """Changes when a person edits the account, its proxy or its profile."""
 
 
-def _account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> Any:
-    return PlatformAccount.select().where(
-        (PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id)
-    )
-
-
 async def load_identity(workspace_id: uuid.UUID, account_id: uuid.UUID) -> AccountIdentity:
-    row = await _account(workspace_id, account_id).first()
-    if row is None:
-        raise NotFound("Platform account not found")
+    """The account with its secrets decrypted; 404 when it is not this workspace's."""
+    row = await service.account_row(workspace_id, account_id)
+    password, cookies = service.account_secrets(row)
     version = [str(row["updated_at"])]
     proxy = None
     if row["proxy"] is not None:
-        p = await Proxy.select().where((Proxy.id == row["proxy"]) & (Proxy.workspace == workspace_id)).first()
-        if p is not None:
-            proxy = ProxyConfig(
-                server=f"{p['scheme']}://{p['host']}:{p['port']}",
-                username=vault.decrypt_optional(p["username_secret"], "proxy.username"),
-                password=vault.decrypt_optional(p["password_secret"], "proxy.password"),
-            )
-            version.append(str(p["updated_at"]))
+        p = await service.proxy_row(workspace_id, row["proxy"])
+        username, proxy_password = service.proxy_credentials(p)
+        proxy = ProxyConfig(
+            server=f"{p['scheme']}://{p['host']}:{p['port']}", username=username, password=proxy_password
+        )
+        version.append(str(p["updated_at"]))
     profile = None
     if row["profile"] is not None:
-        b = (
-            await BrowserProfile.select()
-            .where((BrowserProfile.id == row["profile"]) & (BrowserProfile.workspace == workspace_id))
-            .first()
+        b = await service.profile_row(workspace_id, row["profile"])
+        profile = ProfileConfig(
+            user_agent=b["user_agent"],
+            viewport_width=b["viewport_width"],
+            viewport_height=b["viewport_height"],
+            locale=b["locale"],
+            timezone=b["timezone"],
+            is_mobile=b["is_mobile"],
         )
-        if b is not None:
-            profile = ProfileConfig(
-                user_agent=b["user_agent"],
-                viewport_width=b["viewport_width"],
-                viewport_height=b["viewport_height"],
-                locale=b["locale"],
-                timezone=b["timezone"],
-                is_mobile=b["is_mobile"],
-            )
-            version.append(str(b["updated_at"]))
-    cookies_json = vault.decrypt_optional(row["cookies_secret"], "account.cookies")
+        version.append(str(b["updated_at"]))
     return AccountIdentity(
         account_id=row["id"],
         workspace_id=workspace_id,
         platform=row["platform"],
         login=row["login"],
-        password=vault.decrypt_optional(row["password_secret"], "account.password"),
-        cookies=json.loads(cookies_json) if cookies_json else [],
+        password=password,
+        cookies=cookies,
         status=row["status"],
         status_reason=row["status_reason"],
         cooldown_until=row["cooldown_until"],
@@ -122,7 +107,7 @@ async def save_cookies(workspace_id: uuid.UUID, account_id: uuid.UUID, cookies: 
     """Store the browser's cookies after use, encrypted, so the next context starts logged in."""
     await PlatformAccount.update(
         {
-            PlatformAccount.cookies_secret: vault.encrypt(json.dumps(cookies), "account.cookies"),
+            PlatformAccount.cookies_secret: vault.encrypt(json.dumps(cookies), service.COOKIES_PURPOSE),
             PlatformAccount.last_used_at: datetime.now(UTC),
         }
     ).where((PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id))

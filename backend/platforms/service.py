@@ -445,10 +445,17 @@ async def get_proxy(workspace_id: uuid.UUID, proxy_id: uuid.UUID) -> ProxyOut:
     return proxy_out(await proxy_row(workspace_id, proxy_id))
 
 
+def proxy_credentials(row: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(username, password) of a proxy row, decrypted. Never log them."""
+    return (
+        vault.decrypt_optional(row["username_secret"], PROXY_USERNAME_PURPOSE),
+        vault.decrypt_optional(row["password_secret"], PROXY_PASSWORD_PURPOSE),
+    )
+
+
 def proxy_url(row: dict[str, Any]) -> str:
     """The proxy's URL with its credentials, for httpx or Playwright. Never log it."""
-    username = vault.decrypt_optional(row["username_secret"], PROXY_USERNAME_PURPOSE)
-    password = vault.decrypt_optional(row["password_secret"], PROXY_PASSWORD_PURPOSE)
+    username, password = proxy_credentials(row)
     host = f"[{row['host']}]" if ":" in row["host"] else row["host"]
     auth = ""
     if username is not None or password is not None:
