@@ -29,6 +29,7 @@ from backend.observability.logging import configure_logging, request_log_middlew
 from backend.observability.metrics import MetricsController, build_prometheus_config
 from backend.observability.routes import health, ready
 from backend.observability.sentry import configure_sentry
+from backend.platforms.routes import AccountController, ProfileController, ProxyController
 from backend.settings import Settings, get_settings
 from backend.spa import serve_spa
 
@@ -76,6 +77,9 @@ def create_app() -> Litestar:
             BillingController,
             MediaController,
             ListingController,
+            AccountController,
+            ProxyController,
+            ProfileController,
             AdminController,
         ],
         before_request=limit_general_requests,

@@ -99,6 +99,33 @@ def createsuperuser(email: str, password: str) -> None:
     click.echo(f"Superuser {email} is ready.")
 
 
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default: SANDBOX_HOST).")
+@click.option("--port", default=None, type=int, help="Port (default: SANDBOX_PORT).")
+@click.option(
+    "--db",
+    "db_path",
+    default=None,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="SQLite file (default: SANDBOX_DB_PATH).",
+)
+@click.option("--reset", is_flag=True, help="Wipe the sandbox and load the demo data again.")
+def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: bool) -> None:
+    """Run the sandbox marketplace (a demo shop the browser automation runs against)."""
+    import uvicorn
+
+    from backend.platforms.sandbox.app import create_sandbox_app
+
+    settings = get_settings().platforms
+    path = (db_path or settings.sandbox_db_path).resolve()
+    app = create_sandbox_app(path, reset=reset)
+    host = host or settings.sandbox_host
+    port = port or settings.sandbox_port
+    click.echo(f"Sandbox marketplace at http://{host}:{port}  (data in {path}; users alice…erin, sandbox-pass-1)")
+    # A request held by the publish fault must not hold up shutdown for long.
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
+
+
 def _redis_answers(url: str) -> bool:
     from redis import Redis
 
@@ -168,7 +195,7 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
 
 @main.command()
 def dev() -> None:
-    """Run API and worker together for local use; starts Redis if needed. Ctrl-C stops everything."""
+    """Run API, worker and the sandbox marketplace for local use; starts Redis if needed. Ctrl-C stops all."""
     settings = get_settings()
     started: list[subprocess.Popen[bytes]] = []
 
@@ -187,7 +214,7 @@ def dev() -> None:
         subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], check=True)
         # Each child gets its own session so Ctrl-C reaches it only through us,
         # and we stop them in order.
-        for command in ("worker", "api"):
+        for command in ("sandbox", "worker", "api"):
             started.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "backend.cli", command],
@@ -195,6 +222,7 @@ def dev() -> None:
                     start_new_session=True,
                 )
             )
+        click.echo(f"Sandbox marketplace (for automation demos): {settings.platforms.sandbox_url}")
         click.echo(f"Sellpilot is running at http://{settings.server.host}:{settings.server.port}  (Ctrl-C to stop)")
         while all(p.poll() is None for p in started):
             time.sleep(0.5)

@@ -20,15 +20,22 @@ from backend.billing.tasks import process_billing_event
 from backend.core.redis import arq_queue_name
 from backend.jobs.runner import Handler
 from backend.jobs.tasks import redispatch_stalled_jobs, run_job
-from backend.listings.service import ANALYZE_KIND, analyze_photos
+from backend.listings.service import ANALYZE_KIND, PUBLISH_KIND, analyze_photos, publish_draft
 from backend.observability.heartbeat import record_heartbeat
 from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
+from backend.platforms import workflows
+from backend.platforms.browser import close_pool
+from backend.platforms.service import HEALTH_CHECK_KIND, run_health_check
 from backend.settings import get_settings
 
 # Job kind → the service function that does its work. Domains add theirs here.
 JOB_HANDLERS: dict[str, Handler] = {
     ANALYZE_KIND: analyze_photos,
+    PUBLISH_KIND: publish_draft,
+    workflows.TEST_LOGIN: workflows.test_login,
+    workflows.RESUME: workflows.resume,
+    HEALTH_CHECK_KIND: run_health_check,
 }
 
 
@@ -51,6 +58,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
+    await close_pool()
     await db.stop()
 
 

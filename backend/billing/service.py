@@ -194,11 +194,13 @@ async def ensure_capacity(workspace_id: uuid.UUID, resource: Resource, current: 
 
 
 async def _counted_usage(workspace_id: uuid.UUID) -> dict[Resource, int]:
+    from backend.platforms import service as platforms  # platforms also calls back into billing
+
     return {
         Resource.seats: await auth_service.seats_used(workspace_id),
         Resource.concurrent_jobs: await jobs_service.count_unfinished(workspace_id),
-        # Counted once the platforms and automation domains exist.
-        Resource.platform_accounts: 0,
+        Resource.platform_accounts: await platforms.count_accounts(workspace_id),
+        # Counted once the automation domain exists.
         Resource.active_rules: 0,
     }
 
@@ -231,10 +233,26 @@ async def get_billing(workspace_id: uuid.UUID) -> BillingOut:
 
 
 async def apply_plan_limits(workspace_id: uuid.UUID) -> None:
-    """After a plan change: pause what exceeds the plan (never delete), resume what fits again."""
+    """After a plan change: pause what exceeds the plan (never delete), resume what fits again.
+
+    Platform accounts beyond the plan are deactivated (newest first) but, unlike
+    members, never reactivated here when the plan grows: the user picks which
+    ones to turn back on, so an upgrade never restarts automation by surprise.
+    """
+    from backend.platforms import service as platforms  # platforms also calls back into billing
+
     plan = await effective_plan(workspace_id)
     paused = await auth_service.fit_members_to_seats(workspace_id, plan.limits[Resource.seats])
-    log.info("plan_limits_applied", workspace_id=str(workspace_id), plan=plan.name, members_paused=paused)
+    deactivated = await platforms.fit_accounts_to_plan(
+        workspace_id, plan.limits[Resource.platform_accounts], plan.title
+    )
+    log.info(
+        "plan_limits_applied",
+        workspace_id=str(workspace_id),
+        plan=plan.name,
+        members_paused=paused,
+        accounts_deactivated=deactivated,
+    )
 
 
 # --- Checkout and Portal -------------------------------------------------------

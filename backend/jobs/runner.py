@@ -41,8 +41,20 @@ class RetryableJobError(Exception):
     """A transient failure (timeout, 429, 5xx): the job is tried again later, up to its max attempts."""
 
 
+class JobFailed(Exception):
+    """A failure whose message is for the user (e.g. "the platform asks for a captcha"); not retried."""
+
+
 class JobCancelled(Exception):
     """Raised by `JobRun.check_cancelled` when the user cancelled the job."""
+
+
+class JobPaused(Exception):
+    """Raised by a handler whose work must wait for a person (e.g. its account hit a challenge).
+
+    The job is parked as `paused` with the reason, and runs again from where it
+    stopped when someone resumes it.
+    """
 
 
 class WaitForChildren:
@@ -181,8 +193,8 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
     except LookupError:
         log.warning("job_row_missing", job_id=str(job_id))
         return
-    if row["status"] in service.TERMINAL_VALUES:
-        return  # cancelled (never retried) or already finished by an earlier run
+    if row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
+        return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
     handler = handlers.get(row["kind"])
     if handler is None:
         await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
@@ -194,7 +206,7 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
             Job.attempts: Job.attempts + 1,
             Job.started_at: row["started_at"] or service.now(),
         },
-        Job.status.not_in(service.TERMINAL_VALUES),
+        Job.status.not_in([*service.TERMINAL_VALUES, JobStatus.paused.value]),
     )
     if started is None:
         return
@@ -212,6 +224,12 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
         return
     except RetryableJobError as exc:
         await _retry_or_fail(redis, row, str(exc), retry_base)
+        return
+    except JobPaused as exc:
+        await _pause(redis, row, str(exc))
+        return
+    except JobFailed as exc:
+        await _finish(redis, row, JobStatus.failed, error=str(exc))
         return
     except asyncio.CancelledError:
         # An arq abort (the job was cancelled) or a worker shutting down; in
@@ -246,6 +264,17 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
         events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)}),
     )
     await service.dispatch(redis, fresh, defer_seconds=delay)
+
+
+async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
+    # A pause is not a failed attempt: the resumed run gets the attempt back.
+    fresh = await service.update_job(
+        row["id"],
+        {Job.status: JobStatus.paused.value, Job.error: reason, Job.attempts: Job.attempts - 1},
+        Job.status == JobStatus.running.value,
+    )
+    if fresh is not None:
+        await events.publish(redis, fresh["workspace"], events.event_from_job("job.paused", fresh, {"reason": reason}))
 
 
 async def _finish(

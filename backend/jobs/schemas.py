@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 import msgspec
 
-JobStatusName = Literal["pending", "running", "succeeded", "failed", "cancelled", "retrying"]
+JobStatusName = Literal["pending", "running", "succeeded", "failed", "cancelled", "retrying", "paused"]
 EventType = Literal[
     "job.snapshot",
     "job.created",
@@ -19,6 +19,8 @@ EventType = Literal[
     "job.succeeded",
     "job.failed",
     "job.cancelled",
+    "job.paused",
+    "job.resumed",
 ]
 TERMINAL_EVENTS = frozenset({"job.succeeded", "job.failed", "job.cancelled"})
 
@@ -39,6 +41,8 @@ class JobOut(msgspec.Struct):
     result: Any
     parent_id: uuid.UUID | None
     idempotency_key: str | None
+    account_id: uuid.UUID | None
+    """The platform account the job acts through, if any."""
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

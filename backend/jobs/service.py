@@ -48,6 +48,7 @@ JOB_COLUMNS = (
     Job.result,
     Job.parent,
     Job.idempotency_key,
+    Job.account,
     Job.created_at,
     Job.started_at,
     Job.finished_at,
@@ -80,6 +81,7 @@ def job_out(row: dict[str, Any]) -> JobOut:
         result=row["result"],
         parent_id=row["parent"],
         idempotency_key=row["idempotency_key"],
+        account_id=row["account"],
         created_at=row["created_at"],
         started_at=row["started_at"],
         finished_at=row["finished_at"],
@@ -156,6 +158,7 @@ async def create_job(
     parent_id: uuid.UUID | None = None,
     total: int = 0,
     created_by: uuid.UUID | None = None,
+    account_id: uuid.UUID | None = None,
 ) -> tuple[dict[str, Any], bool]:
     """Insert a job row; with an idempotency key already used in the workspace, return that job instead.
 
@@ -175,6 +178,7 @@ async def create_job(
                 parent=parent_id,
                 total=total,
                 created_by=created_by,
+                account=account_id,
             )
         ).returning(*JOB_COLUMNS)
     except Exception as exc:
@@ -303,6 +307,36 @@ async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> l
     return retried
 
 
+async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID, reason: str) -> int:
+    """Pause the queued work of a platform account that needs a person; running jobs pause themselves."""
+    rows = (
+        await Job.update({Job.status: JobStatus.paused.value, Job.error: reason})
+        .where(
+            (Job.workspace == workspace_id)
+            & (Job.account == account_id)
+            & Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value])
+        )
+        .returning(*JOB_COLUMNS)
+    )
+    for row in rows:
+        await events.publish(redis, workspace_id, events.event_from_job("job.paused", _loaded(row), {"reason": reason}))
+    return len(rows)
+
+
+async def resume_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID) -> int:
+    """Send the paused work of a platform account to the workers again."""
+    rows = (
+        await Job.update({Job.status: JobStatus.pending.value, Job.error: None})
+        .where((Job.workspace == workspace_id) & (Job.account == account_id) & (Job.status == JobStatus.paused.value))
+        .returning(*JOB_COLUMNS)
+    )
+    for row in rows:
+        row = _loaded(row)
+        await events.publish(redis, workspace_id, events.event_from_job("job.resumed", row))
+        await dispatch(redis, row)
+    return len(rows)
+
+
 async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) -> int:
     """Send pending jobs again whose dispatch may have been lost (the API died between commit and send).
 
@@ -372,8 +406,12 @@ async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
 
 
 async def count_unfinished(workspace_id: uuid.UUID) -> int:
-    """Jobs of the workspace not yet finished (the plan's concurrent-jobs figure)."""
-    return int(await Job.count().where((Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES)))
+    """Jobs of the workspace not yet finished (the plan's concurrent-jobs figure); paused ones wait aside."""
+    return int(
+        await Job.count().where(
+            (Job.workspace == workspace_id) & Job.status.not_in([*TERMINAL_VALUES, JobStatus.paused.value])
+        )
+    )
 
 
 async def counts_by_kind_and_status() -> list[dict[str, Any]]:

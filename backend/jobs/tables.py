@@ -18,6 +18,8 @@ class JobStatus(StrEnum):
     failed = "failed"
     cancelled = "cancelled"
     retrying = "retrying"
+    # Waiting for a person (e.g. its platform account hit a challenge); resumed, not failed.
+    paused = "paused"
 
 
 TERMINAL = frozenset({JobStatus.succeeded, JobStatus.failed, JobStatus.cancelled})
@@ -43,6 +45,8 @@ class Job(Table, tablename="jobs"):
     # Self-reference by name: fan-out parents and their children.
     parent: ForeignKey[Job] = ForeignKey("self", null=True, on_delete=OnDelete.cascade, index=True)
     idempotency_key = Varchar(length=200, null=True, default=None)
+    # The platform account a job acts through: its work pauses and resumes with the account.
+    account = UUID(null=True, default=None, index=True)
     created_by = UUID(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     started_at = Timestamptz(null=True, default=None)

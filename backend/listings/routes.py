@@ -10,7 +10,7 @@ from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.security.jwt import Token
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
+from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.ai.schemas import categories
 from backend.auth.service import Principal
@@ -24,6 +24,7 @@ from backend.listings.schemas import (
     ListingStatus,
     ListingUpdate,
     PriceChangeOut,
+    PublishRequest,
     SortField,
 )
 
@@ -105,7 +106,14 @@ class ListingController(Controller):
     async def price_history(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> list[PriceChangeOut]:
         return await service.price_history(request.user.workspace_id, listing_id)
 
-    @post("/{listing_id:uuid}/publish", status_code=HTTP_200_OK)
-    async def publish(self, request: AuthRequest, listing_id: FromPath[uuid.UUID]) -> ListingOut:
-        """Publish to a platform account. Until platform drivers exist this answers 409."""
-        return await service.publish_listing(request.user.workspace_id, listing_id)
+    @post("/{listing_id:uuid}/publish", status_code=HTTP_202_ACCEPTED)
+    async def publish(
+        self,
+        request: AuthRequest,
+        listing_id: FromPath[uuid.UUID],
+        data: JSONBody[PublishRequest],
+        redis: NamedDependency[ArqRedis],
+    ) -> JobOut:
+        """Publish through a platform account: a job (progress over SSE); the listing then has the item's id and URL."""
+        user = request.user
+        return await service.start_publish(redis, user.workspace_id, listing_id, data.account_id, user.user_id)

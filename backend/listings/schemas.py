@@ -72,3 +72,8 @@ class PriceChangeOut(msgspec.Struct):
     currency: str
     changed_by: uuid.UUID | None
     changed_at: datetime
+
+
+class PublishRequest(msgspec.Struct, forbid_unknown_fields=True):
+    account_id: uuid.UUID
+    """The platform account to publish through (GET /api/v1/accounts)."""

@@ -26,16 +26,21 @@ from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.limiter import Limit, slot
-from backend.jobs.runner import JobRun
+from backend.jobs.runner import JobFailed, JobPaused, JobRun, RetryableJobError
 from backend.jobs.schemas import JobOut
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
+from backend.platforms import actions as platform_actions
+from backend.platforms import identity as platform_accounts
+from backend.platforms.drivers.base import ActionFailed, ListingInput, OutcomeUnknown
+from backend.platforms.sessions import NeedsAttention, open_account
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
 
 ANALYZE_KIND = "listings.analyze"
+PUBLISH_KIND = "listings.publish"
 LIST_FIELDS = ("colours", "materials", "keywords", "media_ids")
 
 
@@ -346,7 +351,78 @@ async def price_history(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> list[
     ]
 
 
-async def publish_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
-    """Publishing goes through a platform driver; none exists yet, so this refuses rather than pretend."""
-    await get_row(workspace_id, listing_id)
-    raise Conflict("No driver for this platform yet: publishing arrives with platform accounts")
+async def start_publish(
+    redis: ArqRedis, workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID, user_id: uuid.UUID
+) -> JobOut:
+    """Start publishing a listing through a platform account; the job's progress streams over SSE.
+
+    The same listing and account always name the same job, so a double click
+    starts one publish; a failed one is retried with POST /jobs/{id}/retry.
+    """
+    row = await get_row(workspace_id, listing_id)
+    account = await platform_accounts.load_identity(workspace_id, account_id)  # 404 for another workspace's
+    if row["status"] == "published":
+        raise Conflict(f"Listing is already published ({row['platform_url']})")
+    if not _json_list(row["media_ids"]):
+        raise InvalidInput("media_ids", "a listing needs at least one photo to be published")
+    return await jobs.enqueue(
+        redis,
+        workspace_id,
+        PUBLISH_KIND,
+        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account.platform},
+        idempotency_key=f"publish:{listing_id}:{account_id}",
+        total=1,
+        created_by=user_id,
+        account_id=account_id,
+    )
+
+
+async def publish_draft(run: JobRun) -> dict[str, str]:
+    """The job: publish through the account's driver, then record the platform's item id and URL.
+
+    A re-run (after a crash, a retry or a resume) first looks for the listing
+    on the platform, so one publish never becomes two.
+    """
+    listing_id = uuid.UUID(run.payload["listing_id"])
+    account_id = uuid.UUID(run.payload["account_id"])
+    row = await get_row(run.workspace_id, listing_id)
+    if row["status"] == "published" and row["platform_item_id"]:
+        return {"item_id": row["platform_item_id"], "url": row["platform_url"]}
+    media_ids = [uuid.UUID(m) for m in _json_list(row["media_ids"])]
+    photos = await media.rows_for(run.workspace_id, media_ids)
+    draft = ListingInput(
+        title=row["title"],
+        description=row["description"],
+        price=Decimal(row["price"]),
+        currency=row["currency"],
+        photos=[media.file_path(photos[m]) for m in media_ids],
+        category=row["category"],
+        brand=row["brand"],
+        size=row["size"],
+        condition=row["condition"],
+    )
+    try:
+        async with open_account(run.redis, run.workspace_id, account_id) as session:
+            await session.count_action()
+            # Always look first: an earlier run may have published it just before
+            # a crash, a timeout or a challenge, and a copy would be a duplicate.
+            published = await platform_actions.publish_listing(session.driver, draft, check_first=True)
+    except NeedsAttention as exc:
+        raise JobPaused(str(exc)) from exc
+    except ActionFailed as exc:
+        await run.record_item("publish", error=str(exc))
+        raise JobFailed(str(exc)) from exc
+    except OutcomeUnknown as exc:
+        raise RetryableJobError(str(exc)) from exc
+    async with db.transaction():
+        await Listing.update(
+            {
+                Listing.status: "published",
+                Listing.account_id: account_id,
+                Listing.platform_item_id: published.item_id,
+                Listing.platform_url: published.url,
+                Listing.updated_at: _now(),
+            }
+        ).where((Listing.workspace == run.workspace_id) & (Listing.id == listing_id))
+    await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})
+    return {"item_id": published.item_id, "url": published.url}

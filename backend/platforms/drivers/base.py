@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from playwright.async_api import Locator, Page
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 
 class DriverError(Exception):
@@ -238,7 +239,12 @@ class Driver(ABC):
     def __init__(self, page: Page, pacing: Pacing, base_url: str | None = None) -> None:
         self.page = page
         self.pacing = pacing
-        self.base_url = (base_url or self.default_base_url).rstrip("/")
+        self.base_url = (base_url or self.configured_base_url()).rstrip("/")
+
+    @classmethod
+    def configured_base_url(cls) -> str:
+        """Where the platform lives; the sandbox's comes from settings."""
+        return cls.default_base_url
 
     def url(self, path: str) -> str:
         return self.base_url + path
@@ -304,8 +310,25 @@ class Driver(ABC):
 
     # Shared helpers
     async def goto(self, path_or_url: str) -> None:
+        """Open a page; `OutcomeUnknown` when it does not load in time, `ChallengeRequired` on a challenge."""
         target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
-        await self.page.goto(target, wait_until="domcontentloaded")
+        try:
+            await self.page.goto(target, wait_until="domcontentloaded")
+        except PlaywrightTimeoutError as exc:
+            raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
+        await self.raise_for_challenge()
+
+    async def submit(self, button: Locator, what: str) -> None:
+        """Click a form's submit button and wait for the page it leads to.
+
+        No answer in time means the outcome is unknown: the request may have
+        reached the platform. Callers verify before trying again.
+        """
+        try:
+            async with self.page.expect_navigation(wait_until="domcontentloaded"):
+                await button.click()
+        except PlaywrightTimeoutError as exc:
+            raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
         await self.raise_for_challenge()
 
     @abstractmethod

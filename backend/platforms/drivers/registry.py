@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend.platforms.drivers.base import Driver
+from backend.platforms.drivers.sandbox import SandboxDriver
 
 # Every platform Sellpilot knows, with the name users see. Each has a driver.
 PLATFORMS: dict[str, str] = {
@@ -12,12 +13,7 @@ PLATFORMS: dict[str, str] = {
     "tiktok": "TikTok",
 }
 
-DRIVERS: dict[str, type[Driver]] = {}
-
-
-def register(driver: type[Driver]) -> type[Driver]:
-    DRIVERS[driver.platform] = driver
-    return driver
+DRIVERS: dict[str, type[Driver]] = {driver.platform: driver for driver in (SandboxDriver,)}
 
 
 def driver_for(platform: str) -> type[Driver]:

@@ -1,0 +1,147 @@
+"""Platform actions with safe retries.
+
+An action that changes something on a platform (publish, bump, price, delete,
+follow, unfollow, message) is never retried blindly. When its outcome is
+unknown (a timeout, a page that never came back), the action's own check runs
+first — is the listing there? was the message sent? — and only if it did not
+take effect is it tried again. So one publish never becomes two.
+
+Reads (inbox, stats, feed, followers) change nothing and retry with backoff.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from decimal import Decimal
+from typing import TypeVar
+
+import structlog
+from playwright.async_api import Error as PlaywrightError
+
+from backend.platforms.drivers.base import Driver, ListingInput, OutcomeUnknown, PublishedItem
+
+log = structlog.get_logger(__name__)
+
+T = TypeVar("T")
+
+CHANGE_ATTEMPTS = 3
+READ_ATTEMPTS = 3
+READ_BACKOFF_SECONDS = 0.5
+
+
+async def read(fetch: Callable[[], Awaitable[T]], what: str, attempts: int = READ_ATTEMPTS) -> T:
+    """Run a read, retrying timeouts and browser hiccups with exponential backoff."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return await fetch()
+        except (OutcomeUnknown, PlaywrightError) as exc:
+            if attempt == attempts:
+                raise OutcomeUnknown(f"{what}: no answer after {attempts} tries ({exc})") from exc
+            log.info("read_retry", what=what, attempt=attempt, error=str(exc))
+            await asyncio.sleep(READ_BACKOFF_SECONDS * 2 ** (attempt - 1))
+    raise AssertionError("unreachable")
+
+
+async def change(
+    do: Callable[[], Awaitable[T]],
+    took_effect: Callable[[], Awaitable[T | None]],
+    what: str,
+    attempts: int = CHANGE_ATTEMPTS,
+) -> T:
+    """Run a changing action; after an unknown outcome, check `took_effect` before any new try.
+
+    `took_effect` returns the action's result when it did happen, else None.
+    """
+    for attempt in range(1, attempts + 1):
+        try:
+            return await do()
+        except (OutcomeUnknown, PlaywrightError) as exc:
+            log.warning("outcome_unknown", what=what, attempt=attempt, error=str(exc))
+            found = await read(took_effect, f"checking whether {what} took effect")
+            if found is not None:
+                log.info("outcome_confirmed", what=what, attempt=attempt)
+                return found
+    raise OutcomeUnknown(f"{what}: the platform did not answer after {attempts} tries, and it did not take effect")
+
+
+# --- the changing verbs, each with its check ------------------------------------
+
+
+async def publish_listing(driver: Driver, listing: ListingInput, check_first: bool) -> PublishedItem:
+    """Publish `listing`; with `check_first` (a re-run after a crash or retry) an existing copy is the result."""
+    if check_first and (existing := await read(lambda: driver.find_listing(listing), "looking for the listing")):
+        return existing
+    return await change(lambda: driver.publish_listing(listing), lambda: driver.find_listing(listing), "publishing")
+
+
+async def _bumped_at(driver: Driver, item_id: str) -> str | None:
+    for own in await driver.my_listings():
+        if own.item_id == item_id:
+            return own.bumped_at
+    return None
+
+
+async def bump(driver: Driver, item_id: str) -> bool:
+    before = await read(lambda: _bumped_at(driver, item_id), "reading the listing")
+
+    async def do() -> bool:
+        await driver.bump(item_id)
+        return True
+
+    async def bumped() -> bool | None:
+        return True if await _bumped_at(driver, item_id) != before else None
+
+    return await change(do, bumped, "bumping")
+
+
+async def change_price(driver: Driver, item_id: str, price: Decimal) -> bool:
+    async def do() -> bool:
+        await driver.change_price(item_id, price)
+        return True
+
+    async def changed() -> bool | None:
+        own = [o for o in await driver.my_listings() if o.item_id == item_id]
+        return True if own and own[0].price == price else None
+
+    return await change(do, changed, "changing the price")
+
+
+async def delete_listing(driver: Driver, item_id: str) -> bool:
+    async def do() -> bool:
+        await driver.delete_listing(item_id)
+        return True
+
+    async def gone() -> bool | None:
+        return True if all(o.item_id != item_id for o in await driver.my_listings()) else None
+
+    return await change(do, gone, "deleting")
+
+
+async def follow(driver: Driver, username: str, following: bool = True) -> bool:
+    async def do() -> bool:
+        await (driver.follow(username) if following else driver.unfollow(username))
+        return True
+
+    async def done() -> bool | None:
+        return True if await driver.is_following(username) == following else None
+
+    return await change(do, done, "following" if following else "unfollowing")
+
+
+async def send_message(driver: Driver, username: str, text: str, sender: str) -> bool:
+    """Send `text`; a check counts this account's messages with the same text before and after."""
+
+    async def copies() -> int:
+        return sum(m.sender == sender and m.body == text for m in await driver.read_conversation(username))
+
+    before = await read(copies, "reading the conversation")
+
+    async def do() -> bool:
+        await driver.send_message(username, text)
+        return True
+
+    async def sent() -> bool | None:
+        return True if await copies() > before else None
+
+    return await change(do, sent, "sending the message")

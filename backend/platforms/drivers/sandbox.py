@@ -1,0 +1,266 @@
+"""The sandbox marketplace driver: verified, because the sandbox ships with Sellpilot.
+
+It uses the sandbox's pages and forms through the browser like the other
+drivers use theirs; the sandbox's control API is for tests and never used here.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import ClassVar
+
+from playwright.async_api import Locator
+
+from backend.platforms.drivers.base import (
+    ActionFailed,
+    ChallengeRequired,
+    Conversation,
+    Credentials,
+    Driver,
+    FeedImage,
+    ItemStats,
+    ListingInput,
+    LoginRequired,
+    Message,
+    OwnListing,
+    PublishedItem,
+    Selectors,
+    parse_count,
+)
+from backend.settings import get_settings
+
+_DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
+PATHS: dict[str, str] = _DATA["paths"]
+SELECTORS = Selectors("sandbox", _DATA["selectors"])
+
+
+def _price(text: str | None) -> Decimal | None:
+    try:
+        return Decimal(text) if text else None
+    except InvalidOperation:
+        return None
+
+
+class SandboxDriver(Driver):
+    """Drives the bundled sandbox marketplace (`sellpilot sandbox`)."""
+
+    platform: ClassVar[str] = "sandbox"
+    title: ClassVar[str] = "Sandbox marketplace"
+    verified: ClassVar[bool] = True
+    default_base_url: ClassVar[str] = "http://127.0.0.1:8100"
+
+    @classmethod
+    def configured_base_url(cls) -> str:
+        return get_settings().platforms.sandbox_url
+
+    def path(self, name: str, **values: str) -> str:
+        return PATHS[name].format(**values)
+
+    async def raise_for_challenge(self) -> None:
+        if "/challenge" in self.page.url or await SELECTORS.present(self.page, "challenge"):
+            raise ChallengeRequired(
+                "The sandbox marketplace asks this account to confirm it is human (captcha). "
+                "Solve it in a browser, then resume the account."
+            )
+
+    # Session
+    async def login(self, credentials: Credentials) -> None:
+        await self.goto(self.path("login"))
+        await self.pacing.type(await SELECTORS.find(self.page, "login_username"), credentials.login)
+        await self.pacing.pause()
+        await self.pacing.type(await SELECTORS.find(self.page, "login_password"), credentials.password)
+        await self.submit(await SELECTORS.find(self.page, "login_submit"), "Logging in")
+        error = await SELECTORS.text(self.page, "form_error")
+        if error:
+            raise LoginRequired(f"The sandbox marketplace refused the login: {error}")
+        if not await SELECTORS.present(self.page, "logged_in_user"):
+            raise LoginRequired("The sandbox marketplace did not log this account in")
+
+    async def check_session(self) -> bool:
+        await self.goto(self.path("my_listings"))
+        return "/login" not in self.page.url and await SELECTORS.present(self.page, "logged_in_user")
+
+    # Listings
+    async def publish_listing(self, listing: ListingInput) -> PublishedItem:
+        await self.goto(self.path("sell"))
+        await self.pacing.type(await SELECTORS.find(self.page, "sell_title"), listing.title)
+        await (await SELECTORS.find(self.page, "sell_description")).fill(listing.description)
+        await self.pacing.pause()
+        await (await SELECTORS.find(self.page, "sell_price")).fill(f"{listing.price:.2f}")
+        await (await SELECTORS.find(self.page, "sell_photos")).set_input_files([str(p) for p in listing.photos])
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(self.page, "sell_submit"), "Publishing the listing")
+        error = await SELECTORS.text(self.page, "form_error")
+        if error:
+            raise ActionFailed(f"The sandbox marketplace refused the listing: {error}")
+        item = await SELECTORS.find(self.page, "item_page")
+        item_id = await item.first.get_attribute("data-item-id")
+        if not item_id:
+            raise ActionFailed("The sandbox marketplace did not show the published listing")
+        return PublishedItem(item_id=item_id, url=self.url(self.path("item", item_id=item_id)))
+
+    async def find_listing(self, listing: ListingInput) -> PublishedItem | None:
+        for own in await self.my_listings():
+            if own.title == listing.title and own.price == listing.price:
+                return PublishedItem(item_id=own.item_id, url=own.url)
+        return None
+
+    async def my_listings(self) -> list[OwnListing]:
+        await self.goto(self.path("my_listings"))
+        await self._require_login()
+        rows = await SELECTORS.find_optional(self.page, "my_item")
+        listings = []
+        for row in await rows.all() if rows is not None else []:
+            item_id = await row.get_attribute("data-item-id") or ""
+            price = await SELECTORS.find_optional(row, "item_price")
+            listings.append(
+                OwnListing(
+                    item_id=item_id,
+                    title=await SELECTORS.text(row, "item_title"),
+                    price=_price(await price.first.get_attribute("data-price")) if price is not None else None,
+                    url=self.url(self.path("item", item_id=item_id)),
+                    bumped_at=await row.get_attribute("data-bumped-at"),
+                )
+            )
+        return listings
+
+    async def _own_row(self, item_id: str) -> Locator:
+        await self.goto(self.path("my_listings"))
+        await self._require_login()
+        rows = await SELECTORS.find_optional(self.page, "my_item")
+        for row in await rows.all() if rows is not None else []:
+            if await row.get_attribute("data-item-id") == item_id:
+                return row
+        raise ActionFailed(f"Listing {item_id} is not among this account's listings on the sandbox marketplace")
+
+    async def bump(self, item_id: str) -> None:
+        row = await self._own_row(item_id)
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(row, "bump_button"), "Bumping the listing")
+
+    async def change_price(self, item_id: str, price: Decimal) -> None:
+        row = await self._own_row(item_id)
+        await (await SELECTORS.find(row, "price_input")).fill(f"{price:.2f}")
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(row, "price_submit"), "Changing the price")
+        error = await SELECTORS.text(self.page, "form_error")
+        if error:
+            raise ActionFailed(f"The sandbox marketplace refused the price: {error}")
+
+    async def delete_listing(self, item_id: str) -> None:
+        row = await self._own_row(item_id)
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(row, "delete_button"), "Deleting the listing")
+
+    # People
+    async def _profile(self, username: str) -> None:
+        await self.goto(self.path("profile", username=username))
+        if not await SELECTORS.present(self.page, "profile"):
+            raise ActionFailed(f"There is no user {username!r} on the sandbox marketplace")
+
+    async def follow(self, username: str) -> None:
+        await self._profile(username)
+        await self._require_login()
+        if await SELECTORS.present(self.page, "unfollow_button"):
+            return  # already following
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(self.page, "follow_button"), f"Following {username}")
+
+    async def unfollow(self, username: str) -> None:
+        await self._profile(username)
+        await self._require_login()
+        if await SELECTORS.present(self.page, "follow_button"):
+            return  # not following
+        await self.pacing.pause()
+        await self.submit(await SELECTORS.find(self.page, "unfollow_button"), f"Unfollowing {username}")
+
+    async def is_following(self, username: str) -> bool:
+        await self._profile(username)
+        await self._require_login()
+        return await SELECTORS.present(self.page, "unfollow_button")
+
+    async def list_followers(self, username: str) -> list[str]:
+        await self.goto(self.path("followers", username=username))
+        found = await SELECTORS.find_optional(self.page, "follower")
+        return [await f.get_attribute("data-username") or "" for f in await found.all()] if found else []
+
+    async def send_message(self, username: str, text: str) -> None:
+        await self.goto(self.path("conversation", username=username))
+        await self._require_login()
+        await self.pacing.type(await SELECTORS.find(self.page, "message_input"), text)
+        await self.submit(await SELECTORS.find(self.page, "message_submit"), f"Sending a message to {username}")
+        error = await SELECTORS.text(self.page, "form_error")
+        if error:
+            raise ActionFailed(f"The sandbox marketplace refused the message: {error}")
+
+    async def read_conversation(self, username: str) -> list[Message]:
+        await self.goto(self.path("conversation", username=username))
+        await self._require_login()
+        found = await SELECTORS.find_optional(self.page, "message")
+        messages = []
+        for node in await found.all() if found else []:
+            time_node = await SELECTORS.find_optional(node, "message_time")
+            messages.append(
+                Message(
+                    sender=await node.get_attribute("data-sender") or "",
+                    body=await SELECTORS.text(node, "message_body"),
+                    sent_at=await time_node.first.get_attribute("datetime") if time_node else None,
+                )
+            )
+        return messages
+
+    async def read_inbox(self) -> list[Conversation]:
+        await self.goto(self.path("inbox"))
+        await self._require_login()
+        found = await SELECTORS.find_optional(self.page, "conversation")
+        return [
+            Conversation(
+                with_user=await node.get_attribute("data-with") or "",
+                last_message=await SELECTORS.text(node, "last_message"),
+                unread=await node.get_attribute("data-unread") == "true",
+            )
+            for node in (await found.all() if found else [])
+        ]
+
+    # Reads
+    async def collect_feed_images(self, query: str | None = None, limit: int = 50) -> list[FeedImage]:
+        path = self.path("feed") + (f"?q={query}" if query else "")
+        images: list[FeedImage] = []
+        while path and len(images) < limit:
+            await self.goto(path)
+            cards = await SELECTORS.find_optional(self.page, "feed_card")
+            for card in await cards.all() if cards else []:
+                image = await SELECTORS.find_optional(card, "card_image")
+                src = await image.first.get_attribute("src") if image else None
+                if not src:
+                    continue
+                item_id = await card.get_attribute("data-item-id") or ""
+                images.append(
+                    FeedImage(
+                        item_id=item_id,
+                        image_url=src if src.startswith("http") else self.url(src),
+                        title=await SELECTORS.text(card, "card_title"),
+                        page_url=self.url(self.path("item", item_id=item_id)),
+                    )
+                )
+                if len(images) >= limit:
+                    break
+            next_link = await SELECTORS.find_optional(self.page, "next_page")
+            path = (await next_link.first.get_attribute("href") or "") if next_link else ""
+        return images
+
+    async def read_item_stats(self, item_id: str) -> ItemStats:
+        await self.goto(self.path("item", item_id=item_id))
+        if not await SELECTORS.present(self.page, "item_page"):
+            raise ActionFailed(f"Listing {item_id} does not exist on the sandbox marketplace")
+        return ItemStats(
+            item_id=item_id,
+            views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
+            likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
+        )
+
+    async def _require_login(self) -> None:
+        if "/login" in self.page.url or not await SELECTORS.present(self.page, "logged_in_user"):
+            raise LoginRequired("The sandbox marketplace session has expired: log in again")

@@ -1,0 +1,37 @@
+"""A real Chromium for platform tests, and a sandbox driver on a fresh context."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from playwright.async_api import Browser, async_playwright
+
+from backend.platforms.browser import launch_options
+from backend.platforms.drivers.base import Pacing
+from backend.platforms.drivers.sandbox import SandboxDriver
+from backend.settings import get_settings
+
+STEP_TIMEOUT_MS = 5_000
+
+
+@asynccontextmanager
+async def chromium() -> AsyncIterator[Browser]:
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(**launch_options(get_settings().platforms))
+        try:
+            yield browser
+        finally:
+            await browser.close()
+
+
+@asynccontextmanager
+async def sandbox_driver(browser: Browser, url: str, timeout_ms: int = STEP_TIMEOUT_MS) -> AsyncIterator[SandboxDriver]:
+    """A driver on its own context (its own cookies), in fast mode."""
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(timeout_ms)
+    try:
+        yield SandboxDriver(page, Pacing(fast=True), base_url=url)
+    finally:
+        await context.close()

@@ -1,0 +1,140 @@
+"""The sandbox marketplace as a real process, reset before every test, plus a small HTML reader."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PASSWORD = "sandbox-pass-1"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@dataclass
+class SandboxProcess:
+    url: str
+    db_path: Path
+    process: subprocess.Popen[bytes]
+
+
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[SandboxProcess]:
+    """`sellpilot sandbox` on a free port and a temporary database (needs neither Redis nor PostgreSQL)."""
+    port = _free_port()
+    db_path = Path(tempfile.mkdtemp(prefix="sellpilot-sandbox-")) / "sandbox.sqlite3"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "backend.cli",
+            "sandbox",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--db",
+            str(db_path),
+        ],
+        cwd=ROOT,
+        env=os.environ.copy(),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"the sandbox exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the sandbox did not answer /healthz within 20 s")
+        time.sleep(0.1)
+    yield SandboxProcess(url=url, db_path=db_path, process=process)
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class Sandbox:
+    """The running sandbox (reset) and helpers for its control API."""
+
+    url: str
+    db_path: Path
+    control: httpx.AsyncClient
+
+    def browser(self, **kwargs: Any) -> httpx.AsyncClient:
+        """A client like a browser without JavaScript: cookies, forms, no automatic redirects."""
+        return httpx.AsyncClient(base_url=self.url, follow_redirects=False, timeout=10, **kwargs)
+
+    async def login(self, client: httpx.AsyncClient, username: str, password: str = PASSWORD) -> httpx.Response:
+        response = await client.post("/login", data={"username": username, "password": password, "next": "/"})
+        assert response.status_code == 303, response.text
+        return response
+
+    async def create_user(self, username: str, password: str = PASSWORD) -> httpx.Response:
+        return await self.control.post("/__control/users", json={"username": username, "password": password})
+
+    async def set_challenge(self, username: str, enabled: bool = True) -> None:
+        response = await self.control.post(f"/__control/users/{username}/challenge", json={"enabled": enabled})
+        response.raise_for_status()
+
+    async def expire_sessions(self, username: str) -> None:
+        (await self.control.post(f"/__control/users/{username}/expire-sessions")).raise_for_status()
+
+    async def drop_next_publish(self, hang_seconds: float = 30) -> None:
+        response = await self.control.post(
+            "/__control/faults", json={"drop_next_publish": True, "hang_seconds": hang_seconds}
+        )
+        response.raise_for_status()
+
+    async def items(self, seller: str | None = None) -> list[dict[str, Any]]:
+        response = await self.control.get("/__control/items", params={"seller": seller} if seller else {})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    async def messages(self, a: str, b: str) -> list[dict[str, Any]]:
+        response = await self.control.get("/__control/messages", params={"between": f"{a},{b}"})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    async def follows(self, username: str) -> dict[str, list[str]]:
+        response = await self.control.get("/__control/follows", params={"username": username})
+        response.raise_for_status()
+        result: dict[str, list[str]] = response.json()
+        return result
+
+
+@pytest.fixture
+async def sandbox(sandbox_process: SandboxProcess) -> AsyncIterator[Sandbox]:
+    async with httpx.AsyncClient(base_url=sandbox_process.url, timeout=10) as control:
+        (await control.post("/__control/reset")).raise_for_status()
+        yield Sandbox(url=sandbox_process.url, db_path=sandbox_process.db_path, control=control)
