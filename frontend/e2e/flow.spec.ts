@@ -73,6 +73,22 @@ test("sign up, photos to drafts live, edit a draft, quota moves", async ({ page 
   await expect(page.getByTestId("jobs-list").getByText("succeeded")).toBeVisible();
   await screenshots(page, "jobs");
 
+  // Accounts: a CSV import with a per-row report, and the unverified-driver badge.
+  await page.getByRole("link", { name: "Accounts" }).first().click();
+  await expect(page.getByRole("heading", { name: "Platform accounts", exact: true })).toBeVisible();
+  await expect(page.getByText("No accounts yet")).toBeVisible();
+  await page
+    .getByLabel("Paste CSV (with a header row) or a JSON array")
+    .fill("platform,login,password,label\nsandbox,alice,sandbox-pass-1,Sandbox shop\nvinted,jane@example.com,secret,Vinted shop\nnosuch,bob,x,Bad row");
+  await page.getByRole("button", { name: "Import" }).click();
+  const report = page.getByTestId("import-report");
+  await expect(report).toContainText("2 created");
+  await expect(report).toContainText("1 failed");
+  await expect(report.getByRole("row")).toHaveCount(4); // header + 3 rows
+  await expect(page.getByTestId("account-row")).toHaveCount(2);
+  await expect(page.getByTestId("account-row").filter({ hasText: "Vinted shop" }).getByText("unverified driver")).toBeVisible();
+  await expect(page.getByTestId("account-row").filter({ hasText: "Sandbox shop" }).getByText("unverified driver")).toHaveCount(0);
+
   for (const [name, heading] of [
     ["accounts", "Platform accounts"],
     ["proxies", "Proxies"],

@@ -4,7 +4,9 @@ import type { components } from "./schema";
 import type {
   Account,
   AccountCreate,
+  AccountUpdate,
   ImportReport,
+  Platform,
   Profile,
   ProfileTemplate,
   Proxy,
@@ -97,8 +99,8 @@ export const listings = {
   update: (id: string, body: ListingUpdate) => api.patch<Listing>(`/listings/${id}`, body),
   remove: (id: string) => api.delete(`/listings/${id}`),
   duplicate: (id: string) => api.post<Listing>(`/listings/${id}/duplicate`),
-  publish: (id: string, accountId?: string) =>
-    api.post<Listing>(`/listings/${id}/publish`, accountId ? { account_id: accountId } : undefined),
+  /** Publishing is a job: follow it over SSE; the listing then has the item's id and URL. */
+  publish: (id: string, accountId: string) => api.post<Job>(`/listings/${id}/publish`, { account_id: accountId }),
   priceHistory: (id: string) => api.get<PriceChange[]>(`/listings/${id}/price-history`),
 };
 
@@ -120,9 +122,10 @@ function importBody(source: ImportSource): { json?: unknown; body?: BodyInit; he
 }
 
 export const accounts = {
+  platforms: () => api.get<Platform[]>("/accounts/platforms"),
   list: (query: Query = {}) => api.get<Page<Account>>("/accounts", query),
   create: (body: AccountCreate) => api.post<Account>("/accounts", body),
-  update: (id: string, body: Partial<AccountCreate> & { status?: string }) => api.patch<Account>(`/accounts/${id}`, body),
+  update: (id: string, body: AccountUpdate) => api.patch<Account>(`/accounts/${id}`, body),
   remove: (id: string) => api.delete(`/accounts/${id}`),
   import: (source: ImportSource) => api.request<ImportReport>("POST", "/accounts/import", importBody(source)),
   testLogin: (id: string) => api.post<Job>(`/accounts/${id}/test-login`),
@@ -135,11 +138,12 @@ export const proxies = {
   remove: (id: string) => api.delete(`/proxies/${id}`),
   import: (source: ImportSource) => api.request<ImportReport>("POST", "/proxies/import", importBody(source)),
   healthCheck: (id: string) => api.post<Job>(`/proxies/${id}/health-check`),
+  healthCheckAll: () => api.post<Job>("/proxies/health-check"),
 };
 
 export const profiles = {
   list: (query: Query = {}) => api.get<Page<Profile>>("/profiles", query),
-  templates: () => api.get<ProfileTemplate[] | Page<ProfileTemplate>>("/profiles/templates"),
+  templates: () => api.get<ProfileTemplate[]>("/profiles/templates"),
   fromTemplate: (name: string) => api.post<Profile>(`/profiles/from-template/${encodeURIComponent(name)}`),
   remove: (id: string) => api.delete(`/profiles/${id}`),
 };

@@ -4,6 +4,120 @@
  */
 
 export interface paths {
+    "/api/v1/accounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListAccounts */
+        get: operations["ApiV1AccountsListAccounts"];
+        put?: never;
+        /** CreateAccount */
+        post: operations["ApiV1AccountsCreateAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetAccount */
+        get: operations["ApiV1AccountsAccountIdGetAccount"];
+        put?: never;
+        post?: never;
+        /** DeleteAccount */
+        delete: operations["ApiV1AccountsAccountIdDeleteAccount"];
+        options?: never;
+        head?: never;
+        /** UpdateAccount */
+        patch: operations["ApiV1AccountsAccountIdUpdateAccount"];
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["ApiV1AccountsAccountIdResumeResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/{account_id}/test-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** TestLogin */
+        post: operations["ApiV1AccountsAccountIdTestLoginTestLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ImportAccounts
+         * @description Columns: platform, login, password, label, proxy (host:port of a proxy already added), daily_action_cap; JSON rows may also carry cookies, proxy_id and profile_id. Rows beyond the plan's account limit fail with the reason.
+         *
+         *     Send JSON (`Content-Type: application/json`: an array of row objects, or `{"rows": [...]}`), a CSV
+         *     body (`Content-Type: text/csv`) or a multipart form with the CSV (or .json) file in field `file`. A CSV
+         *     starts with a header row naming its columns. At most 1000 rows. The answer (200) reports each row:
+         *     `created` (with its id), `skipped` (a duplicate, already stored or earlier in the file) or `failed`, with a
+         *     reason naming the field. One bad row never stops the others.
+         */
+        post: operations["ApiV1AccountsImportImportAccounts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/accounts/platforms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListPlatforms */
+        get: operations["ApiV1AccountsPlatformsListPlatforms"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -516,6 +630,174 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/profiles": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListProfiles */
+        get: operations["ApiV1ProfilesListProfiles"];
+        put?: never;
+        /** CreateProfile */
+        post: operations["ApiV1ProfilesCreateProfile"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/{profile_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetProfile */
+        get: operations["ApiV1ProfilesProfileIdGetProfile"];
+        put?: never;
+        post?: never;
+        /** DeleteProfile */
+        delete: operations["ApiV1ProfilesProfileIdDeleteProfile"];
+        options?: never;
+        head?: never;
+        /** UpdateProfile */
+        patch: operations["ApiV1ProfilesProfileIdUpdateProfile"];
+        trace?: never;
+    };
+    "/api/v1/profiles/from-template/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** FromTemplate */
+        post: operations["ApiV1ProfilesFromTemplateNameFromTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/profiles/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Templates */
+        get: operations["ApiV1ProfilesTemplatesTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListProxies */
+        get: operations["ApiV1ProxiesListProxies"];
+        put?: never;
+        /** CreateProxy */
+        post: operations["ApiV1ProxiesCreateProxy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxies/{proxy_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetProxy */
+        get: operations["ApiV1ProxiesProxyIdGetProxy"];
+        put?: never;
+        post?: never;
+        /** DeleteProxy */
+        delete: operations["ApiV1ProxiesProxyIdDeleteProxy"];
+        options?: never;
+        head?: never;
+        /** UpdateProxy */
+        patch: operations["ApiV1ProxiesProxyIdUpdateProxy"];
+        trace?: never;
+    };
+    "/api/v1/proxies/{proxy_id}/health-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CheckOne */
+        post: operations["ApiV1ProxiesProxyIdHealthCheckCheckOne"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxies/health-check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** CheckAll */
+        post: operations["ApiV1ProxiesHealthCheckCheckAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/proxies/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ImportProxies
+         * @description Columns: label, kind, scheme, host, port, username, password, or url (http://user:pass@host:port, host:port or host:port:user:pass).
+         *
+         *     Send JSON (`Content-Type: application/json`: an array of row objects, or `{"rows": [...]}`), a CSV
+         *     body (`Content-Type: text/csv`) or a multipart form with the CSV (or .json) file in field `file`. A CSV
+         *     starts with a header row naming its columns. At most 1000 rows. The answer (200) reports each row:
+         *     `created` (with its id), `skipped` (a duplicate, already stored or earlier in the file) or `failed`, with a
+         *     reason naming the field. One bad row never stops the others.
+         */
+        post: operations["ApiV1ProxiesImportImportProxies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces": {
         parameters: {
             query?: never;
@@ -677,6 +959,62 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AccountCreate */
+        AccountCreate: {
+            /** @description Browser cookies as exported by a browser extension (Cookie-Editor, EditThisCookie) or by Playwright: name, value, domain, path, expires or expirationDate, httpOnly, secure, sameSite. */
+            cookies?: {
+                [key: string]: unknown;
+            }[] | null;
+            daily_action_cap?: number | null;
+            /** @default  */
+            label: string;
+            /** @example jane@example.com */
+            login: string;
+            password?: string | null;
+            /** @example sandbox */
+            platform: string;
+            profile_id?: string | null;
+            proxy_id?: string | null;
+        };
+        /** AccountOut */
+        AccountOut: {
+            actions_today: number;
+            cooldown_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            daily_action_cap: number;
+            driver_verified: boolean;
+            has_cookies: boolean;
+            has_password: boolean;
+            /** Format: uuid */
+            id: string;
+            label: string;
+            last_login_at: string | null;
+            last_used_at: string | null;
+            login: string;
+            platform: string;
+            platform_title: string;
+            profile_id: string | null;
+            proxy_id: string | null;
+            /** @enum {string} */
+            status: "active" | "needs_attention" | "cooldown" | "banned" | "inactive";
+            status_reason: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** AccountUpdate */
+        AccountUpdate: {
+            /** @description Browser cookies as exported by a browser extension (Cookie-Editor, EditThisCookie) or by Playwright: name, value, domain, path, expires or expirationDate, httpOnly, secure, sameSite. */
+            cookies?: {
+                [key: string]: unknown;
+            }[] | null;
+            daily_action_cap?: number;
+            label?: string;
+            password?: string | null;
+            profile_id?: string | null;
+            proxy_id?: string | null;
+            status?: "active" | "inactive";
+        };
         /** AnalyzeRequest */
         AnalyzeRequest: {
             groups?: string[][] | null;
@@ -698,10 +1036,34 @@ export interface components {
             /** @enum {string} */
             plan: "pro" | "business";
         };
+        /** FromTemplate */
+        FromTemplate: {
+            /** @example en-US */
+            locale?: string | null;
+            name?: string | null;
+            /** @example Europe/Paris */
+            timezone?: string | null;
+        };
         /** HealthResponse */
         HealthResponse: {
             /** @constant */
             status: "ok";
+        };
+        /** ImportReport */
+        ImportReport: {
+            created: number;
+            failed: number;
+            rows: components["schemas"]["ImportRowOut"][];
+            skipped: number;
+        };
+        /** ImportRowOut */
+        ImportRowOut: {
+            id?: string | null;
+            /** @default  */
+            reason: string;
+            row: number;
+            /** @enum {string} */
+            status: "created" | "skipped" | "failed";
         };
         /** InvitationOut */
         InvitationOut: {
@@ -715,6 +1077,7 @@ export interface components {
         };
         /** JobOut */
         JobOut: {
+            account_id: string | null;
             attempts: number;
             /** Format: date-time */
             created_at: string;
@@ -732,7 +1095,7 @@ export interface components {
             result: unknown;
             started_at: string | null;
             /** @enum {string} */
-            status: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying";
+            status: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused";
             total: number;
             /** Format: uuid */
             workspace_id: string;
@@ -915,6 +1278,33 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[AccountOut] */
+        "Page_backend.platforms.schemas.AccountOut_": {
+            items: components["schemas"]["AccountOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[ProfileOut] */
+        "Page_backend.platforms.schemas.ProfileOut_": {
+            items: components["schemas"]["ProfileOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[ProxyOut] */
+        "Page_backend.platforms.schemas.ProxyOut_": {
+            items: components["schemas"]["ProxyOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** PlatformOut */
+        PlatformOut: {
+            driver_verified: boolean;
+            name: string;
+            title: string;
+        };
         /** PriceChangeOut */
         PriceChangeOut: {
             /** Format: date-time */
@@ -923,6 +1313,122 @@ export interface components {
             currency: string;
             new_price: number;
             old_price: number | null;
+        };
+        /** ProfileCreate */
+        ProfileCreate: {
+            /** @default false */
+            is_mobile: boolean;
+            /**
+             * @default en-US
+             * @example en-US
+             */
+            locale: string;
+            name: string;
+            /**
+             * @default UTC
+             * @example Europe/Paris
+             */
+            timezone: string;
+            user_agent: string;
+            /** @default 768 */
+            viewport_height: number;
+            /** @default 1366 */
+            viewport_width: number;
+        };
+        /** ProfileOut */
+        ProfileOut: {
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            is_mobile: boolean;
+            locale: string;
+            name: string;
+            template: string | null;
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+            user_agent: string;
+            viewport_height: number;
+            viewport_width: number;
+        };
+        /** ProfileTemplateOut */
+        ProfileTemplateOut: {
+            is_mobile: boolean;
+            locale: string;
+            name: string;
+            timezone: string;
+            title: string;
+            user_agent: string;
+            viewport_height: number;
+            viewport_width: number;
+        };
+        /** ProfileUpdate */
+        ProfileUpdate: {
+            is_mobile?: boolean;
+            /** @example en-US */
+            locale?: string;
+            name?: string;
+            /** @example Europe/Paris */
+            timezone?: string;
+            user_agent?: string;
+            viewport_height?: number;
+            viewport_width?: number;
+        };
+        /** ProxyCreate */
+        ProxyCreate: {
+            host?: string | null;
+            /**
+             * @default datacenter
+             * @enum {string}
+             */
+            kind: "residential" | "datacenter" | "mobile";
+            /** @default  */
+            label: string;
+            password?: string | null;
+            port?: number | null;
+            /** @enum {null|string} */
+            scheme?: "http" | "https" | "socks5" | null;
+            /** @example http://user:secret@203.0.113.5:8080 */
+            url?: string | null;
+            username?: string | null;
+        };
+        /** ProxyOut */
+        ProxyOut: {
+            /** Format: date-time */
+            created_at: string;
+            has_credentials: boolean;
+            host: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "residential" | "datacenter" | "mobile";
+            label: string;
+            last_checked_at: string | null;
+            last_error: string;
+            latency_ms: number | null;
+            port: number;
+            /** @enum {string} */
+            scheme: "http" | "https" | "socks5";
+            /** @enum {string} */
+            status: "unchecked" | "healthy" | "unhealthy";
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** ProxyUpdate */
+        ProxyUpdate: {
+            host?: string;
+            kind?: "residential" | "datacenter" | "mobile";
+            label?: string;
+            password?: string | null;
+            port?: number;
+            scheme?: "http" | "https" | "socks5";
+            username?: string | null;
+        };
+        /** PublishRequest */
+        PublishRequest: {
+            /** Format: uuid */
+            account_id: string;
         };
         /** ReadinessResponse */
         ReadinessResponse: {
@@ -1027,6 +1533,316 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    ApiV1AccountsListAccounts: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                platform?: string | null;
+                /** @description Text in login or label */
+                q?: string | null;
+                status?: "active" | "needs_attention" | "cooldown" | "banned" | "inactive" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.platforms.schemas.AccountOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsCreateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsAccountIdGetAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsAccountIdDeleteAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsAccountIdUpdateAccount: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AccountUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsAccountIdResumeResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsAccountIdTestLoginTestLogin: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                account_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AccountsImportImportAccounts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
+    ApiV1AccountsPlatformsListPlatforms: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformOut"][];
+                };
+            };
+        };
+    };
     ApiV1AdminUsersListUsers: {
         parameters: {
             query?: {
@@ -1412,7 +2228,7 @@ export interface operations {
                 /** @description Items to skip */
                 offset?: number;
                 parent_id?: string | null;
-                status?: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | null;
+                status?: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused" | null;
             };
             header?: never;
             path?: never;
@@ -1902,15 +2718,19 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PublishRequest"];
+            };
+        };
         responses: {
-            /** @description Request fulfilled, document follows */
-            200: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListingOut"];
+                    "application/json": components["schemas"]["JobOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2147,6 +2967,534 @@ export interface operations {
                         } | unknown[];
                         status_code: number;
                     };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesListProfiles: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Text in the name */
+                q?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.platforms.schemas.ProfileOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesCreateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesProfileIdGetProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesProfileIdDeleteProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesProfileIdUpdateProfile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                profile_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProfileUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesFromTemplateNameFromTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FromTemplate"] | null;
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProfilesTemplatesTemplates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProfileTemplateOut"][];
+                };
+            };
+        };
+    };
+    ApiV1ProxiesListProxies: {
+        parameters: {
+            query?: {
+                kind?: "residential" | "datacenter" | "mobile" | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Text in label or host */
+                q?: string | null;
+                status?: "unchecked" | "healthy" | "unhealthy" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.platforms.schemas.ProxyOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesCreateProxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesProxyIdGetProxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proxy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesProxyIdDeleteProxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proxy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesProxyIdUpdateProxy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proxy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProxyUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProxyOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesProxyIdHealthCheckCheckOne: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                proxy_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProxiesHealthCheckCheckAll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+        };
+    };
+    ApiV1ProxiesImportImportProxies: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
         };

@@ -2,8 +2,9 @@ import { useEffect, useState, type FormEvent } from "react";
 import { Link, useNavigate, useParams } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { accounts, listings, type Condition, type Listing, type ListingUpdate } from "../api/endpoints";
-import { ApiError, errorMessage } from "../api/client";
+import { errorMessage } from "../api/client";
 import { AuthImage } from "../components/AuthImage";
+import { JobProgress } from "../components/JobProgress";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextArea, TextField, formatDate } from "../components/ui";
 
@@ -72,43 +73,47 @@ function PublishPanel({ listing }: { listing: Listing }) {
   const toast = useToast();
   const queryClient = useQueryClient();
   const [accountId, setAccountId] = useState("");
-  const available = useQuery({ queryKey: ["accounts", "list", { status: "active" }], queryFn: () => accounts.list({ limit: 100 }), retry: false });
+  const [jobId, setJobId] = useState<string | null>(null);
+  const available = useQuery({ queryKey: ["accounts", "list", { limit: 100 }], queryFn: () => accounts.list({ limit: 100 }), retry: false });
   const publish = useMutation({
-    mutationFn: () => listings.publish(listing.id, accountId || undefined),
-    onSuccess: (updated) => {
-      queryClient.setQueryData(["listings", "one", listing.id], updated);
-      void queryClient.invalidateQueries({ queryKey: ["listings"] });
-      toast.success("Published");
+    mutationFn: () => listings.publish(listing.id, accountId),
+    onSuccess: (job) => {
+      setJobId(job.id);
+      void queryClient.invalidateQueries({ queryKey: ["jobs"] });
+      toast.show("Publishing…");
     },
     onError: (error) => toast.error(errorMessage(error)),
   });
   const items = available.data?.items ?? [];
+  const chosen = items.find((a) => a.id === accountId);
   return (
     <Card title="Publish">
-      {listing.status === "published" ? (
-        <p className="text-sm">
-          Published{listing.platform_url ? (
-            <>
-              {" "}
-              at{" "}
-              <a className="text-indigo-600 underline dark:text-indigo-400" href={listing.platform_url} target="_blank" rel="noreferrer">
-                {listing.platform_url}
-              </a>
-            </>
-          ) : null}
-          .
-        </p>
-      ) : (
-        <div className="space-y-3">
-          {available.isPending ? (
-            <Loading label="Loading accounts…" />
-          ) : available.isError && !(available.error instanceof ApiError && available.error.status === 404) ? (
-            <ErrorState error={available.error} />
-          ) : items.length === 0 ? (
-            <p className="text-sm text-slate-600 dark:text-slate-400">
-              No platform account yet. <Link className="text-indigo-600 underline dark:text-indigo-400" to="/accounts">Add one</Link> to publish.
-            </p>
-          ) : (
+      <div className="space-y-3">
+        {listing.status === "published" && (
+          <p className="text-sm">
+            Published
+            {listing.platform_url ? (
+              <>
+                {" "}
+                at{" "}
+                <a className="break-all text-indigo-600 underline dark:text-indigo-400" href={listing.platform_url} target="_blank" rel="noreferrer">
+                  {listing.platform_url}
+                </a>
+              </>
+            ) : null}
+            .
+          </p>
+        )}
+        {available.isPending ? (
+          <Loading label="Loading accounts…" />
+        ) : available.isError ? (
+          <ErrorState error={available.error} onRetry={() => available.refetch()} />
+        ) : items.length === 0 ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">
+            No platform account yet. <Link className="text-indigo-600 underline dark:text-indigo-400" to="/accounts">Add one</Link> to publish.
+          </p>
+        ) : (
+          <>
             <SelectField label="Account" value={accountId} onChange={(e) => setAccountId(e.target.value)}>
               <option value="">Choose an account</option>
               {items.map((a) => (
@@ -119,12 +124,18 @@ function PublishPanel({ listing }: { listing: Listing }) {
                 </option>
               ))}
             </SelectField>
-          )}
-          <Button onClick={() => publish.mutate()} busy={publish.isPending} disabled={items.length > 0 && !accountId}>
-            Publish
-          </Button>
-        </div>
-      )}
+            {chosen && !chosen.driver_verified && (
+              <p className="text-xs text-amber-700 dark:text-amber-300">
+                <Badge tone="amber">unverified driver</Badge> This platform's driver has not been checked against the live site; publishing may fail.
+              </p>
+            )}
+            <Button onClick={() => publish.mutate()} busy={publish.isPending} disabled={!accountId}>
+              {listing.status === "published" ? "Publish again" : "Publish"}
+            </Button>
+          </>
+        )}
+        {jobId && <JobProgress jobId={jobId} title="Publishing" />}
+      </div>
     </Card>
   );
 }

@@ -1,19 +1,12 @@
 import { useState, type FormEvent, type ReactNode } from "react";
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { accounts, profiles, proxies, type Page } from "../api/endpoints";
-import type { Account, ProfileTemplate } from "../api/platforms";
+import type { Account, Proxy } from "../api/platforms";
 import { ApiError, errorMessage } from "../api/client";
 import { ImportPanel } from "../components/ImportPanel";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextField, formatDate } from "../components/ui";
 
-const PLATFORMS = [
-  { value: "sandbox", label: "Sandbox marketplace" },
-  { value: "vinted", label: "Vinted" },
-  { value: "depop", label: "Depop" },
-  { value: "pinterest", label: "Pinterest" },
-  { value: "tiktok", label: "TikTok" },
-];
 
 function notAvailable(error: unknown) {
   return error instanceof ApiError && (error.status === 404 || error.status === 405);
@@ -93,9 +86,11 @@ export function AccountsPage() {
   const queryClient = useQueryClient();
   const [status, setStatus] = useState("");
   const list = useQuery({ queryKey: ["accounts", "list", { status }], queryFn: () => accounts.list({ status, limit: 100 }), retry: false });
+  const platforms = useQuery({ queryKey: ["platforms"], queryFn: accounts.platforms, staleTime: Infinity, retry: false });
   const [form, setForm] = useState({ platform: "sandbox", login: "", password: "", label: "" });
   const create = useMutation({
-    mutationFn: () => accounts.create(form),
+    mutationFn: () =>
+      accounts.create({ platform: form.platform, login: form.login.trim(), label: form.label, ...(form.password ? { password: form.password } : {}) }),
     onSuccess: () => {
       setForm({ ...form, login: "", password: "", label: "" });
       toast.success("Account added");
@@ -136,9 +131,10 @@ export function AccountsPage() {
           <Card title="Add an account">
             <form onSubmit={submit} className="space-y-3">
               <SelectField label="Platform" value={form.platform} onChange={(e) => setForm({ ...form, platform: e.target.value })}>
-                {PLATFORMS.map((p) => (
-                  <option key={p.value} value={p.value}>
-                    {p.label}
+                {(platforms.data ?? [{ name: "sandbox", title: "Sandbox marketplace", driver_verified: true }]).map((p) => (
+                  <option key={p.name} value={p.name}>
+                    {p.title}
+                    {p.driver_verified ? "" : " (unverified driver)"}
                   </option>
                 ))}
               </SelectField>
@@ -169,11 +165,20 @@ export function ProxiesPage() {
   const toast = useToast();
   const queryClient = useQueryClient();
   const list = useQuery({ queryKey: ["proxies", "list"], queryFn: () => proxies.list({ limit: 100 }), retry: false });
-  const [form, setForm] = useState({ scheme: "http", host: "", port: "", label: "", username: "", password: "" });
+  const [form, setForm] = useState<{ scheme: Proxy["scheme"]; kind: Proxy["kind"]; host: string; port: string; label: string; username: string; password: string }>({
+    scheme: "http",
+    kind: "datacenter",
+    host: "",
+    port: "",
+    label: "",
+    username: "",
+    password: "",
+  });
   const create = useMutation({
     mutationFn: () =>
       proxies.create({
         scheme: form.scheme,
+        kind: form.kind,
         host: form.host.trim(),
         port: Number(form.port),
         label: form.label,
@@ -241,10 +246,15 @@ export function ProxiesPage() {
                 if (form.host.trim() && !portError && form.port) create.mutate();
               }}
             >
-              <SelectField label="Scheme" value={form.scheme} onChange={(e) => setForm({ ...form, scheme: e.target.value })}>
+              <SelectField label="Scheme" value={form.scheme} onChange={(e) => setForm({ ...form, scheme: e.target.value as Proxy["scheme"] })}>
                 <option value="http">http</option>
                 <option value="https">https</option>
                 <option value="socks5">socks5</option>
+              </SelectField>
+              <SelectField label="Kind" value={form.kind} onChange={(e) => setForm({ ...form, kind: e.target.value as Proxy["kind"] })}>
+                <option value="datacenter">datacenter</option>
+                <option value="residential">residential</option>
+                <option value="mobile">mobile</option>
               </SelectField>
               <TextField label="Host" required value={form.host} onChange={(e) => setForm({ ...form, host: e.target.value })} />
               <TextField label="Port" inputMode="numeric" required value={form.port} error={portError} onChange={(e) => setForm({ ...form, port: e.target.value })} />
@@ -271,10 +281,6 @@ export function ProxiesPage() {
   );
 }
 
-function templateList(data: ProfileTemplate[] | Page<ProfileTemplate> | undefined): ProfileTemplate[] {
-  if (!data) return [];
-  return Array.isArray(data) ? data : data.items;
-}
 
 export function ProfilesPage() {
   const toast = useToast();
@@ -326,15 +332,18 @@ export function ProfilesPage() {
             <Loading />
           ) : templates.isError ? (
             notAvailable(templates.error) ? <Empty title="Not available on this server yet" /> : <ErrorState error={templates.error} />
-          ) : templateList(templates.data).length === 0 ? (
+          ) : (templates.data ?? []).length === 0 ? (
             <Empty title="No templates" />
           ) : (
             <ul className="space-y-2">
-              {templateList(templates.data).map((t) => (
+              {(templates.data ?? []).map((t) => (
                 <li key={t.name} className="flex items-center justify-between gap-2">
                   <span className="text-sm">
                     <span className="font-medium">{t.title ?? t.name}</span>
-                    {t.description && <span className="block text-xs text-slate-500">{t.description}</span>}
+                    <span className="block text-xs text-slate-500">
+                      {t.viewport_width}×{t.viewport_height} · {t.locale} · {t.timezone}
+                      {t.is_mobile ? " · mobile" : ""}
+                    </span>
                   </span>
                   <Button variant="secondary" busy={fromTemplate.isPending && fromTemplate.variables === t.name} onClick={() => fromTemplate.mutate(t.name)}>
                     Create
