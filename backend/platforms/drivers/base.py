@@ -72,6 +72,8 @@ class ListingInput:
     brand: str | None = None
     size: str | None = None
     condition: str | None = None
+    link: str | None = None
+    """Destination link where the platform has one (a Pin's website link)."""
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from backend.platforms.drivers.base import Driver
+from backend.platforms.drivers.pinterest import PinterestDriver
+from backend.platforms.drivers.tiktok import TikTokDriver
+from backend.platforms.drivers.vinted import VintedDriver
 
 # Every platform Sellpilot knows, with the name users see. Each has a driver.
 PLATFORMS: dict[str, str] = {
@@ -18,6 +21,10 @@ DRIVERS: dict[str, type[Driver]] = {}
 def register(driver: type[Driver]) -> type[Driver]:
     DRIVERS[driver.platform] = driver
     return driver
+
+
+for _driver in (VintedDriver, PinterestDriver, TikTokDriver):
+    register(_driver)
 
 
 def driver_for(platform: str) -> type[Driver]:
