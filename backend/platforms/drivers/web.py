@@ -446,7 +446,8 @@ class WebDriver(Driver):
             price_text = await self.text_of("own_item_price", card)
             return OwnListing(
                 item_id=item_id,
-                title=await self.text_of("own_item_title", card),
+                title=await self.text_of("own_item_title", card)
+                or await self.attribute_of("own_item_title", "alt", card),
                 price=parse_price(price_text) if price_text else None,
                 url=self.absolute(href),
             )

@@ -9,6 +9,7 @@ uploaded file names, so tests assert what the driver submitted.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from collections.abc import AsyncIterator, Callable
@@ -140,14 +141,14 @@ class FakeSite:
                 body = self.fixture(answer) if answer.endswith(".html") else answer
                 await route.fulfill(status=200, body=body, content_type="text/html; charset=utf-8")
                 return
-        await route.fulfill(status=404, body="<html><body><h1>Page not found</h1></body></html>", content_type="text/html")
+        await route.fulfill(
+            status=404, body="<html><body><h1>Page not found</h1></body></html>", content_type="text/html"
+        )
 
     async def close(self) -> None:
         for route in self.hanging:
-            try:
+            with contextlib.suppress(Exception):  # the page may be gone already
                 await route.abort()
-            except Exception:  # noqa: S110 - the page may be gone already
-                pass
 
 
 @pytest.fixture(scope="session")
@@ -202,4 +203,3 @@ def photos(tmp_path: Path) -> list[Path]:
         path.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
         files.append(path)
     return files
-

@@ -40,9 +40,7 @@ class Spec:
 
 SPECS = {
     "vinted": Spec(VintedDriver, "/", "/member/anna", "/member/anna/followers", "/inbox/501", "/inbox", "/catalog"),
-    "pinterest": Spec(
-        PinterestDriver, "/", "/anna/", "/anna/_followers/", "/messages/501/", "/messages/", "/ideas/"
-    ),
+    "pinterest": Spec(PinterestDriver, "/", "/anna/", "/anna/_followers/", "/messages/501/", "/messages/", "/ideas/"),
     "tiktok": Spec(TikTokDriver, "/foryou", "/@anna", "/@anna/followers", "/messages/501", "/messages", "/explore"),
 }
 PLATFORMS = pytest.mark.parametrize("platform", sorted(SPECS))

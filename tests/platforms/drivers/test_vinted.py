@@ -135,7 +135,9 @@ async def test_my_listings_and_find_listing(make_site: SiteFactory, photos: list
 
 async def test_bump_clicks_the_button_and_reports_success(make_site: SiteFactory) -> None:
     site, driver = make_site(VintedDriver)
-    bump = '<form method="post" action="/items/777/push_up"><button data-testid="item-push-up-button">Bump</button></form>'
+    bump = (
+        '<form method="post" action="/items/777/push_up"><button data-testid="item-push-up-button">Bump</button></form>'
+    )
     site.get("/items/777", site.fixture("item.html", title="Summer dress", extra=bump))
     site.post("/items/777/push_up", '<div data-testid="push-up-success" role="status">Your item was bumped</div>')
     await driver.bump("777")
@@ -144,7 +146,9 @@ async def test_bump_clicks_the_button_and_reports_success(make_site: SiteFactory
 
 async def test_bump_is_paid_and_never_paid_for(make_site: SiteFactory) -> None:
     site, driver = make_site(VintedDriver)
-    bump = '<form method="post" action="/items/777/push_up"><button data-testid="item-push-up-button">Bump</button></form>'
+    bump = (
+        '<form method="post" action="/items/777/push_up"><button data-testid="item-push-up-button">Bump</button></form>'
+    )
     site.get("/items/777", site.fixture("item.html", title="Summer dress", extra=bump))
     site.post("/items/777/push_up", "bump_checkout.html")
     with pytest.raises(ActionFailed, match="paid feature"):
@@ -208,4 +212,3 @@ async def test_login_wall_on_a_page_that_needs_a_session(make_site: SiteFactory)
     site.get("/inbox", "login_wall.html")
     with pytest.raises(LoginRequired):
         await driver.read_inbox()
-
