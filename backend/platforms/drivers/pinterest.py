@@ -49,10 +49,7 @@ class PinterestDriver(WebDriver):
 
     async def delete_listing(self, item_id: str) -> None:
         await self.open(self.path("item", item_id=item_id))
-        for step in ("pin_options_button", "pin_edit_option", "delete_button"):
-            button = await self.find(step)
-            await self.pacing.pause()
-            await button.click()
+        await self.click_through("pin_options_button", "pin_edit_option", "delete_button")
         await self.submit("delete_confirm", success="delete_done", error="action_error", action="delete Pin")
 
     async def read_item_stats(self, item_id: str) -> ItemStats:

@@ -79,10 +79,7 @@ class TikTokDriver(WebDriver):
 
     async def delete_listing(self, item_id: str) -> None:
         await self.open(self.path("item", item_id=item_id))
-        for step in ("item_options_button", "delete_button"):
-            button = await self.find(step)
-            await self.pacing.pause()
-            await button.click()
+        await self.click_through("item_options_button", "delete_button")
         await self.submit("delete_confirm", success="delete_done", error="action_error", action="delete post")
 
     async def read_item_stats(self, item_id: str) -> ItemStats:

@@ -63,7 +63,5 @@ class VintedDriver(WebDriver):
 
     async def delete_listing(self, item_id: str) -> None:
         await self.open(self.path("item", item_id=item_id))
-        button = await self.find("delete_button")
-        await self.pacing.pause()
-        await button.click()
+        await self.click_through("delete_button")
         await self.submit("delete_confirm", success="delete_done", error="form_error", action="delete listing")

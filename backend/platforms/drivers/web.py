@@ -296,6 +296,13 @@ class WebDriver(Driver):
         await self.pacing.pause()
         await self.pacing.type(field, text)
 
+    async def click_through(self, *names: str) -> None:
+        """Click each of `names` in turn (menus and dialogs before a final step), pausing between."""
+        for name in names:
+            button = await self.find(name)
+            await self.pacing.pause()
+            await button.click()
+
     async def upload(self, name: str, files: Sequence[Path]) -> None:
         """Give the file input `name` the files (inputs are often hidden behind a styled drop zone)."""
         if not files:
@@ -505,9 +512,7 @@ class WebDriver(Driver):
 
     async def open_conversation(self, username: str) -> None:
         await self.open(self.path("profile", username=username))
-        button = await self.find("profile_message_button")
-        await self.pacing.pause()
-        await button.click()
+        await self.click_through("profile_message_button")
         await self.find("message_input")
 
     async def send_message(self, username: str, text: str) -> None:
