@@ -216,7 +216,9 @@ class WebDriver(Driver):
         return None if found is None else found.first
 
     async def present(self, name: str, within: Locator | None = None) -> bool:
-        return await self.find_optional(name, within) is not None
+        """Whether any alternative of `name` matches now (one query for all of them)."""
+        combined = self._any(within if within is not None else self.page, name)
+        return combined is not None and await combined.count() > 0
 
     async def text_of(self, name: str, within: Locator | None = None) -> str:
         found = await self.find_optional(name, within)
@@ -392,18 +394,20 @@ class WebDriver(Driver):
         except SelectorMissing:
             return []
         results: dict[str, T] = {}
+        seen = 0
         for _ in range(MAX_SCROLLS + 1):
-            before = len(results)
-            for element in await self.all_of(name):
+            elements = await self.all_of(name)
+            for element in elements[seen:]:
                 parsed = await parse(element)
                 if parsed is not None:
                     results.setdefault(key(parsed), parsed)
                 if len(results) >= limit:
                     return list(results.values())[:limit]
-            if len(results) == before:
-                break
+            seen = len(elements)
             await self.page.mouse.wheel(0, 4000)
             await self.pacing.pause()
+            if len(await self.all_of(name)) == seen:
+                break
         return list(results.values())
 
     # Session -----------------------------------------------------------------
