@@ -220,3 +220,10 @@ async def test_the_daily_action_cap_cools_the_account_down(client: httpx.AsyncCl
     assert shown["status"] == "cooldown"
     assert shown["actions_today"] == 1
     assert shown["cooldown_until"] is not None
+
+
+async def test_only_the_sandbox_driver_is_verified(client: httpx.AsyncClient) -> None:
+    owner = await register(client)
+    platforms = (await client.get("/api/v1/accounts/platforms", headers=owner.headers)).json()
+    verified = {p["name"]: p["driver_verified"] for p in platforms}
+    assert verified == {"sandbox": True, "vinted": False, "pinterest": False, "tiktok": False}
