@@ -41,6 +41,17 @@ class RetryableJobError(Exception):
     """A transient failure (timeout, 429, 5xx): the job is tried again later, up to its max attempts."""
 
 
+class JobDeferred(Exception):
+    """The job cannot start its work yet (e.g. its account is busy with another job).
+
+    It runs again after `seconds`; the wait is not counted as an attempt.
+    """
+
+    def __init__(self, reason: str, seconds: float) -> None:
+        super().__init__(reason)
+        self.seconds = seconds
+
+
 class JobFailed(Exception):
     """A failure whose message is for the user (e.g. "the platform asks for a captcha"); not retried."""
 
@@ -231,6 +242,9 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
     except JobFailed as exc:
         await _finish(redis, row, JobStatus.failed, error=str(exc))
         return
+    except JobDeferred as exc:
+        await _defer(redis, row, str(exc), exc.seconds)
+        return
     except asyncio.CancelledError:
         # An arq abort (the job was cancelled) or a worker shutting down; in
         # the second case arq runs the job again.
@@ -264,6 +278,22 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
         events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)}),
     )
     await service.dispatch(redis, fresh, defer_seconds=delay)
+
+
+async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
+    fresh = await service.update_job(
+        row["id"],
+        {Job.status: JobStatus.retrying.value, Job.error: reason, Job.attempts: Job.attempts - 1},
+        Job.status == JobStatus.running.value,
+    )
+    if fresh is None:
+        return  # cancelled meanwhile
+    await events.publish(
+        redis,
+        fresh["workspace"],
+        events.event_from_job("job.retrying", fresh, {"error": reason, "in_seconds": round(seconds, 2)}),
+    )
+    await service.dispatch(redis, fresh, defer_seconds=seconds)
 
 
 async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:

@@ -26,15 +26,16 @@ from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.limiter import Limit, slot
-from backend.jobs.runner import JobFailed, JobPaused, JobRun, RetryableJobError
+from backend.jobs.runner import JobRun
 from backend.jobs.schemas import JobOut
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
 from backend.platforms import actions as platform_actions
 from backend.platforms import identity as platform_accounts
-from backend.platforms.drivers.base import ActionFailed, ListingInput, OutcomeUnknown
-from backend.platforms.sessions import NeedsAttention, open_account
+from backend.platforms.drivers.base import ListingInput
+from backend.platforms.sessions import open_account
+from backend.platforms.workflows import account_job
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -401,19 +402,14 @@ async def publish_draft(run: JobRun) -> dict[str, str]:
         size=row["size"],
         condition=row["condition"],
     )
-    try:
-        async with open_account(run.redis, run.workspace_id, account_id) as session:
-            await session.count_action()
-            # Always look first: an earlier run may have published it just before
-            # a crash, a timeout or a challenge, and a copy would be a duplicate.
-            published = await platform_actions.publish_listing(session.driver, draft, check_first=True)
-    except NeedsAttention as exc:
-        raise JobPaused(str(exc)) from exc
-    except ActionFailed as exc:
-        await run.record_item("publish", error=str(exc))
-        raise JobFailed(str(exc)) from exc
-    except OutcomeUnknown as exc:
-        raise RetryableJobError(str(exc)) from exc
+    async with (
+        account_job(run, "publish"),
+        open_account(run.redis, run.workspace_id, account_id) as session,
+    ):
+        await session.count_action()
+        # Always look first: an earlier run may have published it just before
+        # a crash, a timeout or a challenge, and a copy would be a duplicate.
+        published = await platform_actions.publish_listing(session.driver, draft, check_first=True)
     async with db.transaction():
         await Listing.update(
             {

@@ -95,14 +95,17 @@ async def open_account(
 ) -> AsyncIterator[AccountSession]:
     """A logged-in driver for the account. Raises `NeedsAttention` after recording why."""
     settings = get_settings().platforms
+    # Wait a while for a busy account, but not for the job's whole time limit:
+    # the caller defers the job instead (see workflows.account_job).
+    wait = get_settings().jobs.job_timeout_seconds / 4
     account = await identities.load_identity(workspace_id, account_id)
     _check_usable(account, allow_attention)
     if account.status == "cooldown":  # the cool-down is over
         await identities.set_status(workspace_id, account_id, "active")
     driver_class = driver_for(account.platform)
     async with (
-        slot(redis, f"ws:{workspace_id}:accounts", Limit(settings.max_concurrent_accounts_per_workspace)),
-        slot(redis, f"account:{account_id}", Limit(1)),
+        slot(redis, f"ws:{workspace_id}:accounts", Limit(settings.max_concurrent_accounts_per_workspace), wait),
+        slot(redis, f"account:{account_id}", Limit(1), wait),
         (pool or get_pool()).session(account) as context,
     ):
         page = await context.new_page()

@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from backend.jobs import events
+from backend.jobs.limiter import Limit, slot
 from backend.listings.tables import Listing
 from backend.platforms import vault
 from backend.platforms.tables import PlatformAccount
@@ -220,3 +221,37 @@ async def test_the_daily_action_cap_cools_the_account_down(client: httpx.AsyncCl
     assert shown["status"] == "cooldown"
     assert shown["actions_today"] == 1
     assert shown["cooldown_until"] is not None
+
+
+async def test_only_the_sandbox_driver_is_verified(client: httpx.AsyncClient) -> None:
+    owner = await register(client)
+    platforms = (await client.get("/api/v1/accounts/platforms", headers=owner.headers)).json()
+    verified = {p["name"]: p["driver_verified"] for p in platforms}
+    assert verified == {"sandbox": True, "vinted": False, "pinterest": False, "tiktok": False}
+
+
+async def test_a_busy_account_defers_its_job_without_using_an_attempt(
+    app: Any, client: httpx.AsyncClient, sandbox: Sandbox, start_worker: Any, override_env: Any
+) -> None:
+    override_env(LIMITER_LEASE_SECONDS="30")  # our hold must not lapse on a busy machine
+    # A 20 s job limit lets a job wait 5 s for its account before it steps aside.
+    start_worker(SANDBOX_URL=sandbox.url, WORKER_JOB_TIMEOUT_SECONDS="20", BROWSER_ACTION_TIMEOUT_SECONDS="3")
+    owner = await register(client)
+    account = await _account(client, owner)
+    listing = await _draft(client, owner, "Cotton tote bag")
+    async with slot(app.state.redis, f"account:{account}", Limit(1)):  # another job holds the account
+        response = await _publish(client, owner, listing, account)
+        assert response.status_code == 202
+        waiting = await wait_for(
+            owner.workspace_id,
+            uuid.UUID(response.json()["id"]),
+            lambda j: j.status == "retrying",
+            timeout=JOB_WAIT,
+            what="the job to step aside",
+        )
+        assert "busy" in (waiting.error or "")
+        assert waiting.attempts == 0
+    done = await wait_for(owner.workspace_id, waiting.id, finished, timeout=JOB_WAIT, what="the publish")
+    assert done.status == "succeeded", done.error
+    assert done.attempts == 1
+    assert [i["title"] for i in await sandbox.items(seller="alice")].count("Cotton tote bag") == 1

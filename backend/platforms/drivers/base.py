@@ -73,6 +73,8 @@ class ListingInput:
     brand: str | None = None
     size: str | None = None
     condition: str | None = None
+    link: str | None = None
+    """Destination link where the platform has one (a Pin's website link)."""
 
 
 @dataclass(frozen=True)
@@ -316,19 +318,6 @@ class Driver(ABC):
             await self.page.goto(target, wait_until="domcontentloaded")
         except PlaywrightTimeoutError as exc:
             raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
-        await self.raise_for_challenge()
-
-    async def submit(self, button: Locator, what: str) -> None:
-        """Click a form's submit button and wait for the page it leads to.
-
-        No answer in time means the outcome is unknown: the request may have
-        reached the platform. Callers verify before trying again.
-        """
-        try:
-            async with self.page.expect_navigation(wait_until="domcontentloaded"):
-                await button.click()
-        except PlaywrightTimeoutError as exc:
-            raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
         await self.raise_for_challenge()
 
     @abstractmethod

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from backend.platforms.drivers.base import Driver
+from backend.platforms.drivers.pinterest import PinterestDriver
 from backend.platforms.drivers.sandbox import SandboxDriver
+from backend.platforms.drivers.tiktok import TikTokDriver
+from backend.platforms.drivers.vinted import VintedDriver
 
 # Every platform Sellpilot knows, with the name users see. Each has a driver.
 PLATFORMS: dict[str, str] = {
@@ -13,7 +16,9 @@ PLATFORMS: dict[str, str] = {
     "tiktok": "TikTok",
 }
 
-DRIVERS: dict[str, type[Driver]] = {driver.platform: driver for driver in (SandboxDriver,)}
+DRIVERS: dict[str, type[Driver]] = {
+    driver.platform: driver for driver in (SandboxDriver, VintedDriver, PinterestDriver, TikTokDriver)
+}
 
 
 def driver_for(platform: str) -> type[Driver]:

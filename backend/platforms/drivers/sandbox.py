@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import ClassVar
 
 from playwright.async_api import Locator
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 from backend.platforms.drivers.base import (
     ActionFailed,
@@ -24,6 +25,7 @@ from backend.platforms.drivers.base import (
     ListingInput,
     LoginRequired,
     Message,
+    OutcomeUnknown,
     OwnListing,
     PublishedItem,
     Selectors,
@@ -65,13 +67,26 @@ class SandboxDriver(Driver):
                 "Solve it in a browser, then resume the account."
             )
 
+    async def submit_form(self, button: Locator, what: str) -> None:
+        """Click a form's submit button and wait for the page it leads to.
+
+        No answer in time means the outcome is unknown: the request may have
+        reached the platform. Callers verify before trying again.
+        """
+        try:
+            async with self.page.expect_navigation(wait_until="domcontentloaded"):
+                await button.click()
+        except PlaywrightTimeoutError as exc:
+            raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
+        await self.raise_for_challenge()
+
     # Session
     async def login(self, credentials: Credentials) -> None:
         await self.goto(self.path("login"))
         await self.pacing.type(await SELECTORS.find(self.page, "login_username"), credentials.login)
         await self.pacing.pause()
         await self.pacing.type(await SELECTORS.find(self.page, "login_password"), credentials.password)
-        await self.submit(await SELECTORS.find(self.page, "login_submit"), "Logging in")
+        await self.submit_form(await SELECTORS.find(self.page, "login_submit"), "Logging in")
         error = await SELECTORS.text(self.page, "form_error")
         if error:
             raise LoginRequired(f"The sandbox marketplace refused the login: {error}")
@@ -91,7 +106,7 @@ class SandboxDriver(Driver):
         await (await SELECTORS.find(self.page, "sell_price")).fill(f"{listing.price:.2f}")
         await (await SELECTORS.find(self.page, "sell_photos")).set_input_files([str(p) for p in listing.photos])
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(self.page, "sell_submit"), "Publishing the listing")
+        await self.submit_form(await SELECTORS.find(self.page, "sell_submit"), "Publishing the listing")
         error = await SELECTORS.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the listing: {error}")
@@ -138,13 +153,13 @@ class SandboxDriver(Driver):
     async def bump(self, item_id: str) -> None:
         row = await self._own_row(item_id)
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(row, "bump_button"), "Bumping the listing")
+        await self.submit_form(await SELECTORS.find(row, "bump_button"), "Bumping the listing")
 
     async def change_price(self, item_id: str, price: Decimal) -> None:
         row = await self._own_row(item_id)
         await (await SELECTORS.find(row, "price_input")).fill(f"{price:.2f}")
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(row, "price_submit"), "Changing the price")
+        await self.submit_form(await SELECTORS.find(row, "price_submit"), "Changing the price")
         error = await SELECTORS.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the price: {error}")
@@ -152,7 +167,7 @@ class SandboxDriver(Driver):
     async def delete_listing(self, item_id: str) -> None:
         row = await self._own_row(item_id)
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(row, "delete_button"), "Deleting the listing")
+        await self.submit_form(await SELECTORS.find(row, "delete_button"), "Deleting the listing")
 
     # People
     async def _profile(self, username: str) -> None:
@@ -166,7 +181,7 @@ class SandboxDriver(Driver):
         if await SELECTORS.present(self.page, "unfollow_button"):
             return  # already following
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(self.page, "follow_button"), f"Following {username}")
+        await self.submit_form(await SELECTORS.find(self.page, "follow_button"), f"Following {username}")
 
     async def unfollow(self, username: str) -> None:
         await self._profile(username)
@@ -174,7 +189,7 @@ class SandboxDriver(Driver):
         if await SELECTORS.present(self.page, "follow_button"):
             return  # not following
         await self.pacing.pause()
-        await self.submit(await SELECTORS.find(self.page, "unfollow_button"), f"Unfollowing {username}")
+        await self.submit_form(await SELECTORS.find(self.page, "unfollow_button"), f"Unfollowing {username}")
 
     async def is_following(self, username: str) -> bool:
         await self._profile(username)
@@ -190,7 +205,7 @@ class SandboxDriver(Driver):
         await self.goto(self.path("conversation", username=username))
         await self._require_login()
         await self.pacing.type(await SELECTORS.find(self.page, "message_input"), text)
-        await self.submit(await SELECTORS.find(self.page, "message_submit"), f"Sending a message to {username}")
+        await self.submit_form(await SELECTORS.find(self.page, "message_submit"), f"Sending a message to {username}")
         error = await SELECTORS.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the message: {error}")

@@ -1,0 +1,60 @@
+"""Pinterest: publishing is creating a Pin.
+
+UNVERIFIED against the live site: written from the structure of Pinterest's
+public pages and tested only against HTML fixtures shaped like them
+(`tests/platforms/drivers/fixtures/pinterest`). Selectors and paths are data in
+`selectors/pinterest.json`.
+
+A listing becomes a Pin: its first photo, title, description and destination
+link (`ListingInput.link`); the category, when given, names the board (best
+effort). Pins have no price and cannot be bumped: `bump` and `change_price`
+raise `NotSupported`. Follow works for users ("name") and boards
+("name/board"). Stats: views are impressions where Pinterest shows them, likes
+are reactions plus saves.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from backend.platforms.drivers.base import Driver, ItemStats, ListingInput, PublishedItem, parse_count
+from backend.platforms.drivers.web import WebDriver
+
+
+class PinterestDriver(WebDriver):
+    """Pinterest through its web pages (unverified against the live site; fixture-tested)."""
+
+    platform = "pinterest"
+    title = "Pinterest"
+    verified = False
+    default_base_url = "https://www.pinterest.com"
+    capabilities = Driver.capabilities - {"bump", "change_price"}
+
+    async def publish_listing(self, listing: ListingInput) -> PublishedItem:
+        await self.open(self.path("new_pin"))
+        await self.upload("pin_image_input", list(listing.photos)[:1])
+        await self.type_into("pin_title", listing.title)
+        await self.type_into("pin_description", listing.description)
+        if listing.link:
+            await self.type_into("pin_link", listing.link)
+        await self.choose("pin_board", listing.category)
+        await self.submit("pin_publish", success="pin_published", error="form_error", action="publish Pin")
+        return await self.published_item()
+
+    async def bump(self, item_id: str) -> None:
+        raise self.refuse("bumping: Pins stay in the feed without it")
+
+    async def change_price(self, item_id: str, price: Decimal) -> None:
+        raise self.refuse("prices on Pins")
+
+    async def delete_listing(self, item_id: str) -> None:
+        await self.open(self.path("item", item_id=item_id))
+        await self.click_through("pin_options_button", "pin_edit_option", "delete_button")
+        await self.submit("delete_confirm", success="delete_done", error="action_error", action="delete Pin")
+
+    async def read_item_stats(self, item_id: str) -> ItemStats:
+        await self.open(self.path("item", item_id=item_id), require_login=False)
+        await self.find("item_marker")
+        reactions = parse_count(await self.text_of("stat_likes"))
+        saves = parse_count(await self.text_of("stat_saves"))
+        return ItemStats(item_id=item_id, views=parse_count(await self.text_of("stat_views")), likes=reactions + saves)
