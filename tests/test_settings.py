@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 import pytest
@@ -37,13 +38,43 @@ def test_production_refuses_missing_or_weak_secrets(tmp_path: Path, env: dict[st
     assert not (tmp_path / "secret_key").exists()
 
 
+VAULT_KEY = base64.b64encode(bytes(range(32))).decode()
+
+
 def test_production_accepts_a_strong_secret(tmp_path: Path) -> None:
     settings = load_settings(
-        {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db/x", "DATA_DIR": str(tmp_path)}
+        {
+            "APP_ENV": "production",
+            "SECRET_KEY": STRONG,
+            "VAULT_KEYS": f"2026-11:{VAULT_KEY}",
+            "DATABASE_URL": "postgresql://db/x",
+            "DATA_DIR": str(tmp_path),
+        }
     )
     assert settings.is_production
+    assert settings.platforms.vault_keys == (("2026-11", bytes(range(32))),)
     assert settings.observability.log_json is True
     assert settings.server.allowed_origins == ()
+
+
+def test_production_needs_vault_keys(tmp_path: Path) -> None:
+    environ = {"APP_ENV": "production", "SECRET_KEY": STRONG, "DATABASE_URL": "postgresql://db/x"}
+    with pytest.raises(SettingsError, match="VAULT_KEYS is required"):
+        load_settings({**environ, "DATA_DIR": str(tmp_path)})
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("no-colon", "key_id:base64"),
+        ("k1:" + base64.b64encode(b"short").decode(), "32 random bytes"),
+        ("k1:not base64!", "32 random bytes"),
+        (f"k1:{VAULT_KEY},k1:{VAULT_KEY}", "repeats a key id"),
+    ],
+)
+def test_bad_vault_keys_are_named(tmp_path: Path, value: str, message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        load_settings({"VAULT_KEYS": value, "DATA_DIR": str(tmp_path)})
 
 
 def test_production_needs_postgres(tmp_path: Path) -> None:

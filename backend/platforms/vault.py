@@ -56,7 +56,3 @@ def encrypt_optional(plaintext: str | None, purpose: str) -> str | None:
 def decrypt_optional(token: str | None, purpose: str) -> str | None:
     return None if token is None else decrypt(token, purpose)
 
-
-def needs_rotation(token: str) -> bool:
-    """True when `token` was made with a key other than the current one."""
-    return token.split(".", 2)[1:2] != [_keys()[0][0]]
