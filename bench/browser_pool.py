@@ -7,8 +7,8 @@ One run does both, against the bundled sandbox marketplace on 127.0.0.1:
 The same mix of actions (item stats, session check, feed images, inbox,
 follow/unfollow) over 5 accounts in turn, in fast mode (no human pacing, so
 the figures are the browser's cost, not the pacing's). Peak memory is the
-resident memory of this process and every Chromium process under it, sampled
-every 50 ms.
+proportional set size (PSS) of this process and every process under it (Chromium and
+Playwright's driver; the sandbox server is left out), sampled every 200 ms.
 
     uv run python bench/browser_pool.py [--actions 100]
 """
@@ -56,31 +56,40 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _tree_rss_bytes(pid: int) -> int:
-    """Resident memory of `pid` and all its descendants (Linux /proc)."""
+def _tree_pss_bytes(pid: int, exclude: frozenset[int]) -> int:
+    """Proportional set size of `pid` and its descendants but `exclude` (Linux /proc).
+
+    PSS splits shared pages between the processes that share them, so Chromium's
+    many processes are not counted several times over (RSS would).
+    """
     total, stack = 0, [pid]
     while stack:
         current = stack.pop()
+        if current in exclude:
+            continue
         try:
-            with open(f"/proc/{current}/statm") as statm:
-                total += int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+            with open(f"/proc/{current}/smaps_rollup") as rollup:
+                total += next(int(line.split()[1]) * 1024 for line in rollup if line.startswith("Pss:"))
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as children:
                     stack.extend(int(c) for c in children.read().split())
-        except (FileNotFoundError, ProcessLookupError, ValueError):
+        except (FileNotFoundError, ProcessLookupError, ValueError, StopIteration):
             continue
     return total
 
 
 class PeakMemory:
-    def __init__(self) -> None:
+    """Peak memory (PSS) of this process and its children (Chromium, Playwright's driver)."""
+
+    def __init__(self, exclude: frozenset[int]) -> None:
+        self.exclude = exclude
         self.peak = 0
         self._task: asyncio.Task[None] | None = None
 
     async def _sample(self) -> None:
         while True:
-            self.peak = max(self.peak, _tree_rss_bytes(os.getpid()))
-            await asyncio.sleep(0.05)
+            self.peak = max(self.peak, _tree_pss_bytes(os.getpid(), self.exclude))
+            await asyncio.sleep(0.2)
 
     def __enter__(self) -> PeakMemory:
         self._task = asyncio.get_running_loop().create_task(self._sample())
@@ -184,7 +193,7 @@ async def run(actions: int) -> None:
         results: dict[str, tuple[float, int]] = {}
 
         pool = BrowserPool(settings)
-        with PeakMemory() as memory:
+        with PeakMemory(frozenset({sandbox.pid})) as memory:
             started = time.perf_counter()
             for i in range(actions):
                 login = logins[i % ACCOUNTS]
@@ -194,7 +203,7 @@ async def run(actions: int) -> None:
         await pool.close()
 
         async with async_playwright() as p:
-            with PeakMemory() as memory:
+            with PeakMemory(frozenset({sandbox.pid})) as memory:
                 started = time.perf_counter()
                 for i in range(actions):
                     login = logins[i % ACCOUNTS]
