@@ -55,4 +55,3 @@ def encrypt_optional(plaintext: str | None, purpose: str) -> str | None:
 
 def decrypt_optional(token: str | None, purpose: str) -> str | None:
     return None if token is None else decrypt(token, purpose)
-
