@@ -326,7 +326,7 @@ export function AccountsPage() {
     <>
       <PageHeader title="Platform accounts" />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <div className="mb-4 max-w-xs">
             <SelectField label="Status" value={status} onChange={(e) => setStatus(e.target.value)}>
               <option value="">Any</option>
@@ -447,7 +447,7 @@ export function ProxiesPage() {
         </Button>
       </PageHeader>
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <ListState query={list} empty="No proxies yet">
             {(items) => (
               <ul className="divide-y divide-slate-200 dark:divide-slate-800">
@@ -760,7 +760,7 @@ export function ProfilesPage() {
     <>
       <PageHeader title="Browser profiles" />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card className="lg:col-span-2">
+        <Card className="min-w-0 lg:col-span-2">
           <ListState query={list} empty="No browser profiles yet">
             {(items) => (
               <ul className="divide-y divide-slate-200 dark:divide-slate-800">
