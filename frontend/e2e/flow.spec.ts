@@ -89,6 +89,64 @@ test("sign up, photos to drafts live, edit a draft, quota moves", async ({ page 
   await expect(page.getByTestId("account-row").filter({ hasText: "Vinted shop" }).getByText("unverified driver")).toBeVisible();
   await expect(page.getByTestId("account-row").filter({ hasText: "Sandbox shop" }).getByText("unverified driver")).toHaveCount(0);
 
+  // Proxies: add one nothing listens on, check them all; the result arrives over the event stream.
+  await page.getByRole("link", { name: "Proxies" }).first().click();
+  await expect(page.getByRole("heading", { name: "Proxies", exact: true })).toBeVisible();
+  await expect(page.getByText("No proxies yet")).toBeVisible();
+  await page.getByLabel("Host").fill("127.0.0.1");
+  await page.getByLabel("Port").fill("9");
+  await page.getByLabel("Label").fill("Dead proxy");
+  await page.getByRole("button", { name: "Add proxy" }).click();
+  const proxyRow = page.getByTestId("proxy-row").filter({ hasText: "Dead proxy" });
+  await expect(proxyRow.getByTestId("proxy-health")).toContainText("last checked never");
+  await page.getByRole("button", { name: "Check all" }).click();
+  await expect(page.getByText(/^Checking the proxy/)).toBeVisible();
+  await expect(proxyRow.getByText("unhealthy")).toBeVisible();
+  await expect(proxyRow.getByTestId("proxy-health")).not.toContainText("never");
+  await expect(proxyRow.getByText(/^Last error: /)).toBeVisible();
+
+  // Browser profiles: a custom one, then edited.
+  await page.getByRole("link", { name: "Browser profiles" }).first().click();
+  await expect(page.getByRole("heading", { name: "Browser profiles", exact: true })).toBeVisible();
+  const custom = page.getByTestId("profile-create");
+  await custom.getByLabel("Name").fill("E2E phone");
+  await custom.getByLabel("User agent").fill("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36");
+  await custom.getByLabel("Viewport width").fill("390");
+  await custom.getByLabel("Viewport height").fill("100");
+  await custom.getByLabel("Locale").fill("fr-FR");
+  await custom.getByLabel("Time zone").fill("Europe/Paris");
+  await custom.getByLabel(/^Mobile/).check();
+  await custom.getByRole("button", { name: "Create profile" }).click();
+  await expect(custom.getByText("A whole number from 240 to 4320")).toBeVisible();
+  await custom.getByLabel("Viewport height").fill("844");
+  await custom.getByRole("button", { name: "Create profile" }).click();
+  const profileRow = page.getByTestId("profile-row").filter({ hasText: "E2E phone" });
+  await expect(profileRow).toContainText("390×844 · fr-FR · Europe/Paris");
+  await profileRow.getByRole("button", { name: "Edit E2E phone" }).click();
+  await page.getByTestId("profile-editor").getByLabel("Name").fill("E2E Pixel");
+  await page.getByTestId("profile-editor").getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Profile saved")).toBeVisible();
+  await expect(page.getByTestId("profile-row").filter({ hasText: "E2E Pixel" })).toBeVisible();
+
+  // Accounts: edit one (proxy, profile, cap), with a cookie error from the API first.
+  await page.getByRole("link", { name: "Accounts" }).first().click();
+  const sandboxRow = page.getByTestId("account-row").filter({ hasText: "Sandbox shop" });
+  await sandboxRow.getByRole("button", { name: "Edit" }).click();
+  const editor = sandboxRow.getByTestId("account-editor");
+  await editor.getByLabel("Cookies (JSON)").fill('[{"name": "sid", "value": "x", "domain": ".example.com", "sameSite": "sometimes"}]');
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(editor.getByText("cookies[0].sameSite: must be Strict, Lax or None")).toBeVisible();
+  await screenshots(page, "account-editor");
+  await editor.getByLabel("Cookies (JSON)").fill("");
+  await editor.getByLabel("Proxy").selectOption({ label: "Dead proxy (datacenter, unhealthy)" });
+  await editor.getByLabel("Browser profile").selectOption({ label: "E2E Pixel" });
+  await editor.getByLabel("Daily action cap").fill("25");
+  await editor.getByRole("button", { name: "Save changes" }).click();
+  await expect(page.getByText("Account saved")).toBeVisible();
+  await expect(editor).toHaveCount(0);
+  await expect(sandboxRow).toContainText("proxy: Dead proxy · profile: E2E Pixel");
+  await expect(sandboxRow.getByTestId("account-usage")).toContainText("0/25 actions today");
+
   for (const [name, heading] of [
     ["accounts", "Platform accounts"],
     ["proxies", "Proxies"],

@@ -8,9 +8,12 @@ import type {
   ImportReport,
   Platform,
   Profile,
+  ProfileCreate,
   ProfileTemplate,
+  ProfileUpdate,
   Proxy,
   ProxyCreate,
+  ProxyUpdate,
 } from "./platforms";
 
 export type Page<T> = { items: T[]; total: number; limit: number; offset: number };
@@ -135,9 +138,11 @@ export const accounts = {
 export const proxies = {
   list: (query: Query = {}) => api.get<Page<Proxy>>("/proxies", query),
   create: (body: ProxyCreate) => api.post<Proxy>("/proxies", body),
+  update: (id: string, body: ProxyUpdate) => api.patch<Proxy>(`/proxies/${id}`, body),
   remove: (id: string) => api.delete(`/proxies/${id}`),
   import: (source: ImportSource) => api.request<ImportReport>("POST", "/proxies/import", importBody(source)),
   healthCheck: (id: string) => api.post<Job>(`/proxies/${id}/health-check`),
+  /** Every proxy of the workspace: a job with one item per proxy. */
   healthCheckAll: () => api.post<Job>("/proxies/health-check"),
 };
 
@@ -145,5 +150,7 @@ export const profiles = {
   list: (query: Query = {}) => api.get<Page<Profile>>("/profiles", query),
   templates: () => api.get<ProfileTemplate[]>("/profiles/templates"),
   fromTemplate: (name: string) => api.post<Profile>(`/profiles/from-template/${encodeURIComponent(name)}`),
+  create: (body: ProfileCreate) => api.post<Profile>("/profiles", body),
+  update: (id: string, body: ProfileUpdate) => api.patch<Profile>(`/profiles/${id}`, body),
   remove: (id: string) => api.delete(`/profiles/${id}`),
 };

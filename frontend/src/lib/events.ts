@@ -112,13 +112,25 @@ export function useJobProgress(jobId: string | null, session = 0): ProgressState
   return jobId && state.jobId === jobId ? state : null;
 }
 
+/**
+ * The cached queries (by first key) a job of this kind changes as it works:
+ * a login test or resume changes the account's status, a health check the proxies'.
+ */
+export function queriesChangedBy(kind: string): string[] {
+  if (kind.startsWith("accounts.")) return ["accounts"];
+  if (kind.startsWith("proxies.")) return ["proxies"];
+  if (kind === "listings.publish") return ["listings", "accounts"];
+  return [];
+}
+
 /** Keep cached job lists and job records current from the workspace stream. */
 export function useWorkspaceEvents(enabled: boolean): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     if (!enabled) return;
     let pending: number | undefined;
-    return openEventStream({
+    const stale = new Set<string>();
+    const close = openEventStream({
       path: "/events",
       onEvent: (_id, data) => {
         const patch = (job: Job): Job =>
@@ -129,15 +141,26 @@ export function useWorkspaceEvents(enabled: boolean): void {
           page ? { ...page, items: page.items.map(patch) } : page,
         );
         queryClient.setQueryData<Job>(["jobs", "one", data.job_id], (job) => (job ? patch(job) : job));
-        // New jobs and final results: refetch, at most every half second.
-        if (data.type === "job.created" || data.type.endsWith("succeeded") || data.type.endsWith("failed") || data.type.endsWith("cancelled")) {
+        // New jobs and final results (and each item of jobs that change other
+        // records, e.g. one proxy checked): refetch, at most every half second.
+        const final = data.type.endsWith("succeeded") || data.type.endsWith("failed") || data.type.endsWith("cancelled");
+        const touched = [
+          ...(data.type === "job.created" || final ? ["jobs", "dashboard"] : []),
+          ...(final || data.type === "job.item" ? queriesChangedBy(data.kind) : []),
+        ];
+        if (touched.length > 0) {
+          for (const key of touched) stale.add(key);
           window.clearTimeout(pending);
           pending = window.setTimeout(() => {
-            void queryClient.invalidateQueries({ queryKey: ["jobs"] });
-            void queryClient.invalidateQueries({ queryKey: ["dashboard"] });
+            for (const key of stale) void queryClient.invalidateQueries({ queryKey: [key] });
+            stale.clear();
           }, 500);
         }
       },
     });
+    return () => {
+      window.clearTimeout(pending);
+      close();
+    };
   }, [enabled, queryClient]);
 }
