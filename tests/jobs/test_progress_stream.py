@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from typing import Any
 
 import httpx
 
+from backend.jobs import events
 from tests.helpers import register
 from tests.jobs.helpers import enqueue, finished, wait_for
 from tests.jobs.sse_client import Message, messages
@@ -35,10 +37,16 @@ async def test_twenty_items_stream_in_order_and_resume_exactly(
 ) -> None:
     account = await register(client)
     start_worker()
+    # Read from the stream's current end, however long the connection takes to open.
+    start = await events.latest_id(app.state.redis, uuid.UUID(account.workspace_id))
     watcher = asyncio.create_task(
-        _read_until(api_url, "/api/v1/events", lambda m: m.event == "job.succeeded", account.headers)
+        _read_until(
+            api_url,
+            "/api/v1/events",
+            lambda m: m.event == "job.succeeded",
+            {**account.headers, "Last-Event-ID": start},
+        )
     )
-    await asyncio.sleep(0.5)  # the stream is open before the job exists
     job = await enqueue(app, account.workspace_id, "test.count", {"items": 20, "delay": 0.05})
     received = [m for m in await watcher if m.comment is None]
 
@@ -143,10 +151,12 @@ async def test_other_workspaces_jobs_are_404_and_their_events_never_reach_me(
         assert response.status_code == 404, (method, path, response.text)
     assert (await client.get("/api/v1/jobs", headers=mine.headers)).json()["total"] == 0
 
+    start = await events.latest_id(app.state.redis, uuid.UUID(mine.workspace_id))
     watcher = asyncio.create_task(
-        _read_until(api_url, "/api/v1/events", lambda m: m.event == "job.succeeded", mine.headers)
+        _read_until(
+            api_url, "/api/v1/events", lambda m: m.event == "job.succeeded", {**mine.headers, "Last-Event-ID": start}
+        )
     )
-    await asyncio.sleep(0.5)
     noisy = [await enqueue(app, theirs.workspace_id, "test.count", {"items": 5}) for _ in range(3)]
     my_job = await enqueue(app, mine.workspace_id, "test.count", {"items": 8, "delay": 0.05})
     received = [m for m in await watcher if m.comment is None]
