@@ -280,29 +280,27 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
     await service.dispatch(redis, fresh, defer_seconds=delay)
 
 
-async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
-    fresh = await service.update_job(
+async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str) -> dict[str, Any] | None:
+    """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
+    return await service.update_job(
         row["id"],
-        {Job.status: JobStatus.retrying.value, Job.error: reason, Job.attempts: Job.attempts - 1},
+        {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
         Job.status == JobStatus.running.value,
     )
+
+
+async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
+    fresh = await _set_aside(redis, row, JobStatus.retrying, reason)
     if fresh is None:
         return  # cancelled meanwhile
-    await events.publish(
-        redis,
-        fresh["workspace"],
-        events.event_from_job("job.retrying", fresh, {"error": reason, "in_seconds": round(seconds, 2)}),
-    )
+    payload = {"error": reason, "in_seconds": round(seconds, 2)}
+    await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
     await service.dispatch(redis, fresh, defer_seconds=seconds)
 
 
 async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
-    # A pause is not a failed attempt: the resumed run gets the attempt back.
-    fresh = await service.update_job(
-        row["id"],
-        {Job.status: JobStatus.paused.value, Job.error: reason, Job.attempts: Job.attempts - 1},
-        Job.status == JobStatus.running.value,
-    )
+    # The resumed run gets the attempt back: waiting for a person is not a failure.
+    fresh = await _set_aside(redis, row, JobStatus.paused, reason)
     if fresh is not None:
         await events.publish(redis, fresh["workspace"], events.event_from_job("job.paused", fresh, {"reason": reason}))
 

@@ -32,7 +32,7 @@ from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
 from backend.platforms import actions as platform_actions
-from backend.platforms import identity as platform_accounts
+from backend.platforms import service as platform_accounts
 from backend.platforms.drivers.base import ListingInput
 from backend.platforms.sessions import open_account
 from backend.platforms.workflows import account_job
@@ -361,7 +361,7 @@ async def start_publish(
     starts one publish; a failed one is retried with POST /jobs/{id}/retry.
     """
     row = await get_row(workspace_id, listing_id)
-    account = await platform_accounts.load_identity(workspace_id, account_id)  # 404 for another workspace's
+    account = await platform_accounts.account_row(workspace_id, account_id)  # 404 for another workspace's
     if row["status"] == "published":
         raise Conflict(f"Listing is already published ({row['platform_url']})")
     if not _json_list(row["media_ids"]):
@@ -370,7 +370,7 @@ async def start_publish(
         redis,
         workspace_id,
         PUBLISH_KIND,
-        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account.platform},
+        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account["platform"]},
         idempotency_key=f"publish:{listing_id}:{account_id}",
         total=1,
         created_by=user_id,

@@ -13,6 +13,7 @@ from backend.jobs.limiter import LimiterTimeout
 from backend.jobs.runner import JobDeferred, JobFailed, JobPaused, JobRun, RetryableJobError
 from backend.jobs.schemas import JobOut
 from backend.platforms import identity as identities
+from backend.platforms import service
 from backend.platforms.actions import read
 from backend.platforms.drivers.base import ActionFailed, LoginRequired, OutcomeUnknown
 from backend.platforms.sessions import NeedsAttention, open_account
@@ -24,7 +25,7 @@ RESUME = "accounts.resume"
 async def start_test_login(
     redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID, user_id: uuid.UUID | None
 ) -> JobOut:
-    await identities.load_identity(workspace_id, account_id)  # 404 for another workspace's account
+    await service.account_row(workspace_id, account_id)  # 404 for another workspace's account
     return await jobs_service.enqueue(
         redis, workspace_id, TEST_LOGIN, {"account_id": str(account_id)}, created_by=user_id, max_attempts=1
     )
@@ -33,7 +34,7 @@ async def start_test_login(
 async def start_resume(
     redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID, user_id: uuid.UUID | None
 ) -> JobOut:
-    await identities.load_identity(workspace_id, account_id)
+    await service.account_row(workspace_id, account_id)
     return await jobs_service.enqueue(
         redis, workspace_id, RESUME, {"account_id": str(account_id)}, created_by=user_id, max_attempts=1
     )
@@ -74,8 +75,8 @@ async def account_job(run: JobRun, item_key: str, pause_on_attention: bool = Tru
         raise JobFailed(str(exc)) from exc
 
 
-async def _check_login(run: JobRun) -> dict[str, object]:
-    """Open the account (logging in again if needed) and confirm the session; the reason when it fails."""
+async def test_login(run: JobRun) -> dict[str, object]:
+    """Log in (or confirm the stored session); a challenge or refused login fails this job with the reason."""
     account_id = uuid.UUID(run.payload["account_id"])
     await run.set_total(1)
     async with (
@@ -88,15 +89,10 @@ async def _check_login(run: JobRun) -> dict[str, object]:
     return {"account_id": str(account_id), "logged_in": True}
 
 
-async def test_login(run: JobRun) -> dict[str, object]:
-    """Log in (or confirm the stored session); a challenge fails this job with the reason."""
-    return await _check_login(run)
-
-
 async def resume(run: JobRun) -> dict[str, object]:
     """Re-check the session; when it works, the account is active again and its paused work continues."""
     account_id = uuid.UUID(run.payload["account_id"])
-    result = await _check_login(run)
+    result = await test_login(run)
     await identities.set_status(run.workspace_id, account_id, "active")
     resumed = await jobs_service.resume_account_jobs(run.redis, run.workspace_id, account_id)
     return {**result, "resumed_jobs": resumed}
