@@ -132,6 +132,10 @@ async def test_reads_feed_images_and_item_stats(browser: Browser, sandbox: Sandb
         assert (await driver.read_item_stats(item)).views == first.views + 1  # a visitor's view counts
         expected = next(i for i in await sandbox.items() if str(i["id"]) == item)
         assert first.likes == expected["likes"]
+        word = images[0].title.split()[0]
+        found = await driver.collect_feed_images(query=f"{word} & more", limit=5)
+        assert found == []  # the whole phrase is the search, not a second parameter
+        assert images[0].item_id in {i.item_id for i in await driver.collect_feed_images(query=word, limit=50)}
 
 
 async def test_a_challenge_is_reported_never_bypassed(browser: Browser, sandbox: Sandbox) -> None:

@@ -10,6 +10,7 @@ import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import ClassVar
+from urllib.parse import urlencode
 
 from playwright.async_api import Locator
 from playwright.async_api import TimeoutError as PlaywrightTimeoutError
@@ -241,7 +242,7 @@ class SandboxDriver(Driver):
 
     # Reads
     async def collect_feed_images(self, query: str | None = None, limit: int = 50) -> list[FeedImage]:
-        path = self.path("feed") + (f"?q={query}" if query else "")
+        path = self.path("feed") + (f"?{urlencode({'q': query})}" if query else "")
         images: list[FeedImage] = []
         while path and len(images) < limit:
             await self.goto(path)
