@@ -15,14 +15,9 @@ const frontend = resolve(import.meta.dirname, "..");
 export const STATE_FILE = join(frontend, "e2e-artifacts", "server.json");
 const root = resolve(frontend, "..");
 
-/** `uv`, or `python3 -m uv` when uv is installed as a module only (see scripts/lib/bootstrap.sh). */
+/** The uv that scripts/lib/bootstrap.sh found or installed (it exports UV), else uv on PATH. */
 export function uvCommand(): string[] {
-  try {
-    execFileSync("uv", ["--version"], { stdio: "ignore" });
-    return ["uv"];
-  } catch {
-    return ["python3", "-m", "uv"];
-  }
+  return [process.env.UV || "uv"];
 }
 
 function freePort(): Promise<number> {
