@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import base64
-import colorsys
-import io
 import json
-import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 import openai
-from PIL import Image, ImageDraw, ImageFilter, ImageStat
 
-from backend.ai.schemas import InvalidDraft, ListingDraft, draft_json_schema, parse_draft
+from backend.ai.local import LocalProvider
+from backend.ai.schemas import ImageInput, InvalidDraft, ListingDraft, draft_json_schema, parse_draft
 from backend.settings import AISettings, get_settings
-
-
-@dataclass(frozen=True)
-class ImageInput:
-    data: bytes
-    content_type: str
-    name: str = ""
 
 
 class ProviderUnavailable(Exception):
@@ -132,100 +121,6 @@ class OpenAIProvider:
         if not result.data or not result.data[0].b64_json:
             raise InvalidDraft("the AI returned no image")
         return base64.b64decode(result.data[0].b64_json)
-
-
-COLOUR_NAMES = [
-    (0, "red"),
-    (25, "orange"),
-    (50, "yellow"),
-    (90, "green"),
-    (180, "cyan"),
-    (220, "blue"),
-    (275, "purple"),
-    (320, "pink"),
-    (360, "red"),
-]
-
-
-def _colour_name(rgb: tuple[int, int, int]) -> str:
-    r, g, b = (c / 255 for c in rgb)
-    hue, lightness, saturation = colorsys.rgb_to_hls(r, g, b)
-    if lightness > 0.85:
-        return "white"
-    if lightness < 0.15:
-        return "black"
-    if saturation < 0.2:
-        return "grey"
-    degrees = hue * 360
-    return min(COLOUR_NAMES, key=lambda c: abs(c[0] - degrees))[1]
-
-
-class LocalProvider:
-    """Offline and deterministic, so everything runs without a network. It is honest about being basic:
-    colours and orientation from the pixels, words from the file name; price and category are placeholders
-    for the seller to set."""
-
-    name = "local"
-
-    async def describe_listing(self, images: list[ImageInput]) -> ListingDraft:
-        colours: list[str] = []
-        orientations = set()
-        for image in images:
-            with Image.open(io.BytesIO(image.data)) as im:
-                small = im.convert("RGB").resize((32, 32))
-                orientations.add(
-                    "portrait" if im.height > im.width else "landscape" if im.width > im.height else "square"
-                )
-            counts = small.getcolors(32 * 32) or []
-            for _, rgb in sorted(counts, reverse=True)[:50]:
-                name = _colour_name(cast("tuple[int, int, int]", rgb))
-                if name not in colours:
-                    colours.append(name)
-        words = [w for image in images for w in re.split(r"[^A-Za-z0-9]+", image.name.rsplit(".", 1)[0]) if len(w) > 2]
-        words = [w for w in words if not w.isdigit() and w.lower() not in {"img", "dsc", "photo", "image", "jpg"}]
-        title_words = " ".join(dict.fromkeys(w.capitalize() for w in words)) or "Item"
-        main_colour = colours[0] if colours else ""
-        title = f"{title_words} ({main_colour})" if main_colour else title_words
-        return ListingDraft(
-            title=title[:100],
-            description=(
-                f"{title_words}. Main colours: {', '.join(colours[:3]) or 'unknown'}. "
-                f"{len(images)} photo(s), {', '.join(sorted(orientations))}. "
-                "Drafted offline from the photos' colours and file names: check the details, price and category."
-            ),
-            price=0.0,
-            currency="EUR",
-            category="Other",
-            brand=None,
-            size=None,
-            condition="good",
-            colours=colours[:5],
-            materials=[],
-            keywords=[w.lower() for w in dict.fromkeys(words)][:20],
-        )
-
-    async def score_image(self, image: ImageInput, brief: str) -> float:
-        """Sharpness and contrast only: the brief is not understood offline."""
-        with Image.open(io.BytesIO(image.data)) as im:
-            grey = im.convert("L").resize((256, 256))
-        edges = ImageStat.Stat(grey.filter(ImageFilter.FIND_EDGES)).mean[0] / 255
-        contrast = ImageStat.Stat(grey).stddev[0] / 128
-        return round(min(1.0, 0.5 * min(1.0, edges * 4) + 0.5 * min(1.0, contrast)), 4)
-
-    async def write_caption(self, brief: str) -> str:
-        words = [w for w in re.split(r"\s+", brief.strip()) if w]
-        tags = " ".join(f"#{w.lower().strip('#,.!')}" for w in words[:5] if len(w) > 3)
-        return f"{brief.strip()} {tags}".strip()
-
-    async def make_image(self, prompt: str) -> bytes:
-        """A plain card with the prompt's text: a placeholder, not a generated picture."""
-        image = Image.new("RGB", (1024, 1024), (240, 240, 240))
-        ImageDraw.Draw(image).multiline_text(
-            (40, 40), "\n".join(re.findall(r".{1,40}(?:\s|$)", prompt))[:800], fill=(30, 30, 30)
-        )
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        return out.getvalue()
 
 
 @lru_cache(maxsize=1)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -20,6 +21,13 @@ def categories() -> tuple[str, ...]:
     """The fixed taxonomy shipped with Sellpilot."""
     data = json.loads((Path(__file__).parent / "taxonomy.json").read_text())
     return tuple(data["categories"])
+
+
+@dataclass(frozen=True)
+class ImageInput:
+    data: bytes
+    content_type: str
+    name: str = ""
 
 
 class ListingDraft(msgspec.Struct, forbid_unknown_fields=True):

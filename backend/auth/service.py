@@ -7,6 +7,7 @@ the caller does not belong to is reported as not found.
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -81,6 +82,48 @@ def _clean_name(raw: str, field: str) -> str:
     if not name:
         raise InvalidInput(field, "must not be blank")
     return name
+
+
+# Mailbox names that are not a person's: "you@…" must not become "you's workspace".
+GENERIC_MAILBOXES = frozenset(
+    [
+        "account",
+        "accounts",
+        "admin",
+        "billing",
+        "contact",
+        "hello",
+        "hi",
+        "info",
+        "mail",
+        "me",
+        "my",
+        "no",
+        "noreply",
+        "office",
+        "post",
+        "reply",
+        "sales",
+        "shop",
+        "store",
+        "support",
+        "team",
+        "test",
+        "the",
+        "user",
+        "webmaster",
+        "you",
+    ]
+)
+
+
+def _first_name_from_email(email: str) -> str:
+    """'ana.lopez+shop@…' -> 'Ana'; '' when the local part looks like no one's name (info@, you@, 1234@)."""
+    local = email.split("@", 1)[0].split("+", 1)[0]
+    parts = [p for p in re.split(r"[\W\d_]+", local) if p]
+    if not parts or len(parts[0]) < 2 or parts[0].lower() in GENERIC_MAILBOXES:
+        return ""
+    return parts[0].capitalize()
 
 
 def _now() -> datetime:
@@ -167,8 +210,8 @@ async def _create_account(
     full_name = " ".join(full_name.split())
     name = _clean_name(workspace_name, "workspace_name") if workspace_name is not None else None
     if name is None:
-        owner_label = full_name or email.split("@", 1)[0]
-        name = f"{owner_label}'s workspace"[:100]
+        owner_label = full_name or _first_name_from_email(email)
+        name = f"{owner_label}'s workspace"[:100] if owner_label else "My workspace"
     user_id = uuid.uuid4()
     workspace_id = uuid.uuid4()
     try:

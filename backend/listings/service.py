@@ -21,12 +21,12 @@ from backend.ai.providers import ImageInput, InvalidDraft, ProviderUnavailable, 
 from backend.ai.schemas import ListingDraft, categories
 from backend.billing import service as billing
 from backend.billing.plans import Resource
-from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired
+from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.limiter import Limit, slot
-from backend.jobs.runner import JobRun
+from backend.jobs.runner import JobFailed, JobRun
 from backend.jobs.schemas import JobOut
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
@@ -352,6 +352,19 @@ async def price_history(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> list[
     ]
 
 
+def publish_problems(row: dict[str, Any], platform: str) -> list[str]:
+    """The publish pre-check: what the platform would refuse in this draft, in words for the seller."""
+    facts = platform_accounts.DraftFacts(
+        title=row["title"],
+        description=row["description"],
+        price=Decimal(str(row["price"])),
+        photos=len(_json_list(row["media_ids"])),
+        category=row["category"],
+        condition=row["condition"],
+    )
+    return platform_accounts.publish_problems(platform, facts)
+
+
 async def start_publish(
     redis: ArqRedis, workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID, user_id: uuid.UUID
 ) -> JobOut:
@@ -364,8 +377,9 @@ async def start_publish(
     account = await platform_accounts.account_row(workspace_id, account_id)  # 404 for another workspace's
     if row["status"] == "published":
         raise Conflict(f"Listing is already published ({row['platform_url']})")
-    if not _json_list(row["media_ids"]):
-        raise InvalidInput("media_ids", "a listing needs at least one photo to be published")
+    problems = publish_problems(row, account["platform"])
+    if problems:
+        raise ServiceError("; ".join(problems))
     return await jobs.enqueue(
         redis,
         workspace_id,
@@ -389,6 +403,9 @@ async def publish_draft(run: JobRun) -> dict[str, str]:
     row = await get_row(run.workspace_id, listing_id)
     if row["status"] == "published" and row["platform_item_id"]:
         return {"item_id": row["platform_item_id"], "url": row["platform_url"]}
+    problems = publish_problems(row, run.payload["platform"])
+    if problems:  # edited since the publish was asked for: fail before any browser work or daily action
+        raise JobFailed("; ".join(problems))
     media_ids = [uuid.UUID(m) for m in _json_list(row["media_ids"])]
     photos = await media.rows_for(run.workspace_id, media_ids)
     draft = ListingInput(

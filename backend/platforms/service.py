@@ -35,7 +35,9 @@ from backend.jobs import service as jobs
 from backend.jobs.runner import JobRun
 from backend.jobs.schemas import JobOut
 from backend.platforms import vault
+from backend.platforms.drivers import requirements
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
+from backend.platforms.drivers.requirements import DraftFacts as DraftFacts
 from backend.platforms.profiles import TEMPLATES
 from backend.platforms.schemas import (
     AccountCreate,
@@ -109,6 +111,11 @@ def driver_verified(platform: str) -> bool:
 
 def list_platforms() -> list[PlatformOut]:
     return [PlatformOut(name=n, title=t, driver_verified=driver_verified(n)) for n, t in PLATFORMS.items()]
+
+
+def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
+    """What keeps a draft from being published on the platform, each as "Field: what to do"; empty when ready."""
+    return requirements.publish_problems(platform, draft)
 
 
 def check_platform(platform: str) -> str:

@@ -142,3 +142,26 @@ async def test_refresh_token_garbage_is_refused(client: httpx.AsyncClient) -> No
     response = await client.post("/api/v1/auth/refresh", json={"refresh_token": "not-a-token"})
     assert response.status_code == 401
     assert response.json()["detail"]
+
+
+async def test_an_email_only_sign_up_gets_a_sensible_workspace_name(client: httpx.AsyncClient) -> None:
+    """No name given: the personal workspace is named from the email's first name-like part, never "you's"."""
+    expected = {
+        "ana.lopez@example.com": "Ana's workspace",
+        "JOHN_smith+shop@example.com": "John's workspace",
+        "you@example.com": "My workspace",
+        "info@example.com": "My workspace",
+        "12345@example.com": "My workspace",
+        "x@example.com": "My workspace",
+    }
+    for email, name in expected.items():
+        registered = await client.post("/api/v1/auth/register", json={"email": email, "password": PASSWORD})
+        assert registered.status_code == 201, registered.text
+        workspaces = await client.get("/api/v1/workspaces", headers=bearer(registered.json()["access_token"]))
+        assert [w["name"] for w in workspaces.json()["items"]] == [name], email
+
+    named = await client.post(
+        "/api/v1/auth/register", json={"email": "you2@example.com", "password": PASSWORD, "full_name": "Zoé Martin"}
+    )
+    workspaces = await client.get("/api/v1/workspaces", headers=bearer(named.json()["access_token"]))
+    assert [w["name"] for w in workspaces.json()["items"]] == ["Zoé Martin's workspace"]

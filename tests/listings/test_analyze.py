@@ -8,8 +8,9 @@ import uuid
 from typing import Any
 
 import httpx
-from PIL import Image
+from PIL import Image, ImageDraw
 
+from backend.ai.schemas import categories
 from backend.billing import service as billing
 from backend.billing.plans import Resource
 from backend.jobs.tables import JobItem
@@ -138,3 +139,61 @@ async def test_the_plan_caps_jobs_running_at_once(app: Any, client: httpx.AsyncC
     refused = await client.post("/api/v1/listings/analyze", headers=account.headers, json={"media_ids": media_ids})
     assert refused.status_code == 402
     assert "concurrent jobs: 2 of 2" in refused.json()["detail"]
+
+
+def _object_photo(colour: tuple[int, int, int], background: tuple[int, int, int]) -> bytes:
+    """An item in the middle of a plain background, as a product photo is usually taken."""
+    image = Image.new("RGB", (640, 480), background)
+    ImageDraw.Draw(image).ellipse([190, 120, 450, 380], fill=colour)
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+async def test_the_offline_provider_makes_plausible_drafts(client: httpx.AsyncClient, start_worker: Any) -> None:
+    """Offline drafts are usable: the object's colour (not the background's), a real category, a typical
+    price, an honest description; and the same photos give the same draft."""
+    account = await register(client)
+    media_ids = await _upload(
+        client,
+        account,
+        [
+            ("red-sneakers.jpg", _object_photo((210, 30, 35), (255, 255, 255))),
+            ("IMG_0042.jpg", _object_photo((25, 35, 85), (230, 215, 185))),  # navy on beige, name says nothing
+        ],
+    )
+    start_worker()  # no OpenAI key: the local provider
+    drafts = []
+    for _ in range(2):
+        started = await client.post("/api/v1/listings/analyze", headers=account.headers, json={"media_ids": media_ids})
+        assert started.status_code == 201, started.text
+        job = await wait_for(account.workspace_id, uuid.UUID(started.json()["id"]), finished, timeout=60)
+        assert job.status == "succeeded", job.error
+        items = (
+            await JobItem.select(JobItem.result)
+            .where(JobItem.job == job.id)
+            .order_by(JobItem.key)
+            .output(load_json=True)
+        )
+        ids = [item["result"]["listing_id"] for item in items]
+        drafts.append([(await client.get(f"/api/v1/listings/{i}", headers=account.headers)).json() for i in ids])
+
+    sneakers, unknown = drafts[0]
+    assert sneakers["title"] == "Red sneakers"
+    assert sneakers["colours"][0] == "red"
+    assert "white" not in sneakers["title"].lower()
+    assert sneakers["category"] == "Women > Shoes"
+    assert sneakers["price"] > 0
+    assert sneakers["brand"] is None
+    assert sneakers["size"] is None
+    assert "offline" in sneakers["description"]
+
+    assert unknown["colours"][0] == "navy"
+    assert "beige" not in unknown["title"].lower()
+    assert unknown["category"] in categories()
+    assert unknown["category"] != "Other"
+    assert "guess" in unknown["description"]
+    assert unknown["price"] > 0
+
+    fields = ("title", "description", "price", "category", "condition", "colours", "keywords")
+    assert [{f: d[f] for f in fields} for d in drafts[0]] == [{f: d[f] for f in fields} for d in drafts[1]]

@@ -9,7 +9,10 @@ from typing import Any
 import httpx
 
 from backend.listings.tables import Listing
-from tests.helpers import Account, register
+from backend.platforms.drivers.registry import PLATFORMS
+from backend.platforms.drivers.requirements import REQUIREMENTS
+from tests.helpers import Account, grant_plan, register
+from tests.images import photo
 
 
 async def _draft(account: Account, **fields: Any) -> str:
@@ -115,3 +118,54 @@ async def test_another_workspaces_drafts_are_404(client: httpx.AsyncClient) -> N
     assert (await client.get("/api/v1/listings", headers=other.headers)).json()["total"] == 0
     still = (await client.get(f"/api/v1/listings/{listing}", headers=owner.headers)).json()
     assert still["price"] == 30.0
+
+
+async def _platform_account(client: httpx.AsyncClient, owner: Account, platform: str) -> str:
+    body = {"platform": platform, "login": f"seller-{platform}", "password": "pass-word-1"}
+    response = await client.post("/api/v1/accounts", headers=owner.headers, json=body)
+    assert response.status_code == 201, response.text
+    account_id: str = response.json()["id"]
+    return account_id
+
+
+async def test_a_draft_the_platform_would_refuse_is_a_400_before_any_job(client: httpx.AsyncClient) -> None:
+    """Price 0, no photos, no category: refused at once with what to fix; no job, no daily action used."""
+    owner = await register(client)
+    await grant_plan(owner.workspace_id, "business")
+    sandbox = await _platform_account(client, owner, "sandbox")
+    vinted = await _platform_account(client, owner, "vinted")
+    uploaded = await client.post(
+        "/api/v1/media", headers=owner.headers, files=[("files", ("shoe.jpg", photo(seed=3), "image/jpeg"))]
+    )
+    assert uploaded.status_code == 201, uploaded.text
+    photos = [uploaded.json()["items"][0]["id"]]
+
+    async def publish(listing: str, account: str) -> httpx.Response:
+        path = f"/api/v1/listings/{listing}/publish"
+        return await client.post(path, headers=owner.headers, json={"account_id": account})
+
+    free = await _draft(owner, price=Decimal("0"), media_ids=photos)
+    refused = await publish(free, sandbox)
+    assert refused.status_code == 400, refused.text
+    assert refused.json() == {"status_code": 400, "detail": "Price: set a price above 0"}
+
+    bare = await _draft(owner, price=Decimal("0"), media_ids=[])
+    refused = await publish(bare, sandbox)
+    assert refused.status_code == 400
+    assert refused.json()["detail"] == "Price: set a price above 0; Photos: add at least one photo"
+
+    # Vinted asks for more than the sandbox: a description and a real category.
+    vague = await _draft(owner, description="", category="Other", media_ids=photos)
+    refused = await publish(vague, vinted)
+    assert refused.status_code == 400
+    assert refused.json()["detail"].startswith("Description: Vinted needs a description; Category: choose a category")
+
+    assert (await client.get("/api/v1/jobs", headers=owner.headers)).json()["total"] == 0
+    for account in (sandbox, vinted):
+        shown = (await client.get(f"/api/v1/accounts/{account}", headers=owner.headers)).json()
+        assert shown["actions_today"] == 0
+        assert shown["status"] == "active"
+
+
+def test_every_platform_says_what_publishing_needs() -> None:
+    assert set(REQUIREMENTS) == set(PLATFORMS)

@@ -1,0 +1,85 @@
+"""What each platform needs before a listing can be published there, as data.
+
+Checked by the API before a publish job is created, so a draft the platform
+would refuse is a 400 at once: no browser work, no daily action spent. The
+values mirror each platform's sell form (for the sandbox: `sandbox/app.py`
+and `sandbox/store.py`, which the API does not import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from backend.platforms.drivers.tiktok import MAX_PHOTOS as TIKTOK_MAX_PHOTOS
+
+# A category that says nothing: platforms with a category picker have no such choice.
+VAGUE_CATEGORY = "Other"
+
+
+@dataclass(frozen=True)
+class PublishRequirements:
+    platform_title: str
+    title_max: int = 100
+    priced: bool = True
+    """The platform sells at a price (a Pin or a TikTok post has none)."""
+    max_price: Decimal | None = None
+    max_photos: int | None = None
+    needs_description: bool = False
+    description_max: int | None = None
+    needs_category: bool = False
+    needs_condition: bool = False
+
+
+REQUIREMENTS: dict[str, PublishRequirements] = {
+    "sandbox": PublishRequirements(
+        "Sandbox marketplace", max_price=Decimal("100000"), max_photos=10, description_max=5000
+    ),
+    "vinted": PublishRequirements(
+        "Vinted", max_photos=20, needs_description=True, needs_category=True, needs_condition=True
+    ),
+    "pinterest": PublishRequirements("Pinterest", priced=False, description_max=500),
+    "tiktok": PublishRequirements("TikTok", priced=False, max_photos=TIKTOK_MAX_PHOTOS),
+}
+
+
+@dataclass(frozen=True)
+class DraftFacts:
+    """The parts of a draft that platforms check."""
+
+    title: str
+    description: str
+    price: Decimal
+    photos: int
+    category: str | None
+    condition: str | None
+
+
+def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
+    """What keeps `draft` from being published on `platform`, each as "Field: what to do"; empty when ready."""
+    needs = REQUIREMENTS[platform]
+    where = needs.platform_title
+    problems: list[str] = []
+    title = draft.title.strip()
+    if not title:
+        problems.append("Title: write a title")
+    elif len(title) > needs.title_max:
+        problems.append(f"Title: shorten it to at most {needs.title_max} characters for {where}")
+    description = draft.description.strip()
+    if needs.needs_description and not description:
+        problems.append(f"Description: {where} needs a description")
+    elif needs.description_max is not None and len(description) > needs.description_max:
+        problems.append(f"Description: shorten it to at most {needs.description_max} characters for {where}")
+    if needs.priced and draft.price <= 0:
+        problems.append("Price: set a price above 0")
+    elif needs.priced and needs.max_price is not None and draft.price > needs.max_price:
+        problems.append(f"Price: {where} accepts at most {needs.max_price:f}")
+    if draft.photos < 1:  # every platform here publishes pictures
+        problems.append("Photos: add at least one photo")
+    elif needs.max_photos is not None and draft.photos > needs.max_photos:
+        problems.append(f"Photos: {where} takes at most {needs.max_photos}, remove {draft.photos - needs.max_photos}")
+    if needs.needs_category and (not draft.category or draft.category == VAGUE_CATEGORY):
+        problems.append(f"Category: choose a category ({where} has no “{VAGUE_CATEGORY}”)")
+    if needs.needs_condition and not draft.condition:
+        problems.append("Condition: choose the item's condition")
+    return problems
