@@ -159,7 +159,7 @@ class PlatformSettings:
     vault_keys: tuple[tuple[str, bytes], ...]
     """(key id, 32-byte AES key) pairs; the first encrypts, all decrypt (rotation)."""
     chromium_path: str | None
-    """Chromium binary for Playwright; None uses Playwright's own download."""
+    """CHROMIUM_PATH as set; None looks in the usual places (see platforms/chromium.py), on each launch."""
     browser_headless: bool
     browser_max_contexts: int
     """Open browser contexts (one per account) a worker keeps at most."""
@@ -352,17 +352,6 @@ def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, by
     return tuple(keys)
 
 
-def _chromium_path(env: _Env) -> str | None:
-    configured = env.optional("CHROMIUM_PATH")
-    if configured is not None:
-        return configured
-    # Debian's binary itself starts faster than its /usr/bin wrapper script.
-    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(candidate).exists():
-            return candidate
-    return None
-
-
 def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
     pacing_min = env.number("PACING_MIN_SECONDS", 2.0)
     pacing_max = env.number("PACING_MAX_SECONDS", 6.0)
@@ -375,7 +364,7 @@ def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path)
     sandbox_port = env.integer("SANDBOX_PORT", 8100, minimum=1)
     return PlatformSettings(
         vault_keys=_vault_keys(env, app_env, secret_key),
-        chromium_path=_chromium_path(env),
+        chromium_path=env.optional("CHROMIUM_PATH"),
         browser_headless=env.flag("BROWSER_HEADLESS", True),
         browser_max_contexts=env.integer("BROWSER_MAX_CONTEXTS", 8, minimum=1),
         browser_context_idle_seconds=env.number("BROWSER_CONTEXT_IDLE_SECONDS", 300.0),
