@@ -352,6 +352,16 @@ def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, by
     return tuple(keys)
 
 
+def _redis_key_prefix(env: _Env, app_env: str, data_dir: Path) -> str:
+    configured = env.optional("REDIS_KEY_PREFIX")
+    if configured is not None:
+        return configured
+    if app_env == "development":
+        # Two local clones (or data folders) on one Redis must not share a queue.
+        return "sellpilot-" + hashlib.sha256(str(data_dir).encode()).hexdigest()[:8]
+    return "sellpilot"
+
+
 def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
     pacing_min = env.number("PACING_MIN_SECONDS", 2.0)
     pacing_max = env.number("PACING_MAX_SECONDS", 6.0)
@@ -426,7 +436,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             pool_min_size=env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=1),
             pool_max_size=env.integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
         ),
-        redis=RedisSettings(url=redis_url, key_prefix=env.text("REDIS_KEY_PREFIX", "sellpilot")),
+        redis=RedisSettings(url=redis_url, key_prefix=_redis_key_prefix(env, app_env, data_dir)),
         auth=AuthSettings(
             secret_key=secret_key,
             algorithm="HS256",
