@@ -17,6 +17,7 @@ from backend.platforms.chromium import find_chromium
 from tests.helpers import register
 from tests.jobs.helpers import finished, wait_for
 from tests.platforms.conftest import PASSWORD, Sandbox
+from tests.platforms.test_account_jobs import _draft
 
 JOB_WAIT = 90
 
@@ -72,7 +73,18 @@ async def test_a_browser_job_without_chromium_fails_in_one_line_then_works_once_
     hint = "apt install chromium, or set CHROMIUM_PATH"
     assert failed.error == f"Chromium not found at CHROMIUM_PATH={chromium_path}: {hint}"
     assert "playwright install" not in failed.error.lower()
-    assert failed.attempts == 1, "a missing browser is not retried"
+
+    # A job that would be retried after a transient error is not retried for this.
+    listing = await _draft(client, owner, "Denim jacket")
+    response = await client.post(
+        f"/api/v1/listings/{listing}/publish", headers=owner.headers, json={"account_id": account}
+    )
+    assert response.status_code == 202, response.text
+    job_id = uuid.UUID(response.json()["id"])
+    publish = await wait_for(owner.workspace_id, job_id, finished, timeout=JOB_WAIT, what="the publish job to finish")
+    assert publish.status == "failed"
+    assert publish.error == failed.error
+    assert publish.attempts == 1 < publish.max_attempts
 
     _install(real, at=chromium_path)  # while the worker keeps running
     worked = await _test_login(client, owner.headers, owner.workspace_id, account)
