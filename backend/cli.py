@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import asyncpg
 import click
 
 from backend.platforms.chromium import find_chromium
@@ -51,23 +52,32 @@ async def _apply_migrations() -> int:
         with contextlib.redirect_stdout(report):
             result = await run_forwards(app_name="all")
     except Exception:
-        click.echo(report.getvalue(), err=True)
+        click.echo(report.getvalue().strip() or None, err=True)
         raise
     if not result.success:
-        click.echo(report.getvalue(), err=True)
+        click.echo(report.getvalue().strip() or None, err=True)
         raise click.ClickException(f"Migrations failed: {result.message}")
     after: int = await Migration.count()
     return after - before
 
 
-def _migrated(applied: int) -> str:
+def _migrate(settings: Settings) -> str:
+    """Apply pending migrations and say what happened, in a few words; a database that does not answer is named."""
+    try:
+        applied = asyncio.run(_apply_migrations())
+    except OSError as exc:  # refused, unreachable, unknown host
+        raise click.ClickException(
+            f"The database ({_database_address(settings)}) does not answer: {exc}. Check DATABASE_URL."
+        ) from None
+    except asyncpg.PostgresError as exc:  # e.g. no such database, wrong password, a failing migration
+        raise click.ClickException(f"The database ({_database_address(settings)}) said: {exc}") from None
     return f"applied {applied} migration{'s' if applied != 1 else ''}" if applied else "up to date"
 
 
 @main.command()
 def migrate() -> None:
     """Apply every pending database migration."""
-    click.echo(f"Database: {_migrated(asyncio.run(_apply_migrations()))}")
+    click.echo(f"Database: {_migrate(get_settings())}")
 
 
 @main.command()
@@ -293,7 +303,7 @@ def dev() -> None:
         started.append(_start_local_redis(settings.redis.url, settings.data_dir))
     try:
         click.echo("Starting Sellpilot…")
-        migrated = _migrated(asyncio.run(_apply_migrations()))
+        migrated = _migrate(settings)
         # Each child gets its own session so Ctrl-C reaches it only through us,
         # and we stop them in order. Their own start-up lines are left out:
         # the summary below says it once.

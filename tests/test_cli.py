@@ -157,3 +157,15 @@ def test_migrate_says_in_one_line_what_it_did(tmp_path: Path, test_env: dict[str
     assert first.stdout == f"Database: applied {_migrations()} migrations\n"
     again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=60, check=True)
     assert again.stdout == "Database: up to date\n"
+
+
+def test_migrate_names_a_database_that_does_not_answer(tmp_path: Path, test_env: dict[str, str]) -> None:
+    env = {**test_env, "DATA_DIR": str(tmp_path), "DATABASE_URL": "postgresql://postgres:hunter22@127.0.0.1:1/app"}
+    result = subprocess.run(
+        [sys.executable, "-m", "backend.cli", "migrate"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode != 0
+    assert "The database (PostgreSQL at 127.0.0.1:1/app) does not answer" in result.stderr
+    assert "DATABASE_URL" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "hunter22" not in result.stdout + result.stderr
