@@ -3,20 +3,27 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import io
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 from urllib.parse import urlparse
 
+import asyncpg
 import click
 
-from backend.settings import SettingsError, get_settings
+from backend.platforms.chromium import find_chromium
+from backend.settings import Settings, SettingsError, get_settings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+API_START_TIMEOUT_SECONDS = 60
+SANDBOX_USERS = "alice…erin, password sandbox-pass-1"
 
 
 def _settings_or_exit() -> None:
@@ -32,22 +39,53 @@ def main() -> None:
     _settings_or_exit()
 
 
+async def _apply_migrations() -> int:
+    """Apply pending migrations; how many ran. Piccolo's per-app report is shown only when one fails."""
+    from piccolo.apps.migrations.commands.base import BaseMigrationManager
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+    from piccolo.apps.migrations.tables import Migration
+
+    await BaseMigrationManager().create_migration_table()
+    before: int = await Migration.count()
+    report = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(report):
+            result = await run_forwards(app_name="all")
+    except Exception:
+        click.echo(report.getvalue().strip() or None, err=True)
+        raise
+    if not result.success:
+        click.echo(report.getvalue().strip() or None, err=True)
+        raise click.ClickException(f"Migrations failed: {result.message}")
+    after: int = await Migration.count()
+    return after - before
+
+
+def _migrate(settings: Settings) -> str:
+    """Apply pending migrations and say what happened, in a few words; a database that does not answer is named."""
+    try:
+        applied = asyncio.run(_apply_migrations())
+    except OSError as exc:  # refused, unreachable, unknown host
+        raise click.ClickException(
+            f"The database ({_database_address(settings)}) does not answer: {exc}. Check DATABASE_URL."
+        ) from None
+    except asyncpg.PostgresError as exc:  # e.g. no such database, wrong password, a failing migration
+        raise click.ClickException(f"The database ({_database_address(settings)}) said: {exc}") from None
+    return f"applied {applied} migration{'s' if applied != 1 else ''}" if applied else "up to date"
+
+
 @main.command()
 def migrate() -> None:
     """Apply every pending database migration."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    result = asyncio.run(run_forwards(app_name="all"))
-    if not result.success:
-        raise click.ClickException(f"Migrations failed: {result.message}")
-    click.echo("Database is up to date.")
+    click.echo(f"Database: {_migrate(get_settings())}")
 
 
 @main.command()
 @click.option("--host", default=None, help="Interface to listen on (default: HOST).")
 @click.option("--port", default=None, type=int, help="Port (default: PORT).")
 @click.option("--workers", default=1, show_default=True, help="Worker processes.")
-def api(host: str | None, port: int | None, workers: int) -> None:
+@click.option("--quiet", is_flag=True, hidden=True, help="No start-up lines (`dev` prints its own summary).")
+def api(host: str | None, port: int | None, workers: int, quiet: bool) -> None:
     """Run the API server (uvicorn)."""
     import uvicorn
 
@@ -60,6 +98,7 @@ def api(host: str | None, port: int | None, workers: int) -> None:
         proxy_headers=True,
         forwarded_allow_ips=settings.server.forwarded_allow_ips,
         log_config=None,  # the app configures structured logging itself
+        log_level="warning" if quiet else None,
     )
 
 
@@ -110,7 +149,8 @@ def createsuperuser(email: str, password: str) -> None:
     help="SQLite file (default: SANDBOX_DB_PATH).",
 )
 @click.option("--reset", is_flag=True, help="Wipe the sandbox and load the demo data again.")
-def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: bool) -> None:
+@click.option("--quiet", is_flag=True, hidden=True, help="No start-up line (`dev` prints its own summary).")
+def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: bool, quiet: bool) -> None:
     """Run the sandbox marketplace (a demo shop the browser automation runs against)."""
     import uvicorn
 
@@ -121,7 +161,8 @@ def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: boo
     app = create_sandbox_app(path, reset=reset)
     host = host or settings.sandbox_host
     port = port or settings.sandbox_port
-    click.echo(f"Sandbox marketplace at http://{host}:{port}  (data in {path}; users alice…erin, sandbox-pass-1)")
+    if not quiet:
+        click.echo(f"Sandbox marketplace at http://{host}:{port}  (data in {path}; users {SANDBOX_USERS})")
     # A request held by the publish fault must not hold up shutdown for long.
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
 
@@ -154,7 +195,6 @@ def _start_local_redis(url: str, data_dir: Path) -> subprocess.Popen[bytes]:
     redis_dir = data_dir / "redis"
     redis_dir.mkdir(parents=True, exist_ok=True)
     port = str(parsed.port or 6379)
-    click.echo(f"Starting redis-server on 127.0.0.1:{port} (data in {redis_dir})")
     process = subprocess.Popen(
         [
             server,
@@ -193,6 +233,58 @@ def _stop(processes: list[subprocess.Popen[bytes]]) -> None:
             process.kill()
 
 
+def _browsable(host: str) -> str:
+    """An address a browser on this machine can open (not the 0.0.0.0 a server listens on)."""
+    return "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
+
+
+def _redis_address(url: str) -> str:
+    """Where Redis is, without the password a URL may carry."""
+    parsed = urlparse(url)
+    if parsed.scheme == "unix":
+        return parsed.path
+    database = parsed.path.lstrip("/") or "0"
+    return f"{parsed.hostname}:{parsed.port or 6379}/{database}"
+
+
+def _database_address(settings: Settings) -> str:
+    if settings.database.url is None:
+        return f"SQLite at {settings.database.sqlite_path}"
+    parsed = urlparse(settings.database.url)  # never the password
+    return f"PostgreSQL at {parsed.hostname}:{parsed.port or 5432}{parsed.path}"
+
+
+def _summary(settings: Settings, migrated: str, started_redis: bool) -> str:
+    app = f"http://{_browsable(settings.server.host)}:{settings.server.port}"
+    platforms = settings.platforms
+    sandbox = f"http://{_browsable(platforms.sandbox_host)}:{platforms.sandbox_port}"
+    redis = f"{_redis_address(settings.redis.url)}, key prefix {settings.redis.key_prefix}"
+    if started_redis:
+        redis += f" (redis-server started for you, data in {settings.data_dir / 'redis'})"
+    chromium = find_chromium(platforms.chromium_path)
+    browser = chromium.detail if chromium.found else f"{chromium.detail} (browser jobs fail until then)"
+    rows = [
+        ("App", f"{app}/"),
+        ("API docs", f"{app}/schema/swagger"),
+        ("Sandbox", f"{sandbox}  (demo shop: {SANDBOX_USERS})"),
+        ("Database", f"{_database_address(settings)} ({migrated})"),
+        ("Redis", redis),
+        ("Workers", "1 worker process (jobs and schedules)"),
+        ("Browser", browser),
+    ]
+    lines = [f"  {name + ':':<10} {value}" for name, value in rows]
+    return "\n".join(["Sellpilot is running (Ctrl-C stops everything):", *lines])
+
+
+def _wait_for_api(host: str, port: int, processes: list[subprocess.Popen[bytes]]) -> None:
+    """Until the API listens (uvicorn binds after the app's start-up), a process stops, or the time is up."""
+    deadline = time.monotonic() + API_START_TIMEOUT_SECONDS
+    while time.monotonic() < deadline and all(p.poll() is None for p in processes):
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=1):
+            return
+        time.sleep(0.2)
+
+
 @main.command()
 def dev() -> None:
     """Run API, worker and the sandbox marketplace for local use; starts Redis if needed. Ctrl-C stops all."""
@@ -206,31 +298,31 @@ def dev() -> None:
     # may start us with SIGINT ignored (e.g. in the background).
     signal.signal(signal.SIGINT, stop_requested)
     signal.signal(signal.SIGTERM, stop_requested)
-    if not _redis_answers(settings.redis.url):
+    started_redis = not _redis_answers(settings.redis.url)
+    if started_redis:
         started.append(_start_local_redis(settings.redis.url, settings.data_dir))
-    database = "PostgreSQL" if settings.database.is_postgres else f"SQLite at {settings.database.sqlite_path}"
-    click.echo(f"Database: {database}")
     try:
-        subprocess.run([sys.executable, "-m", "backend.cli", "migrate"], check=True)
+        click.echo("Starting Sellpilot…")
+        migrated = _migrate(settings)
         # Each child gets its own session so Ctrl-C reaches it only through us,
-        # and we stop them in order.
-        for command in ("sandbox", "worker", "api"):
+        # and we stop them in order. Their own start-up lines are left out:
+        # the summary below says it once.
+        for command in (["sandbox", "--quiet"], ["worker"], ["api", "--quiet"]):
             started.append(
                 subprocess.Popen(
-                    [sys.executable, "-m", "backend.cli", command],
+                    [sys.executable, "-m", "backend.cli", *command],
                     env=os.environ.copy(),
                     start_new_session=True,
                 )
             )
-        click.echo(f"Sandbox marketplace (for automation demos): {settings.platforms.sandbox_url}")
-        click.echo(f"Sellpilot is running at http://{settings.server.host}:{settings.server.port}  (Ctrl-C to stop)")
+        _wait_for_api(_browsable(settings.server.host), settings.server.port, started)
+        if all(p.poll() is None for p in started):
+            click.echo(_summary(settings, migrated, started_redis))
         while all(p.poll() is None for p in started):
             time.sleep(0.5)
         raise click.ClickException("A process stopped unexpectedly; shutting down the others.")
     except KeyboardInterrupt:
         click.echo("\nStopping…")
-    except subprocess.CalledProcessError as exc:
-        raise click.ClickException("Migrations failed; see the error above.") from exc
     finally:
         # A second Ctrl-C (or uv forwarding the first) must not cut the clean-up short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -159,7 +159,7 @@ class PlatformSettings:
     vault_keys: tuple[tuple[str, bytes], ...]
     """(key id, 32-byte AES key) pairs; the first encrypts, all decrypt (rotation)."""
     chromium_path: str | None
-    """Chromium binary for Playwright; None uses Playwright's own download."""
+    """CHROMIUM_PATH as set; None looks in the usual places (see platforms/chromium.py), on each launch."""
     browser_headless: bool
     browser_max_contexts: int
     """Open browser contexts (one per account) a worker keeps at most."""
@@ -352,15 +352,14 @@ def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, by
     return tuple(keys)
 
 
-def _chromium_path(env: _Env) -> str | None:
-    configured = env.optional("CHROMIUM_PATH")
+def _redis_key_prefix(env: _Env, app_env: str, data_dir: Path) -> str:
+    configured = env.optional("REDIS_KEY_PREFIX")
     if configured is not None:
         return configured
-    # Debian's binary itself starts faster than its /usr/bin wrapper script.
-    for candidate in ("/usr/lib/chromium/chromium", "/usr/bin/chromium", "/usr/bin/chromium-browser"):
-        if Path(candidate).exists():
-            return candidate
-    return None
+    if app_env == "development":
+        # Two local clones (or data folders) on one Redis must not share a queue.
+        return "sellpilot-" + hashlib.sha256(str(data_dir).encode()).hexdigest()[:8]
+    return "sellpilot"
 
 
 def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
@@ -375,7 +374,7 @@ def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path)
     sandbox_port = env.integer("SANDBOX_PORT", 8100, minimum=1)
     return PlatformSettings(
         vault_keys=_vault_keys(env, app_env, secret_key),
-        chromium_path=_chromium_path(env),
+        chromium_path=env.optional("CHROMIUM_PATH"),
         browser_headless=env.flag("BROWSER_HEADLESS", True),
         browser_max_contexts=env.integer("BROWSER_MAX_CONTEXTS", 8, minimum=1),
         browser_context_idle_seconds=env.number("BROWSER_CONTEXT_IDLE_SECONDS", 300.0),
@@ -437,7 +436,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             pool_min_size=env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=1),
             pool_max_size=env.integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
         ),
-        redis=RedisSettings(url=redis_url, key_prefix=env.text("REDIS_KEY_PREFIX", "sellpilot")),
+        redis=RedisSettings(url=redis_url, key_prefix=_redis_key_prefix(env, app_env, data_dir)),
         auth=AuthSettings(
             secret_key=secret_key,
             algorithm="HS256",

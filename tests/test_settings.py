@@ -111,3 +111,22 @@ def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: p
     settings = load_settings()
     assert settings.server.port == 9123
     assert settings.observability.log_level == "ERROR"
+
+
+def test_two_local_data_folders_get_their_own_redis_key_prefix(tmp_path: Path) -> None:
+    """Two clones on one Redis must not share a job queue; production and explicit prefixes stay as they are."""
+    one = load_settings({"DATA_DIR": str(tmp_path / "one")}).redis.key_prefix
+    other = load_settings({"DATA_DIR": str(tmp_path / "other")}).redis.key_prefix
+    assert one != other
+    assert one.startswith("sellpilot-")
+    # Stable across restarts and across the API and worker processes of one clone.
+    assert load_settings({"DATA_DIR": str(tmp_path / "one")}).redis.key_prefix == one
+    assert load_settings({"DATA_DIR": str(tmp_path / "one"), "REDIS_KEY_PREFIX": "mine"}).redis.key_prefix == "mine"
+    production = {
+        "APP_ENV": "production",
+        "DATA_DIR": str(tmp_path),
+        "DATABASE_URL": "postgresql://db/x",
+        "SECRET_KEY": STRONG,
+        "VAULT_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
+    }
+    assert load_settings(production).redis.key_prefix == "sellpilot"

@@ -12,12 +12,18 @@ from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from backend import db
 from backend.observability import heartbeat
+from backend.platforms import service as platforms
 
 CHECK_TIMEOUT_SECONDS = 3
 
 
 class HealthResponse(msgspec.Struct):
     status: Literal["ok"]
+
+
+class BrowserStatus(msgspec.Struct):
+    ok: bool
+    detail: str
 
 
 class ReadinessResponse(msgspec.Struct):
@@ -27,6 +33,9 @@ class ReadinessResponse(msgspec.Struct):
     redis: str
     workers: int
     """Worker processes that sent a heartbeat in the last minute (informational)."""
+    browser: BrowserStatus
+    """Chromium for browser automation, as this machine sees it. Informational: without it the API
+    works and only browser jobs fail (with the same hint), so it never makes readiness fail."""
 
 
 @get("/health", exclude_from_auth=True, tags=["health"])
@@ -44,9 +53,14 @@ async def _check(probe: Any) -> str:
     return "ok"
 
 
+def browser_component() -> BrowserStatus:
+    chromium = platforms.find_browser()
+    return BrowserStatus(ok=chromium.found, detail=chromium.detail)
+
+
 @get("/ready", exclude_from_auth=True, tags=["health"])
 async def ready(state: State) -> Response[ReadinessResponse]:
-    """The database and Redis answer; 503 naming the one that does not."""
+    """The database and Redis answer; 503 naming the one that does not. The browser is reported, never required."""
     database = await _check(db.ping)
     redis_status = await _check(state.redis.ping)
     workers = await heartbeat.count_live_workers(state.redis) if redis_status == "ok" else 0
@@ -58,5 +72,6 @@ async def ready(state: State) -> Response[ReadinessResponse]:
         database=database,
         redis=redis_status,
         workers=workers,
+        browser=browser_component(),
     )
     return Response(body, status_code=status_code, media_type=MediaType.JSON)

@@ -20,8 +20,11 @@ from typing import Any
 
 import structlog
 from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
+from playwright.async_api import Error as PlaywrightError
 from prometheus_client import Gauge
 
+from backend.platforms.chromium import INSTALL_HINT, find_chromium
+from backend.platforms.drivers.base import ActionFailed
 from backend.platforms.identity import AccountIdentity
 from backend.settings import PlatformSettings, get_settings
 
@@ -50,11 +53,29 @@ class _Entry:
     users: int = 0
 
 
+class BrowserUnavailable(ActionFailed):
+    """No Chromium to run, or it would not start: the job fails with this one line (retrying cannot help)."""
+
+
 def launch_options(settings: PlatformSettings) -> dict[str, Any]:
-    options: dict[str, Any] = {"headless": settings.browser_headless, "args": list(CHROMIUM_ARGS)}
-    if settings.chromium_path:
-        options["executable_path"] = settings.chromium_path
-    return options
+    """How to launch Chromium, looked up now (so one installed meanwhile is found); BrowserUnavailable if none."""
+    chromium = find_chromium(settings.chromium_path)
+    if chromium.path is None:
+        raise BrowserUnavailable(chromium.detail)
+    return {"headless": settings.browser_headless, "args": list(CHROMIUM_ARGS), "executable_path": chromium.path}
+
+
+async def _launch(playwright: Playwright, settings: PlatformSettings) -> Browser:
+    options = launch_options(settings)
+    try:
+        return await playwright.chromium.launch(**options)
+    except PlaywrightError as exc:
+        # Playwright's own message can be a banner about `playwright install`,
+        # which is not how Sellpilot gets its browser: keep its first line only.
+        first_line = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise BrowserUnavailable(
+            f"Chromium at {options['executable_path']} did not start ({first_line}): {INSTALL_HINT}"
+        ) from exc
 
 
 def context_options(identity: AccountIdentity) -> dict[str, Any]:
@@ -94,10 +115,11 @@ class BrowserPool:
             if self._browser is None or not self._browser.is_connected():
                 if self._playwright is None:
                     self._playwright = await async_playwright().start()
-                self._browser = await self._playwright.chromium.launch(**launch_options(self.settings))
+                # A failed launch leaves no browser, so the next job tries again.
+                self._browser = await _launch(self._playwright, self.settings)
                 self._entries.clear()  # a new browser has none of the old contexts
                 OPEN_CONTEXTS.set(0)
-                log.info("browser_launched", executable=self.settings.chromium_path or "playwright")
+                log.info("browser_launched", version=self._browser.version)
             if self._reaper is None or self._reaper.done():
                 self._reaper = asyncio.create_task(self._close_idle_forever())
             return self._browser

@@ -35,6 +35,7 @@ from backend.jobs import service as jobs
 from backend.jobs.runner import JobRun
 from backend.jobs.schemas import JobOut
 from backend.platforms import vault
+from backend.platforms.chromium import ChromiumLookup, find_chromium
 from backend.platforms.drivers import requirements
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.drivers.requirements import DraftFacts as DraftFacts
@@ -102,6 +103,11 @@ async def _lock_workspace(workspace_id: uuid.UUID) -> None:
 
 
 # --- platforms -------------------------------------------------------------------
+
+
+def find_browser() -> ChromiumLookup:
+    """The Chromium that browser automation would launch now, or the one line saying how to get it."""
+    return find_chromium(get_settings().platforms.chromium_path)
 
 
 def driver_verified(platform: str) -> bool:

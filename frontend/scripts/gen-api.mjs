@@ -15,14 +15,9 @@ const root = resolve(frontend, "..");
 const target = join(frontend, "src/api/schema.d.ts");
 const check = process.argv.includes("--check");
 
-/** `uv`, or `python3 -m uv` when uv is installed as a module only (see scripts/lib/bootstrap.sh). */
+/** The uv that scripts/lib/bootstrap.sh found or installed (it exports UV), else uv on PATH. */
 function uvCommand() {
-  try {
-    execFileSync("uv", ["--version"], { stdio: "ignore" });
-    return ["uv"];
-  } catch {
-    return ["python3", "-m", "uv"];
-  }
+  return [process.env.UV || "uv"];
 }
 
 const tmp = mkdtempSync(join(tmpdir(), "sellpilot-openapi-"));

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 
 from backend.core.redis import create_redis
+from backend.platforms.chromium import find_chromium
 from tests.helpers import register
 
 
@@ -117,3 +120,23 @@ async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) ->
     assert len(generated.headers["x-request-id"]) == 32
     kept = await client.get("/health", headers={"X-Request-ID": "trace-abc-123"})
     assert kept.headers["x-request-id"] == "trace-abc-123"
+
+
+async def test_ready_shows_the_browser_but_is_not_failed_by_its_absence(
+    client: httpx.AsyncClient, override_env: Any, tmp_path: Path
+) -> None:
+    real = find_chromium(None).path
+    configured = tmp_path / "chromium"
+    override_env(CHROMIUM_PATH=str(configured))
+    missing = await client.get("/ready")
+    assert missing.status_code == 200, "the API works without a browser"
+    assert missing.json()["browser"] == {
+        "ok": False,
+        "detail": f"Chromium not found at CHROMIUM_PATH={configured}: apt install chromium, or set CHROMIUM_PATH",
+    }
+    if real is None:
+        pytest.skip("needs a Chromium on this machine (apt install chromium)")
+    configured.symlink_to(real)  # installed while the API runs: seen without a restart
+    found = await client.get("/ready")
+    assert found.status_code == 200
+    assert found.json()["browser"] == {"ok": True, "detail": f"Chromium at {configured}"}

@@ -1031,6 +1031,11 @@ export interface components {
             plan_title: string;
             status: string;
         };
+        /** BrowserStatus */
+        BrowserStatus: {
+            detail: string;
+            ok: boolean;
+        };
         /** CheckoutRequest */
         CheckoutRequest: {
             /** @enum {string} */
@@ -1432,6 +1437,7 @@ export interface components {
         };
         /** ReadinessResponse */
         ReadinessResponse: {
+            browser: components["schemas"]["BrowserStatus"];
             database: string;
             detail: string;
             redis: string;
