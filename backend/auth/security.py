@@ -40,7 +40,7 @@ async def _principal_of(token: Token, token_type: str) -> Principal | None:
 async def is_token_revoked(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     if not isinstance(token.jti, str):
         return True
-    return await tokens.is_access_token_denied(connection.app.state.redis, token.jti)
+    return await tokens.is_access_token_denied(connection.app.state.redis, token.jti, tokens.session_of(token))
 
 
 def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
