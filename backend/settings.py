@@ -119,6 +119,8 @@ class BillingSettings:
     price_business: str | None
     stripe_api_base: str | None
     """Another address for Stripe's API (a proxy, or the tests' local fake)."""
+    stripe_timeout_seconds: float
+    stripe_max_network_retries: int
     webhook_tolerance_seconds: int
     public_url: str
     """Where the app is reached, for Checkout's and the Portal's return links."""
@@ -474,6 +476,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             price_pro=env.optional("STRIPE_PRICE_PRO"),
             price_business=env.optional("STRIPE_PRICE_BUSINESS"),
             stripe_api_base=env.optional("STRIPE_API_BASE"),
+            stripe_timeout_seconds=env.number("STRIPE_TIMEOUT_SECONDS", 10.0),
+            stripe_max_network_retries=env.integer("STRIPE_MAX_NETWORK_RETRIES", 1),
             webhook_tolerance_seconds=env.integer("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1),
             public_url=env.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ),
