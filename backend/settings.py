@@ -191,6 +191,8 @@ class ObservabilitySettings:
     log_json: bool
     sentry_dsn: str | None
     sentry_traces_sample_rate: float
+    secret_values: tuple[str, ...] = ()
+    """Values that must never appear in a log line (keys, webhook secret, passwords in URLs)."""
 
 
 @dataclass(frozen=True)
@@ -398,6 +400,22 @@ def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path)
     )
 
 
+def _secret_values(env: _Env, secret_key: str, database_url: str | None, redis_url: str) -> tuple[str, ...]:
+    """Every configured secret, as it could show up in a log: the logs cut these out."""
+    values = [secret_key]
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "OPENAI_API_KEY", "VAULT_KEYS"):
+        value = env.optional(name)
+        if value is not None:
+            values.append(value)
+    vault_keys = env.optional("VAULT_KEYS") or ""
+    values.extend(part.partition(":")[2].strip() for part in vault_keys.split(","))
+    for url in (database_url, redis_url):
+        password = urlparse(url).password if url else None
+        if password:
+            values.append(password)
+    return tuple(v for v in values if v)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: `.env` overlaid by the process environment)."""
     if environ is None:
@@ -496,6 +514,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             log_json=env.flag("LOG_JSON", app_env == "production"),
             sentry_dsn=env.optional("SENTRY_DSN"),
             sentry_traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+            secret_values=_secret_values(env, secret_key, database_url, redis_url),
         ),
         server=ServerSettings(
             host=env.text("HOST", "127.0.0.1"),
