@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import urlparse
 from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 MIN_SECRET_LENGTH = 32
 WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "password", "development", "dev"})
 APP_ENVS = ("development", "test", "production")
@@ -200,7 +202,8 @@ class ServerSettings:
     host: str
     port: int
     allowed_origins: tuple[str, ...]
-    forwarded_allow_ips: str
+    forwarded_allow_ips: tuple[IPNetwork, ...]
+    """Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed."""
     spa_dir: Path
 
 
@@ -308,6 +311,28 @@ def _origins(raw: str) -> tuple[str, ...]:
         if origin != "*" and (parsed.scheme not in {"http", "https"} or not parsed.netloc):
             raise SettingsError(f"ALLOWED_ORIGINS has {origin!r}, which is not an origin like https://app.example.com")
     return origins
+
+
+def _trusted_proxies(raw: str) -> tuple[IPNetwork, ...]:
+    if raw == "*":
+        # "*" lets every caller pick its own address in X-Forwarded-For and walk past
+        # the per-address login and sign-up limits; trusting everyone must be spelled out.
+        raise SettingsError(
+            "FORWARDED_ALLOW_IPS='*' would let any client choose the address the rate limits see. "
+            "List the addresses or networks of your reverse proxies (e.g. 10.0.0.0/8,127.0.0.1); "
+            "if every connection really comes through a proxy, write 0.0.0.0/0,::/0"
+        )
+    networks = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS has {entry!r}, which is not an IP address or network like 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
 
 
 def _ai_settings(env: _Env) -> AISettings:
@@ -520,7 +545,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             host=env.text("HOST", "127.0.0.1"),
             port=env.integer("PORT", 8000, minimum=1),
             allowed_origins=_origins(env.text("ALLOWED_ORIGINS", default_origins)),
-            forwarded_allow_ips=env.text("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            forwarded_allow_ips=_trusted_proxies(env.text("FORWARDED_ALLOW_IPS", "127.0.0.1")),
             spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
         ),
     )
