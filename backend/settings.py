@@ -437,7 +437,9 @@ def _secret_values(env: _Env, secret_key: str, database_url: str | None, redis_u
     for url in (database_url, redis_url):
         password = urlparse(url).password if url else None
         if password:
-            values.append(password)
+            # As it sits in the URL: a bare password such as compose's "sellpilot"
+            # would also cut the app's own name out of every line.
+            values.append(f":{password}@")
     return tuple(v for v in values if v)
 
 

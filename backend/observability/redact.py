@@ -77,7 +77,9 @@ class SecretScrubber:
     def scrub(self, text: str) -> str:
         for value in self._values:
             if value in text:
-                text = text.replace(value, REDACTED)
+                # A URL's ":password@" keeps its delimiters, so the URL stays readable.
+                url_form = value.startswith(":") and value.endswith("@")
+                text = text.replace(value, f":{REDACTED}@" if url_form else REDACTED)
         for pattern, replacement in SECRET_PATTERNS:
             text = pattern.sub(replacement, text)
         return text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import socket
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,7 +15,8 @@ import structlog
 from backend.auth import service as auth_service
 from backend.billing import service as billing
 from backend.observability.logging import configure_logging
-from backend.settings import get_settings
+from backend.observability.redact import SecretScrubber
+from backend.settings import get_settings, load_settings
 from tests.helpers import PASSWORD, bearer, register
 
 STRIPE_KEY = "sk_test_" + "Zq8" * 10
@@ -99,3 +101,18 @@ async def test_no_secret_is_logged_in_either_format(
     leaked = [name for name, value in secrets.items() if value in output]
     assert leaked == [], f"{', '.join(leaked)} appeared in the {'JSON' if log_json == 'true' else 'readable'} log"
     assert "[redacted]" in output
+
+
+def test_passwords_in_connection_urls_are_cut_but_the_apps_name_stays(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "DATA_DIR": str(tmp_path),
+            "DATABASE_URL": "postgresql://sellpilot:sellpilot@postgres:5432/sellpilot",
+            "REDIS_URL": "redis://:r3dis-pa55word@redis:6379/0",
+        }
+    )
+    scrub = SecretScrubber(settings.observability.secret_values).scrub
+    line = "[sellpilot.db] cannot reach postgresql://sellpilot:sellpilot@postgres:5432/sellpilot or redis://:r3dis-pa55word@redis"
+    assert scrub(line) == (
+        "[sellpilot.db] cannot reach postgresql://sellpilot:[redacted]@postgres:5432/sellpilot or redis://:[redacted]@redis"
+    )
