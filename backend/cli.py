@@ -95,8 +95,9 @@ def api(host: str | None, port: int | None, workers: int, quiet: bool) -> None:
         host=host or settings.server.host,
         port=port or settings.server.port,
         workers=workers,
-        proxy_headers=True,
-        forwarded_allow_ips=settings.server.forwarded_allow_ips,
+        # The app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
+        # (backend.auth.security.client_ip): one place decides who the client is.
+        proxy_headers=False,
         log_config=None,  # the app configures structured logging itself
         log_level="warning" if quiet else None,
     )

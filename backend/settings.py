@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import ipaddress
 import os
 import secrets
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ from urllib.parse import urlparse
 from dotenv import dotenv_values
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 MIN_SECRET_LENGTH = 32
 WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "password", "development", "dev"})
 APP_ENVS = ("development", "test", "production")
@@ -119,6 +121,8 @@ class BillingSettings:
     price_business: str | None
     stripe_api_base: str | None
     """Another address for Stripe's API (a proxy, or the tests' local fake)."""
+    stripe_timeout_seconds: float
+    stripe_max_network_retries: int
     webhook_tolerance_seconds: int
     public_url: str
     """Where the app is reached, for Checkout's and the Portal's return links."""
@@ -189,6 +193,8 @@ class ObservabilitySettings:
     log_json: bool
     sentry_dsn: str | None
     sentry_traces_sample_rate: float
+    secret_values: tuple[str, ...] = ()
+    """Values that must never appear in a log line (keys, webhook secret, passwords in URLs)."""
 
 
 @dataclass(frozen=True)
@@ -196,7 +202,8 @@ class ServerSettings:
     host: str
     port: int
     allowed_origins: tuple[str, ...]
-    forwarded_allow_ips: str
+    forwarded_allow_ips: tuple[IPNetwork, ...]
+    """Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed."""
     spa_dir: Path
 
 
@@ -306,6 +313,28 @@ def _origins(raw: str) -> tuple[str, ...]:
     return origins
 
 
+def _trusted_proxies(raw: str) -> tuple[IPNetwork, ...]:
+    if raw == "*":
+        # "*" lets every caller pick its own address in X-Forwarded-For and walk past
+        # the per-address login and sign-up limits; trusting everyone must be spelled out.
+        raise SettingsError(
+            "FORWARDED_ALLOW_IPS='*' would let any client choose the address the rate limits see. "
+            "List the addresses or networks of your reverse proxies (e.g. 10.0.0.0/8,127.0.0.1); "
+            "if every connection really comes through a proxy, write 0.0.0.0/0,::/0"
+        )
+    networks = []
+    for entry in (e.strip() for e in raw.split(",")):
+        if not entry:
+            continue
+        try:
+            networks.append(ipaddress.ip_network(entry, strict=False))
+        except ValueError:
+            raise SettingsError(
+                f"FORWARDED_ALLOW_IPS has {entry!r}, which is not an IP address or network like 10.0.0.0/8"
+            ) from None
+    return tuple(networks)
+
+
 def _ai_settings(env: _Env) -> AISettings:
     key = env.optional("OPENAI_API_KEY")
     provider = env.text("AI_PROVIDER", "openai" if key else "local").lower()
@@ -395,6 +424,24 @@ def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path)
     )
 
 
+def _secret_values(env: _Env, secret_key: str, database_url: str | None, redis_url: str) -> tuple[str, ...]:
+    """Every configured secret, as it could show up in a log: the logs cut these out."""
+    values = [secret_key]
+    for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "OPENAI_API_KEY", "VAULT_KEYS"):
+        value = env.optional(name)
+        if value is not None:
+            values.append(value)
+    vault_keys = env.optional("VAULT_KEYS") or ""
+    values.extend(part.partition(":")[2].strip() for part in vault_keys.split(","))
+    for url in (database_url, redis_url):
+        password = urlparse(url).password if url else None
+        if password:
+            # As it sits in the URL: a bare password such as compose's "sellpilot"
+            # would also cut the app's own name out of every line.
+            values.append(f":{password}@")
+    return tuple(v for v in values if v)
+
+
 def load_settings(environ: dict[str, str] | None = None) -> Settings:
     """Build settings from `environ` (default: `.env` overlaid by the process environment)."""
     if environ is None:
@@ -473,6 +520,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             price_pro=env.optional("STRIPE_PRICE_PRO"),
             price_business=env.optional("STRIPE_PRICE_BUSINESS"),
             stripe_api_base=env.optional("STRIPE_API_BASE"),
+            stripe_timeout_seconds=env.number("STRIPE_TIMEOUT_SECONDS", 10.0),
+            stripe_max_network_retries=env.integer("STRIPE_MAX_NETWORK_RETRIES", 1),
             webhook_tolerance_seconds=env.integer("STRIPE_WEBHOOK_TOLERANCE_SECONDS", 300, minimum=1),
             public_url=env.text("PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"),
         ),
@@ -491,12 +540,13 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             log_json=env.flag("LOG_JSON", app_env == "production"),
             sentry_dsn=env.optional("SENTRY_DSN"),
             sentry_traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", 0.0),
+            secret_values=_secret_values(env, secret_key, database_url, redis_url),
         ),
         server=ServerSettings(
             host=env.text("HOST", "127.0.0.1"),
             port=env.integer("PORT", 8000, minimum=1),
             allowed_origins=_origins(env.text("ALLOWED_ORIGINS", default_origins)),
-            forwarded_allow_ips=env.text("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+            forwarded_allow_ips=_trusted_proxies(env.text("FORWARDED_ALLOW_IPS", "127.0.0.1")),
             spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
         ),
     )

@@ -12,7 +12,7 @@ from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from redis.asyncio import Redis
 
-from backend.auth import service
+from backend.auth import service, tokens
 from backend.auth.schemas import (
     InvitationOut,
     LoginRequest,
@@ -87,9 +87,9 @@ class AuthController(Controller):
         return await service.login(data.email, data.password)
 
     @post("/refresh", exclude_from_auth=True, status_code=HTTP_200_OK)
-    async def refresh(self, data: JSONBody[RefreshRequest]) -> TokenPair:
+    async def refresh(self, data: JSONBody[RefreshRequest], redis: NamedDependency[Redis]) -> TokenPair:
         """Rotate a refresh token: the old one stops working. Reusing a rotated token signs out that whole session."""
-        return await service.refresh(data.refresh_token)
+        return await service.refresh(redis, data.refresh_token)
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(
@@ -98,12 +98,13 @@ class AuthController(Controller):
         redis: NamedDependency[Redis],
         data: JSONBody[LogoutRequest | None] = None,
     ) -> None:
-        """Refuse the current access token from now on; send the refresh token to end that session too."""
+        """Sign out this session: its access and refresh tokens stop working at once. Other sessions are untouched."""
         await service.logout(
             redis,
             request.user,
             str(request.auth.jti),
             request.auth.exp,
+            tokens.session_of(request.auth),
             data.refresh_token if data else None,
         )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import uuid
 from typing import Any
 
@@ -16,7 +17,9 @@ from backend.auth import service, tokens
 from backend.auth.service import Principal
 from backend.auth.tables import Role
 from backend.core import ratelimit
-from backend.settings import Settings, get_settings
+from backend.settings import IPNetwork, Settings, get_settings
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
 # Routes outside the handlers we write (plugin routes) that need no token.
 PUBLIC_PATHS = ["^/schema", "^/metrics"]
@@ -40,7 +43,7 @@ async def _principal_of(token: Token, token_type: str) -> Principal | None:
 async def is_token_revoked(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> bool:
     if not isinstance(token.jti, str):
         return True
-    return await tokens.is_access_token_denied(connection.app.state.redis, token.jti)
+    return await tokens.is_access_token_denied(connection.app.state.redis, token.jti, tokens.session_of(token))
 
 
 def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
@@ -110,9 +113,43 @@ def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRo
         raise PermissionDeniedException("Superuser access required")
 
 
+def _address(raw: str) -> IPAddress | None:
+    try:
+        address = ipaddress.ip_address(raw.strip())
+    except ValueError:
+        return None
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
+
+
+def _trusted(address: IPAddress, proxies: tuple[IPNetwork, ...]) -> bool:
+    return any(address in network for network in proxies)
+
+
 def client_ip(request: Request[Any, Any, Any]) -> str:
-    """The caller's address (uvicorn puts the real one here behind FORWARDED_ALLOW_IPS proxies)."""
-    return request.client.host if request.client else "unknown"
+    """The caller's address, as the per-address rate limits see it.
+
+    `X-Forwarded-For` is believed only when the connection comes from a proxy in
+    FORWARDED_ALLOW_IPS, and then only up to the first hop (from the right) that
+    is not such a proxy: what a client writes there itself is further left and
+    never read. Anyone else's header is ignored, so rotating it gains nothing.
+    """
+    peer = _address(request.client.host) if request.client else None
+    if peer is None:
+        return request.client.host if request.client else "unknown"
+    proxies = get_settings().server.forwarded_allow_ips
+    if not _trusted(peer, proxies):
+        return str(peer)
+    hops = [hop for header in request.headers.getall("x-forwarded-for", []) for hop in header.split(",")]
+    for raw in reversed(hops):
+        hop = _address(raw)
+        if hop is None:
+            break  # a proxy wrote something that is no address: go no further than the proxy itself
+        if not _trusted(hop, proxies):
+            return str(hop)
+        peer = hop
+    return str(peer)
 
 
 async def limit_general_requests(request: Request[Any, Any, Any]) -> None:

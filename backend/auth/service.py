@@ -7,6 +7,7 @@ the caller does not belong to is reported as not found.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import uuid
 from dataclasses import dataclass
@@ -176,16 +177,17 @@ async def _issue_tokens(user_id: uuid.UUID, workspace_id: uuid.UUID, family_id: 
     """A new access token and a refresh token (new family unless one is given). Call inside a transaction."""
     settings = get_settings().auth
     refresh, refresh_hash = tokens.new_refresh_token()
+    family_id = family_id or uuid.uuid4()
     await RefreshToken.insert(
         RefreshToken(
             user=user_id,
             workspace=workspace_id,
-            family_id=family_id or uuid.uuid4(),
+            family_id=family_id,
             token_hash=refresh_hash,
             expires_at=_now() + timedelta(seconds=settings.refresh_token_ttl_seconds),
         )
     )
-    access = tokens.issue_access_token(user_id, workspace_id)
+    access = tokens.issue_access_token(user_id, workspace_id, family_id)
     return TokenPair(
         access_token=access.token,
         refresh_token=refresh,
@@ -280,8 +282,11 @@ async def _default_workspace(user_id: uuid.UUID) -> uuid.UUID | None:
     return row["workspace"] if row else None
 
 
-async def refresh(refresh_token: str) -> TokenPair:
-    """Rotate a refresh token. Presenting one that was already rotated revokes its whole family."""
+async def refresh(redis: Redis, refresh_token: str) -> TokenPair:
+    """Rotate a refresh token. Presenting one that was already rotated revokes its whole family.
+
+    Revoking a family also refuses every access token it issued, at once.
+    """
     token_hash = tokens.hash_refresh_token(refresh_token)
     reused = False
     async with db.transaction():
@@ -308,6 +313,7 @@ async def refresh(refresh_token: str) -> TokenPair:
                 raise NotAuthenticated(INVALID_REFRESH)
             pair = await _issue_tokens(row["user"], workspace_id, family_id=row["family_id"])
     if reused:
+        await tokens.deny_session(redis, row["family_id"])
         log.warning(
             "refresh_token_reused",
             user_id=str(row["user"]),
@@ -336,10 +342,19 @@ async def logout(
     principal: Principal,
     access_jti: str,
     access_expires_at: datetime,
+    session_id: str | None,
     refresh_token: str | None,
 ) -> None:
-    """Refuse the access token from now on; also end the session of `refresh_token` if given."""
+    """End the session: its access tokens (`session_id`, the token's `sid`) and its refresh tokens.
+
+    `refresh_token`, if given, ends that token's session too (the only way for
+    an access token issued before tokens named their session).
+    """
     await tokens.deny_access_token(redis, access_jti, access_expires_at)
+    families: set[uuid.UUID] = set()
+    if session_id:
+        with contextlib.suppress(ValueError):  # a signed token, but issued by an older release
+            families.add(uuid.UUID(session_id))
     if refresh_token:
         row = (
             await RefreshToken.select(RefreshToken.family_id)
@@ -350,8 +365,11 @@ async def logout(
             .first()
         )
         if row is not None:
-            async with db.transaction():
-                await _revoke_family(row["family_id"])
+            families.add(row["family_id"])
+    for family_id in families:
+        async with db.transaction():
+            await _revoke_family(family_id)
+        await tokens.deny_session(redis, family_id)
     log.info("user_logged_out", user_id=str(principal.user_id))
 
 

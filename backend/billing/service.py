@@ -9,12 +9,15 @@ do not know yet raises `EventNotReady` and is retried later.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+import httpx
 import msgspec
 import stripe
 import structlog
@@ -35,7 +38,7 @@ from backend.billing.plans import (
 )
 from backend.billing.schemas import BillingOut, LimitOut, RedirectOut
 from backend.billing.tables import BillingEvent, Subscription, Usage
-from backend.core.errors import Conflict, InvalidInput, PaymentRequired, Unavailable
+from backend.core.errors import Conflict, InvalidInput, PaymentRequired, Unavailable, UpstreamUnavailable
 from backend.jobs import service as jobs_service
 from backend.settings import get_settings
 
@@ -54,6 +57,9 @@ HANDLED_EVENT_TYPES = frozenset(
         "invoice.payment_failed",
     }
 )
+
+
+PAYMENTS_UNREACHABLE = "Payments are unreachable right now; try again in a minute"
 
 
 class EventNotReady(Exception):
@@ -84,12 +90,25 @@ def stripe_client() -> stripe.StripeClient:
     billing = get_settings().billing
     _require_configured()
     base = {"api": billing.stripe_api_base} if billing.stripe_api_base else None
+    # A person waits on these calls: few retries and a short timeout, so an
+    # outage answers 503 in seconds rather than holding the request.
     return stripe.StripeClient(
         str(billing.stripe_secret_key),
         base_addresses=base,  # type: ignore[arg-type]
-        http_client=stripe.HTTPXClient(),
-        max_network_retries=2,
+        http_client=stripe.HTTPXClient(
+            timeout=httpx.Timeout(billing.stripe_timeout_seconds, connect=min(3.0, billing.stripe_timeout_seconds))
+        ),
+        max_network_retries=billing.stripe_max_network_retries,
     )
+
+
+@contextlib.contextmanager
+def _stripe_reachable() -> Iterator[None]:
+    """Stripe unreachable, timing out, rate limiting or failing on its side: a 503 to retry, not a 500."""
+    try:
+        yield
+    except (stripe.APIConnectionError, stripe.RateLimitError, stripe.APIError) as exc:
+        raise UpstreamUnavailable("Stripe", PAYMENTS_UNREACHABLE) from exc
 
 
 def _idempotency_key(kind: str, params: dict[str, Any]) -> str:
@@ -269,10 +288,11 @@ async def _ensure_customer(client: stripe.StripeClient, workspace_id: uuid.UUID,
         "name": workspace["name"] if workspace else None,
         "metadata": {"workspace_id": str(workspace_id)},
     }
-    customer = await client.v1.customers.create_async(
-        params=params,  # type: ignore[arg-type]
-        options={"idempotency_key": _idempotency_key("customer", {"workspace": str(workspace_id)})},
-    )
+    with _stripe_reachable():
+        customer = await client.v1.customers.create_async(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": _idempotency_key("customer", {"workspace": str(workspace_id)})},
+        )
     async with db.transaction():
         await Subscription.insert(Subscription(workspace=workspace_id)).on_conflict(action="DO NOTHING")
         await Subscription.update(
@@ -304,10 +324,11 @@ async def create_checkout(workspace_id: uuid.UUID, email: str, plan_name: str) -
         "success_url": f"{public_url}/billing?checkout=success",
         "cancel_url": f"{public_url}/billing?checkout=cancelled",
     }
-    session = await client.v1.checkout.sessions.create_async(
-        params=params,  # type: ignore[arg-type]
-        options={"idempotency_key": _idempotency_key("checkout", {**params, "day": _now().date().isoformat()})},
-    )
+    with _stripe_reachable():
+        session = await client.v1.checkout.sessions.create_async(
+            params=params,  # type: ignore[arg-type]
+            options={"idempotency_key": _idempotency_key("checkout", {**params, "day": _now().date().isoformat()})},
+        )
     log.info("checkout_session_created", workspace_id=str(workspace_id), plan=plan.name)
     return RedirectOut(url=str(session.url))
 
@@ -318,10 +339,13 @@ async def create_portal(workspace_id: uuid.UUID) -> RedirectOut:
     if row is None or not row["stripe_customer_id"]:
         raise Conflict("This workspace has no billing account yet; subscribe with POST /api/v1/billing/checkout")
     params = {"customer": row["stripe_customer_id"], "return_url": f"{get_settings().billing.public_url}/billing"}
-    session = await stripe_client().v1.billing_portal.sessions.create_async(
-        params=params,  # type: ignore[arg-type]
-        options={"idempotency_key": _idempotency_key("portal", {**params, "at": _now().strftime("%Y-%m-%dT%H:%M")})},
-    )
+    with _stripe_reachable():
+        session = await stripe_client().v1.billing_portal.sessions.create_async(
+            params=params,  # type: ignore[arg-type]
+            options={
+                "idempotency_key": _idempotency_key("portal", {**params, "at": _now().strftime("%Y-%m-%dT%H:%M")})
+            },
+        )
     return RedirectOut(url=str(session.url))
 
 

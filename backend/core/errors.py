@@ -79,6 +79,21 @@ class RateLimited(ServiceError):
         self.retry_after = max(1, math.ceil(retry_after_seconds))
 
 
+class UpstreamUnavailable(ServiceError):
+    """An outside service a request needs (payments, AI…) cannot be reached or failed; try later.
+
+    Raised from the SDK's connection, timeout and 5xx errors, never with their
+    message (it may quote the request): the detail names the service only.
+    """
+
+    status_code = HTTP_503_SERVICE_UNAVAILABLE
+
+    def __init__(self, service: str, detail: str | None = None, retry_after_seconds: int = 60) -> None:
+        super().__init__(detail or f"{service} cannot be reached right now; try again in a minute")
+        self.service = service
+        self.retry_after = max(1, retry_after_seconds)
+
+
 def _error(
     status_code: int,
     detail: str,
@@ -143,6 +158,11 @@ def handle_service_error(_: Request[Any, Any, Any], exc: ServiceError) -> Respon
     return _error(exc.status_code, exc.detail, headers=headers)
 
 
+def handle_upstream_unavailable(_: Request[Any, Any, Any], exc: UpstreamUnavailable) -> Response[Any]:
+    log.warning("upstream_unavailable", service=exc.service, cause=type(exc.__cause__).__name__)
+    return _error(exc.status_code, exc.detail, headers={"Retry-After": str(exc.retry_after)})
+
+
 def handle_redis_unavailable(_: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
     log.error("redis_unavailable", error=str(exc))
     return _error(
@@ -167,6 +187,7 @@ EXCEPTION_HANDLERS: dict[Any, Any] = {
     ValidationException: handle_validation_error,
     HTTPException: handle_http_exception,
     ServiceError: handle_service_error,
+    UpstreamUnavailable: handle_upstream_unavailable,
     RedisConnectionError: handle_redis_unavailable,
     RedisTimeoutError: handle_redis_unavailable,
     Exception: handle_unexpected_error,

@@ -148,5 +148,7 @@ class EventController(Controller):
     @post("/token", status_code=HTTP_201_CREATED)
     async def stream_token(self, request: AuthRequest) -> StreamToken:
         """A short-lived token for `?token=` on the event streams (EventSource cannot send headers)."""
-        issued = tokens.issue_stream_token(request.user.user_id, request.user.workspace_id)
+        issued = tokens.issue_stream_token(
+            request.user.user_id, request.user.workspace_id, tokens.session_of(request.auth)
+        )
         return StreamToken(token=issued.token, expires_in=get_settings().jobs.stream_token_ttl_seconds)

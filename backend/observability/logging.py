@@ -16,6 +16,7 @@ import structlog
 from litestar.enums import ScopeType
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
 
+from backend.observability.redact import SecretScrubber, redact_secret_fields
 from backend.settings import ObservabilitySettings
 
 REQUEST_ID_HEADER = b"x-request-id"
@@ -29,8 +30,12 @@ def configure_logging(settings: ObservabilitySettings) -> None:
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
     ]
+    # Plain tracebacks: the default (rich) one prints every frame's local variables,
+    # which hold request bodies with passwords and tokens.
     renderer: Any = (
-        structlog.processors.JSONRenderer() if settings.log_json else structlog.dev.ConsoleRenderer(colors=False)
+        structlog.processors.JSONRenderer()
+        if settings.log_json
+        else structlog.dev.ConsoleRenderer(colors=False, exception_formatter=structlog.dev.plain_traceback)
     )
     structlog.configure(
         processors=[*shared, structlog.stdlib.ProcessorFormatter.wrap_for_formatter],
@@ -38,10 +43,12 @@ def configure_logging(settings: ObservabilitySettings) -> None:
         wrapper_class=structlog.stdlib.BoundLogger,
         cache_logger_on_first_use=True,
     )
-    final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta]
+    final: list[Any] = [structlog.stdlib.ProcessorFormatter.remove_processors_meta, redact_secret_fields]
     if settings.log_json:
         final.append(structlog.processors.format_exc_info)
     final.append(renderer)
+    # After rendering, so tracebacks and other libraries' lines are scrubbed too.
+    final.append(SecretScrubber(settings.secret_values))
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(foreign_pre_chain=shared, processors=final))
     root = logging.getLogger()

@@ -59,8 +59,10 @@ async def test_register_login_me_refresh_logout(client: httpx.AsyncClient) -> No
     # The session's refresh token died with it.
     again = await client.post("/api/v1/auth/refresh", json={"refresh_token": new["refresh_token"]})
     assert again.status_code == 401
-    # Another session of the same user is untouched.
-    assert (await client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"]))).status_code == 200
+    # The access token that session had before the refresh died with it too.
+    assert (await client.get("/api/v1/auth/me", headers=bearer(tokens["access_token"]))).status_code == 401
+    # Another session of the same user (the one sign-up opened) is untouched.
+    assert (await client.get("/api/v1/auth/me", headers=bearer(registered.json()["access_token"]))).status_code == 200
 
 
 async def test_logout_without_refresh_token_refuses_the_access_token(
@@ -87,6 +89,43 @@ async def test_reused_refresh_token_is_refused_and_revokes_its_family(
     # The whole family is revoked, including the legitimate newest token.
     child = await client.post("/api/v1/auth/refresh", json={"refresh_token": rotated_child})
     assert child.status_code == 401
+
+
+async def test_reused_refresh_token_signs_out_the_sessions_access_tokens_at_once(
+    client: httpx.AsyncClient,
+) -> None:
+    account = await register(client)
+    other_session = await client.post("/api/v1/auth/login", json={"email": account.email, "password": PASSWORD})
+    rotated = await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    assert rotated.status_code == 200
+    fresh_access = rotated.json()["access_token"]
+    assert (await client.get("/api/v1/auth/me", headers=bearer(fresh_access))).status_code == 200
+
+    reuse = await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    assert reuse.status_code == 401
+
+    # Not in 15 minutes: now. Both the rotated pair's and the original access token.
+    assert (await client.get("/api/v1/auth/me", headers=bearer(fresh_access))).status_code == 401
+    assert (await client.get("/api/v1/auth/me", headers=account.headers)).status_code == 401
+    # Another login of the same user goes on working.
+    assert (
+        await client.get("/api/v1/auth/me", headers=bearer(other_session.json()["access_token"]))
+    ).status_code == 200
+
+
+async def test_logout_signs_out_every_access_token_of_that_session(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    rotated = await client.post("/api/v1/auth/refresh", json={"refresh_token": account.refresh_token})
+    assert rotated.status_code == 200
+    pair = rotated.json()
+
+    # No refresh token in the body: the access token names its session.
+    assert (await client.post("/api/v1/auth/logout", headers=bearer(pair["access_token"]))).status_code == 204
+
+    # The session's earlier access token (still unexpired) and its refresh token are refused at once.
+    assert (await client.get("/api/v1/auth/me", headers=account.headers)).status_code == 401
+    again = await client.post("/api/v1/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+    assert again.status_code == 401
 
 
 async def test_concurrent_refresh_with_one_token_succeeds_at_most_once(
