@@ -30,6 +30,7 @@ from backend.billing.plans import (
     RESOURCE_LABELS,
     Plan,
     Resource,
+    catalogue,
     next_plan_up,
     plan_for_price,
 )
@@ -229,6 +230,7 @@ async def get_billing(workspace_id: uuid.UUID) -> BillingOut:
             )
             for resource in Resource
         ],
+        plans=catalogue(),
     )
 
 
