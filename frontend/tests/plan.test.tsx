@@ -54,7 +54,7 @@ describe("billing plan cards", () => {
     expect(within(pro).getByTestId("plan-pro-concurrent_jobs")).toHaveTextContent("10 concurrent jobs");
     expect(within(pro).getByTestId("plan-pro-seats")).toHaveTextContent(/5 seats\s*you use 1/);
     expect(screen.getByTestId("plan-business-price")).toHaveTextContent("€99");
-    expect(screen.getByTestId("plan-free-price")).toHaveTextContent("Free");
+    expect(screen.getByTestId("plan-free-price")).toHaveTextContent(/€0\s*\/ month/);
     expect(within(screen.getByTestId("plan-free")).getByText("Current plan")).toBeInTheDocument();
     expect(within(pro).queryByText("Current plan")).not.toBeInTheDocument();
   });

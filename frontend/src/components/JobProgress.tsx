@@ -67,11 +67,11 @@ export function JobProgressView({ title, job, connecting = false, error, pausedR
           <p className="font-medium">Paused: waiting for you</p>
           {pausedReason && <p className={`mt-1 ${WRAPPED_TEXT}`}>{pausedReason}</p>}
           <p className="mt-1">
-            Fix it on the platform, then press Resume on the{" "}
+            {pausedReason ? "" : "Fix it on the platform, then resume the account. "}
             <Link className="underline" to="/accounts">
-              account
-            </Link>
-            : the work goes on from where it stopped.
+              Go to accounts
+            </Link>{" "}
+            — once resumed, the work goes on from where it stopped.
           </p>
         </div>
       )}

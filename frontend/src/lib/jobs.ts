@@ -42,7 +42,7 @@ export interface JobSummary {
   /** items still to do while it runs */
   remaining: number;
   total: number;
-  /** "2 done · 1 failed of 3": counts that add up to the total */
+  /** "2 done · 1 failed of 3" when finished (counts that add up to the total), "1 of 3 done" under way */
   countsText: string;
 }
 
@@ -80,11 +80,11 @@ export function jobSummary(job: JobCounts): JobSummary {
     [label, tone] = RUNNING_LABEL[job.status] ?? [job.status.replace(/_/g, " "), "gray"];
   }
 
-  const parts = [`${done} done`];
+  // Finished: the parts add up to the total. Under way: how far it is.
+  const parts = finished ? [`${done} done`] : [`${done} of ${total} done`];
   if (failed) parts.push(`${failed} failed`);
   if (skipped) parts.push(`${skipped} skipped`);
-  if (remaining) parts.push(`${remaining} to go`);
-  const countsText = total ? `${parts.join(" · ")} of ${total}` : finished ? "" : "starting…";
+  const countsText = !total ? (finished ? "" : "starting…") : finished ? `${parts.join(" · ")} of ${total}` : parts.join(" · ");
   return { label, tone, finished, done, failed, skipped, remaining, total, countsText };
 }
 

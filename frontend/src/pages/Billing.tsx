@@ -19,7 +19,6 @@ const CARD_LABELS: Record<string, string> = {
 };
 
 export function formatPrice(amount: number, currency: string): string {
-  if (amount === 0) return "Free";
   try {
     return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
   } catch {
@@ -45,7 +44,7 @@ export function PlanCard({ plan, billingInfo, children }: { plan: Plan; billingI
       </div>
       <p className="mt-2" data-testid={`plan-${plan.name}-price`}>
         <span className="text-2xl font-semibold">{formatPrice(plan.monthly_price, plan.currency)}</span>
-        {plan.monthly_price > 0 && <span className="text-sm text-slate-500 dark:text-slate-400"> / month</span>}
+        <span className="text-sm text-slate-500 dark:text-slate-400"> / month</span>
       </p>
       <ul className="mt-3 flex-1 space-y-1 text-sm">
         {plan.limits.map((l) => (

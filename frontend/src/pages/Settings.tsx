@@ -136,7 +136,7 @@ export function SettingsPage() {
         ) : (
           <ul className="divide-y divide-slate-200 dark:divide-slate-800">
             {members.data.items.map((m) => (
-              <li key={m.user_id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center">
+              <li key={m.user_id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center" data-testid="member-row">
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{m.full_name || m.email}</p>
                   <p className="truncate text-xs text-slate-500">
