@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from backend.billing.schemas import PlanLimitOut, PlanOut
 from backend.settings import get_settings
 
 
@@ -34,6 +35,10 @@ class Plan:
     name: str
     title: str
     limits: dict[Resource, int]
+    # Display only, for the plan cards: what a customer is charged comes from
+    # the Stripe price (STRIPE_PRICE_PRO / STRIPE_PRICE_BUSINESS), never from here.
+    monthly_price: int = 0
+    currency: str = "EUR"
 
     @property
     def price_id(self) -> str | None:
@@ -63,6 +68,7 @@ PLANS: dict[str, Plan] = {
             Resource.concurrent_jobs: 10,
             Resource.seats: 5,
         },
+        monthly_price=29,
     ),
     "business": Plan(
         "business",
@@ -74,6 +80,7 @@ PLANS: dict[str, Plan] = {
             Resource.concurrent_jobs: 50,
             Resource.seats: 25,
         },
+        monthly_price=99,
     ),
 }
 PAID_PLANS = ("pro", "business")
@@ -90,3 +97,17 @@ def next_plan_up(current: str, resource: Resource, needed: int) -> Plan | None:
         if PLANS[name].limits[resource] >= needed:
             return PLANS[name]
     return None
+
+
+def catalogue() -> list[PlanOut]:
+    """Every plan with its display price and limits, cheapest first (the plan cards)."""
+    return [
+        PlanOut(
+            name=plan.name,
+            title=plan.title,
+            monthly_price=plan.monthly_price,
+            currency=plan.currency,
+            limits=[PlanLimitOut(resource=r.value, label=RESOURCE_LABELS[r], limit=plan.limits[r]) for r in Resource],
+        )
+        for plan in PLANS.values()
+    ]

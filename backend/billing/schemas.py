@@ -17,6 +17,23 @@ class LimitOut(msgspec.Struct):
     """True: `used` counts this calendar month (UTC); False: what exists now."""
 
 
+class PlanLimitOut(msgspec.Struct):
+    resource: str
+    label: str
+    limit: int
+
+
+class PlanOut(msgspec.Struct):
+    """One plan as the plan cards show it."""
+
+    name: str
+    title: str
+    monthly_price: int
+    """Whole units of `currency` per month, for display only: the charged price is Stripe's."""
+    currency: str
+    limits: list[PlanLimitOut]
+
+
 class BillingOut(msgspec.Struct):
     configured: bool
     """False when this server has no Stripe keys: everyone is on the free plan and checkout answers 503."""
@@ -29,6 +46,8 @@ class BillingOut(msgspec.Struct):
     period: str
     """The usage month, e.g. 2026-11."""
     limits: list[LimitOut]
+    plans: list[PlanOut]
+    """Every plan with its display price and limits, cheapest first."""
 
 
 class CheckoutRequest(msgspec.Struct, forbid_unknown_fields=True):

@@ -33,6 +33,7 @@ from backend.billing.plans import (
     RESOURCE_LABELS,
     Plan,
     Resource,
+    catalogue,
     next_plan_up,
     plan_for_price,
 )
@@ -248,6 +249,7 @@ async def get_billing(workspace_id: uuid.UUID) -> BillingOut:
             )
             for resource in Resource
         ],
+        plans=catalogue(),
     )
 
 

@@ -43,6 +43,8 @@ class JobOut(msgspec.Struct):
     idempotency_key: str | None
     account_id: uuid.UUID | None
     """The platform account the job acts through, if any."""
+    listing_id: uuid.UUID | None
+    """The listing the job acts on (a publish), if any."""
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None

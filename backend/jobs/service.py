@@ -65,7 +65,18 @@ def _jobs(workspace_id: uuid.UUID) -> Select[Any]:
     return Job.select(*JOB_COLUMNS).where(Job.workspace == workspace_id).output(load_json=True)
 
 
+def _payload_id(row: dict[str, Any], key: str) -> uuid.UUID | None:
+    """An id a handler keeps in the job's payload (e.g. the account of a login test); None if absent or malformed."""
+    payload = row.get("payload")
+    value = payload.get(key) if isinstance(payload, dict) else None
+    try:
+        return uuid.UUID(str(value)) if value else None
+    except ValueError:
+        return None
+
+
 def job_out(row: dict[str, Any]) -> JobOut:
+    """The job as the API shows it; the subject ids come from its row, else from what its payload names."""
     return JobOut(
         id=row["id"],
         workspace_id=row["workspace"],
@@ -81,7 +92,8 @@ def job_out(row: dict[str, Any]) -> JobOut:
         result=row["result"],
         parent_id=row["parent"],
         idempotency_key=row["idempotency_key"],
-        account_id=row["account"],
+        account_id=row["account"] or _payload_id(row, "account_id"),
+        listing_id=_payload_id(row, "listing_id"),
         created_at=row["created_at"],
         started_at=row["started_at"],
         finished_at=row["finished_at"],

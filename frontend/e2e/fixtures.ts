@@ -19,13 +19,22 @@ export const VIEWPORTS = {
   phone: { width: 390, height: 844 },
 } as const;
 
-/** Full-page screenshots of the current page at desktop and phone widths. */
+/**
+ * Full-page screenshots of the current page at desktop and phone widths; at
+ * each width the page must not scroll sideways (nothing wider than the window).
+ */
 export async function screenshots(page: Page, name: string): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const original = page.viewportSize();
   for (const [label, size] of Object.entries(VIEWPORTS)) {
     await page.setViewportSize(size);
     await page.waitForLoadState("networkidle").catch(() => undefined);
+    await expect
+      .poll(() => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), {
+        message: `${name} at ${label} (${size.width} px) scrolls sideways by this many px`,
+        timeout: 5_000,
+      })
+      .toBeLessThanOrEqual(0);
     await page.screenshot({ path: join(ARTIFACTS, `${name}-${label}.png`), fullPage: true });
   }
   if (original) await page.setViewportSize(original);

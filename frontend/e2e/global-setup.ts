@@ -1,5 +1,5 @@
 /**
- * Start a real API and worker for the end-to-end tests: a free port, a fresh
+ * Start a real API, worker and sandbox marketplace for the end-to-end tests: a free port, a fresh
  * SQLite DATA_DIR in a temp dir, the offline AI provider, a private Redis key
  * prefix, and the built SPA. Migrations first, then both processes; we wait
  * until /ready reports the database, Redis and a live worker.
@@ -51,12 +51,39 @@ async function waitReady(url: string, processes: ChildProcess[], logDir: string,
   throw new Error(`API not ready at ${url} after ${timeoutMs / 1000}s (last: ${last}); logs in ${logDir}`);
 }
 
+async function waitHttp(url: string, processes: ChildProcess[], logDir: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const p of processes) {
+      if (p.exitCode !== null) throw new Error(`A helper process exited (${p.exitCode}); see logs in ${logDir}`);
+    }
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs / 1000}s; logs in ${logDir}`);
+}
+
+/**
+ * A stand-in for a working HTTP proxy: it answers every proxied request with
+ * 204, so a proxy health check through it passes without any network.
+ */
+const STUB_PROXY = "require('http').createServer((q, s) => { s.writeHead(204); s.end(); }).listen(Number(process.argv[1]), '127.0.0.1')";
+
 export default async function globalSetup(): Promise<void> {
   const dist = join(frontend, "dist");
   if (!existsSync(join(dist, "index.html"))) throw new Error("frontend/dist is missing: run `npm run build` first");
   const dataDir = mkdtempSync(join(tmpdir(), "sellpilot-e2e-"));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
+  // The bundled sandbox marketplace (what the sandbox driver logs in to and publishes on),
+  // and a stub proxy that answers, so account and proxy jobs run end to end offline.
+  const sandboxPort = await freePort();
+  const sandboxURL = `http://127.0.0.1:${sandboxPort}`;
+  const proxyPort = await freePort();
   const prefix = `sellpilot-e2e-${randomBytes(5).toString("hex")}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -76,7 +103,16 @@ export default async function globalSetup(): Promise<void> {
     RATE_LIMITS_ENABLED: "false",
     WORKER_POLL_DELAY_SECONDS: "0.05",
     SSE_HEARTBEAT_SECONDS: "2",
+    SANDBOX_URL: sandboxURL,
+    SANDBOX_PORT: String(sandboxPort),
+    SANDBOX_DB_PATH: join(dataDir, "sandbox.sqlite3"),
+    PROXY_CHECK_URL: "http://proxy-check.invalid/generate_204",
+    PROXY_CHECK_TIMEOUT_SECONDS: "5",
+    BROWSER_ACTION_TIMEOUT_SECONDS: "10",
+    WORKER_JOB_TIMEOUT_SECONDS: "90",
   };
+  const chromium = process.env.CHROMIUM_PATH ?? (existsSync("/usr/lib/chromium/chromium") ? "/usr/lib/chromium/chromium" : undefined);
+  if (chromium) env.CHROMIUM_PATH = chromium;
   delete env.DATABASE_URL;
   delete env.OPENAI_API_KEY;
 
@@ -87,19 +123,28 @@ export default async function globalSetup(): Promise<void> {
     const e = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`sellpilot migrate failed:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`);
   }
-  const start = (command: string) => {
+  const start = (command: string, args: string[] = []) => {
     const log = openSync(join(dataDir, `${command}.log`), "a");
-    return spawn(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", command], {
+    return spawn(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", command, ...args], {
       cwd: root,
       env,
       detached: true, // its own process group: teardown stops uv and python together
       stdio: ["ignore", log, log],
     });
   };
+  const proxyLog = openSync(join(dataDir, "stub-proxy.log"), "a");
+  const helpers = [
+    start("sandbox", ["--host", "127.0.0.1", "--port", String(sandboxPort), "--db", env.SANDBOX_DB_PATH!]),
+    spawn(process.execPath, ["-e", STUB_PROXY, String(proxyPort)], { detached: true, stdio: ["ignore", proxyLog, proxyLog] }),
+  ];
   const processes = [start("worker"), start("api")];
+  const all = [...helpers, ...processes];
   mkdirSync(join(frontend, "e2e-artifacts"), { recursive: true });
-  writeFileSync(STATE_FILE, JSON.stringify({ pids: processes.map((p) => p.pid), dataDir, baseURL, prefix, redisUrl: env.REDIS_URL }));
+  writeFileSync(STATE_FILE, JSON.stringify({ pids: all.map((p) => p.pid), dataDir, baseURL, prefix, redisUrl: env.REDIS_URL }));
   process.env.E2E_BASE_URL = baseURL;
   process.env.E2E_DATA_DIR = dataDir;
-  await waitReady(baseURL, processes, dataDir);
+  process.env.E2E_SANDBOX_URL = sandboxURL;
+  process.env.E2E_PROXY_PORT = String(proxyPort);
+  await waitHttp(`${sandboxURL}/healthz`, all, dataDir);
+  await waitReady(baseURL, all, dataDir);
 }

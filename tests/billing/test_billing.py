@@ -316,3 +316,21 @@ async def test_failed_then_paid_invoices_move_the_status(client: httpx.AsyncClie
     paid = signed_event("invoice.paid", invoice, created=start + 20)
     assert (await _post_event(client, *paid)).status_code == 200
     await _wait_for_plan(client, account, "pro", status="active")
+
+
+async def test_billing_shows_every_plan_with_its_price_and_limits(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    shown = await _plan_of(client, account)
+    plans = {p["name"]: p for p in shown["plans"]}
+    assert list(plans) == ["free", "pro", "business"]
+    assert [plans[n]["monthly_price"] for n in plans] == [0, 29, 99]
+    assert {p["currency"] for p in plans.values()} == {"EUR"}
+    pro_limits = {limit["resource"]: limit["limit"] for limit in plans["pro"]["limits"]}
+    assert pro_limits == {
+        "platform_accounts": 10,
+        "ai_generations": 500,
+        "active_rules": 25,
+        "concurrent_jobs": 10,
+        "seats": 5,
+    }
+    assert all(limit["label"] for p in plans.values() for limit in p["limits"])

@@ -36,6 +36,21 @@ export class ApiError extends Error {
   }
 }
 
+const METHOD = "(?:GET|POST|PUT|PATCH|DELETE)";
+
+/**
+ * The API's detail without the API routes it may name for developers
+ * ("… (POST /api/v1/billing/checkout)"): a person sees the page to go to instead.
+ */
+export function humanDetail(detail: string): string {
+  return detail
+    .replace(new RegExp(`\\s*\\(\\s*${METHOD}\\s+/api/[^)]*\\)`, "g"), "")
+    .replace(new RegExp(`\\s+(?:with|at|via|using)\\s+${METHOD}\\s+/api/v\\d+/billing\\S*`, "g"), " on the Billing page")
+    .replace(new RegExp(`\\s+(?:with|at|via|using)\\s+${METHOD}\\s+/api/\\S*`, "g"), "")
+    .replace(new RegExp(`\\s*${METHOD}\\s+/api/\\S*`, "g"), "")
+    .trim();
+}
+
 /** A readable message for anything thrown by a request (or anything else). */
 export function errorMessage(error: unknown): string {
   if (error instanceof ApiError) return error.detail;
@@ -65,7 +80,7 @@ export async function toApiError(response: Response): Promise<ApiError> {
   if (text) {
     try {
       const body = JSON.parse(text) as { detail?: unknown; extra?: unknown };
-      if (typeof body.detail === "string" && body.detail) detail = body.detail;
+      if (typeof body.detail === "string" && body.detail) detail = humanDetail(body.detail) || detail;
       extra = body.extra;
     } catch {
       // not JSON (a proxy's HTML page, say): keep the generic message

@@ -1029,6 +1029,7 @@ export interface components {
             period: string;
             plan: string;
             plan_title: string;
+            plans: components["schemas"]["PlanOut"][];
             status: string;
         };
         /** BrowserStatus */
@@ -1094,6 +1095,7 @@ export interface components {
             id: string;
             idempotency_key: string | null;
             kind: string;
+            listing_id: string | null;
             max_attempts: number;
             parent_id: string | null;
             progress: number;
@@ -1303,6 +1305,20 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        /** PlanLimitOut */
+        PlanLimitOut: {
+            label: string;
+            limit: number;
+            resource: string;
+        };
+        /** PlanOut */
+        PlanOut: {
+            currency: string;
+            limits: components["schemas"]["PlanLimitOut"][];
+            monthly_price: number;
+            name: string;
+            title: string;
         };
         /** PlatformOut */
         PlatformOut: {

@@ -8,9 +8,11 @@ interface Toast {
 }
 
 interface ToastApi {
-  show: (message: string, tone?: Tone) => void;
-  success: (message: string) => void;
-  error: (message: string) => void;
+  /** Returns the toast's id; a sticky one stays until dismissed (e.g. until the job it announces ends). */
+  show: (message: string, tone?: Tone, options?: { sticky?: boolean }) => number;
+  success: (message: string) => number;
+  error: (message: string) => number;
+  dismiss: (id: number) => void;
 }
 
 const ToastContext = createContext<ToastApi | null>(null);
@@ -20,16 +22,17 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const next = useRef(1);
   const dismiss = useCallback((id: number) => setToasts((all) => all.filter((t) => t.id !== id)), []);
   const show = useCallback(
-    (message: string, tone: Tone = "info") => {
+    (message: string, tone: Tone = "info", options: { sticky?: boolean } = {}) => {
       const id = next.current++;
       setToasts((all) => [...all.slice(-4), { id, tone, message }]);
-      window.setTimeout(() => dismiss(id), tone === "error" ? 8000 : 4000);
+      if (!options.sticky) window.setTimeout(() => dismiss(id), tone === "error" ? 8000 : 4000);
+      return id;
     },
     [dismiss],
   );
   const value = useMemo<ToastApi>(
-    () => ({ show, success: (m) => show(m, "success"), error: (m) => show(m, "error") }),
-    [show],
+    () => ({ show, success: (m) => show(m, "success"), error: (m) => show(m, "error"), dismiss }),
+    [show, dismiss],
   );
   return (
     <ToastContext.Provider value={value}>
@@ -47,7 +50,7 @@ export function ToastProvider({ children }: { children: ReactNode }) {
                   : "bg-slate-800 text-white dark:bg-slate-700"
             }`}
           >
-            <span className="flex-1">{t.message}</span>
+            <span className="min-w-0 flex-1 break-words">{t.message}</span>
             <button type="button" aria-label="Dismiss" className="opacity-80 hover:opacity-100" onClick={() => dismiss(t.id)}>
               ×
             </button>

@@ -144,9 +144,11 @@ export function useWorkspaceEvents(enabled: boolean): void {
         // New jobs and final results (and each item of jobs that change other
         // records, e.g. one proxy checked): refetch, at most every half second.
         const final = data.type.endsWith("succeeded") || data.type.endsWith("failed") || data.type.endsWith("cancelled");
+        // A pause or resume changes the job's reason and its account's status.
+        const parked = data.type === "job.paused" || data.type === "job.resumed";
         const touched = [
-          ...(data.type === "job.created" || final ? ["jobs", "dashboard"] : []),
-          ...(final || data.type === "job.item" ? queriesChangedBy(data.kind) : []),
+          ...(data.type === "job.created" || final || parked ? ["jobs", "dashboard"] : []),
+          ...(final || parked || data.type === "job.item" ? queriesChangedBy(data.kind) : []),
         ];
         if (touched.length > 0) {
           for (const key of touched) stale.add(key);

@@ -5,7 +5,7 @@
  * (EventSource replays after a reconnect, a duplicate delivery) changes nothing,
  * and counters only ever move forward in stream order.
  */
-export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying";
+export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused";
 
 export type JobEventType =
   | "job.snapshot"
@@ -16,7 +16,9 @@ export type JobEventType =
   | "job.retrying"
   | "job.succeeded"
   | "job.failed"
-  | "job.cancelled";
+  | "job.cancelled"
+  | "job.paused"
+  | "job.resumed";
 
 export const JOB_EVENT_TYPES: readonly JobEventType[] = [
   "job.snapshot",
@@ -28,6 +30,8 @@ export const JOB_EVENT_TYPES: readonly JobEventType[] = [
   "job.succeeded",
   "job.failed",
   "job.cancelled",
+  "job.paused",
+  "job.resumed",
 ];
 
 /** The SSE `data:` of a job event (backend JobEvent). */
@@ -70,6 +74,8 @@ export interface ProgressState {
   /** items in the order they were first produced */
   items: ProgressItem[];
   error: string | null;
+  /** why a paused job waits (e.g. its account hit a captcha) */
+  pausedReason: string | null;
   terminal: boolean;
   /** the newest stream id applied to the counters */
   lastId: string | null;
@@ -89,6 +95,7 @@ export function initialProgress(jobId: string): ProgressState {
     percent: 0,
     items: [],
     error: null,
+    pausedReason: null,
     terminal: false,
     lastId: null,
     seen: new Set(),
@@ -169,6 +176,9 @@ export function progressReducer(state: ProgressState, action: ProgressAction): P
     case "job.cancelled":
       next.error = typeof payload.error === "string" ? payload.error : data.type === "job.cancelled" ? "Cancelled" : null;
       break;
+    case "job.paused":
+      next.pausedReason = typeof payload.reason === "string" ? payload.reason : next.pausedReason;
+      break;
     case "job.retrying":
       next.error = typeof payload.error === "string" ? payload.error : next.error;
       break;
@@ -177,6 +187,7 @@ export function progressReducer(state: ProgressState, action: ProgressAction): P
   }
   next.terminal = TERMINAL.has(next.status);
   if (next.status === "running" || next.status === "pending") next.error = null;
+  if (next.status !== "paused") next.pausedReason = null;
   next.percent = percentOf(next.status, data.progress);
   return next;
 }

@@ -1,15 +1,69 @@
 import { useMutation, useQuery } from "@tanstack/react-query";
-import { billing } from "../api/endpoints";
+import type { ReactNode } from "react";
+import { billing, type Billing } from "../api/endpoints";
 import { ApiError, errorMessage } from "../api/client";
 import { useAuth } from "../lib/auth";
 import { QuotaBars } from "../components/jobs";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, formatDate } from "../components/ui";
 
-const PLANS: { name: "pro" | "business"; title: string; blurb: string }[] = [
-  { name: "pro", title: "Pro", blurb: "More accounts, AI generations and automation rules." },
-  { name: "business", title: "Business", blurb: "For teams: the highest limits and more seats." },
-];
+type Plan = Billing["plans"][number];
+
+/** What each plan's limit reads as on a card (the API's usage labels speak of "this month"). */
+const CARD_LABELS: Record<string, string> = {
+  platform_accounts: "platform accounts",
+  ai_generations: "AI generations a month",
+  active_rules: "active automation rules",
+  concurrent_jobs: "concurrent jobs",
+  seats: "seats",
+};
+
+export function formatPrice(amount: number, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: "currency", currency, maximumFractionDigits: 0 }).format(amount);
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+/** One plan: its price a month, its limits, and what the workspace uses now next to each. */
+export function PlanCard({ plan, billingInfo, children }: { plan: Plan; billingInfo: Billing; children?: ReactNode }) {
+  const current = plan.name === billingInfo.plan;
+  const used = new Map(billingInfo.limits.map((l) => [l.resource, l.used]));
+  return (
+    <section
+      aria-labelledby={`plan-${plan.name}`}
+      data-testid={`plan-${plan.name}`}
+      className={`flex min-w-0 flex-col rounded-lg border bg-white p-4 shadow-sm dark:bg-slate-900 ${current ? "border-indigo-500 ring-1 ring-indigo-500" : "border-slate-200 dark:border-slate-800"}`}
+    >
+      <div className="flex flex-wrap items-center justify-between gap-2">
+        <h3 id={`plan-${plan.name}`} className="text-base font-semibold">
+          {plan.title}
+        </h3>
+        {current && <Badge tone="blue">Current plan</Badge>}
+      </div>
+      <p className="mt-2" data-testid={`plan-${plan.name}-price`}>
+        <span className="text-2xl font-semibold">{formatPrice(plan.monthly_price, plan.currency)}</span>
+        <span className="text-sm text-slate-500 dark:text-slate-400"> / month</span>
+      </p>
+      <ul className="mt-3 flex-1 space-y-1 text-sm">
+        {plan.limits.map((l) => (
+          <li key={l.resource} className="flex flex-wrap justify-between gap-x-2" data-testid={`plan-${plan.name}-${l.resource}`}>
+            <span>
+              <span className="font-medium tabular-nums">{l.limit.toLocaleString()}</span> {CARD_LABELS[l.resource] ?? l.label}
+            </span>
+            {used.has(l.resource) && (
+              <span className={`tabular-nums ${(used.get(l.resource) ?? 0) > l.limit ? "text-rose-600 dark:text-rose-400" : "text-slate-500 dark:text-slate-400"}`}>
+                you use {used.get(l.resource)}
+              </span>
+            )}
+          </li>
+        ))}
+      </ul>
+      {children && <div className="mt-4">{children}</div>}
+    </section>
+  );
+}
 
 export function BillingPage() {
   const { canManage } = useAuth();
@@ -63,18 +117,28 @@ export function BillingPage() {
           <QuotaBars limits={b.limits} />
         </Card>
       </div>
-      {b.plan === "free" && (
-        <div className="mt-6 grid gap-4 sm:grid-cols-2">
-          {PLANS.map((p) => (
-            <Card key={p.name} title={p.title}>
-              <p className="mb-4 text-sm text-slate-600 dark:text-slate-400">{p.blurb}</p>
-              <Button busy={checkout.isPending && checkout.variables === p.name} disabled={!b.configured} onClick={() => checkout.mutate(p.name)}>
-                Upgrade to {p.title}
-              </Button>
-            </Card>
-          ))}
-        </div>
-      )}
+      <h2 className="mb-3 mt-8 text-lg font-semibold">Plans</h2>
+      <div className="grid gap-4 md:grid-cols-3" data-testid="plan-cards">
+        {b.plans.map((p, index) => {
+          const currentIndex = b.plans.findIndex((x) => x.name === b.plan);
+          const upgrade = index > currentIndex && (p.name === "pro" || p.name === "business") && b.plan === "free";
+          return (
+            <PlanCard key={p.name} plan={p} billingInfo={b}>
+              {upgrade && (
+                <Button busy={checkout.isPending && checkout.variables === p.name} disabled={!b.configured} onClick={() => checkout.mutate(p.name as "pro" | "business")}>
+                  Upgrade to {p.title}
+                </Button>
+              )}
+              {index > currentIndex && b.plan !== "free" && (
+                <Button variant="secondary" busy={portal.isPending} disabled={!b.configured} onClick={() => portal.mutate()}>
+                  Change plan
+                </Button>
+              )}
+            </PlanCard>
+          );
+        })}
+      </div>
+      <p className="mt-3 text-xs text-slate-500 dark:text-slate-400">Prices are shown for information; the amount charged is the one on the checkout page.</p>
     </>
   );
 }

@@ -6,7 +6,7 @@ import { JobProgress } from "../components/JobProgress";
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
 
 const PAGE = 25;
-const STATUSES = ["pending", "running", "retrying", "succeeded", "failed", "cancelled"];
+const STATUSES = ["pending", "running", "retrying", "paused", "succeeded", "failed", "cancelled"];
 
 export function JobsPage() {
   const [params, setParams] = useSearchParams();
@@ -72,7 +72,8 @@ export function JobDetailPage() {
           All jobs
         </Link>
       </PageHeader>
-      <div className="space-y-6">
+      {/* The progress card shows the job's reason (failure or pause) once; the details don't repeat it. */}
+      <div className="min-w-0 space-y-6">
         <JobProgress jobId={j.id} />
         <Card title="Details">
           <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
@@ -86,12 +87,6 @@ export function JobDetailPage() {
             <dd>
               {j.attempts} of {j.max_attempts}
             </dd>
-            {j.error && (
-              <>
-                <dt className="text-slate-500">Error</dt>
-                <dd className="text-rose-700 dark:text-rose-300">{j.error}</dd>
-              </>
-            )}
           </dl>
         </Card>
       </div>

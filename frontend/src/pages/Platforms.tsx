@@ -5,6 +5,7 @@ import { accounts, profiles, proxies, type Page } from "../api/endpoints";
 import type { Account, Profile, Proxy } from "../api/platforms";
 import { ApiError, errorMessage } from "../api/client";
 import { ImportPanel } from "../components/ImportPanel";
+import { usePlanLimit } from "../lib/plan";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, CheckboxField, Empty, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextArea, TextField, formatDate } from "../components/ui";
 import {
@@ -212,6 +213,7 @@ function AccountRow({ account, proxyList, profileList }: { account: Account; pro
       if (kind === "delete") {
         toast.success("Account deleted");
         void queryClient.invalidateQueries({ queryKey: ["accounts"] });
+        void queryClient.invalidateQueries({ queryKey: ["billing"] });
         return;
       }
       // A job: the account's status changes when it finishes (the workspace
@@ -308,6 +310,8 @@ export function AccountsPage() {
   const profileList = useQuery({ queryKey: ["profiles", "list"], queryFn: () => profiles.list({ limit: 100 }), retry: false });
   const platforms = useQuery({ queryKey: ["platforms"], queryFn: accounts.platforms, staleTime: Infinity, retry: false });
   const [form, setForm] = useState({ platform: "sandbox", login: "", password: "", label: "" });
+  const accountLimit = usePlanLimit("platform_accounts");
+  const full = accountLimit?.atLimit ?? false;
   const create = useMutation({
     mutationFn: () =>
       accounts.create({ platform: form.platform, login: form.login.trim(), label: form.label, ...(form.password ? { password: form.password } : {}) }),
@@ -315,6 +319,7 @@ export function AccountsPage() {
       setForm({ ...form, login: "", password: "", label: "" });
       toast.success("Account added");
       void queryClient.invalidateQueries({ queryKey: ["accounts"] });
+      void queryClient.invalidateQueries({ queryKey: ["billing"] });
     },
     onError: (e) => toast.error(errorMessage(e)),
   });
@@ -361,9 +366,25 @@ export function AccountsPage() {
               <TextField label="Login" required value={form.login} onChange={(e) => setForm({ ...form, login: e.target.value })} />
               <TextField label="Password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
               <TextField label="Label" value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value })} />
-              <Button type="submit" busy={create.isPending} disabled={!form.login.trim()}>
+              <Button
+                type="submit"
+                busy={create.isPending}
+                disabled={!form.login.trim() || full}
+                title={full ? "Your plan's platform accounts are all in use" : undefined}
+                aria-describedby={full ? "account-limit" : undefined}
+              >
                 Add account
               </Button>
+              {full && accountLimit && (
+                <p id="account-limit" className="text-sm text-amber-800 dark:text-amber-200" data-testid="account-limit">
+                  Your {accountLimit.planTitle} plan allows {accountLimit.limit} platform account{accountLimit.limit === 1 ? "" : "s"}, and{" "}
+                  {accountLimit.used} {accountLimit.used === 1 ? "is" : "are"} in use. Delete one, or{" "}
+                  <Link className="underline" to="/billing">
+                    upgrade your plan
+                  </Link>
+                  .
+                </p>
+              )}
             </form>
           </Card>
           <ImportPanel
@@ -372,6 +393,7 @@ export function AccountsPage() {
             onImport={async (source) => {
               const report = await accounts.import(source);
               void queryClient.invalidateQueries({ queryKey: ["accounts"] });
+              void queryClient.invalidateQueries({ queryKey: ["billing"] });
               return report;
             }}
           />

@@ -58,6 +58,10 @@ export function SettingsPage() {
   const removeMember = useMutation({ mutationFn: (userId: string) => workspaces.removeMember(ws.id, userId), onSuccess: refresh, onError });
   const revoke = useMutation({ mutationFn: (id: string) => workspaces.revokeInvitation(ws.id, id), onSuccess: refresh, onError });
 
+  // The last owner cannot leave (the API refuses): no Leave button for them, and the reason instead.
+  const owners = members.data?.items.filter((m) => m.role === "owner").length ?? 0;
+  const onlyOwner = (role: Role) => role === "owner" && owners <= 1;
+
   const submitInvite = (e: FormEvent) => {
     e.preventDefault();
     if (!/^[^\s@]+@[^\s@]+$/.test(email.trim())) {
@@ -132,12 +136,18 @@ export function SettingsPage() {
         ) : (
           <ul className="divide-y divide-slate-200 dark:divide-slate-800">
             {members.data.items.map((m) => (
-              <li key={m.user_id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center">
+              <li key={m.user_id} className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center" data-testid="member-row">
                 <div className="min-w-0 flex-1">
                   <p className="truncate font-medium">{m.full_name || m.email}</p>
                   <p className="truncate text-xs text-slate-500">
-                    {m.email} · joined {formatDate(m.joined_at)} {m.paused && <Badge tone="amber">paused</Badge>}
+                    {/* The email once: under the name only when there is a name above it. */}
+                    {m.full_name ? `${m.email} · ` : ""}joined {formatDate(m.joined_at)} {m.paused && <Badge tone="amber">paused</Badge>}
                   </p>
+                  {m.user_id === me!.user.id && onlyOwner(m.role) && (
+                    <p className="text-xs text-slate-500 dark:text-slate-400" data-testid="only-owner">
+                      You are the only owner: make another member owner before you leave.
+                    </p>
+                  )}
                 </div>
                 {canManage ? (
                   <div className="flex items-center gap-2">
@@ -156,14 +166,17 @@ export function SettingsPage() {
                         </option>
                       ))}
                     </select>
-                    <Button
-                      variant="ghost"
-                      onClick={() => {
-                        if (window.confirm(`Remove ${m.email} from this workspace?`)) removeMember.mutate(m.user_id);
-                      }}
-                    >
-                      {m.user_id === me!.user.id ? "Leave" : "Remove"}
-                    </Button>
+                    {!(m.user_id === me!.user.id && onlyOwner(m.role)) && (
+                      <Button
+                        variant="ghost"
+                        onClick={() => {
+                          const leaving = m.user_id === me!.user.id;
+                          if (window.confirm(leaving ? "Leave this workspace?" : `Remove ${m.email} from this workspace?`)) removeMember.mutate(m.user_id);
+                        }}
+                      >
+                        {m.user_id === me!.user.id ? "Leave" : "Remove"}
+                      </Button>
+                    )}
                   </div>
                 ) : (
                   <Badge>{m.role}</Badge>

@@ -1,10 +1,11 @@
-import { useEffect, useRef, useState, type DragEvent } from "react";
+import { useCallback, useEffect, useRef, useState, type DragEvent } from "react";
 import { useSearchParams } from "react-router";
 import { useQueryClient } from "@tanstack/react-query";
 import { listings, media } from "../api/endpoints";
 import { errorMessage } from "../api/client";
 import { JobProgress } from "../components/JobProgress";
 import { useToast } from "../components/toast";
+import type { JobSummary } from "../lib/jobs";
 import { Button, PageHeader } from "../components/ui";
 
 const ACCEPTED = ["image/jpeg", "image/png", "image/webp"];
@@ -37,6 +38,10 @@ export function UploadPage() {
   const [files, setFiles] = useState<PickedFile[]>([]);
   const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
+  /** the photos being sent, counted when the upload starts: the button keeps its number meanwhile */
+  const [sending, setSending] = useState(0);
+  /** the "Making N drafts…" toast, replaced by the outcome when the job ends */
+  const making = useRef<number | null>(null);
   const [params, setParams] = useSearchParams();
   const jobId = params.get("job");
   const input = useRef<HTMLInputElement>(null);
@@ -47,6 +52,24 @@ export function UploadPage() {
   const filesRef = useRef(files);
   filesRef.current = files;
   useEffect(() => () => filesRef.current.forEach((f) => URL.revokeObjectURL(f.preview)), []);
+  useEffect(
+    () => () => {
+      if (making.current !== null) toast.dismiss(making.current);
+    },
+    [toast],
+  );
+
+  const onFinished = useCallback(
+    (summary: JobSummary) => {
+      if (making.current === null) return;
+      toast.dismiss(making.current);
+      making.current = null;
+      if (summary.label === "succeeded") toast.success(`${summary.done} draft${summary.done === 1 ? "" : "s"} ready`);
+      else if (summary.tone === "red") toast.error(`Making drafts ${summary.label}`);
+      else toast.show(`Drafts made: ${summary.label}`);
+    },
+    [toast],
+  );
 
   const add = (list: FileList | File[]) => {
     const incoming = Array.from(list);
@@ -82,6 +105,7 @@ export function UploadPage() {
     const already = files.filter((f) => f.state === "uploaded" && f.mediaId);
     if (!todo.length && !already.length) return;
     setBusy(true);
+    setSending(todo.length + already.length);
     const ids: string[] = already.map((f) => f.mediaId!);
     // One request per photo, a few at a time: each photo gets its own result or error.
     const queue = [...todo];
@@ -111,7 +135,8 @@ export function UploadPage() {
       const job = await listings.analyze(ids);
       setParams({ job: job.id });
       void queryClient.invalidateQueries({ queryKey: ["jobs"] });
-      toast.success(`Making ${ids.length} draft${ids.length === 1 ? "" : "s"}…`);
+      if (making.current !== null) toast.dismiss(making.current);
+      making.current = toast.show(`Making ${ids.length} draft${ids.length === 1 ? "" : "s"}…`, "info", { sticky: true });
       setFiles((current) => {
         const keep = current.filter((f) => f.state === "error" || f.state === "duplicate");
         current.filter((f) => !keep.includes(f)).forEach((f) => URL.revokeObjectURL(f.preview));
@@ -193,7 +218,7 @@ export function UploadPage() {
             </ul>
             <div className="flex flex-wrap gap-2">
               <Button onClick={start} busy={busy} disabled={usable === 0}>
-                Upload and make {usable} draft{usable === 1 ? "" : "s"}
+                {busy ? `Uploading ${sending} photo${sending === 1 ? "" : "s"}…` : `Upload and make ${usable} draft${usable === 1 ? "" : "s"}`}
               </Button>
               <Button variant="ghost" disabled={busy} onClick={() => files.forEach((f) => remove(f.id))}>
                 Clear
@@ -202,7 +227,7 @@ export function UploadPage() {
           </div>
         )}
 
-        {jobId && <JobProgress jobId={jobId} title="Making drafts" />}
+        {jobId && <JobProgress jobId={jobId} title="Making drafts" onFinished={onFinished} />}
       </div>
     </>
   );
