@@ -22,6 +22,7 @@ from backend.auth.security import build_jwt_auth, limit_general_requests
 from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
+from backend.core.request import AppRequest
 from backend.jobs.routes import EventController, JobController
 from backend.listings.routes import ListingController
 from backend.media.routes import MediaController
@@ -91,6 +92,7 @@ def create_app() -> Litestar:
         lifespan=[lifespan],
         middleware=[request_log_middleware, prometheus.middleware],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=AppRequest,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(
             title="Sellpilot API",
