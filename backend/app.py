@@ -9,13 +9,8 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import (
-    RedocRenderPlugin,
-    ScalarRenderPlugin,
-    SwaggerRenderPlugin,
-)
 
-from backend import db
+from backend import apidocs, db
 from backend.admin.routes import AdminController
 from backend.auth.routes import AuthController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests
@@ -86,7 +81,7 @@ def create_app() -> Litestar:
         before_request=limit_general_requests,
     )
     return Litestar(
-        route_handlers=[api_v1, health, ready, MetricsController, serve_spa],
+        route_handlers=[api_v1, health, ready, MetricsController, *apidocs.asset_routers(), serve_spa],
         dependencies={"redis": Provide(provide_redis, sync_to_thread=False)},
         on_app_init=[build_jwt_auth(settings).on_app_init],
         lifespan=[lifespan],
@@ -99,11 +94,7 @@ def create_app() -> Litestar:
             version=settings.version,
             description="Automation for people who sell and promote on marketplaces and social platforms.",
             path="/schema",
-            render_plugins=[
-                SwaggerRenderPlugin(),
-                RedocRenderPlugin(),
-                ScalarRenderPlugin(),
-            ],
+            render_plugins=apidocs.render_plugins(),
         ),
         logging_config=None,  # configure_logging owns logging
         debug=False,
