@@ -135,6 +135,7 @@ _PATTERN = re.compile(r"^Expected `str` matching regex (.*)$", re.DOTALL)
 _MISSING = re.compile(r"^Object missing required field `([^`]+)`$")
 _UNKNOWN = re.compile(r"^Object contains unknown field `([^`]+)`$")
 _ENUM = re.compile(r"^Invalid enum value (.+)$")
+_MISSING_PARAMETER = re.compile(r"^Missing required (\w+) parameter '([^']+)'")
 _FIXED = {
     "Invalid UUID": "is not a valid ID (like 123e4567-e89b-12d3-a456-426614174000)",
     "Invalid RFC3339 encoded datetime": "is not a valid date and time (like 2026-11-30T15:00:00Z)",
@@ -287,6 +288,11 @@ def handle_validation_error(request: Request[Any, Any, Any], exc: ValidationExce
         if isinstance(exc.extra, list)
         else []
     )
+    if not problems and (missing := _MISSING_PARAMETER.match(exc.detail or "")):
+        # Litestar's own check, before any msgspec one: "Missing required query parameter 'q' for path /x".
+        source, name = missing[1], missing[2]
+        label = name if source == "header" else field_label(_path_parts(name))
+        problems = [{"key": name, "source": source, "label": label, "message": "is required"}]
     if not problems:
         return _error(exc.status_code, exc.detail or "Invalid request")
     detail = "; ".join(f"{problem['label']}: {problem['message']}" for problem in problems)

@@ -10,8 +10,8 @@ from typing import Annotated, Literal
 import httpx
 import msgspec
 import pytest
-from litestar import Litestar, post
-from litestar.params import JSONBody
+from litestar import Litestar, get, post
+from litestar.params import FromQuery, HeaderParameter, JSONBody
 
 from backend.auth.tables import User
 from tests.helpers import PASSWORD, names_field, register
@@ -382,3 +382,26 @@ async def test_every_constraint_kind_reads_as_words() -> None:
             response = await http.post("/orders", json=body)
             assert response.status_code == 400, (body, response.text)
             assert response.json()["detail"] == detail, body
+
+
+@get("/search")
+async def _search(
+    q: FromQuery[str], page_size: FromQuery[int], api_key: Annotated[str, HeaderParameter(name="X-Api-Key")]
+) -> None:
+    return None
+
+
+async def test_missing_parameters_read_as_words() -> None:
+    from backend.core.errors import EXCEPTION_HANDLERS
+
+    app = Litestar([_search], exception_handlers=EXCEPTION_HANDLERS, logging_config=None)
+    cases = [
+        ("/search?q=x&page_size=5", {}, "X-Api-Key: is required"),
+        ("/search?page_size=5", {"X-Api-Key": "k"}, "Q: is required"),
+        ("/search?q=x&page_size=many", {"X-Api-Key": "k"}, "Page size: expected a whole number"),
+    ]
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http:
+        for url, headers, detail in cases:
+            response = await http.get(url, headers=headers)
+            assert response.status_code == 400, (url, response.text)
+            assert response.json()["detail"] == detail, url
