@@ -405,3 +405,15 @@ async def test_missing_parameters_read_as_words() -> None:
             response = await http.get(url, headers=headers)
             assert response.status_code == 400, (url, response.text)
             assert response.json()["detail"] == detail, url
+
+
+async def test_a_deeply_nested_json_file_upload_is_a_400(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    deep = _nested(5_000, b'{"platform": "sandbox", "login": "x"}')
+    response = await client.post(
+        "/api/v1/accounts/import",
+        headers=account.headers,
+        files={"file": ("accounts.json", deep, "application/json")},
+    )
+    assert response.status_code == 400, response.text[:300]
+    assert "nested too deeply" in response.json()["detail"]
