@@ -9,19 +9,15 @@ from litestar import Litestar, Router
 from litestar.config.cors import CORSConfig
 from litestar.di import Provide
 from litestar.openapi import OpenAPIConfig
-from litestar.openapi.plugins import (
-    RedocRenderPlugin,
-    ScalarRenderPlugin,
-    SwaggerRenderPlugin,
-)
 
-from backend import db
+from backend import apidocs, db
 from backend.admin.routes import AdminController
 from backend.auth.routes import AuthController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests
 from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
+from backend.core.request import AppRequest
 from backend.jobs.routes import EventController, JobController
 from backend.listings.routes import ListingController
 from backend.media.routes import MediaController
@@ -85,23 +81,20 @@ def create_app() -> Litestar:
         before_request=limit_general_requests,
     )
     return Litestar(
-        route_handlers=[api_v1, health, ready, MetricsController, serve_spa],
+        route_handlers=[api_v1, health, ready, MetricsController, *apidocs.asset_routers(), serve_spa],
         dependencies={"redis": Provide(provide_redis, sync_to_thread=False)},
         on_app_init=[build_jwt_auth(settings).on_app_init],
         lifespan=[lifespan],
         middleware=[request_log_middleware, prometheus.middleware],
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=AppRequest,
         cors_config=_cors(settings),
         openapi_config=OpenAPIConfig(
             title="Sellpilot API",
             version=settings.version,
             description="Automation for people who sell and promote on marketplaces and social platforms.",
             path="/schema",
-            render_plugins=[
-                SwaggerRenderPlugin(),
-                RedocRenderPlugin(),
-                ScalarRenderPlugin(),
-            ],
+            render_plugins=apidocs.render_plugins(),
         ),
         logging_config=None,  # configure_logging owns logging
         debug=False,

@@ -54,3 +54,13 @@ async def grant_plan(workspace_id: str, plan: str = "business") -> None:
     from backend.billing.tables import Subscription
 
     await Subscription.insert(Subscription(workspace=_uuid.UUID(workspace_id), plan=plan, status="active"))
+
+
+def names_field(error: dict[str, Any], field: str) -> bool:
+    """Whether an error response names `field` (`full_name`, `cookies[0].domain`): a validation problem in
+    `extra` about it, or the detail naming it, as is or as its label ("Full name")."""
+    keys = [str(item.get("key", "")) for item in error.get("extra") or [] if isinstance(item, dict)]
+    if any(key == field or key.startswith((f"{field}.", f"{field}[")) for key in keys):
+        return True
+    detail = str(error.get("detail", ""))
+    return field in detail or field.replace("_", " ").lower() in detail.lower()

@@ -10,9 +10,11 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.core.errors import explain_pattern
+
 Condition = Literal["new_with_tags", "new_without_tags", "very_good", "good", "satisfactory"]
 CONDITIONS: tuple[str, ...] = ("new_with_tags", "new_without_tags", "very_good", "good", "satisfactory")
-Currency = Annotated[str, msgspec.Meta(pattern=r"^[A-Z]{3}$")]
+Currency = Annotated[str, msgspec.Meta(pattern=explain_pattern(r"^[A-Z]{3}$", "use a 3-letter code like EUR"))]
 ShortText = Annotated[str, msgspec.Meta(max_length=100)]
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -361,6 +362,15 @@ class _EventEnvelope(msgspec.Struct):
     data: dict[str, Any]
 
 
+def _refuse_future_timestamp(signature: str, tolerance: int) -> None:
+    """Stripe's check only refuses a signature older than the tolerance; one dated later than now plus the
+    tolerance is no more Stripe's (clocks drift by seconds, not minutes)."""
+    fields = dict(part.split("=", 1) for part in signature.split(",") if "=" in part)
+    signed_at = int(fields.get("t", "0"))  # verify_header has checked it is a number
+    if signed_at > time.time() + tolerance:
+        raise InvalidSignature("Timestamp is in the future, outside the tolerance zone")
+
+
 async def receive_webhook(redis: ArqRedis, payload: bytes, signature: str | None) -> bool:
     """Verify, store once, and queue for processing. Returns False for a repeat (already stored)."""
     billing = get_settings().billing
@@ -372,11 +382,14 @@ async def receive_webhook(redis: ArqRedis, payload: bytes, signature: str | None
             str(billing.stripe_webhook_secret),
             tolerance=billing.webhook_tolerance_seconds,
         )
+        _refuse_future_timestamp(signature or "", billing.webhook_tolerance_seconds)
         event = msgspec.json.decode(payload, type=_EventEnvelope)
     except (stripe.SignatureVerificationError, UnicodeDecodeError) as exc:
         raise InvalidSignature(str(exc)) from None
     except msgspec.ValidationError as exc:
         raise InvalidInput("body", f"not a Stripe event: {exc}") from None
+    except (msgspec.DecodeError, RecursionError):
+        raise InvalidInput("body", "not valid JSON, so not a Stripe event") from None
     inserted = (
         await BillingEvent.insert(
             BillingEvent(id=event.id, type=event.type, created=event.created, payload=msgspec.json.decode(payload))

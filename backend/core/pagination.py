@@ -6,12 +6,17 @@ from typing import Annotated, Any, TypeVar
 from litestar.params import QueryParameter
 from piccolo.query import Count, Select
 
+from backend.core.errors import InvalidInput
 from backend.core.schemas import MAX_PAGE_SIZE, Page
 
 T = TypeVar("T")
 
+# Far beyond any list here, and far below what the database's BIGINT takes (an offset
+# of 2**63 made PostgreSQL's driver fail with a 500).
+MAX_OFFSET = 1_000_000_000
+
 Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
-Offset = Annotated[int, QueryParameter(ge=0, description="Items to skip")]
+Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET, description="Items to skip")]
 
 
 async def fetch_page(
@@ -23,6 +28,11 @@ async def fetch_page(
     where: Iterable[Any] = (),
 ) -> Page[T]:
     """One page of an ordered `query`; `count` (the same base filter) gives the total. Both get `where`."""
+    # The query parameters are bounded already; this keeps a caller outside a route honest too.
+    if not 1 <= limit <= MAX_PAGE_SIZE:
+        raise InvalidInput("limit", f"use a number from 1 to {MAX_PAGE_SIZE}")
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InvalidInput("offset", f"use a number from 0 to {MAX_OFFSET}")
     for condition in where:
         query = query.where(condition)
         count = count.where(condition)

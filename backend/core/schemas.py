@@ -6,11 +6,13 @@ from typing import Annotated, Generic, TypeVar
 
 import msgspec
 
+from backend.core.errors import explain_pattern
+
 T = TypeVar("T")
 
 # Control characters (NUL in particular, which PostgreSQL refuses in text)
 # have no place in a single-line field.
-SINGLE_LINE = r"^[^\x00-\x1f\x7f]*$"
+SINGLE_LINE = explain_pattern(r"^[^\x00-\x1f\x7f]*$", "use one line of text, without control characters")
 
 Name = Annotated[
     str,

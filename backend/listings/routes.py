@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_
 
 from backend.ai.schemas import categories
 from backend.auth.service import Principal
+from backend.core.errors import explain_pattern
 from backend.core.pagination import Limit, Offset
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
@@ -61,7 +62,7 @@ class ListingController(Controller):
             str | None, QueryParameter(max_length=200, description="Text in title, description or brand")
         ] = None,
         sort: Annotated[SortField, QueryParameter()] = "created_at",
-        order: Annotated[str, QueryParameter(pattern="^(asc|desc)$")] = "desc",
+        order: Annotated[str, QueryParameter(pattern=explain_pattern("^(asc|desc)$", "use asc or desc"))] = "desc",
         limit: Limit = DEFAULT_PAGE_SIZE,
         offset: Offset = 0,
     ) -> Page[ListingOut]:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
+from backend.core.request import MAX_JSON_DEPTH, json_too_deep
 from backend.platforms import service
 from backend.platforms.schemas import AccountCreate, ImportReport, ImportRowOut, ProxyCreate
 from backend.platforms.tables import Proxy
@@ -55,6 +56,8 @@ class RowError(Exception):
 
 def parse_json(body: bytes) -> list[Any]:
     """An array of row objects, or `{"rows": [...]}`."""
+    if json_too_deep(body):
+        raise InvalidInput("body", f"nested too deeply (at most {MAX_JSON_DEPTH} levels)")
     try:
         data = msgspec.json.decode(body)
     except msgspec.DecodeError as exc:

@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 
 import msgspec
 
+from backend.core.errors import explain_pattern
 from backend.core.schemas import SINGLE_LINE
 
 AccountStatus = Literal["active", "needs_attention", "cooldown", "banned", "inactive"]
@@ -35,7 +36,11 @@ Cookies = Annotated[
     ),
 ]
 DailyCap = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
-Host = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=r"^[A-Za-z0-9.\-:\[\]_]+$")]
+HOST_PATTERN = explain_pattern(
+    r"^[A-Za-z0-9.\-:\[\]_]+$", "use a host name or IP address, like proxy.example.com or 203.0.113.5"
+)
+LOCALE_PATTERN = explain_pattern(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", "use a language tag like en-US or fr-FR")
+Host = Annotated[str, msgspec.Meta(min_length=1, max_length=255, pattern=HOST_PATTERN)]
 Port = Annotated[int, msgspec.Meta(ge=1, le=65535)]
 ProxyUrl = Annotated[
     str, msgspec.Meta(max_length=1000, pattern=SINGLE_LINE, examples=["http://user:secret@203.0.113.5:8080"])
@@ -45,9 +50,7 @@ UserAgent = Annotated[str, msgspec.Meta(min_length=1, max_length=1000, pattern=S
 ViewportWidth = Annotated[int, msgspec.Meta(ge=240, le=7680)]
 ViewportHeight = Annotated[int, msgspec.Meta(ge=240, le=4320)]
 # BCP-47-ish: a language, then optional script / region / variant subtags ("en", "en-US", "zh-Hant-TW").
-Locale = Annotated[
-    str, msgspec.Meta(min_length=2, max_length=35, pattern=r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$", examples=["en-US"])
-]
+Locale = Annotated[str, msgspec.Meta(min_length=2, max_length=35, pattern=LOCALE_PATTERN, examples=["en-US"])]
 Timezone = Annotated[str, msgspec.Meta(min_length=1, max_length=64, examples=["Europe/Paris"])]
 
 

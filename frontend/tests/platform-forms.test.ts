@@ -110,10 +110,14 @@ describe("field errors from the API", () => {
   it("reads a rule broken (service) and a schema error (validation)", () => {
     const rule = new ApiError(400, "cookies[0].domain: required (for example .vinted.fr)");
     expect(fieldErrors(rule, ACCOUNT_FIELDS)).toEqual({ fields: { cookies: "cookies[0].domain: required (for example .vinted.fr)" }, other: null });
-    const schema = new ApiError(400, "Invalid request: body.daily_action_cap: Expected `int` >= 1; body.label: Expected `str` of length <= 100");
+    const schema = new ApiError(400, "Daily action cap: must be at least 1; Cookies 1: expected an object; Tags: is not a field this accepts", [
+      { key: "daily_action_cap", source: "body", label: "Daily action cap", message: "must be at least 1" },
+      { key: "cookies[0]", source: "body", label: "Cookies 1", message: "expected an object" },
+      { key: "tags", source: "body", label: "Tags", message: "is not a field this accepts" },
+    ]);
     expect(fieldErrors(schema, ACCOUNT_FIELDS)).toEqual({
-      fields: { daily_action_cap: "Expected `int` >= 1", label: "Expected `str` of length <= 100" },
-      other: null,
+      fields: { daily_action_cap: "Must be at least 1", cookies: "Cookies 1: expected an object" },
+      other: "Tags: is not a field this accepts",
     });
   });
 

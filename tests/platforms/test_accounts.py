@@ -14,7 +14,7 @@ from backend.billing.tables import Subscription
 from backend.core.errors import NotFound
 from backend.platforms import service, vault
 from backend.platforms.tables import PlatformAccount
-from tests.helpers import grant_plan, register
+from tests.helpers import grant_plan, names_field, register
 from tests.platforms.helpers import EXTENSION_COOKIES, business_account, create, new_id
 
 BASE = "/api/v1/accounts"
@@ -104,7 +104,7 @@ async def test_validation_names_the_field(client: httpx.AsyncClient) -> None:
     ]:
         response = await client.post(BASE, headers=account.headers, json=body)
         assert response.status_code == status, (body, response.text)
-        assert field in response.json()["detail"], (body, response.text)
+        assert names_field(response.json(), field), (body, response.text)
     assert (await client.get(BASE, headers=account.headers)).json()["total"] == 0
 
 
@@ -174,7 +174,7 @@ async def test_patch_and_delete(client: httpx.AsyncClient) -> None:
     ]:
         response = await client.patch(path, headers=account.headers, json=body_)
         assert response.status_code == 400, (body_, response.text)
-        assert field in response.json()["detail"], (body_, response.text)
+        assert names_field(response.json(), field), (body_, response.text)
     assert (await client.patch(path, headers=account.headers, json={"profile_id": new_id()})).status_code == 404
     assert (await client.delete(path, headers=account.headers)).status_code == 204
     assert (await client.get(path, headers=account.headers)).status_code == 404
@@ -212,7 +212,7 @@ async def test_another_workspace_sees_nothing(client: httpx.AsyncClient) -> None
             BASE, headers=stranger.headers, json={"platform": "sandbox", "login": "x", field: value}
         )
         assert response.status_code == 404, response.text
-        assert field in response.json()["detail"], response.text
+        assert names_field(response.json(), field), response.text
     mine = await create(client, stranger, "accounts", platform="sandbox", login="jane")  # same login, other workspace
     response = await client.patch(f"{BASE}/{mine['id']}", headers=stranger.headers, json={"proxy_id": proxy["id"]})
     assert response.status_code == 404

@@ -9,7 +9,7 @@ import httpx
 
 from backend.platforms import vault
 from backend.platforms.tables import Proxy
-from tests.helpers import register
+from tests.helpers import names_field, register
 from tests.jobs.helpers import finished, wait_for
 from tests.platforms.helpers import closed_port, create, new_id, start_forward_proxy, start_target
 
@@ -71,7 +71,7 @@ async def test_validation_duplicates_filters_and_patch(client: httpx.AsyncClient
     ]:
         response = await client.post(BASE, headers=account.headers, json=body)
         assert response.status_code == 400, (body, response.text)
-        assert field in response.json()["detail"], (body, response.text)
+        assert names_field(response.json(), field), (body, response.text)
     created = await create(client, account, "proxies", **good, label="one")
     duplicate = await client.post(BASE, headers=account.headers, json={"url": "http://10.1.1.1:3128"})
     assert duplicate.status_code == 409, duplicate.text

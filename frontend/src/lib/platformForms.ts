@@ -9,19 +9,47 @@ import type { Account, AccountUpdate, Profile, ProfileCreate, ProfileUpdate } fr
 
 // --- field errors from the API -----------------------------------------------------
 
+/** One validation problem as the API lists it in `extra`: the field's path, its label and what is wrong. */
+interface Problem {
+  key: string;
+  label?: string;
+  message: string;
+}
+
+function problems(extra: unknown): Problem[] {
+  if (!Array.isArray(extra)) return [];
+  return extra.filter((item): item is Problem => !!item && typeof item === "object" && typeof item.key === "string" && typeof item.message === "string");
+}
+
+const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
+
 /**
- * Messages per field from an API error. The API names the field at the start of
- * `detail`: `cookies[0].domain: required …` (a rule broken), `proxy_id: proxy … not found`,
- * or `Invalid request: body.daily_action_cap: Expected \`int\` >= 1; body.label: …` (the schema).
- * Parts naming none of `fields` are left for a toast (`other`).
+ * Messages per field from an API error. A schema error lists its problems in `extra`
+ * (`{key: "daily_action_cap", label: "Daily action cap", message: "must be at least 1"}`);
+ * a rule broken names the field at the start of `detail`: `cookies[0].domain: required …`,
+ * `proxy_id: proxy … not found`. Parts naming none of `fields` are left for a toast (`other`).
  */
 export function fieldErrors<F extends string>(error: unknown, fields: readonly F[]): { fields: Partial<Record<F, string>>; other: string | null } {
   const found: Partial<Record<F, string>> = {};
   if (!(error instanceof ApiError) || (error.status !== 400 && error.status !== 404)) return { fields: found, other: null };
-  const detail = error.detail.replace(/^Invalid request:\s*/, "");
+  const listed = problems(error.extra);
+  if (listed.length) {
+    const rest: string[] = [];
+    for (const problem of listed) {
+      const match = /^([A-Za-z_]+)(.*)$/s.exec(problem.key);
+      const field = match?.[1] as F | undefined;
+      if (match && field && fields.includes(field) && !found[field]) {
+        found[field] = match[2] && problem.label ? `${problem.label}: ${problem.message}` : capitalize(problem.message);
+      } else {
+        rest.push(problem.label ? `${problem.label}: ${problem.message}` : problem.message);
+      }
+    }
+    const anything = Object.keys(found).length > 0;
+    return { fields: found, other: anything ? (rest.length ? rest.join("; ") : null) : error.detail };
+  }
   const rest: string[] = [];
-  for (const part of detail.split(/;\s+/)) {
-    const match = /^(?:body\.)?([A-Za-z_]+)((?:\[\d+\])?(?:\.[A-Za-z_]+)*)\s*:\s*(.+)$/s.exec(part.trim());
+  for (const part of error.detail.split(/;\s+/)) {
+    const match = /^([A-Za-z_]+)((?:\[\d+\])?(?:\.[A-Za-z_]+)*)\s*:\s*(.+)$/s.exec(part.trim());
     const field = match?.[1] as F | undefined;
     if (match && field && fields.includes(field) && !found[field]) {
       found[field] = match[2] ? `${field}${match[2]}: ${match[3]}` : match[3]!;
