@@ -11,7 +11,7 @@ from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 ACCEPTED = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
 
 
-# Below this spread of grey levels (0-255) at the perceptual hash's own 32×32
+# Below this spread of grey levels (0-255) at the perceptual hash's own 32x32
 # scale, a picture is nearly one colour: its pHash is only the DC bit (every
 # flat image hashes to 8000000000000000) or noise, so it says nothing.
 LOW_INFORMATION_STDDEV = 4.0
