@@ -140,8 +140,10 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
         if key in done:
             return
         await run.check_cancelled()
+        # Charged once per (job, item): a re-run after a crash finds the charge already taken.
+        charge = f"job:{run.id}:{key}"
         try:
-            await billing.check_and_consume(run.workspace_id, Resource.ai_generations)
+            await billing.check_and_consume(run.workspace_id, Resource.ai_generations, key=charge)
         except PaymentRequired as exc:
             await run.record_item(key, error=exc.detail)
             return
@@ -157,7 +159,7 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
             ):
                 draft = await provider.describe_listing(images)
         except (InvalidDraft, ProviderUnavailable, NotFound) as exc:
-            await billing.release(run.workspace_id, Resource.ai_generations)
+            await billing.release(run.workspace_id, Resource.ai_generations, key=charge)
             await run.record_item(key, error=str(exc.detail if isinstance(exc, NotFound) else exc))
             return
         listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)
