@@ -35,8 +35,8 @@ from backend.billing.plans import (
 )
 from backend.billing.schemas import BillingOut, LimitOut, RedirectOut
 from backend.billing.tables import BillingEvent, Subscription, Usage, UsageCharge
+from backend.core import quotas
 from backend.core.errors import Conflict, InvalidInput, PaymentRequired, Unavailable
-from backend.jobs import service as jobs_service
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -238,7 +238,7 @@ async def _counted_usage(workspace_id: uuid.UUID) -> dict[Resource, int]:
 
     return {
         Resource.seats: await auth_service.seats_used(workspace_id),
-        Resource.concurrent_jobs: await jobs_service.count_unfinished(workspace_id),
+        Resource.concurrent_jobs: await quotas.count(Resource.concurrent_jobs, workspace_id),
         Resource.platform_accounts: await platforms.count_accounts(workspace_id),
         # Counted once the automation domain exists.
         Resource.active_rules: 0,

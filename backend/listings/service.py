@@ -104,7 +104,6 @@ async def start_analysis(
     if len(set(flat)) != len(flat):
         raise InvalidInput("groups", "a photo may be in one group only")
     await media.rows_for(workspace_id, flat)  # every photo is this workspace's (404 otherwise)
-    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await jobs.count_unfinished(workspace_id))
     plan = await billing.effective_plan(workspace_id)
     left = plan.limits[Resource.ai_generations] - await billing.usage_this_month(workspace_id, Resource.ai_generations)
     if len(items) > left:
