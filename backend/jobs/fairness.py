@@ -17,20 +17,11 @@ from collections.abc import AsyncIterator
 
 from arq.connections import ArqRedis
 
-from backend.billing import service as billing
-from backend.billing.plans import Resource
-from backend.jobs import service
+from backend.jobs import capacity, service
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
 from backend.jobs.tables import Job, JobStatus
-from backend.settings import get_settings
 
 TURN_RETRY_SECONDS = 1.0
-
-
-async def share_of(workspace_id: uuid.UUID) -> int:
-    """Jobs of the workspace that may run at once."""
-    plan = await billing.effective_plan(workspace_id)
-    return max(1, min(plan.limits[Resource.concurrent_jobs], get_settings().jobs.max_jobs_per_workspace))
 
 
 @contextlib.asynccontextmanager
@@ -40,7 +31,7 @@ async def turn(redis: ArqRedis, job_id: uuid.UUID) -> AsyncIterator[bool]:
     if row is None or row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
         yield True  # nothing will run: the runner sees why and stops
         return
-    limit = Limit(max_concurrent=await share_of(row["workspace"]))
+    limit = Limit(max_concurrent=await capacity.running_share(row["workspace"]))
     async with contextlib.AsyncExitStack() as stack:
         try:
             await stack.enter_async_context(slot(redis, f"ws:{row['workspace']}:jobs", limit, timeout=0))

@@ -20,14 +20,11 @@ from piccolo.query import Select
 from redis.asyncio import Redis
 
 from backend import db
-from backend.billing import service as billing
-from backend.billing.plans import Resource
-from backend.core import quotas
 from backend.core.errors import Conflict, NotFound, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
-from backend.jobs import events
+from backend.jobs import capacity, events
 from backend.jobs.schemas import JobOut, JobStatistics, KindStatistics
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
@@ -176,11 +173,11 @@ async def create_job(
     try:
         async with db.transaction() if within_plan else contextlib.nullcontext():
             if within_plan:
-                await _lock_workspace_jobs(workspace_id)
+                await capacity.lock_workspace_jobs(workspace_id)
                 # Looked up again under the lock: a racer with the same key is not refused for the slot it took.
                 if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
                     return existing, False
-                await ensure_job_capacity(workspace_id)
+                await capacity.ensure_job_capacity(workspace_id)
             rows = await Job.insert(
                 Job(
                     workspace=workspace_id,
@@ -202,18 +199,6 @@ async def create_job(
                 return winner, False
         raise
     return _loaded(rows[0]), True
-
-
-async def ensure_job_capacity(workspace_id: uuid.UUID) -> None:
-    """402 naming the limit when the workspace's plan has no concurrent job left (the one check for every kind)."""
-    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await count_unfinished(workspace_id))
-
-
-async def _lock_workspace_jobs(workspace_id: uuid.UUID) -> None:
-    """Serialise job starts of one workspace until the transaction ends, so racing requests cannot
-    both take the last slot (SQLite's write lock already serialises)."""
-    if db.is_postgres():
-        await Job.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"jobs:{workspace_id}")
 
 
 async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
@@ -307,8 +292,8 @@ async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID)
         raise Conflict(f"Job is {row['status']}; only failed jobs can be retried")
     async with db.transaction():
         # A retried job is unfinished again: it takes one of the plan's concurrent jobs.
-        await _lock_workspace_jobs(workspace_id)
-        await ensure_job_capacity(workspace_id)
+        await capacity.lock_workspace_jobs(workspace_id)
+        await capacity.ensure_job_capacity(workspace_id)
         updated = await update_job(
             job_id,
             {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None},
@@ -435,23 +420,6 @@ async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
             for kind, entry in sorted(kinds.items())
         ],
     )
-
-
-async def count_unfinished(workspace_id: uuid.UUID) -> int:
-    """Jobs the workspace started that are not finished (the plan's concurrent-jobs figure).
-
-    Paused ones wait aside; a fan-out's children count as their parent.
-    """
-    return int(
-        await Job.count().where(
-            (Job.workspace == workspace_id)
-            & Job.parent.is_null()
-            & Job.status.not_in([*TERMINAL_VALUES, JobStatus.paused.value])
-        )
-    )
-
-
-quotas.register(Resource.concurrent_jobs, count_unfinished)
 
 
 async def counts_by_kind_and_status() -> list[dict[str, Any]]:
