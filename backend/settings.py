@@ -98,6 +98,9 @@ class JobSettings:
     """arq's per-run limit. A crashed worker's job is picked up again only after this + 10 s."""
     max_jobs: int
     """Jobs one worker process runs at once."""
+    max_jobs_per_workspace: int
+    """Jobs of one workspace running at once over all workers (its plan may allow fewer), so one
+    workspace's backlog cannot take every worker slot."""
     poll_delay_seconds: float
     retry_base_seconds: float
     """First retry delay; doubles each attempt (with jitter), capped at 5 minutes."""
@@ -503,6 +506,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         jobs=JobSettings(
             job_timeout_seconds=env.integer("WORKER_JOB_TIMEOUT_SECONDS", 120, minimum=1),
             max_jobs=env.integer("WORKER_MAX_JOBS", 20, minimum=1),
+            max_jobs_per_workspace=env.integer("WORKER_MAX_JOBS_PER_WORKSPACE", 8, minimum=1),
             poll_delay_seconds=env.number("WORKER_POLL_DELAY_SECONDS", 0.05),
             retry_base_seconds=env.number("JOB_RETRY_BASE_SECONDS", 2.0),
             default_max_attempts=env.integer("JOB_MAX_ATTEMPTS", 3, minimum=1),

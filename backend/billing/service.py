@@ -39,9 +39,9 @@ from backend.billing.plans import (
     plan_for_price,
 )
 from backend.billing.schemas import BillingOut, LimitOut, RedirectOut
-from backend.billing.tables import BillingEvent, Subscription, Usage
+from backend.billing.tables import BillingEvent, Subscription, Usage, UsageCharge
+from backend.core import quotas
 from backend.core.errors import Conflict, InvalidInput, PaymentRequired, Unavailable, UpstreamUnavailable
-from backend.jobs import service as jobs_service
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -149,9 +149,11 @@ def _limit_detail(plan: Plan, resource: Resource, used: int, needed: int) -> str
     return f"Plan limit reached: {label}: {used} of {limit} used on the {plan.title} plan; {hint}"
 
 
-async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int = 1) -> int:
+async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int = 1, *, key: str | None = None) -> int:
     """Take `n` of a monthly resource, or raise 402 naming the limit. Returns what is left.
 
+    With a `key` (e.g. an analyze job's item) the charge is taken once per key:
+    work that runs again after a crash finds its charge and takes nothing more.
     One conditional UPDATE, so concurrent callers can never overspend.
     """
     if resource not in MONTHLY:
@@ -173,25 +175,63 @@ async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int 
         )
         return rows
 
-    rows = await take()
-    if not rows:
-        # Perhaps the month's row does not exist yet: make it (racers make it once) and try again.
-        await Usage.insert(Usage(workspace=workspace_id, resource=resource.value, period=period, used=0)).on_conflict(
-            action="DO NOTHING"
-        )
+    # The charge's record and the ledger change commit together (or not at all, on a 402).
+    async with db.transaction():
+        if key is not None and not await _record_charge(workspace_id, resource, key, period, n):
+            return limit - await usage_this_month(workspace_id, resource)  # charged by an earlier run
         rows = await take()
-    if not rows:
-        used = await usage_this_month(workspace_id, resource)
-        raise PaymentRequired(_limit_detail(plan, resource, used, used + n))
+        if not rows:
+            # Perhaps the month's row does not exist yet: make it (racers make it once) and try again.
+            await Usage.insert(
+                Usage(workspace=workspace_id, resource=resource.value, period=period, used=0)
+            ).on_conflict(action="DO NOTHING")
+            rows = await take()
+        if not rows:
+            used = await usage_this_month(workspace_id, resource)
+            raise PaymentRequired(_limit_detail(plan, resource, used, used + n))
     return limit - int(rows[0]["used"])
 
 
-async def release(workspace_id: uuid.UUID, resource: Resource, n: int = 1) -> None:
-    """Give back what `check_and_consume` took for work that then failed."""
+async def _record_charge(workspace_id: uuid.UUID, resource: Resource, key: str, period: str, n: int) -> bool:
+    """Note the charge of `key` (in the caller's transaction); False when it was charged before."""
+    inserted = (
+        await UsageCharge.insert(
+            UsageCharge(workspace=workspace_id, resource=resource.value, key=key, period=period, n=n)
+        )
+        .on_conflict(action="DO NOTHING")
+        .returning(UsageCharge.id)
+    )
+    return bool(inserted)
+
+
+async def release(workspace_id: uuid.UUID, resource: Resource, n: int = 1, *, key: str | None = None) -> None:
+    """Give back what `check_and_consume` took for work that then failed.
+
+    With a `key`, what that key was charged is given back, once: a second
+    release (or one for a key never charged) changes nothing.
+    """
+    if key is None:
+        await _give_back(workspace_id, resource, current_period(), n)
+        return
+    async with db.transaction():
+        charges = (
+            await UsageCharge.delete()
+            .where(
+                (UsageCharge.workspace == workspace_id)
+                & (UsageCharge.resource == resource.value)
+                & (UsageCharge.key == key)
+            )
+            .returning(UsageCharge.period, UsageCharge.n)
+        )
+        for charge in charges:
+            await _give_back(workspace_id, resource, charge["period"], int(charge["n"]))
+
+
+async def _give_back(workspace_id: uuid.UUID, resource: Resource, period: str, n: int) -> None:
     await Usage.update({Usage.used: Usage.used - n, Usage.updated_at: _now()}).where(
         (Usage.workspace == workspace_id)
         & (Usage.resource == resource.value)
-        & (Usage.period == current_period())
+        & (Usage.period == period)
         & (Usage.used >= n)
     )
 
@@ -219,7 +259,7 @@ async def _counted_usage(workspace_id: uuid.UUID) -> dict[Resource, int]:
 
     return {
         Resource.seats: await auth_service.seats_used(workspace_id),
-        Resource.concurrent_jobs: await jobs_service.count_unfinished(workspace_id),
+        Resource.concurrent_jobs: await quotas.count(Resource.concurrent_jobs, workspace_id),
         Resource.platform_accounts: await platforms.count_accounts(workspace_id),
         # Counted once the automation domain exists.
         Resource.active_rules: 0,

@@ -51,3 +51,23 @@ class Usage(Table, tablename="usage_ledger"):
     used = Integer(default=0)
     updated_at = Timestamptz(default=TimestamptzNow())
     # Unique (workspace, resource, period): a unique index made by the migration.
+
+
+class UsageCharge(Table, tablename="usage_charges"):
+    """One charge of a monthly resource for one piece of work (e.g. an analyze job's item).
+
+    Unique on (workspace, resource, key), so work that runs again after a crash
+    is not charged again; giving the charge back deletes the row, so it is given
+    back once.
+    """
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
+    resource = Varchar(length=32)
+    key = Varchar(length=255)
+    # The month whose ledger row it counts in, so a give-back after midnight on
+    # the 1st goes to the right month.
+    period = Varchar(length=7)
+    n = Integer(default=1)
+    created_at = Timestamptz(default=TimestamptzNow())
+    # Unique (workspace, resource, key): a unique index made by the migration.

@@ -20,11 +20,11 @@ from piccolo.query import Select
 from redis.asyncio import Redis
 
 from backend import db
-from backend.core.errors import Conflict, NotFound
+from backend.core.errors import Conflict, NotFound, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
-from backend.jobs import events
+from backend.jobs import capacity, events
 from backend.jobs.schemas import JobOut, JobStatistics, KindStatistics
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
@@ -171,28 +171,38 @@ async def create_job(
     total: int = 0,
     created_by: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None,
+    within_plan: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """Insert a job row; with an idempotency key already used in the workspace, return that job instead.
 
-    Returns (job row, created). Call `dispatch` for a created job once the
-    surrounding transaction has committed (or use `enqueue`, which does both).
+    With `within_plan`, a new job must fit the plan's concurrent jobs (402
+    otherwise); `enqueue` asks for it, so every kind started by a person
+    counts. Returns (job row, created). Call `dispatch` for a created job once
+    the surrounding transaction has committed (or use `enqueue`, which does both).
     """
     if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
         return existing, False
     try:
-        rows = await Job.insert(
-            Job(
-                workspace=workspace_id,
-                kind=kind,
-                payload=payload or {},
-                idempotency_key=idempotency_key,
-                max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-                parent=parent_id,
-                total=total,
-                created_by=created_by,
-                account=account_id,
-            )
-        ).returning(*JOB_COLUMNS)
+        async with db.transaction() if within_plan else contextlib.nullcontext():
+            if within_plan:
+                await capacity.lock_workspace_jobs(workspace_id)
+                # Looked up again under the lock: a racer with the same key is not refused for the slot it took.
+                if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
+                    return existing, False
+                await capacity.ensure_job_capacity(workspace_id)
+            rows = await Job.insert(
+                Job(
+                    workspace=workspace_id,
+                    kind=kind,
+                    payload=payload or {},
+                    idempotency_key=idempotency_key,
+                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
+                    parent=parent_id,
+                    total=total,
+                    created_by=created_by,
+                    account=account_id,
+                )
+            ).returning(*JOB_COLUMNS)
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
@@ -235,9 +245,10 @@ async def enqueue(
 ) -> JobOut:
     """Create a job and send it to the workers; the same idempotency key returns the same job.
 
+    A new job must fit the plan's concurrent jobs (402 naming the limit otherwise).
     Must not be called inside an open transaction: the job is sent right away.
     """
-    row, created = await create_job(workspace_id, kind, payload, **options)
+    row, created = await create_job(workspace_id, kind, payload, within_plan=True, **options)
     if created:
         await events.publish(redis, workspace_id, events.event_from_job("job.created", row))
         await dispatch(redis, row)
@@ -291,11 +302,15 @@ async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID)
     row = await get_row(workspace_id, job_id)
     if row["status"] != JobStatus.failed.value:
         raise Conflict(f"Job is {row['status']}; only failed jobs can be retried")
-    updated = await update_job(
-        job_id,
-        {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None},
-        (Job.workspace == workspace_id) & (Job.status == JobStatus.failed.value),
-    )
+    async with db.transaction():
+        # A retried job is unfinished again: it takes one of the plan's concurrent jobs.
+        await capacity.lock_workspace_jobs(workspace_id)
+        await capacity.ensure_job_capacity(workspace_id)
+        updated = await update_job(
+            job_id,
+            {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None},
+            (Job.workspace == workspace_id) & (Job.status == JobStatus.failed.value),
+        )
     if updated is None:
         raise Conflict("Job changed meanwhile; reload it")
     row = updated
@@ -315,6 +330,8 @@ async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> l
             await retry_job(redis, workspace_id, row["id"])
         except Conflict:
             continue  # retried or changed by someone else meanwhile
+        except PaymentRequired:
+            break  # the plan's concurrent jobs are taken: the rest stay failed, to retry later
         retried.append(row["id"])
     return retried
 
@@ -414,15 +431,6 @@ async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
             )
             for kind, entry in sorted(kinds.items())
         ],
-    )
-
-
-async def count_unfinished(workspace_id: uuid.UUID) -> int:
-    """Jobs of the workspace not yet finished (the plan's concurrent-jobs figure); paused ones wait aside."""
-    return int(
-        await Job.count().where(
-            (Job.workspace == workspace_id) & Job.status.not_in([*TERMINAL_VALUES, JobStatus.paused.value])
-        )
     )
 
 

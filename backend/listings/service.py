@@ -104,7 +104,6 @@ async def start_analysis(
     if len(set(flat)) != len(flat):
         raise InvalidInput("groups", "a photo may be in one group only")
     await media.rows_for(workspace_id, flat)  # every photo is this workspace's (404 otherwise)
-    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await jobs.count_unfinished(workspace_id))
     plan = await billing.effective_plan(workspace_id)
     left = plan.limits[Resource.ai_generations] - await billing.usage_this_month(workspace_id, Resource.ai_generations)
     if len(items) > left:
@@ -140,8 +139,10 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
         if key in done:
             return
         await run.check_cancelled()
+        # Charged once per (job, item): a re-run after a crash finds the charge already taken.
+        charge = f"job:{run.id}:{key}"
         try:
-            await billing.check_and_consume(run.workspace_id, Resource.ai_generations)
+            await billing.check_and_consume(run.workspace_id, Resource.ai_generations, key=charge)
         except PaymentRequired as exc:
             await run.record_item(key, error=exc.detail)
             return
@@ -157,7 +158,7 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
             ):
                 draft = await provider.describe_listing(images)
         except (InvalidDraft, ProviderUnavailable, NotFound) as exc:
-            await billing.release(run.workspace_id, Resource.ai_generations)
+            await billing.release(run.workspace_id, Resource.ai_generations, key=charge)
             await run.record_item(key, error=str(exc.detail if isinstance(exc, NotFound) else exc))
             return
         listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)

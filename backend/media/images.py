@@ -6,9 +6,16 @@ import io
 from dataclasses import dataclass
 
 import imagehash
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, ImageStat, UnidentifiedImageError
 
 ACCEPTED = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png"), "WEBP": ("image/webp", "webp")}
+
+
+# Below this spread of grey levels (0-255) at the perceptual hash's own 32x32
+# scale, a picture is nearly one colour: its pHash is only the DC bit (every
+# flat image hashes to 8000000000000000) or noise, so it says nothing.
+LOW_INFORMATION_STDDEV = 4.0
+FLAT_PHASH = "8000000000000000"
 
 
 class ImageRejected(Exception):
@@ -24,6 +31,8 @@ class NormalisedImage:
     height: int
     thumbnail: bytes
     phash: str
+    low_information: bool
+    """Nearly one colour: only an exact copy counts as a repeat (its pHash matches any flat image)."""
 
 
 def normalise(raw: bytes, max_pixels: int, thumbnail_px: int) -> NormalisedImage:
@@ -65,8 +74,27 @@ def normalise(raw: bytes, max_pixels: int, thumbnail_px: int) -> NormalisedImage
         height=upright.height,
         thumbnail=thumb_out.getvalue(),
         phash=str(imagehash.phash(upright)),
+        low_information=is_low_information(upright),
     )
+
+
+def is_low_information(image: Image.Image) -> bool:
+    small = image.convert("L").resize((32, 32), Image.Resampling.LANCZOS)
+    return float(ImageStat.Stat(small).stddev[0]) < LOW_INFORMATION_STDDEV
 
 
 def hash_distance(a: str, b: str) -> int:
     return int(imagehash.hex_to_hash(a) - imagehash.hex_to_hash(b))
+
+
+def same_picture(sha_a: str, phash_a: str, low_information_a: bool, sha_b: str, phash_b: str, distance: int) -> bool:
+    """Whether image a repeats image b: the same bytes, or (for pictures with content) close pHashes.
+
+    A flat or nearly flat picture is a repeat only of the same bytes; an earlier
+    image whose pHash is the flat one is never matched by pHash either.
+    """
+    if sha_a == sha_b:
+        return True
+    if low_information_a or phash_b == FLAT_PHASH:
+        return False
+    return hash_distance(phash_a, phash_b) <= distance

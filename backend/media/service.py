@@ -14,7 +14,7 @@ from piccolo.query import Select
 
 from backend import db
 from backend.core.errors import InvalidInput, NotFound, ServiceError
-from backend.media.images import ImageRejected, NormalisedImage, hash_distance, normalise
+from backend.media.images import ImageRejected, NormalisedImage, normalise, same_picture
 from backend.media.schemas import MediaOut
 from backend.media.storage import get_storage
 from backend.media.tables import MediaFile
@@ -91,7 +91,7 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
     created: list[MediaOut] = []
     for file, image in zip(files, normalised, strict=True):
         sha = hashlib.sha256(image.data).hexdigest()
-        duplicate_of = _earlier_copy(known, sha, image.phash, settings.duplicate_distance)
+        duplicate_of = _earlier_copy(known, sha, image, settings.duplicate_distance)
         key = await storage.put(image.data, image.extension)
         thumbnail_key = await storage.put(image.thumbnail, "jpg")
         media_id = uuid.uuid4()
@@ -118,9 +118,9 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
     return created
 
 
-def _earlier_copy(known: list[dict[str, Any]], sha: str, phash: str, distance: int) -> uuid.UUID | None:
+def _earlier_copy(known: list[dict[str, Any]], sha: str, image: NormalisedImage, distance: int) -> uuid.UUID | None:
     for row in known:
-        if row["sha256"] == sha or hash_distance(row["phash"], phash) <= distance:
+        if same_picture(sha, image.phash, image.low_information, row["sha256"], row["phash"], distance):
             found: uuid.UUID = row["id"]
             return found
     return None

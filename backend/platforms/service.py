@@ -654,7 +654,6 @@ async def start_health_check(
         ids = [r["id"] for r in rows]
         if not ids:
             raise Conflict("This workspace has no proxies to check; add one first")
-    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await jobs.count_unfinished(workspace_id))
     return await jobs.enqueue(
         redis,
         workspace_id,

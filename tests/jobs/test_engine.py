@@ -15,7 +15,7 @@ import pytest
 
 from backend.jobs import service
 from backend.jobs.tables import JobItem
-from tests.helpers import register
+from tests.helpers import grant_plan, register
 from tests.jobs.conftest import kill_hard
 from tests.jobs.handlers import executions_key
 from tests.jobs.helpers import enqueue, finished, wait_for
@@ -137,6 +137,7 @@ async def test_children_roll_up_into_their_parent(app: Any, client: httpx.AsyncC
 
 async def test_list_filters_and_statistics(app: Any, client: httpx.AsyncClient, start_worker: Any) -> None:
     account = await register(client)
+    await grant_plan(account.workspace_id, "pro")  # more jobs at once than the free plan's 2
     start_worker()
     ok = [await enqueue(app, account.workspace_id, "test.count", {"items": 2}) for _ in range(3)]
     bad = await enqueue(app, account.workspace_id, "test.boom", {})
@@ -204,6 +205,7 @@ async def test_fifty_tasks_on_two_workers_never_exceed_a_limit_of_five(
     app: Any, client: httpx.AsyncClient, start_worker: Any, counting_server: str
 ) -> None:
     account = await register(client)
+    await grant_plan(account.workspace_id, "business")  # 50 jobs at once
     start_worker(WORKER_MAX_JOBS="30")
     start_worker(WORKER_MAX_JOBS="30")
     payload = {"url": counting_server, "max_concurrent": 5, "limit_key": f"probe:{uuid.uuid4().hex}"}

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 
 from backend.jobs import events
-from tests.helpers import register
+from tests.helpers import grant_plan, register
 from tests.jobs.helpers import enqueue, finished, wait_for
 from tests.jobs.sse_client import Message, messages
 
@@ -139,6 +139,7 @@ async def test_other_workspaces_jobs_are_404_and_their_events_never_reach_me(
 ) -> None:
     mine = await register(client)
     theirs = await register(client)
+    await grant_plan(theirs.workspace_id, "pro")  # more jobs at once than the free plan's 2
     start_worker()
     their_job = await enqueue(app, theirs.workspace_id, "test.count", {"items": 3})
     for method, path, body in [

@@ -17,6 +17,7 @@ from backend.jobs.tables import JobItem
 from backend.listings.tables import Listing
 from tests.helpers import Account, grant_plan, names_field, register
 from tests.images import photo
+from tests.jobs.conftest import kill_hard
 from tests.jobs.helpers import finished, wait_for
 from tests.listings.conftest import FakeOpenAI
 
@@ -197,3 +198,33 @@ async def test_the_offline_provider_makes_plausible_drafts(client: httpx.AsyncCl
 
     fields = ("title", "description", "price", "category", "condition", "colours", "keywords")
     assert [{f: d[f] for f in fields} for d in drafts[0]] == [{f: d[f] for f in fields} for d in drafts[1]]
+
+
+async def test_a_worker_killed_mid_batch_charges_one_generation_per_item(
+    client: httpx.AsyncClient, start_worker: Any, fake_openai: FakeOpenAI
+) -> None:
+    account = await register(client)
+    workspace = uuid.UUID(account.workspace_id)
+    await grant_plan(account.workspace_id, "pro")
+    fake_openai.delay = 0.4  # slow answers: several items are charged and in flight at the kill
+    worker_env = {
+        "OPENAI_API_KEY": "sk-test-fake",
+        "OPENAI_BASE_URL": f"{fake_openai.url}/v1",
+        "AI_MAX_CONCURRENCY": "4",
+    }
+    doomed = start_worker(**worker_env)
+    media_ids = await _upload(client, account, [(f"p{i}.jpg", photo(seed=i)) for i in range(16)])
+    started = await client.post("/api/v1/listings/analyze", headers=account.headers, json={"media_ids": media_ids})
+    assert started.status_code == 201, started.text
+    job_id = uuid.UUID(started.json()["id"])
+    await wait_for(account.workspace_id, job_id, lambda j: j.done >= 4, what="4 drafts")
+    kill_hard(doomed)
+    assert (await wait_for(account.workspace_id, job_id, lambda j: True)).done < 16
+
+    start_worker(**worker_env)
+    job = await wait_for(account.workspace_id, job_id, finished, timeout=90, what="the job after the restart")
+    assert job.status == "succeeded", job.error
+    assert (job.done, job.failed, job.attempts) == (16, 0, 2)
+    assert await Listing.count().where(Listing.workspace == workspace) == 16
+    # Items in flight at the kill ran twice, but each item is charged once.
+    assert await billing.usage_this_month(workspace, Resource.ai_generations) == 16

@@ -124,3 +124,25 @@ async def test_another_workspaces_media_is_404(client: httpx.AsyncClient) -> Non
     for path in (f"/api/v1/media/{item['id']}", item["file_url"], item["thumbnail_url"]):
         assert (await client.get(path, headers=other.headers)).status_code == 404
         assert (await client.get(path, headers=owner.headers)).status_code == 200
+
+
+def _flat(colour: tuple[int, int, int], fmt: str = "PNG") -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+async def test_flat_images_are_repeats_only_of_the_same_image(client: httpx.AsyncClient) -> None:
+    # Every one-colour picture has the same perceptual hash, so it alone cannot tell them apart.
+    account = await register(client)
+    red = (await _upload(client, account.headers, ("red.png", _flat((220, 20, 20)), "image/png"))).json()["items"][0]
+    blue = (await _upload(client, account.headers, ("blue.png", _flat((20, 20, 220)), "image/png"))).json()["items"][0]
+    grey = (await _upload(client, account.headers, ("grey.jpg", _flat((128, 128, 128), "JPEG"), "image/jpeg"))).json()
+    assert red["duplicate_of"] is None
+    assert blue["duplicate_of"] is None
+    assert grey["items"][0]["duplicate_of"] is None
+    again = (await _upload(client, account.headers, ("red-2.png", _flat((220, 20, 20)), "image/png"))).json()
+    assert again["items"][0]["duplicate_of"] == red["id"]
+    # A real photo is never called a repeat of a flat one, nor the other way round.
+    real = (await _upload(client, account.headers, ("p.jpg", photo(seed=5), "image/jpeg"))).json()["items"][0]
+    assert real["duplicate_of"] is None

@@ -8,6 +8,7 @@ the account, the work completes.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -207,6 +208,26 @@ async def test_another_workspaces_account_is_404_for_jobs(client: httpx.AsyncCli
     for path in (f"/api/v1/accounts/{account}/test-login", f"/api/v1/accounts/{account}/resume"):
         assert (await client.post(path, headers=other.headers)).status_code == 404
     assert (await _publish(client, other, listing, account)).status_code == 404
+
+
+async def test_every_kind_of_job_counts_against_the_plans_concurrent_jobs(client: httpx.AsyncClient) -> None:
+    owner = await register(client)  # the free plan: 2 jobs at once; no worker runs, so they stay pending
+    account = await _account(client, owner)
+    responses = await asyncio.gather(
+        *(client.post(f"/api/v1/accounts/{account}/test-login", headers=owner.headers) for _ in range(10))
+    )
+    assert sorted(r.status_code for r in responses) == [202] * 2 + [402] * 8, [r.text for r in responses]
+    refused = next(r for r in responses if r.status_code == 402)
+    assert "concurrent jobs: 2 of 2" in refused.json()["detail"]
+    # Every other kind meets the same limit.
+    listing = await _draft(client, owner, "Blue jeans")
+    for response in (
+        await client.post(f"/api/v1/accounts/{account}/resume", headers=owner.headers),
+        await _publish(client, owner, listing, account),
+    ):
+        assert response.status_code == 402, response.text
+        assert "concurrent jobs: 2 of 2" in response.json()["detail"]
+    assert (await client.get("/api/v1/jobs", headers=owner.headers)).json()["total"] == 2
 
 
 async def test_the_daily_action_cap_cools_the_account_down(client: httpx.AsyncClient, worker: None) -> None:

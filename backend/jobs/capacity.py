@@ -1,0 +1,53 @@
+"""The plan's concurrent jobs: how many a workspace has, the one check every new job passes, and its share of workers.
+
+Every job a person starts goes through `ensure_job_capacity` (called by
+`service.enqueue` and `service.retry_job` under `lock_workspace_jobs`), so no
+kind can slip past the limit. The jobs count is registered in `core.quotas`
+for billing's usage page.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from backend import db
+from backend.billing import service as billing
+from backend.billing.plans import Resource
+from backend.core import quotas
+from backend.jobs.tables import TERMINAL, Job, JobStatus
+from backend.settings import get_settings
+
+WAITING_ASIDE = [*(s.value for s in TERMINAL), JobStatus.paused.value]
+
+
+async def count_unfinished(workspace_id: uuid.UUID) -> int:
+    """Jobs the workspace started that are not finished (the plan's concurrent-jobs figure).
+
+    Paused ones wait aside; a fan-out's children count as their parent.
+    """
+    return int(
+        await Job.count().where(
+            (Job.workspace == workspace_id) & Job.parent.is_null() & Job.status.not_in(WAITING_ASIDE)
+        )
+    )
+
+
+quotas.register(Resource.concurrent_jobs, count_unfinished)
+
+
+async def ensure_job_capacity(workspace_id: uuid.UUID) -> None:
+    """402 naming the limit when the workspace's plan has no concurrent job left."""
+    await billing.ensure_capacity(workspace_id, Resource.concurrent_jobs, await count_unfinished(workspace_id))
+
+
+async def lock_workspace_jobs(workspace_id: uuid.UUID) -> None:
+    """Serialise job starts of one workspace until the transaction ends, so racing requests cannot
+    both take the last slot (SQLite's write lock already serialises)."""
+    if db.is_postgres():
+        await Job.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"jobs:{workspace_id}")
+
+
+async def running_share(workspace_id: uuid.UUID) -> int:
+    """Jobs of the workspace that may run at once over all workers (see `fairness`)."""
+    plan = await billing.effective_plan(workspace_id)
+    return max(1, min(plan.limits[Resource.concurrent_jobs], get_settings().jobs.max_jobs_per_workspace))

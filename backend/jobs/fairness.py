@@ -1,0 +1,43 @@
+"""Fair dispatch: a workspace's jobs hold only a share of the worker slots, so its backlog cannot starve others.
+
+Before a job runs it takes one of its workspace's turns (a Redis slot shared
+by every worker): at most the plan's concurrent jobs, and at most
+`WORKER_MAX_JOBS_PER_WORKSPACE`. A job that finds its workspace's turns all
+taken goes back to the queue for about a second: it keeps its status, uses no
+attempt and holds no worker slot while it waits, so jobs of other workspaces
+queued behind it start at once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import random
+import uuid
+from collections.abc import AsyncIterator
+
+from arq.connections import ArqRedis
+
+from backend.jobs import capacity, service
+from backend.jobs.limiter import Limit, LimiterTimeout, slot
+from backend.jobs.tables import Job, JobStatus
+
+TURN_RETRY_SECONDS = 1.0
+
+
+@contextlib.asynccontextmanager
+async def turn(redis: ArqRedis, job_id: uuid.UUID) -> AsyncIterator[bool]:
+    """Yield True holding one of the job's workspace's turns, or False once the job is queued again for later."""
+    row = await Job.select(Job.id, Job.workspace, Job.status, Job.dispatches).where(Job.id == job_id).first()
+    if row is None or row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
+        yield True  # nothing will run: the runner sees why and stops
+        return
+    limit = Limit(max_concurrent=await capacity.running_share(row["workspace"]))
+    async with contextlib.AsyncExitStack() as stack:
+        try:
+            await stack.enter_async_context(slot(redis, f"ws:{row['workspace']}:jobs", limit, timeout=0))
+        except LimiterTimeout:
+            # Jittered, so a backlog does not come back all at once.
+            await service.dispatch(redis, row, defer_seconds=TURN_RETRY_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311
+            yield False
+            return
+        yield True
