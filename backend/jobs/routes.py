@@ -20,7 +20,9 @@ from backend.core import ratelimit
 from backend.core.pagination import Limit, Offset
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs import service, sse
+from backend.jobs.items import ItemStatusFilter
 from backend.jobs.schemas import (
+    JobItemOut,
     JobOut,
     JobStatistics,
     JobStatusName,
@@ -90,6 +92,21 @@ class JobController(Controller):
     @get("/{job_id:uuid}")
     async def get_job(self, request: AuthRequest, job_id: FromPath[uuid.UUID]) -> JobOut:
         return await service.get_job(request.user.workspace_id, job_id)
+
+    @get("/{job_id:uuid}/items")
+    async def list_items(
+        self,
+        request: AuthRequest,
+        job_id: FromPath[uuid.UUID],
+        status: FromQuery[ItemStatusFilter | None] = None,
+        limit: Limit = DEFAULT_PAGE_SIZE,
+        offset: Offset = 0,
+    ) -> Page[JobItemOut]:
+        """What each item of a job did: failed items first (with their reason), then done ones, each in key order.
+
+        `status=failed` or `status=done` (`ok` is the same) keeps one kind.
+        """
+        return await service.list_items(request.user.workspace_id, job_id, status, limit, offset)
 
     @post("/{job_id:uuid}/cancel", status_code=HTTP_200_OK)
     async def cancel(

@@ -50,6 +50,21 @@ class JobOut(msgspec.Struct):
     finished_at: datetime | None
 
 
+class JobItemOut(msgspec.Struct):
+    """One unit of a job's work and how it ended."""
+
+    key: str
+    """The handler's name for the item (a proxy id, `item-0003`…), unique in the job."""
+    label: str
+    """What a person recognises it by (a proxy's host:port, a photo's file name); the key when nothing better."""
+    status: Literal["done", "failed"]
+    error: str | None
+    """Why it failed, for a person (one line, capped); None when done."""
+    result: Any
+    """What it produced, as the job kind stores it (an analyze item: `listing_id` and `title` of its draft)."""
+    created_at: datetime
+
+
 class JobEvent(msgspec.Struct, omit_defaults=True):
     """One line of a workspace's progress stream (the SSE `data:`)."""
 

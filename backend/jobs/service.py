@@ -24,8 +24,9 @@ from backend.core.errors import Conflict, NotFound, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
-from backend.jobs import capacity, events
-from backend.jobs.schemas import JobOut, JobStatistics, KindStatistics
+from backend.jobs import capacity, events, items
+from backend.jobs.items import ItemStatusFilter
+from backend.jobs.schemas import JobItemOut, JobOut, JobStatistics, KindStatistics
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
 
@@ -55,6 +56,8 @@ JOB_COLUMNS = (
     Job.payload,
 )
 TERMINAL_VALUES = [s.value for s in TERMINAL]
+# The domains whose job kinds can name their items register how, here.
+register_item_labels = items.register_labels
 
 
 def now() -> datetime:
@@ -127,6 +130,13 @@ async def get_row(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
 
 async def get_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
     return job_out(await get_row(workspace_id, job_id))
+
+
+async def list_items(
+    workspace_id: uuid.UUID, job_id: uuid.UUID, status: ItemStatusFilter | None, limit: int, offset: int
+) -> Page[JobItemOut]:
+    """A job's items, failures first (another workspace's job is not found)."""
+    return await items.page_of_items(await get_row(workspace_id, job_id), status, limit, offset)
 
 
 async def list_jobs(

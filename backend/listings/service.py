@@ -6,6 +6,7 @@ Every read starts from `_listings(workspace_id)`.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -119,6 +120,20 @@ async def start_analysis(
         total=len(items),
         created_by=user_id,
     )
+
+
+async def _analyze_item_labels(workspace_id: uuid.UUID, payload: dict[str, Any], keys: list[str]) -> dict[str, str]:
+    """An analyze item (`item-0003`: the 4th photo group) is named by its first photo's file name."""
+    groups: dict[str, list[uuid.UUID]] = {}
+    for key in keys:
+        with contextlib.suppress(ValueError, IndexError, TypeError):
+            groups[key] = [uuid.UUID(str(m)) for m in payload["groups"][int(key.removeprefix("item-"))]]
+    names = await media.names_of(workspace_id, [m for group in groups.values() for m in group])
+    labels = {key: [names[m] for m in group if m in names] for key, group in groups.items()}
+    return {key: f"{n[0]} + {len(n) - 1} more" if len(n) > 1 else n[0] for key, n in labels.items() if n}
+
+
+jobs.register_item_labels(ANALYZE_KIND, _analyze_item_labels)
 
 
 async def analyze_photos(run: JobRun) -> dict[str, int]:

@@ -147,6 +147,16 @@ async def rows_for(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[
     return found
 
 
+async def names_of(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
+    """The uploaded file names of the workspace's media among `media_ids` (deleted ones are left out)."""
+    if not media_ids:
+        return {}
+    rows = await MediaFile.select(MediaFile.id, MediaFile.original_name).where(
+        (MediaFile.workspace == workspace_id) & MediaFile.id.is_in(media_ids)
+    )
+    return {row["id"]: row["original_name"] for row in rows if row["original_name"]}
+
+
 async def read_bytes(row: dict[str, Any]) -> bytes:
     return await get_storage().get(row["storage_key"])
 

@@ -9,6 +9,7 @@ the automation code uses to log in and to route a browser.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import time
@@ -742,6 +743,23 @@ async def run_health_check(run: JobRun) -> dict[str, int]:
 
     await asyncio.gather(*(lane() for _ in range(min(len(ids), HEALTH_CHECK_LANES))))
     return {"proxies": len(ids)}
+
+
+async def _proxy_item_labels(workspace_id: uuid.UUID, payload: dict[str, Any], keys: list[str]) -> dict[str, str]:
+    """A health check's item is a proxy (its id): named by its host:port."""
+    ids: list[uuid.UUID] = []
+    for key in keys:
+        with contextlib.suppress(ValueError):
+            ids.append(uuid.UUID(key))
+    if not ids:
+        return {}
+    rows = await Proxy.select(Proxy.id, Proxy.host, Proxy.port).where(
+        (Proxy.workspace == workspace_id) & Proxy.id.is_in(ids)
+    )
+    return {str(row["id"]): f"{row['host']}:{row['port']}" for row in rows}
+
+
+jobs.register_item_labels(HEALTH_CHECK_KIND, _proxy_item_labels)
 
 
 # --- browser profiles --------------------------------------------------------------

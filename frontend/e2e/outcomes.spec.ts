@@ -72,6 +72,12 @@ test("a job with a failure, a paused job, a long error, the plan limit and the p
   await expect(bar).toHaveAttribute("aria-valuenow", "100");
   await expect(bar.locator('[data-part="failed"]')).toHaveAttribute("style", /width: 50%/);
   await expect(bar.locator('[data-part="done"]')).toHaveAttribute("style", /width: 50%/);
+  // Which item failed and why (the dead proxy, by its address), then the one that worked.
+  const failedItems = page.getByTestId("job-item-failures");
+  await expect(failedItems.getByTestId("job-item")).toHaveCount(1);
+  await expect(failedItems).toContainText("127.0.0.1:9");
+  await expect(failedItems).toContainText(/unhealthy: \S+/);
+  await expect(page.getByTestId("job-item-done")).toContainText(`127.0.0.1:${process.env.E2E_PROXY_PORT}`);
   await screenshots(page, "job-with-failure");
 
   // --- A draft to publish: upload one photo; the "Making…" toast gives way to the outcome.

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { JobBar, JobRow } from "../src/components/jobs";
+import { JobItemsView } from "../src/components/JobItems";
 import { JobProgressView, WRAPPED_TEXT } from "../src/components/JobProgress";
 import { jobSummary, kindLabel } from "../src/lib/jobs";
-import type { Job } from "../src/api/endpoints";
+import type { Job, JobItem } from "../src/api/endpoints";
 
 const JOB: Job = {
   id: "j1",
@@ -143,5 +144,58 @@ describe("job progress card", () => {
     expect(screen.getByTestId("job-status")).toHaveTextContent("paused");
     expect(screen.getByTestId("job-paused")).toHaveTextContent("The platform asks for a captcha");
     expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+  });
+});
+
+describe("job items list", () => {
+  const item = (over: Partial<JobItem>): JobItem => ({
+    key: "item-0000",
+    label: "item-0000",
+    status: "done",
+    error: null,
+    result: null,
+    created_at: "2026-11-30T10:00:02Z",
+    ...over,
+  });
+
+  it("shows a failed item first with its reason, wrapped, then done items linking to their drafts", () => {
+    const reason = `the platform refused the photo: ${"x".repeat(400)}`;
+    render(
+      <MemoryRouter>
+        <JobItemsView
+          total={3}
+          items={[
+            item({ key: "item-0001", label: "IMG_0042.jpg", status: "failed", error: reason }),
+            item({ key: "item-0000", label: "red-sneakers.jpg", result: { listing_id: "l-1", title: "Red sneakers" } }),
+            item({ key: "item-0002", label: "coat.jpg + 1 more", result: { listing_id: "l-2", title: "Blue coat" } }),
+          ]}
+        />
+      </MemoryRouter>,
+    );
+    const failures = screen.getByTestId("job-item-failures");
+    expect(within(failures).getByText("IMG_0042.jpg")).toBeInTheDocument();
+    const message = within(failures).getByText(reason);
+    for (const cls of WRAPPED_TEXT.split(" ")) expect(message).toHaveClass(cls);
+    const done = screen.getByTestId("job-item-done");
+    expect(within(done).getByRole("link", { name: "Red sneakers" })).toHaveAttribute("href", "/drafts/l-1");
+    expect(within(done).getByRole("link", { name: "Blue coat" })).toHaveAttribute("href", "/drafts/l-2");
+    expect(within(done).getByText(/red-sneakers\.jpg/)).toBeInTheDocument();
+    // Failures come before the done items on the page.
+    expect(failures.compareDocumentPosition(done) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(screen.queryByRole("button", { name: "Show more" })).not.toBeInTheDocument();
+  });
+
+  it("offers more when the job has more items than are shown, and names items without a draft by their label", () => {
+    const more: string[] = [];
+    render(
+      <MemoryRouter>
+        <JobItemsView total={120} hasMore onMore={() => more.push("more")} items={[item({ key: "p1", label: "10.0.0.1:3128" })]} />
+      </MemoryRouter>,
+    );
+    expect(screen.getByText("10.0.0.1:3128")).toBeInTheDocument();
+    expect(screen.queryByRole("link")).not.toBeInTheDocument();
+    expect(screen.getByText("1 of 120 shown")).toBeInTheDocument();
+    screen.getByRole("button", { name: "Show more" }).click();
+    expect(more).toEqual(["more"]);
   });
 });

@@ -39,6 +39,19 @@ async def count_items(run: JobRun) -> dict[str, int]:
     return {"items": items}
 
 
+async def some_fail(run: JobRun) -> dict[str, int]:
+    """payload: items, failing (indexes), error (the reason each failing item records)."""
+    items = int(run.payload["items"])
+    await run.set_total(items)
+    for i in range(items):
+        key = f"item-{i:03d}"
+        if i in run.payload["failing"]:
+            await run.record_item(key, error=str(run.payload["error"]))
+        else:
+            await run.record_item(key, result={"i": i})
+    return {"items": items}
+
+
 async def flaky(run: JobRun) -> dict[str, int]:
     """Fails with a retryable error until attempt `succeed_on`."""
     if run.attempt < int(run.payload["succeed_on"]):
@@ -69,6 +82,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     **JOB_HANDLERS,  # the production kinds too
     "test.count": count_items,
     "test.flaky": flaky,
+    "test.some_fail": some_fail,
     "test.boom": boom,
     "test.limited_call": limited_call,
     "test.fanout": fan_out,

@@ -27,6 +27,7 @@ export type InviteResult = Schemas["MemberInviteResult"];
 export type Role = Schemas["MemberOut"]["role"];
 export type Job = Schemas["JobOut"];
 export type JobStatistics = Schemas["JobStatistics"];
+export type JobItem = Schemas["JobItemOut"];
 export type StreamToken = Schemas["StreamToken"];
 export type Media = Schemas["MediaOut"];
 export type Listing = Schemas["ListingOut"];
@@ -67,6 +68,8 @@ export const workspaces = {
 export const jobs = {
   list: (query: Query = {}) => api.get<Page<Job>>("/jobs", query),
   get: (id: string) => api.get<Job>(`/jobs/${id}`),
+  /** what each item did: failed ones first (with their reason), then done ones */
+  items: (id: string, query: Query = {}) => api.get<Page<JobItem>>(`/jobs/${id}/items`, query),
   cancel: (id: string) => api.post<Job>(`/jobs/${id}/cancel`),
   retry: (id: string) => api.post<Job>(`/jobs/${id}/retry`),
   statistics: () => api.get<JobStatistics>("/jobs/statistics"),

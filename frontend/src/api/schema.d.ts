@@ -390,6 +390,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/jobs/{job_id}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListItems */
+        get: operations["ApiV1JobsJobIdItemsListItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs/{job_id}/retry": {
         parameters: {
             query?: never;
@@ -1081,6 +1098,17 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
         };
+        /** JobItemOut */
+        JobItemOut: {
+            /** Format: date-time */
+            created_at: string;
+            error: string | null;
+            key: string;
+            label: string;
+            result: unknown;
+            /** @enum {string} */
+            status: "done" | "failed";
+        };
         /** JobOut */
         JobOut: {
             account_id: string | null;
@@ -1267,6 +1295,13 @@ export interface components {
         /** Page[WorkspaceOut] */
         "Page_backend.auth.schemas.WorkspaceOut_": {
             items: components["schemas"]["WorkspaceOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[JobItemOut] */
+        "Page_backend.jobs.schemas.JobItemOut_": {
+            items: components["schemas"]["JobItemOut"][];
             limit: number;
             offset: number;
             total: number;
@@ -2382,6 +2417,49 @@ export interface operations {
                 };
                 content: {
                     "text/event-stream": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1JobsJobIdItemsListItems: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "done" | "ok" | "failed" | null;
+            };
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.jobs.schemas.JobItemOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

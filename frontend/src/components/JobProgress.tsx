@@ -116,7 +116,18 @@ export function JobProgressView({ title, job, connecting = false, error, pausedR
 }
 
 /** Live progress of one job over SSE (bar, items, failures, cancel and retry), with its record for reasons and links. */
-export function JobProgress({ jobId, title = "Progress", onFinished }: { jobId: string; title?: string; onFinished?: (summary: JobSummary) => void }) {
+export function JobProgress({
+  jobId,
+  title = "Progress",
+  onFinished,
+  showItems = true,
+}: {
+  jobId: string;
+  title?: string;
+  onFinished?: (summary: JobSummary) => void;
+  /** the items seen live; off where the page lists every item from the API (the job page) */
+  showItems?: boolean;
+}) {
   const [session, setSession] = useState(0);
   const state = useJobProgress(jobId, session);
   const record = useQuery({ queryKey: ["jobs", "one", jobId], queryFn: () => jobs.get(jobId) });
@@ -172,8 +183,8 @@ export function JobProgress({ jobId, title = "Progress", onFinished }: { jobId: 
       connecting={!live && !record.data}
       error={job.status === "paused" ? null : (live?.error ?? fromRecord)}
       pausedReason={live?.pausedReason ?? (job.status === "paused" ? fromRecord : null)}
-      produced={state ? producedItems(state) : []}
-      failures={state ? failedItems(state) : []}
+      produced={state && showItems ? producedItems(state) : []}
+      failures={state && showItems ? failedItems(state) : []}
       record={record.data ? { ...record.data, status: job.status as Job["status"] } : null}
       busy={busy}
       onCancel={() => void act("cancel")}

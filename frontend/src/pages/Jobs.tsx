@@ -2,6 +2,7 @@ import { Link, useParams, useSearchParams } from "react-router";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { jobs } from "../api/endpoints";
 import { JobRow, kindLabel } from "../components/jobs";
+import { JobItems } from "../components/JobItems";
 import { JobProgress } from "../components/JobProgress";
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
 
@@ -74,7 +75,9 @@ export function JobDetailPage() {
       </PageHeader>
       {/* The progress card shows the job's reason (failure or pause) once; the details don't repeat it. */}
       <div className="min-w-0 space-y-6">
-        <JobProgress jobId={j.id} />
+        <JobProgress jobId={j.id} showItems={false} />
+        {/* Every item, failures first with their reason; the record's counts (kept live by the streams) refetch it. */}
+        <JobItems jobId={j.id} settled={j.done + j.failed} />
         <Card title="Details">
           <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
             <dt className="text-slate-500">Created</dt>
