@@ -739,7 +739,7 @@ async def run_health_check(run: JobRun) -> dict[str, int]:
             if outcome["status"] == "healthy":
                 await run.record_item(key, result=outcome)
             else:
-                await run.record_item(key, error=f"proxy {proxy_id} unhealthy: {outcome['error']}")
+                await run.record_item(key, error=f"unhealthy: {outcome['error']}")
 
     await asyncio.gather(*(lane() for _ in range(min(len(ids), HEALTH_CHECK_LANES))))
     return {"proxies": len(ids)}
