@@ -6,16 +6,35 @@ import uuid
 from typing import Any
 
 from backend.jobs import runner, service
+from backend.observability import heartbeat
 from backend.settings import get_settings
+
+# A retry sent less than this long ago may still be on its way to arq.
+LOST_RETRY_GRACE_SECONDS = 10.0
 
 
 async def run_job(ctx: dict[str, Any], job_id: str) -> None:
     """Every job runs through here; `ctx["job_handlers"]` maps its kind to the code that does the work."""
     await runner.run_job(
-        ctx["redis"], uuid.UUID(job_id), ctx["job_handlers"], retry_base=get_settings().jobs.retry_base_seconds
+        ctx["redis"],
+        uuid.UUID(job_id),
+        ctx["job_handlers"],
+        retry_base=get_settings().jobs.retry_base_seconds,
+        worker_id=ctx.get("worker_id"),
+        dispatch=service.dispatch_number(str(ctx.get("job_id", ""))),
     )
 
 
 async def redispatch_stalled_jobs(ctx: dict[str, Any]) -> int:
     """Cron: re-send pending jobs whose dispatch was lost."""
     return await service.redispatch_stalled(ctx["redis"])
+
+
+async def recover_jobs(ctx: dict[str, Any]) -> int:
+    """Cron: give the running jobs of dead workers to live ones; re-send retries lost with Redis."""
+    redis = ctx["redis"]
+    # This worker is alive whatever its beat task managed during an outage.
+    await heartbeat.record_heartbeat(redis, ctx["worker_id"])
+    live = await heartbeat.live_worker_ids(redis)
+    recovered = await service.recover_orphaned(redis, live)
+    return recovered + await service.resend_lost_retries(redis, LOST_RETRY_GRACE_SECONDS)

@@ -1,6 +1,6 @@
 """Job kinds used by the jobs tests, and a worker that knows them.
 
-Run as `python -m arq tests.jobs.handlers.TestWorkerSettings` by the tests.
+Run as `python -m backend.cli worker --settings tests.jobs.handlers.TestWorkerSettings` by the tests.
 Every side effect is counted in Redis (`executions`), so the tests can tell
 an item recorded twice from an item merely executed twice.
 """
