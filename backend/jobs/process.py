@@ -74,11 +74,11 @@ class SellpilotWorker(Worker):
         super().__init__(*args, **kwargs)
         self.shutdown_timeout = get_settings().jobs.worker_shutdown_timeout_seconds
         self._started = False
-        self._closing = False
+        self._stopping = False
 
     async def main(self) -> None:
         failures = 0
-        while True:
+        while not self._stopping:
             try:
                 await self._run_until_redis_fails()
                 return
@@ -106,6 +106,10 @@ class SellpilotWorker(Worker):
             self._started = True
             log.info("worker_started", functions=sorted(self.functions), queue=self.queue_name)
         async for _ in poll(self.poll_delay_s):
+            # The signal also cancels this task, but a cancellation can be
+            # swallowed on its way (seen: the worker went on taking jobs).
+            if self._stopping:
+                return
             await self._poll_iteration()
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
@@ -121,12 +125,14 @@ class SellpilotWorker(Worker):
                 raise
 
     def handle_sig(self, signum: signal.Signals) -> None:
-        if self._closing:
+        if self._stopping:
             _force_exit(f"second {signal.Signals(signum).name} during shutdown")
+        self._stopping = True
+        self.allow_pick_jobs = False
         super().handle_sig(signum)
 
     async def close(self) -> None:
-        self._closing = True
+        self._stopping = True
         watchdog = threading.Timer(
             self.shutdown_timeout + WATCHDOG_GRACE_SECONDS, _force_exit, args=("shutdown did not finish",)
         )

@@ -230,7 +230,7 @@ async def run_job(
         return
     if row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
         return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
-    if dispatch is not None and dispatch != row["dispatches"]:
+    if dispatch is not None and dispatch < row["dispatches"]:
         log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
         return
     handler = handlers.get(row["kind"])
@@ -244,6 +244,8 @@ async def run_job(
             Job.attempts: Job.attempts + 1,
             Job.started_at: row["started_at"] or service.now(),
             Job.worker_id: worker_id,
+            # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
+            Job.dispatches: max(dispatch or 0, row["dispatches"]),
         },
         Job.status.not_in([*service.TERMINAL_VALUES, JobStatus.paused.value]) & (Job.dispatches == row["dispatches"]),
     )

@@ -34,7 +34,8 @@ async def test_ready_is_503_while_no_worker_is_alive(app: Any, client: httpx.Asy
     body = response.json()
     assert body["workers"] == 0
     assert "no worker alive" in body["detail"]
-    assert body["database"] == "ok" and body["redis"] == "ok"
+    assert body["database"] == "ok"
+    assert body["redis"] == "ok"
 
     # A worker whose heartbeat stopped (killed, or cut off from Redis) does not count.
     stale = time.time() - heartbeat.max_age_seconds() - 1
