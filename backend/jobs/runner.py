@@ -253,12 +253,12 @@ async def run_job(
         return
     row = started
     JOB_RUNS.labels(kind=row["kind"]).inc()
-    await events.publish(
-        redis, row["workspace"], events.event_from_job("job.started", row, {"attempt": row["attempts"]})
-    )
     run = JobRun(redis, row)
     began = time.monotonic()
     try:
+        # Inside the try: Redis lost here sets the job aside like Redis lost in the handler.
+        started_event = events.event_from_job("job.started", row, {"attempt": row["attempts"]})
+        await events.publish(redis, row["workspace"], started_event)
         result = await handler(run)
     except JobCancelled:
         log.info("job_cancelled_between_items", job_id=str(job_id))
