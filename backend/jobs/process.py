@@ -34,6 +34,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend.core.redis import create_redis
+from backend.jobs.runner import WorkerLifecycle
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -75,6 +76,8 @@ class SellpilotWorker(Worker):
         self.shutdown_timeout = get_settings().jobs.worker_shutdown_timeout_seconds
         self._started = False
         self._stopping = False
+        # Tells job runs cancelled by a stop from runs cancelled by arq's job timeout.
+        self.lifecycle = self.ctx.setdefault("lifecycle", WorkerLifecycle())
 
     async def main(self) -> None:
         failures = 0
@@ -127,12 +130,12 @@ class SellpilotWorker(Worker):
     def handle_sig(self, signum: signal.Signals) -> None:
         if self._stopping:
             _force_exit(f"second {signal.Signals(signum).name} during shutdown")
-        self._stopping = True
+        self._stopping = self.lifecycle.stopping = True
         self.allow_pick_jobs = False
         super().handle_sig(signum)
 
     async def close(self) -> None:
-        self._stopping = True
+        self._stopping = self.lifecycle.stopping = True
         watchdog = threading.Timer(
             self.shutdown_timeout + WATCHDOG_GRACE_SECONDS, _force_exit, args=("shutdown did not finish",)
         )

@@ -84,6 +84,13 @@ WAIT_FOR_CHILDREN = WaitForChildren()
 Handler = Callable[["JobRun"], Awaitable[Any]]
 
 
+class WorkerLifecycle:
+    """Shared by a worker process and its job runs (arq copies `ctx` per job, not what it holds)."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+
 class JobRun:
     """What a handler gets: the job's data and the calls to report on it."""
 
@@ -216,6 +223,7 @@ async def run_job(
     *,
     worker_id: str | None = None,
     dispatch: int | None = None,
+    lifecycle: WorkerLifecycle | None = None,
 ) -> None:
     """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry.
 
@@ -283,8 +291,12 @@ async def run_job(
         await _defer(redis, row, reason, backoff_seconds(row["attempts"], retry_base))
         return
     except asyncio.CancelledError:
-        # An arq abort (the job was cancelled) or a worker shutting down; in
-        # the second case arq runs the job again.
+        # An arq abort (the row already says cancelled: nothing to do), the
+        # worker stopping (arq or the sweeper runs the job again), or arq's
+        # job timeout, which arq treats as final: the job would stay
+        # `running` for ever, so it is retried (or failed) here.
+        if lifecycle is None or not lifecycle.stopping:
+            await _retry_or_fail(redis, row, "Ran longer than the job timeout (WORKER_JOB_TIMEOUT_SECONDS)", retry_base)
         raise
     except Exception as exc:
         log.exception("job_failed", job_id=str(job_id), kind=row["kind"])

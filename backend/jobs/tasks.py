@@ -22,6 +22,7 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> None:
         retry_base=get_settings().jobs.retry_base_seconds,
         worker_id=ctx.get("worker_id"),
         dispatch=service.dispatch_number(str(ctx.get("job_id", ""))),
+        lifecycle=ctx.get("lifecycle"),
     )
 
 

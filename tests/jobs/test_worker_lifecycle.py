@@ -257,6 +257,17 @@ async def test_a_job_whose_first_dispatch_was_lost_runs_when_the_sweeper_sends_i
     assert ran.status == "succeeded"
 
 
+async def test_a_run_stopped_by_the_job_timeout_is_retried_not_left_running(
+    app: Any, client: httpx.AsyncClient, spawn: Any
+) -> None:
+    account = await register(client)
+    spawn()  # the tests' job timeout is 5 s
+    job = await enqueue(app, account.workspace_id, "test.slow_once", {"seconds": 30})
+    done = await wait_for(account.workspace_id, job.id, finished, timeout=60, what="the job to finish")
+    assert done.status == "succeeded", done
+    assert done.attempts == 2
+
+
 # --- fault 14: stopping within a bound ------------------------------------------------------
 
 
