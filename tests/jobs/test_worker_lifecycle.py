@@ -328,40 +328,60 @@ async def test_sigterm_stops_a_worker_whose_redis_stopped_answering(
         private_redis.process.send_signal(signal.SIGCONT)
 
 
-@pytest.mark.skipif(BACKEND != "postgres", reason="drops a PostgreSQL database of its own")
+def _migrate(test_env: dict[str, str], env: dict[str, str]) -> None:
+    subprocess.run(
+        [sys.executable, "-m", "backend.cli", "migrate"],
+        env={**test_env, **env},
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        timeout=60,
+    )
+
+
+def _remove_files(folder: Path, pattern: str) -> None:
+    for path in folder.glob(pattern):
+        path.unlink()
+
+
+async def _heartbeat_under(prefix: str) -> None:
+    redis = create_redis()
+    try:
+
+        async def alive() -> bool:
+            return bool(await redis.zrange(f"{prefix}:worker:heartbeats", 0, -1))
+
+        await _eventually(alive, 40, "the worker's heartbeat")
+    finally:
+        await redis.aclose()
+
+
 @pytest.mark.timeout(120)
-async def test_sigterm_stops_a_worker_whose_database_is_dropped(
+async def test_sigterm_stops_a_worker_whose_database_goes_away(
     app: Any, spawn: Any, test_env: dict[str, str], tmp_path: Path
 ) -> None:
-    name = f"sellpilot_gone_{uuid.uuid4().hex[:8]}"
-    admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
-    try:
+    """The worker's own database (PostgreSQL: dropped; SQLite: its file removed) vanishes as it stops."""
+    prefix = f"{test_env['REDIS_KEY_PREFIX']}-gone"
+    if BACKEND == "postgres":
+        name = f"sellpilot_gone_{uuid.uuid4().hex[:8]}"
+        admin = await asyncpg.connect(POSTGRES_ADMIN_URL)
         await admin.execute(f'CREATE DATABASE "{name}"')
-        url = POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name
-        env = {"DATABASE_URL": url, "REDIS_KEY_PREFIX": f"{test_env['REDIS_KEY_PREFIX']}-gone"}
-        subprocess.run(  # noqa: ASYNC221 - a one-off set-up step, nothing else runs meanwhile
-            [sys.executable, "-m", "backend.cli", "migrate"],
-            env={**test_env, **env},
-            cwd=ROOT,
-            check=True,
-            stdout=subprocess.DEVNULL,
-            timeout=60,
-        )
+        env = {"DATABASE_URL": POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, "REDIS_KEY_PREFIX": prefix}
+    else:
+        database = tmp_path / "gone.sqlite3"
+        env = {"SQLITE_PATH": str(database), "REDIS_KEY_PREFIX": prefix}
+    try:
+        await asyncio.to_thread(_migrate, test_env, env)
         worker = spawn(**env)
-        redis = create_redis()
-        try:
-
-            async def alive() -> bool:
-                members = await redis.zrange(f"{env['REDIS_KEY_PREFIX']}:worker:heartbeats", 0, -1)
-                return bool(members)
-
-            await _eventually(alive, 40, "the worker's heartbeat")
-        finally:
-            await redis.aclose()
+        await _heartbeat_under(prefix)
         worker.send_signal(signal.SIGTERM)
         await asyncio.sleep(0.2)
-        await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        if BACKEND == "postgres":
+            await admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        else:
+            await asyncio.to_thread(_remove_files, tmp_path, "gone.sqlite3*")
         _stops_within(worker, STOP_WITHIN, tmp_path)
     finally:
-        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await admin.close()
+        if BACKEND == "postgres":
+            await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await admin.close()
