@@ -88,8 +88,9 @@ class SellpilotWorker(Worker):
             except REDIS_LOST as exc:
                 failures += 1
                 delay = min(MAX_RECONNECT_SECONDS, 0.25 * 2**failures) * random.uniform(0.8, 1.2)  # noqa: S311
+                # Redis away, or the database at start-up (an OSError too): wait for it.
                 log.warning(
-                    "worker_redis_unavailable",
+                    "worker_waiting_for_connection",
                     error=f"{type(exc).__name__}: {exc}",
                     retry_in_seconds=round(delay, 2),
                     running_jobs=sum(not t.done() for t in self.tasks.values()),

@@ -15,6 +15,7 @@ from typing import Any
 import msgspec
 import structlog
 from arq.connections import ArqRedis
+from arq.constants import job_key_prefix
 from arq.jobs import Job as ArqJob
 from piccolo.query import Select
 from redis.asyncio import Redis
@@ -405,9 +406,16 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
         & (Job.dispatches > 0)
         & (Job.dispatched_at.is_null() | (Job.dispatched_at < cutoff))
     )
+    if not rows:
+        return 0
+    # One round trip to find the lost ones: most waiting retries are still queued in arq.
+    async with redis.pipeline(transaction=False) as pipe:
+        for row in rows:
+            pipe.exists(f"{job_key_prefix}{row['id']}:{row['dispatches']}")
+        queued = await pipe.execute()
     sent = 0
-    for row in rows:
-        if await _send(redis, row["id"], row["dispatches"]):
+    for row, present in zip(rows, queued, strict=True):
+        if not present and await _send(redis, row["id"], row["dispatches"]):
             log.info("lost_retry_resent", job_id=str(row["id"]))
             sent += 1
     return sent
