@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -363,8 +364,10 @@ def dispatch_number(arq_job_id: str) -> int | None:
     return int(number) if number.isdigit() else None
 
 
-async def recover_orphaned(redis: ArqRedis, live_workers: set[str]) -> int:
+async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awaitable[set[str]]]) -> int:
     """Send again, as a new dispatch, the running jobs whose worker is dead (its heartbeat stopped).
+
+    `find_dead` tells which of the given worker ids are dead.
 
     arq alone would retry them only after the job timeout + 10 s. The new
     dispatch number makes the dead worker's arq job, should arq retry it too,
@@ -374,9 +377,10 @@ async def recover_orphaned(redis: ArqRedis, live_workers: set[str]) -> int:
     rows = await Job.select(Job.id, Job.worker_id).where(
         (Job.status == JobStatus.running.value) & Job.worker_id.is_not_null()
     )
+    dead = await find_dead({row["worker_id"] for row in rows})
     recovered = 0
     for row in rows:
-        if row["worker_id"] in live_workers:
+        if row["worker_id"] not in dead:
             continue
         fresh = await update_job(
             row["id"],

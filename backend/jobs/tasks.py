@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import Any
 
@@ -36,6 +37,5 @@ async def recover_jobs(ctx: dict[str, Any]) -> int:
     redis = ctx["redis"]
     # This worker is alive whatever its beat task managed during an outage.
     await heartbeat.record_heartbeat(redis, ctx["worker_id"])
-    live = await heartbeat.live_worker_ids(redis)
-    recovered = await service.recover_orphaned(redis, live)
+    recovered = await service.recover_orphaned(redis, functools.partial(heartbeat.dead_workers, redis))
     return recovered + await service.resend_lost_retries(redis, LOST_RETRY_GRACE_SECONDS)

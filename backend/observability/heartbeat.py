@@ -30,6 +30,12 @@ def _key() -> str:
     return redis_key("worker", "heartbeats")
 
 
+def _since_key() -> str:
+    # When the heartbeats began (in this Redis): right after Redis restarts
+    # empty, a worker missing from them may just not have beaten yet.
+    return redis_key("worker", "heartbeats-since")
+
+
 def max_age_seconds() -> float:
     """A worker whose last beat is older than this is dead."""
     return MISSED_BEATS * get_settings().jobs.worker_heartbeat_seconds
@@ -39,6 +45,7 @@ async def record_heartbeat(redis: Redis, worker_id: str) -> None:
     now = time.time()
     async with redis.pipeline(transaction=True) as pipe:
         pipe.zadd(_key(), {worker_id: now})
+        pipe.set(_since_key(), str(now), nx=True)
         # Dead workers' entries stay a while (for the sweeper's logs), then go.
         pipe.zremrangebyscore(_key(), "-inf", now - 20 * max_age_seconds())
         await pipe.execute()
@@ -62,9 +69,27 @@ async def beat_forever(redis: Redis, worker_id: str) -> None:
         await asyncio.sleep(interval)
 
 
-async def live_worker_ids(redis: Redis) -> set[str]:
-    members = await redis.zrangebyscore(_key(), time.time() - max_age_seconds(), "+inf")
-    return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+async def dead_workers(redis: Redis, worker_ids: set[str]) -> set[str]:
+    """Those of `worker_ids` that are dead: their last beat is too old, or they stopped cleanly.
+
+    A worker with no beat at all counts as dead only once heartbeats have been
+    kept for longer than a dead worker's silence (not right after Redis lost them).
+    """
+    if not worker_ids:
+        return set()
+    ids = sorted(worker_ids)
+    async with redis.pipeline(transaction=False) as pipe:
+        pipe.get(_since_key())
+        for worker_id in ids:
+            pipe.zscore(_key(), worker_id)
+        since, *scores = await pipe.execute()
+    now, age = time.time(), max_age_seconds()
+    absence_means_dead = since is not None and now - float(since) > age
+    return {
+        worker_id
+        for worker_id, score in zip(ids, scores, strict=True)
+        if (score is None and absence_means_dead) or (score is not None and float(score) < now - age)
+    }
 
 
 async def count_live_workers(redis: Redis) -> int:
