@@ -6,7 +6,7 @@ import functools
 import uuid
 from typing import Any
 
-from backend.jobs import runner, service
+from backend.jobs import recovery, runner, service
 from backend.observability import heartbeat
 from backend.settings import get_settings
 
@@ -22,7 +22,7 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> None:
         ctx["job_handlers"],
         retry_base=get_settings().jobs.retry_base_seconds,
         worker_id=ctx.get("worker_id"),
-        dispatch=service.dispatch_number(str(ctx.get("job_id", ""))),
+        dispatch=recovery.dispatch_number(str(ctx.get("job_id", ""))),
         lifecycle=ctx.get("lifecycle"),
     )
 
@@ -37,5 +37,5 @@ async def recover_jobs(ctx: dict[str, Any]) -> int:
     redis = ctx["redis"]
     # This worker is alive whatever its beat task managed during an outage.
     await heartbeat.record_heartbeat(redis, ctx["worker_id"])
-    recovered = await service.recover_orphaned(redis, functools.partial(heartbeat.dead_workers, redis))
-    return recovered + await service.resend_lost_retries(redis, LOST_RETRY_GRACE_SECONDS)
+    recovered = await recovery.recover_orphaned(redis, functools.partial(heartbeat.dead_workers, redis))
+    return recovered + await recovery.resend_lost_retries(redis, LOST_RETRY_GRACE_SECONDS)
