@@ -104,13 +104,20 @@ def api(host: str | None, port: int | None, workers: int, quiet: bool) -> None:
 
 
 @main.command()
-def worker() -> None:
-    """Run an arq worker."""
-    from arq.worker import run_worker
+@click.option(
+    "--settings",
+    "settings_path",
+    default="backend.worker.WorkerSettings",
+    show_default=True,
+    help="Dotted path of the arq worker settings (tests add their own job kinds).",
+)
+def worker(settings_path: str) -> None:
+    """Run a worker: survives Redis outages, stops within WORKER_SHUTDOWN_TIMEOUT_SECONDS."""
+    from arq.utils import import_string
 
-    from backend.worker import WorkerSettings
+    from backend.jobs.process import run_worker
 
-    run_worker(WorkerSettings)  # type: ignore[arg-type]
+    run_worker(import_string(settings_path))
 
 
 @main.command()

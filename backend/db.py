@@ -6,6 +6,7 @@ the data folder. Piccolo finds the engine through `backend.piccolo_conf`.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
@@ -66,9 +67,15 @@ async def start() -> None:
         await DB.run_ddl("PRAGMA journal_mode=WAL")
 
 
-async def stop() -> None:
-    if isinstance(DB, PostgresEngine):
-        await DB.close_connection_pool()
+async def stop(wait_seconds: float | None = None) -> None:
+    """Close the pool; after `wait_seconds`, terminate its connections instead (e.g. the server went away)."""
+    if isinstance(DB, PostgresEngine) and DB.pool is not None:
+        pool = DB.pool
+        try:
+            await asyncio.wait_for(asyncio.shield(DB.close_connection_pool()), wait_seconds)
+        except TimeoutError:
+            pool.terminate()
+            DB.pool = None
 
 
 async def ping() -> None:

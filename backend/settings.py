@@ -114,6 +114,10 @@ class JobSettings:
     worker_metrics_port: int
     """Port of a worker's own Prometheus endpoint; 0 turns it off."""
     worker_metrics_addr: str
+    worker_heartbeat_seconds: float
+    """How often a worker records that it is alive; it counts as dead after three missed beats."""
+    worker_shutdown_timeout_seconds: float
+    """A stopping worker gives its jobs, browser and connections this long, then abandons what remains."""
 
 
 @dataclass(frozen=True)
@@ -517,6 +521,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             limiter_lease_seconds=env.integer("LIMITER_LEASE_SECONDS", 30, minimum=2),
             worker_metrics_port=env.integer("WORKER_METRICS_PORT", 0, minimum=0),
             worker_metrics_addr=env.text("WORKER_METRICS_ADDR", "127.0.0.1"),
+            worker_heartbeat_seconds=max(0.5, env.number("WORKER_HEARTBEAT_SECONDS", 5.0)),
+            worker_shutdown_timeout_seconds=max(1.0, env.number("WORKER_SHUTDOWN_TIMEOUT_SECONDS", 10.0)),
         ),
         billing=BillingSettings(
             stripe_secret_key=env.optional("STRIPE_SECRET_KEY"),

@@ -5,6 +5,7 @@ Start with `sellpilot worker` (or `arq backend.worker.WorkerSettings`).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import uuid
@@ -18,10 +19,11 @@ from backend import db
 from backend.billing.tasks import MAX_TRIES as BILLING_MAX_TRIES
 from backend.billing.tasks import process_billing_event
 from backend.core.redis import arq_queue_name
+from backend.jobs.process import bounded
 from backend.jobs.runner import Handler
-from backend.jobs.tasks import redispatch_stalled_jobs, run_job
+from backend.jobs.tasks import recover_jobs, redispatch_stalled_jobs, run_job
 from backend.listings.service import ANALYZE_KIND, PUBLISH_KIND, analyze_photos, publish_draft
-from backend.observability.heartbeat import record_heartbeat
+from backend.observability import heartbeat
 from backend.observability.logging import configure_logging
 from backend.observability.sentry import configure_sentry
 from backend.platforms import workflows
@@ -39,11 +41,6 @@ JOB_HANDLERS: dict[str, Handler] = {
 }
 
 
-async def heartbeat(ctx: dict[str, Any]) -> None:
-    """Tell the API this worker is alive (shown by /ready)."""
-    await record_heartbeat(ctx["redis"], ctx["worker_id"])
-
-
 async def startup(ctx: dict[str, Any]) -> None:
     settings = get_settings()
     configure_logging(settings.observability)
@@ -54,12 +51,20 @@ async def startup(ctx: dict[str, Any]) -> None:
         # Each worker serves its own metrics (job durations, limiter waits);
         # the API's /metrics has queue depth and jobs by status.
         start_http_server(settings.jobs.worker_metrics_port, addr=settings.jobs.worker_metrics_addr)
-    await record_heartbeat(ctx["redis"], ctx["worker_id"])
+    # A task of its own, not a cron job: a busy worker (all job slots taken) must still beat.
+    ctx["heartbeat"] = asyncio.create_task(heartbeat.beat_forever(ctx["redis"], ctx["worker_id"]))
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
-    await close_pool()
-    await db.stop()
+    """Each step is bounded (the process-level bound is in backend.jobs.process); a stuck one is left behind."""
+    budget = get_settings().jobs.worker_shutdown_timeout_seconds
+    if (beat := ctx.pop("heartbeat", None)) is not None:
+        beat.cancel()
+    if "worker_id" in ctx:
+        # Gone from the live workers at once, so others take over its unfinished jobs now.
+        await bounded("heartbeat", heartbeat.forget_heartbeat(ctx["redis"], ctx["worker_id"]), 1.0)
+    await bounded("browser", close_pool(wait_seconds=budget * 0.4), budget * 0.45)
+    await bounded("database", db.stop(wait_seconds=budget * 0.3), budget * 0.35)
 
 
 _jobs = get_settings().jobs
@@ -72,8 +77,9 @@ class WorkerSettings:
     ctx: ClassVar[dict[str, Any]] = {"job_handlers": JOB_HANDLERS}
     functions: ClassVar[list[Any]] = [run_job, process_billing_event]
     cron_jobs: ClassVar[list[Any]] = [
-        cron(heartbeat, second={0, 15, 30, 45}, run_at_startup=True, timeout=10),
         cron(redispatch_stalled_jobs, second={5}, timeout=30),
+        # Jobs of dead workers go to live ones within ~3 heartbeats + 5 s (arq alone: job timeout + 10 s).
+        cron(recover_jobs, second=set(range(2, 60, 5)), timeout=30),
     ]
     on_startup = startup
     on_shutdown = shutdown
@@ -85,5 +91,7 @@ class WorkerSettings:
     # Results live in the jobs table; arq keeps none.
     keep_result = 0
     health_check_interval = 30
+    # Runs are retried by our own dispatches; arq's retry of a job cancelled by
+    # a shutdown stays on as the fallback when the sweeper cannot reach Redis.
     # Also how often a task raising arq.Retry is tried (Stripe events waiting for another).
     max_tries = BILLING_MAX_TRIES

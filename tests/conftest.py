@@ -185,7 +185,7 @@ def start_worker(test_env: dict[str, str]) -> Iterator[Callable[..., subprocess.
 
     def start(**env: str) -> subprocess.Popen[bytes]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "arq", "tests.jobs.handlers.TestWorkerSettings"],
+            [sys.executable, "-m", "backend.cli", "worker", "--settings", "tests.jobs.handlers.TestWorkerSettings"],
             env={**test_env, **env},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

@@ -19,6 +19,8 @@ from typing import Any
 import structlog
 from arq.connections import ArqRedis
 from prometheus_client import Counter, Histogram
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
 from backend.jobs import events, service
@@ -35,6 +37,8 @@ JOB_DURATION_SECONDS = Histogram(
 JOB_RUNS = Counter("sellpilot_job_runs_total", "Job runs started by workers, by kind", ["kind"])
 
 MAX_BACKOFF_SECONDS = 300.0
+# Redis going away mid-job is not the job's fault: it runs again once Redis is back.
+REDIS_LOST = (RedisConnectionError, RedisTimeoutError)
 
 
 class RetryableJobError(Exception):
@@ -60,6 +64,10 @@ class JobCancelled(Exception):
     """Raised by `JobRun.check_cancelled` when the user cancelled the job."""
 
 
+class JobSuperseded(JobCancelled):
+    """Raised by `JobRun.check_cancelled` when the job was given to another worker (this one looked dead)."""
+
+
 class JobPaused(Exception):
     """Raised by a handler whose work must wait for a person (e.g. its account hit a challenge).
 
@@ -76,6 +84,13 @@ WAIT_FOR_CHILDREN = WaitForChildren()
 Handler = Callable[["JobRun"], Awaitable[Any]]
 
 
+class WorkerLifecycle:
+    """Shared by a worker process and its job runs (arq copies `ctx` per job, not what it holds)."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+
 class JobRun:
     """What a handler gets: the job's data and the calls to report on it."""
 
@@ -86,6 +101,7 @@ class JobRun:
         self.kind: str = row["kind"]
         self.payload: dict[str, Any] = row["payload"] or {}
         self.attempt: int = row["attempts"]
+        self.dispatch: int = row["dispatches"]
         self.children_to_start: list[dict[str, Any]] = []
 
     async def set_total(self, total: int) -> None:
@@ -98,9 +114,11 @@ class JobRun:
         return {r["key"] for r in rows}
 
     async def check_cancelled(self) -> None:
-        row = await Job.select(Job.status).where(Job.id == self.id).first()
+        row = await Job.select(Job.status, Job.dispatches).where(Job.id == self.id).first()
         if row is None or row["status"] == JobStatus.cancelled.value:
             raise JobCancelled()
+        if row["dispatches"] != self.dispatch:
+            raise JobSuperseded()
 
     async def record_item(self, key: str, result: Any = None, error: str | None = None) -> bool:
         """Record one item's outcome and publish job.item and job.progress.
@@ -197,8 +215,22 @@ def backoff_seconds(attempt: int, base: float) -> float:
     return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
 
-async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Handler], retry_base: float) -> None:
-    """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry."""
+async def run_job(
+    redis: ArqRedis,
+    job_id: uuid.UUID,
+    handlers: Mapping[str, Handler],
+    retry_base: float,
+    *,
+    worker_id: str | None = None,
+    dispatch: int | None = None,
+    lifecycle: WorkerLifecycle | None = None,
+) -> None:
+    """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry.
+
+    `dispatch` is the number of the arq job that asks: an older one (e.g. arq
+    retrying the job of a worker whose jobs were already given to another)
+    finds the job is no longer its own and does nothing.
+    """
     try:
         row = await _row(job_id)
     except LookupError:
@@ -206,6 +238,9 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
         return
     if row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
         return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
+    if dispatch is not None and dispatch < row["dispatches"]:
+        log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
+        return
     handler = handlers.get(row["kind"])
     if handler is None:
         await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
@@ -216,19 +251,22 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
             Job.status: JobStatus.running.value,
             Job.attempts: Job.attempts + 1,
             Job.started_at: row["started_at"] or service.now(),
+            Job.worker_id: worker_id,
+            # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
+            Job.dispatches: max(dispatch or 0, row["dispatches"]),
         },
-        Job.status.not_in([*service.TERMINAL_VALUES, JobStatus.paused.value]),
+        Job.status.not_in([*service.TERMINAL_VALUES, JobStatus.paused.value]) & (Job.dispatches == row["dispatches"]),
     )
     if started is None:
         return
     row = started
     JOB_RUNS.labels(kind=row["kind"]).inc()
-    await events.publish(
-        redis, row["workspace"], events.event_from_job("job.started", row, {"attempt": row["attempts"]})
-    )
     run = JobRun(redis, row)
     began = time.monotonic()
     try:
+        # Inside the try: Redis lost here sets the job aside like Redis lost in the handler.
+        started_event = events.event_from_job("job.started", row, {"attempt": row["attempts"]})
+        await events.publish(redis, row["workspace"], started_event)
         result = await handler(run)
     except JobCancelled:
         log.info("job_cancelled_between_items", job_id=str(job_id))
@@ -245,9 +283,20 @@ async def run_job(redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Han
     except JobDeferred as exc:
         await _defer(redis, row, str(exc), exc.seconds)
         return
+    except REDIS_LOST as exc:
+        # Not counted as an attempt; if Redis is still away, the send is
+        # lost too and the sweeper sends it once Redis is back.
+        log.warning("job_interrupted_by_redis", job_id=str(job_id), error=type(exc).__name__)
+        reason = "Interrupted: the connection to Redis was lost; it runs again once Redis is back"
+        await _defer(redis, row, reason, backoff_seconds(row["attempts"], retry_base))
+        return
     except asyncio.CancelledError:
-        # An arq abort (the job was cancelled) or a worker shutting down; in
-        # the second case arq runs the job again.
+        # An arq abort (the row already says cancelled: nothing to do), the
+        # worker stopping (arq or the sweeper runs the job again), or arq's
+        # job timeout, which arq treats as final: the job would stay
+        # `running` for ever, so it is retried (or failed) here.
+        if lifecycle is None or not lifecycle.stopping:
+            await _retry_or_fail(redis, row, "Ran longer than the job timeout (WORKER_JOB_TIMEOUT_SECONDS)", retry_base)
         raise
     except Exception as exc:
         log.exception("job_failed", job_id=str(job_id), kind=row["kind"])
@@ -267,7 +316,7 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
     fresh = await service.update_job(
-        row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, Job.status == JobStatus.running.value
+        row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, _still_ours(row)
     )
     if fresh is None:
         return  # cancelled meanwhile
@@ -280,12 +329,17 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
     await service.dispatch(redis, fresh, defer_seconds=delay)
 
 
+def _still_ours(row: dict[str, Any]) -> Any:
+    """The job is still running as this dispatch (not cancelled, not given to another worker)."""
+    return (Job.status == JobStatus.running.value) & (Job.dispatches == row["dispatches"])
+
+
 async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str) -> dict[str, Any] | None:
     """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
     return await service.update_job(
         row["id"],
         {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
-        Job.status == JobStatus.running.value,
+        _still_ours(row),
     )
 
 
@@ -294,8 +348,12 @@ async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: flo
     if fresh is None:
         return  # cancelled meanwhile
     payload = {"error": reason, "in_seconds": round(seconds, 2)}
-    await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
-    await service.dispatch(redis, fresh, defer_seconds=seconds)
+    try:
+        await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
+        await service.dispatch(redis, fresh, defer_seconds=seconds)
+    except REDIS_LOST:
+        # The row says `retrying`; the sweeper sends it once Redis answers again.
+        log.warning("job_dispatch_left_to_sweeper", job_id=str(fresh["id"]))
 
 
 async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
@@ -319,7 +377,9 @@ async def _finish(
     if status is JobStatus.succeeded:
         changes[Job.progress] = 1.0
         changes[Job.result] = result
-    fresh = await service.update_job(row["id"], changes, Job.status.not_in(service.TERMINAL_VALUES))
+    fresh = await service.update_job(
+        row["id"], changes, Job.status.not_in(service.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"])
+    )
     if fresh is None:
         return
     if fresh["started_at"] is not None:

@@ -45,6 +45,7 @@ JOB_COLUMNS = (
     Job.attempts,
     Job.max_attempts,
     Job.dispatches,
+    Job.worker_id,
     Job.error,
     Job.result,
     Job.parent,
@@ -240,9 +241,14 @@ async def _send(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int, defer_
     return sent is not None
 
 
+async def resend(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int) -> bool:
+    """Send a job's dispatch again (its arq job was lost); False when arq still holds it."""
+    return await _send(redis, job_id, dispatch_number)
+
+
 async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
     """Hand a committed job to arq, as its next dispatch."""
-    await Job.update({Job.dispatches: Job.dispatches + 1}).where(Job.id == job["id"])
+    await Job.update({Job.dispatches: Job.dispatches + 1, Job.dispatched_at: now()}).where(Job.id == job["id"])
     await _send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
 
 

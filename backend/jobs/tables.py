@@ -39,6 +39,10 @@ class Job(Table, tablename="jobs"):
     # Times this job was handed to arq; names the arq job (`<id>:<dispatches>`),
     # so a re-send of the same dispatch is de-duplicated by arq.
     dispatches = Integer(default=0)
+    # When the current dispatch was sent; the sweeper re-sends a retry lost with Redis only after a grace.
+    dispatched_at = Timestamptz(null=True, default=None)
+    # The worker running it (its heartbeat id): a dead worker's jobs are sent to the others.
+    worker_id = Varchar(length=200, null=True, default=None)
     max_attempts = Integer(default=3)
     error = Text(null=True, default=None)
     result = JSON(null=True, default=None)

@@ -32,7 +32,7 @@ class ReadinessResponse(msgspec.Struct):
     database: str
     redis: str
     workers: int
-    """Worker processes that sent a heartbeat in the last minute (informational)."""
+    """Worker processes alive (a recent heartbeat); none makes the API not ready, as no job would run."""
     browser: BrowserStatus
     """Chromium for browser automation, as this machine sees it. Informational: without it the API
     works and only browser jobs fail (with the same hint), so it never makes readiness fail."""
@@ -58,17 +58,32 @@ def browser_component() -> BrowserStatus:
     return BrowserStatus(ok=chromium.found, detail=chromium.detail)
 
 
+async def _live_workers(state: State) -> int:
+    try:
+        with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
+            return await heartbeat.count_live_workers(state.redis)
+    except Exception:
+        return 0
+
+
 @get("/ready", exclude_from_auth=True, tags=["health"])
 async def ready(state: State) -> Response[ReadinessResponse]:
-    """The database and Redis answer; 503 naming the one that does not. The browser is reported, never required."""
+    """The database and Redis answer and a worker is alive; 503 naming what is not.
+
+    The browser is reported, never required."""
     database = await _check(db.ping)
     redis_status = await _check(state.redis.ping)
-    workers = await heartbeat.count_live_workers(state.redis) if redis_status == "ok" else 0
-    failing = [name for name, status in (("database", database), ("redis", redis_status)) if status != "ok"]
+    workers = await _live_workers(state) if redis_status == "ok" else 0
+    failing = [
+        f"{name} unavailable" for name, status in (("database", database), ("redis", redis_status)) if status != "ok"
+    ]
+    if redis_status == "ok" and workers == 0:
+        # Jobs would wait for ever: say so instead of "ready".
+        failing.append("no worker alive (start one with `sellpilot worker`)")
     status_code = HTTP_503_SERVICE_UNAVAILABLE if failing else HTTP_200_OK
     body = ReadinessResponse(
         status_code=status_code,
-        detail=f"Not ready: {', '.join(failing)} unavailable" if failing else "ready",
+        detail=f"Not ready: {'; '.join(failing)}" if failing else "ready",
         database=database,
         redis=redis_status,
         workers=workers,

@@ -245,8 +245,13 @@ def get_pool() -> BrowserPool:
     return _pool
 
 
-async def close_pool() -> None:
+async def close_pool(wait_seconds: float | None = None) -> None:
+    """Close the browser; after `wait_seconds` it is left to die with the process (logged)."""
     global _pool
-    if _pool is not None:
-        await _pool.close()
-        _pool = None
+    pool, _pool = _pool, None
+    if pool is None:
+        return
+    try:
+        await asyncio.wait_for(asyncio.shield(pool.close()), wait_seconds)
+    except TimeoutError:
+        log.error("browser_close_abandoned", after_seconds=wait_seconds)

@@ -1,6 +1,6 @@
 """Job kinds used by the jobs tests, and a worker that knows them.
 
-Run as `python -m arq tests.jobs.handlers.TestWorkerSettings` by the tests.
+Run as `python -m backend.cli worker --settings tests.jobs.handlers.TestWorkerSettings` by the tests.
 Every side effect is counted in Redis (`executions`), so the tests can tell
 an item recorded twice from an item merely executed twice.
 """
@@ -78,6 +78,13 @@ async def fan_out(run: JobRun) -> Any:
     return WAIT_FOR_CHILDREN
 
 
+async def slow_once(run: JobRun) -> dict[str, int]:
+    """Outlasts the job timeout (payload.seconds) on its first attempt only."""
+    if run.attempt == 1:
+        await asyncio.sleep(float(run.payload["seconds"]))
+    return {"attempt": run.attempt}
+
+
 TEST_HANDLERS: dict[str, Handler] = {
     **JOB_HANDLERS,  # the production kinds too
     "test.count": count_items,
@@ -86,6 +93,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     "test.boom": boom,
     "test.limited_call": limited_call,
     "test.fanout": fan_out,
+    "test.slow_once": slow_once,
 }
 # arq reads worker settings from a class's own attributes or a dict: the
 # production settings with the test job kinds added to the handlers.

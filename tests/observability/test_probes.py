@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from backend.core.redis import create_redis
+from backend.core.redis import create_redis, redis_key
+from backend.observability import heartbeat
 from backend.platforms.chromium import find_chromium
 from tests.helpers import register
 
@@ -19,12 +21,34 @@ async def test_health_answers_without_auth(client: httpx.AsyncClient) -> None:
     assert response.json() == {"status": "ok"}
 
 
-async def test_ready_reports_database_and_redis(client: httpx.AsyncClient) -> None:
+async def test_ready_reports_database_and_redis(app: Any, client: httpx.AsyncClient) -> None:
+    await heartbeat.record_heartbeat(app.state.redis, "test-worker")
     response = await client.get("/ready")
     assert response.status_code == 200
     body = response.json()
     assert body["database"] == "ok"
     assert body["redis"] == "ok"
+    assert body["workers"] == 1
+
+
+async def test_ready_is_503_while_no_worker_is_alive(app: Any, client: httpx.AsyncClient) -> None:
+    response = await client.get("/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["workers"] == 0
+    assert "no worker alive" in body["detail"]
+    assert body["database"] == "ok"
+    assert body["redis"] == "ok"
+
+    # A worker whose heartbeat stopped (killed, or cut off from Redis) does not count.
+    stale = time.time() - heartbeat.max_age_seconds() - 1
+    await app.state.redis.zadd(redis_key("worker", "heartbeats"), {"dead-worker": stale})
+    assert (await client.get("/ready")).status_code == 503
+
+    await heartbeat.record_heartbeat(app.state.redis, "live-worker")
+    alive = await client.get("/ready")
+    assert alive.status_code == 200, alive.text
+    assert alive.json()["workers"] == 1
 
 
 async def test_ready_is_503_naming_redis_when_it_is_down(app: Any, client: httpx.AsyncClient) -> None:

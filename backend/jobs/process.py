@@ -1,0 +1,169 @@
+"""The worker process: arq's Worker, made to outlive a Redis outage and to stop within a bound.
+
+arq alone lets its main loop die on the first Redis error (the process exits,
+its running job is lost) and, when told to stop, waits for its jobs, Redis and
+our shutdown hook without any limit (seen stuck for half an hour after its
+database went away). Here:
+
+- a lost Redis connection pauses the polling loop and retries with backoff
+  (capped at `MAX_RECONNECT_SECONDS`); a job interrupted by it is set aside by
+  the runner and runs again once Redis is back;
+- shutdown gives the running jobs, the shutdown hook and the connections
+  `WORKER_SHUTDOWN_TIMEOUT_SECONDS` in all; what is still busy then is
+  abandoned and logged. A watchdog thread ends the process if even that
+  cannot finish (a blocked event loop), and a second SIGTERM/SIGINT during
+  shutdown ends it at once.
+
+Start with `sellpilot worker`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import threading
+from collections.abc import Awaitable
+from typing import Any
+
+import structlog
+from arq.utils import poll
+from arq.worker import Worker, get_kwargs
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+
+from backend.core.redis import create_redis
+from backend.jobs.runner import WorkerLifecycle
+from backend.settings import get_settings
+
+log = structlog.get_logger(__name__)
+
+MAX_RECONNECT_SECONDS = 5.0
+# Beyond the shutdown timeout, the watchdog's extra patience before it ends the process.
+WATCHDOG_GRACE_SECONDS = 5.0
+REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
+
+
+async def bounded(step: str, awaitable: Awaitable[Any], seconds: float) -> bool:
+    """Await `awaitable` for at most `seconds`; on timeout leave it (cancelled, not awaited) and log.
+
+    Not `asyncio.wait_for`: it waits for the cancelled work to finish, which
+    is exactly what hangs when a connection is dead.
+    """
+    task = asyncio.ensure_future(awaitable)
+    done, _ = await asyncio.wait({task}, timeout=max(0.05, seconds))
+    if not done:
+        task.cancel()
+        log.error("worker_shutdown_step_abandoned", step=step, after_seconds=round(seconds, 2))
+        return False
+    if task.cancelled():
+        return False
+    if (exc := task.exception()) is not None:
+        log.warning("worker_shutdown_step_failed", step=step, error=f"{type(exc).__name__}: {exc}")
+        return False
+    return True
+
+
+def _force_exit(reason: str) -> None:
+    log.error("worker_forced_exit", reason=reason)
+    os._exit(1)
+
+
+class SellpilotWorker(Worker):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.shutdown_timeout = get_settings().jobs.worker_shutdown_timeout_seconds
+        self._started = False
+        self._stopping = False
+        # Tells job runs cancelled by a stop from runs cancelled by arq's job timeout.
+        self.lifecycle = self.ctx.setdefault("lifecycle", WorkerLifecycle())
+
+    async def main(self) -> None:
+        failures = 0
+        while not self._stopping:
+            try:
+                await self._run_until_redis_fails()
+                return
+            except REDIS_LOST as exc:
+                failures += 1
+                delay = min(MAX_RECONNECT_SECONDS, 0.25 * 2**failures) * random.uniform(0.8, 1.2)  # noqa: S311
+                # Redis away, or the database at start-up (an OSError too): wait for it.
+                log.warning(
+                    "worker_waiting_for_connection",
+                    error=f"{type(exc).__name__}: {exc}",
+                    retry_in_seconds=round(delay, 2),
+                    running_jobs=sum(not t.done() for t in self.tasks.values()),
+                )
+                await asyncio.sleep(delay)
+
+    async def _run_until_redis_fails(self) -> None:
+        if self._pool is None:
+            # Our client has socket timeouts: a Redis that stops answering
+            # (not only one that refuses) is noticed instead of waited for.
+            self._pool = create_redis()
+        await self.pool.ping()
+        if not self._started:
+            self.ctx["redis"] = self.pool
+            if self.on_startup:
+                await self.on_startup(self.ctx)
+            self._started = True
+            log.info("worker_started", functions=sorted(self.functions), queue=self.queue_name)
+        async for _ in poll(self.poll_delay_s):
+            # The signal also cancels this task, but a cancellation can be
+            # swallowed on its way (seen: the worker went on taking jobs).
+            if self._stopping:
+                return
+            await self._poll_iteration()
+
+    async def start_jobs(self, job_ids: list[bytes]) -> None:
+        for job_id in job_ids:
+            try:
+                await super().start_jobs([job_id])
+            except REDIS_LOST:
+                # arq took a job slot before its Redis calls failed and never
+                # gives it back: without this, each outage shrinks the worker
+                # until it takes no job at all.
+                self.job_counter -= 1
+                self.sem.release()
+                raise
+
+    def handle_sig(self, signum: signal.Signals) -> None:
+        if self._stopping:
+            _force_exit(f"second {signal.Signals(signum).name} during shutdown")
+        self._stopping = self.lifecycle.stopping = True
+        self.allow_pick_jobs = False
+        super().handle_sig(signum)
+
+    async def close(self) -> None:
+        self._stopping = self.lifecycle.stopping = True
+        watchdog = threading.Timer(
+            self.shutdown_timeout + WATCHDOG_GRACE_SECONDS, _force_exit, args=("shutdown did not finish",)
+        )
+        watchdog.daemon = True
+        watchdog.start()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.shutdown_timeout
+
+        def left(share: float = 1.0) -> float:
+            return max(0.05, (deadline - loop.time()) * share)
+
+        if self._pool is None:
+            return
+        running = [t for t in self.tasks.values() if not t.done()]
+        if running:
+            # They were cancelled by the signal; give them a moment to let go.
+            _, stuck = await asyncio.wait(running, timeout=left(0.3))
+            if stuck:
+                log.error("worker_shutdown_abandoned_jobs", jobs=len(stuck))
+        await bounded("arq health key", self.pool.delete(self.health_check_key), min(1.0, left(0.1)))
+        if self.on_shutdown and self._started:
+            await bounded("shutdown hook", self.on_shutdown(self.ctx), left(0.8))
+        await bounded("redis", self.pool.aclose(close_connection_pool=True), left())
+        self._pool = None
+        log.info("worker_stopped")
+
+
+def run_worker(settings: Any) -> None:
+    """Run a worker with arq worker settings (a class or dict) until SIGTERM/SIGINT."""
+    SellpilotWorker(**get_kwargs(settings)).run()
