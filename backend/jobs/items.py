@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
+from backend.jobs.errors import user_error
 from backend.jobs.schemas import JobItemOut
 from backend.jobs.tables import JobItem
 
@@ -21,24 +22,11 @@ ItemStatusFilter = Literal["done", "ok", "failed"]
 # (workspace id, the job's payload, the keys on the page) → labels by key; keys it cannot name are left out.
 Labeller = Callable[[uuid.UUID, dict[str, Any], list[str]], Awaitable[dict[str, str]]]
 
-# An item's error is shown as is; capped, in case a handler stored a whole page or log.
-MAX_ERROR_LENGTH = 300
-INTERNAL_ERROR = "This item failed for an internal reason; try again, or contact support if it keeps failing."
 _labellers: dict[str, Labeller] = {}
 
 
 def register_labels(kind: str, labeller: Labeller) -> None:
     _labellers[kind] = labeller
-
-
-def user_error(error: str | None) -> str | None:
-    """The first line of an item's error, capped: a traceback or a tool's log banner never reaches the page."""
-    if error is None:
-        return None
-    line = next((part.strip() for part in error.splitlines() if part.strip()), "")
-    if not line or line.startswith("Traceback") or set(line) <= set("=-_*#~ "):
-        return INTERNAL_ERROR
-    return line if len(line) <= MAX_ERROR_LENGTH else line[: MAX_ERROR_LENGTH - 1].rstrip() + "…"
 
 
 def _item_out(row: dict[str, Any]) -> JobItemOut:

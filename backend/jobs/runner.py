@@ -24,6 +24,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
 from backend.jobs import events, service
+from backend.jobs.errors import user_error
 from backend.jobs.tables import Job, JobItem, JobStatus
 
 log = structlog.get_logger(__name__)
@@ -127,6 +128,7 @@ class JobRun:
         a failed one is replaced by the new outcome.
         """
         ok = "failed" if error is not None else "ok"
+        error = user_error(error) if error is not None else None
         async with db.transaction():
             # Items of one job finish concurrently: serialise their recounts on
             # the job row, so each sees the others' committed items.
@@ -312,6 +314,7 @@ async def run_job(
 
 
 async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
+    error = user_error(error)
     if row["attempts"] >= row["max_attempts"]:
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
@@ -336,6 +339,7 @@ def _still_ours(row: dict[str, Any]) -> Any:
 
 async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str) -> dict[str, Any] | None:
     """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
+    reason = user_error(reason)
     return await service.update_job(
         row["id"],
         {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
@@ -373,6 +377,7 @@ async def _finish(
     duration: float | None = None,
 ) -> None:
     """Move a job to a final status unless it was cancelled meanwhile, and tell everyone."""
+    error = user_error(error) if error is not None else None
     changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: service.now(), Job.error: error}
     if status is JobStatus.succeeded:
         changes[Job.progress] = 1.0

@@ -63,6 +63,23 @@ async def boom(run: JobRun) -> None:
     raise ValueError("the payload makes no sense")
 
 
+# What Playwright raises when its browser is missing: a line, then a boxed banner.
+PLAYWRIGHT_BANNER = (
+    "BrowserType.launch: Executable doesn't exist at /nowhere/chrome\n"
+    "╔════════════════════════════════════════════════════════════╗\n"
+    "║ Looks like Playwright was just installed or updated.       ║\n"
+    "║ Please run the following command to download new browsers: ║\n"
+    "║     playwright install                                     ║\n"
+    "╚════════════════════════════════════════════════════════════╝"
+)
+
+
+async def banner(run: JobRun) -> None:
+    """An item and then the job fail with a tool's multi-line banner."""
+    await run.record_item("first", error="Traceback (most recent call last):\n  File 'x.py', line 1\nKeyError: 'k'")
+    raise RuntimeError(PLAYWRIGHT_BANNER)
+
+
 async def limited_call(run: JobRun) -> None:
     """One HTTP call to payload.url, under a shared limit of payload.max_concurrent."""
     limit = Limit(max_concurrent=int(run.payload["max_concurrent"]))
@@ -91,6 +108,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     "test.flaky": flaky,
     "test.some_fail": some_fail,
     "test.boom": boom,
+    "test.banner": banner,
     "test.limited_call": limited_call,
     "test.fanout": fan_out,
     "test.slow_once": slow_once,

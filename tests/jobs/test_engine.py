@@ -84,6 +84,27 @@ async def test_retryable_errors_back_off_then_succeed(app: Any, client: httpx.As
     assert (done.finished_at - done.started_at).total_seconds() >= 0.45
 
 
+async def test_a_tools_banner_or_traceback_never_reaches_the_user(
+    app: Any, client: httpx.AsyncClient, start_worker: Any
+) -> None:
+    """Errors are shown as their first meaningful line: no boxed banner, no traceback, no install advice."""
+    account = await register(client)
+    start_worker()
+    job = await enqueue(app, account.workspace_id, "test.banner", {})
+    failed = await wait_for(account.workspace_id, job.id, finished)
+    assert failed.status == "failed"
+    assert failed.error == "RuntimeError: BrowserType.launch: Executable doesn't exist at /nowhere/chrome"
+    shown = await client.get(f"/api/v1/jobs/{job.id}", headers=account.headers)
+    assert shown.json()["error"] == failed.error
+    items = await client.get(f"/api/v1/jobs/{job.id}/items", headers=account.headers)
+    (item,) = items.json()["items"]
+    assert item["status"] == "failed"
+    assert "Traceback" not in item["error"]
+    assert "internal reason" in item["error"]
+    stored = await JobItem.select(JobItem.error).where(JobItem.job == job.id).first()
+    assert stored is not None and "Traceback" not in stored["error"]
+
+
 async def test_final_failure_records_the_error_and_can_be_retried(
     app: Any, client: httpx.AsyncClient, start_worker: Any
 ) -> None:
