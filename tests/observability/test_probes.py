@@ -147,8 +147,9 @@ async def test_every_response_carries_a_request_id(client: httpx.AsyncClient) ->
 
 
 async def test_ready_shows_the_browser_but_is_not_failed_by_its_absence(
-    client: httpx.AsyncClient, override_env: Any, tmp_path: Path
+    app: Any, client: httpx.AsyncClient, override_env: Any, tmp_path: Path
 ) -> None:
+    await heartbeat.record_heartbeat(app.state.redis, "test-worker")  # readiness also needs a live worker
     real = find_chromium(None).path
     configured = tmp_path / "chromium"
     override_env(CHROMIUM_PATH=str(configured))
