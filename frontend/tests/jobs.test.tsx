@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { render, screen, within } from "@testing-library/react";
 import { MemoryRouter } from "react-router";
 import { JobBar, JobRow } from "../src/components/jobs";
-import { JobItemsView } from "../src/components/JobItems";
+import { JobItemsView, SAME_REASON } from "../src/components/JobItems";
 import { JobProgressView, WRAPPED_TEXT } from "../src/components/JobProgress";
 import { jobSummary, kindLabel } from "../src/lib/jobs";
 import type { Job, JobItem } from "../src/api/endpoints";
@@ -183,6 +183,37 @@ describe("job items list", () => {
     // Failures come before the done items on the page.
     expect(failures.compareDocumentPosition(done) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     expect(screen.queryByRole("button", { name: "Show more" })).not.toBeInTheDocument();
+  });
+
+  it("never repeats the job's own error: a one-item job shows no items card, others point to the reason above", () => {
+    const reason = "The sandbox marketplace refused the login: Wrong username or password.";
+    const { container } = render(
+      <MemoryRouter>
+        <JobItemsView total={1} jobError={reason} items={[item({ key: "login", label: "login", status: "failed", error: reason })]} />
+      </MemoryRouter>,
+    );
+    expect(container).toBeEmptyDOMElement();
+    const ended = render(
+      <MemoryRouter>
+        <JobItemsView total={0} jobFinished items={[]} />
+      </MemoryRouter>,
+    );
+    expect(ended.container).toBeEmptyDOMElement();
+    render(
+      <MemoryRouter>
+        <JobItemsView
+          total={2}
+          jobError={reason}
+          items={[
+            item({ key: "a", label: "first", status: "failed", error: reason }),
+            item({ key: "b", label: "second", status: "failed", error: "another reason" }),
+          ]}
+        />
+      </MemoryRouter>,
+    );
+    expect(screen.queryByText(reason)).not.toBeInTheDocument();
+    expect(screen.getByText(SAME_REASON)).toBeInTheDocument();
+    expect(screen.getByText("another reason")).toBeInTheDocument();
   });
 
   it("offers more when the job has more items than are shown, and names items without a draft by their label", () => {

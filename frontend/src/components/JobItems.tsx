@@ -24,12 +24,23 @@ export interface JobItemsViewProps {
   hasMore?: boolean;
   loadingMore?: boolean;
   onMore?: () => void;
+  /** The job's own error, already shown above: an item failing for the same reason does not repeat it. */
+  jobError?: string | null;
+  /** The job has ended: with no items (a job that failed before its first), there is nothing to list. */
+  jobFinished?: boolean;
 }
 
+export const SAME_REASON = "Failed for the reason shown above.";
+
 /** What each item did (pure: no requests): failures with their reason, then done items, drafts linked. */
-export function JobItemsView({ items, total, hasMore = false, loadingMore = false, onMore }: JobItemsViewProps) {
+export function JobItemsView({ items, total, hasMore = false, loadingMore = false, onMore, jobError = null, jobFinished = false }: JobItemsViewProps) {
   const failed = items.filter((item) => item.status === "failed");
   const done = items.filter((item) => item.status !== "failed");
+  const shownError = jobError?.trim() || null;
+  const repeatsJobError = (item: JobItem) => shownError !== null && (item.error ?? "").trim() === shownError;
+  // A one-item job that failed for the job's own reason: the card above says it all.
+  if (total === 1 && failed.length === 1 && failed.every(repeatsJobError)) return null;
+  if (total === 0 && jobFinished) return null;
   return (
     <Card title="Items" className="min-w-0">
       {total === 0 ? (
@@ -43,7 +54,7 @@ export function JobItemsView({ items, total, hasMore = false, loadingMore = fals
                 {failed.map((item) => (
                   <li key={item.key} className="rounded-md border border-rose-300 bg-rose-50 p-3 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200" data-testid="job-item">
                     <p className="break-words font-medium [overflow-wrap:anywhere]">{item.label}</p>
-                    <p className={`mt-1 ${WRAPPED_TEXT}`}>{item.error ?? "Failed"}</p>
+                    <p className={`mt-1 ${WRAPPED_TEXT}`}>{repeatsJobError(item) ? SAME_REASON : (item.error ?? "Failed")}</p>
                   </li>
                 ))}
               </ul>
@@ -93,7 +104,17 @@ export function JobItemsView({ items, total, hasMore = false, loadingMore = fals
  * A job's items from the API, a page at a time. `settled` (items finished so
  * far, kept live by the event streams) changing refetches the loaded pages.
  */
-export function JobItems({ jobId, settled }: { jobId: string; settled: number }) {
+export function JobItems({
+  jobId,
+  settled,
+  jobError = null,
+  jobFinished = false,
+}: {
+  jobId: string;
+  settled: number;
+  jobError?: string | null;
+  jobFinished?: boolean;
+}) {
   const queryClient = useQueryClient();
   const seenSettled = useRef(settled);
   const items = useInfiniteQuery({
@@ -123,6 +144,8 @@ export function JobItems({ jobId, settled }: { jobId: string; settled: number })
       hasMore={items.hasNextPage}
       loadingMore={items.isFetchingNextPage}
       onMore={() => void items.fetchNextPage()}
+      jobError={jobError}
+      jobFinished={jobFinished}
     />
   );
 }

@@ -4,6 +4,7 @@ import { jobs } from "../api/endpoints";
 import { JobRow, kindLabel } from "../components/jobs";
 import { JobItems } from "../components/JobItems";
 import { JobProgress } from "../components/JobProgress";
+import { TERMINAL } from "../lib/progress";
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
 
 const PAGE = 25;
@@ -77,7 +78,7 @@ export function JobDetailPage() {
       <div className="min-w-0 space-y-6">
         <JobProgress jobId={j.id} showItems={false} />
         {/* Every item, failures first with their reason; the record's counts (kept live by the streams) refetch it. */}
-        <JobItems jobId={j.id} settled={j.done + j.failed} />
+        <JobItems jobId={j.id} settled={j.done + j.failed} jobError={j.error} jobFinished={TERMINAL.has(j.status)} />
         <Card title="Details">
           <dl className="grid grid-cols-1 gap-x-6 gap-y-2 text-sm sm:grid-cols-2">
             <dt className="text-slate-500">Created</dt>
