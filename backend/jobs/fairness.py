@@ -25,10 +25,20 @@ TURN_RETRY_SECONDS = 1.0
 
 
 @contextlib.asynccontextmanager
-async def turn(redis: ArqRedis, job_id: uuid.UUID) -> AsyncIterator[bool]:
-    """Yield True holding one of the job's workspace's turns, or False once the job is queued again for later."""
+async def turn(redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None) -> AsyncIterator[bool]:
+    """Yield True holding one of the job's workspace's turns, or False once the job is queued again for later.
+
+    `dispatch` is the asking arq job's dispatch number: an older one is let
+    through without a turn, for the runner to ignore; queuing it again would
+    move the dispatch on and make the job's current arq job stale instead.
+    """
     row = await Job.select(Job.id, Job.workspace, Job.status, Job.dispatches).where(Job.id == job_id).first()
-    if row is None or row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
+    if (
+        row is None
+        or row["status"] in service.TERMINAL_VALUES
+        or row["status"] == JobStatus.paused.value
+        or (dispatch is not None and dispatch < row["dispatches"])
+    ):
         yield True  # nothing will run: the runner sees why and stops
         return
     limit = Limit(max_concurrent=await capacity.running_share(row["workspace"]))

@@ -19,7 +19,8 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> None:
 
     It runs in its workspace's turn (see `fairness`), or goes back to the queue for a moment.
     """
-    async with fairness.turn(ctx["redis"], uuid.UUID(job_id)) as granted:
+    dispatch = recovery.dispatch_number(str(ctx.get("job_id", "")))
+    async with fairness.turn(ctx["redis"], uuid.UUID(job_id), dispatch) as granted:
         if granted:
             await runner.run_job(
                 ctx["redis"],
@@ -27,7 +28,7 @@ async def run_job(ctx: dict[str, Any], job_id: str) -> None:
                 ctx["job_handlers"],
                 retry_base=get_settings().jobs.retry_base_seconds,
                 worker_id=ctx.get("worker_id"),
-                dispatch=recovery.dispatch_number(str(ctx.get("job_id", ""))),
+                dispatch=dispatch,
                 lifecycle=ctx.get("lifecycle"),
             )
 
