@@ -9,8 +9,8 @@ from litestar.params import QueryParameter
 
 from backend.auth import service
 from backend.auth.schemas import UserOut
-from backend.auth.security import requires_superuser
-from backend.core.pagination import Limit, Offset
+from backend.core.params import Limit, Offset
+from backend.core.principal import requires_superuser
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 
 

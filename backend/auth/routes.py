@@ -8,7 +8,6 @@ from typing import Any
 from litestar import Controller, Request, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from redis.asyncio import Redis
 
@@ -30,14 +29,11 @@ from backend.auth.schemas import (
     WorkspaceUpdate,
 )
 from backend.auth.security import client_ip
-from backend.auth.service import Principal
-from backend.auth.tables import Role
 from backend.core import ratelimit
-from backend.core.pagination import Limit, Offset
+from backend.core.params import Limit, Offset
+from backend.core.principal import AuthRequest, Role
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.settings import get_settings
-
-AuthRequest = Request[Principal, Token, Any]
 
 
 async def _limit_attempts(redis: Redis, action: str, request: Request[Any, Any, Any], email: str, detail: str) -> None:

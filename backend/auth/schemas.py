@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
-from backend.auth.tables import Role
+from backend.core.principal import Role
 from backend.core.schemas import Email, Name, Password
 
 RoleName = Literal["owner", "admin", "member"]

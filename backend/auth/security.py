@@ -8,15 +8,12 @@ from typing import Any
 
 from litestar import Request
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
-from litestar.handlers.base import BaseRouteHandler
+from litestar.exceptions import NotAuthorizedException
 from litestar.security.jwt import JWTAuth, Token
-from litestar.types import Guard
 
 from backend.auth import service, tokens
-from backend.auth.service import Principal
-from backend.auth.tables import Role
 from backend.core import ratelimit
+from backend.core.principal import Principal
 from backend.settings import IPNetwork, Settings, get_settings
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -84,33 +81,6 @@ async def authenticate_stream(connection: ASGIConnection[Any, Any, Any, Any]) ->
     if principal is None or await is_token_revoked(token, connection):
         raise NotAuthorizedException("Invalid token")
     return principal
-
-
-def requires_role(*roles: Role) -> Guard:
-    """A guard: the caller's role in the active workspace (the token's) must be one of `roles`.
-
-    Routes on a workspace named in the path check the role in that workspace
-    inside the service instead, since the token's workspace may be another.
-    """
-    allowed = frozenset(roles)
-
-    def guard(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-        user = connection.scope.get("user")
-        if not isinstance(user, Principal):
-            raise NotAuthorizedException("Not authenticated")
-        if user.role not in allowed:
-            names = " or ".join(sorted(role.value for role in allowed))
-            raise PermissionDeniedException(f"This needs the {names} role in this workspace")
-
-    return guard
-
-
-def requires_superuser(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
-    user = connection.scope.get("user")
-    if not isinstance(user, Principal):
-        raise NotAuthorizedException("Not authenticated")
-    if not user.is_superuser:
-        raise PermissionDeniedException("Superuser access required")
 
 
 def _address(raw: str) -> IPAddress | None:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import contextlib
 import re
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -33,10 +32,10 @@ from backend.auth.tables import (
     Invitation,
     Membership,
     RefreshToken,
-    Role,
     User,
     Workspace,
 )
+from backend.core.clock import utcnow
 from backend.core.errors import (
     Conflict,
     Forbidden,
@@ -45,6 +44,7 @@ from backend.core.errors import (
     NotFound,
 )
 from backend.core.pagination import fetch_page
+from backend.core.principal import Principal, Role
 from backend.core.schemas import Page
 from backend.settings import get_settings
 
@@ -53,17 +53,6 @@ log = structlog.get_logger(__name__)
 ROLE_RANK = {Role.member: 0, Role.admin: 1, Role.owner: 2}
 INVALID_CREDENTIALS = "Incorrect email or password"
 INVALID_REFRESH = "Refresh token is invalid or expired; log in again"
-
-
-@dataclass(frozen=True)
-class Principal:
-    """Who is calling, and in which workspace with which role."""
-
-    user_id: uuid.UUID
-    email: str
-    is_superuser: bool
-    workspace_id: uuid.UUID
-    role: Role
 
 
 # --- input rules -------------------------------------------------------------
@@ -127,10 +116,6 @@ def _first_name_from_email(email: str) -> str:
     return parts[0].capitalize()
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 # --- tenant-scoped base queries ---------------------------------------------
 
 
@@ -184,7 +169,7 @@ async def _issue_tokens(user_id: uuid.UUID, workspace_id: uuid.UUID, family_id: 
             workspace=workspace_id,
             family_id=family_id,
             token_hash=refresh_hash,
-            expires_at=_now() + timedelta(seconds=settings.refresh_token_ttl_seconds),
+            expires_at=utcnow() + timedelta(seconds=settings.refresh_token_ttl_seconds),
         )
     )
     access = tokens.issue_access_token(user_id, workspace_id, family_id)
@@ -262,7 +247,7 @@ async def login(email: str, password: str) -> TokenPair:
     workspace_id = await _default_workspace(user["id"])
     if workspace_id is None:
         raise NotAuthenticated("This account belongs to no workspace; ask a workspace owner to invite you")
-    updates: dict[Any, Any] = {User.last_login_at: _now()}
+    updates: dict[Any, Any] = {User.last_login_at: utcnow()}
     if passwords.needs_rehash(user["password_hash"]):
         updates[User.password_hash] = await passwords.hash_password(password)
     async with db.transaction():
@@ -291,12 +276,12 @@ async def refresh(redis: Redis, refresh_token: str) -> TokenPair:
     reused = False
     async with db.transaction():
         row = await RefreshToken.select().where(RefreshToken.token_hash == token_hash).first()
-        if row is None or row["revoked_at"] is not None or row["expires_at"] <= _now():
+        if row is None or row["revoked_at"] is not None or row["expires_at"] <= utcnow():
             raise NotAuthenticated(INVALID_REFRESH)
         # The conditional update makes two concurrent refreshes with one token
         # count as reuse instead of both succeeding.
         rotated = (
-            await RefreshToken.update({RefreshToken.rotated_at: _now()})
+            await RefreshToken.update({RefreshToken.rotated_at: utcnow()})
             .where((RefreshToken.id == row["id"]) & RefreshToken.rotated_at.is_null())
             .returning(RefreshToken.id)
         )
@@ -332,7 +317,7 @@ async def _is_active_member(user_id: uuid.UUID, workspace_id: uuid.UUID) -> bool
 
 
 async def _revoke_family(family_id: uuid.UUID) -> None:
-    await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
+    await RefreshToken.update({RefreshToken.revoked_at: utcnow()}).where(
         (RefreshToken.family_id == family_id) & RefreshToken.revoked_at.is_null()
     )
 
@@ -536,7 +521,7 @@ async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str
     if already:
         raise Conflict(f"{email} is already a member of or invited to this workspace")
     from backend.billing import service as billing  # billing also calls back into auth
-    from backend.billing.plans import Resource
+    from backend.core.quotas import Resource
 
     await billing.ensure_capacity(workspace_id, Resource.seats, await seats_used(workspace_id))
     try:
@@ -628,7 +613,7 @@ async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: u
             raise Conflict("The last owner cannot leave; make someone else an owner first")
         await Membership.delete().where((Membership.workspace == workspace_id) & (Membership.user == user_id))
         # Sessions opened in this workspace end; tokens in other workspaces live on.
-        await RefreshToken.update({RefreshToken.revoked_at: _now()}).where(
+        await RefreshToken.update({RefreshToken.revoked_at: utcnow()}).where(
             (RefreshToken.user == user_id)
             & (RefreshToken.workspace == workspace_id)
             & RefreshToken.revoked_at.is_null()

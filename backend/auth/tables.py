@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from piccolo.columns import UUID, Boolean, ForeignKey, OnDelete, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-
-class Role(StrEnum):
-    owner = "owner"
-    admin = "admin"
-    member = "member"
+from backend.core.principal import Role
 
 
 class User(Table, tablename="users"):

@@ -6,11 +6,12 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from litestar.security.jwt import Token
 from redis.asyncio import Redis
 
+from backend.core.clock import utcnow
 from backend.core.redis import redis_key
 from backend.settings import get_settings
 
@@ -48,7 +49,7 @@ def _issue(
     ttl_seconds: int,
 ) -> IssuedAccessToken:
     auth = get_settings().auth
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = utcnow().replace(microsecond=0)
     jti = uuid.uuid4().hex
     expires_at = now + timedelta(seconds=ttl_seconds)
     token = Token(
@@ -85,7 +86,7 @@ def hash_refresh_token(token: str) -> str:
 
 async def deny_access_token(redis: Redis, jti: str, expires_at: datetime) -> None:
     """Refuse this access token from now until it would have expired anyway."""
-    remaining = int((expires_at - datetime.now(UTC)).total_seconds()) + 1
+    remaining = int((expires_at - utcnow()).total_seconds()) + 1
     if remaining > 0:
         await redis.set(redis_key("auth", "denied-jti", jti), b"1", ex=remaining)
 

@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 
 from backend.billing.schemas import PlanLimitOut, PlanOut
+from backend.core.quotas import Resource
 from backend.settings import get_settings
-
-
-class Resource(StrEnum):
-    platform_accounts = "platform_accounts"
-    ai_generations = "ai_generations"
-    active_rules = "active_rules"
-    concurrent_jobs = "concurrent_jobs"
-    seats = "seats"
-
 
 # Consumed per calendar month (UTC) and counted in the usage ledger; the
 # others are counts of things that exist right now.

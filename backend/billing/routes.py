@@ -9,16 +9,12 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.exceptions import ClientException
 from litestar.params import JSONBody
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK
 
-from backend.auth.security import requires_role
-from backend.auth.service import Principal
-from backend.auth.tables import Role
 from backend.billing import service
 from backend.billing.schemas import BillingOut, CheckoutRequest, RedirectOut, WebhookAck
+from backend.core.principal import AuthRequest, Role, requires_role
 
-AuthRequest = Request[Principal, Token, Any]
 owners_and_admins = requires_role(Role.owner, Role.admin)
 
 

@@ -33,7 +33,6 @@ from backend.billing.plans import (
     PLANS,
     RESOURCE_LABELS,
     Plan,
-    Resource,
     catalogue,
     next_plan_up,
     plan_for_price,
@@ -41,7 +40,9 @@ from backend.billing.plans import (
 from backend.billing.schemas import BillingOut, LimitOut, RedirectOut
 from backend.billing.tables import BillingEvent, Subscription, Usage, UsageCharge
 from backend.core import quotas
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput, PaymentRequired, Unavailable, UpstreamUnavailable
+from backend.core.quotas import Resource
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -72,12 +73,8 @@ class InvalidSignature(Exception):
     pass
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def current_period() -> str:
-    return _now().strftime("%Y-%m")
+    return utcnow().strftime("%Y-%m")
 
 
 def _require_configured() -> None:
@@ -164,7 +161,7 @@ async def check_and_consume(workspace_id: uuid.UUID, resource: Resource, n: int 
 
     async def take() -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = (
-            await Usage.update({Usage.used: Usage.used + n, Usage.updated_at: _now()})
+            await Usage.update({Usage.used: Usage.used + n, Usage.updated_at: utcnow()})
             .where(
                 (Usage.workspace == workspace_id)
                 & (Usage.resource == resource.value)
@@ -228,7 +225,7 @@ async def release(workspace_id: uuid.UUID, resource: Resource, n: int = 1, *, ke
 
 
 async def _give_back(workspace_id: uuid.UUID, resource: Resource, period: str, n: int) -> None:
-    await Usage.update({Usage.used: Usage.used - n, Usage.updated_at: _now()}).where(
+    await Usage.update({Usage.used: Usage.used - n, Usage.updated_at: utcnow()}).where(
         (Usage.workspace == workspace_id)
         & (Usage.resource == resource.value)
         & (Usage.period == period)
@@ -339,7 +336,7 @@ async def _ensure_customer(client: stripe.StripeClient, workspace_id: uuid.UUID,
     async with db.transaction():
         await Subscription.insert(Subscription(workspace=workspace_id)).on_conflict(action="DO NOTHING")
         await Subscription.update(
-            {Subscription.stripe_customer_id: customer.id, Subscription.updated_at: _now()}
+            {Subscription.stripe_customer_id: customer.id, Subscription.updated_at: utcnow()}
         ).where((Subscription.workspace == workspace_id) & Subscription.stripe_customer_id.is_null())
     row = await _subscription_of(workspace_id)
     return str(row["stripe_customer_id"]) if row else customer.id
@@ -370,7 +367,7 @@ async def create_checkout(workspace_id: uuid.UUID, email: str, plan_name: str) -
     with _stripe_reachable():
         session = await client.v1.checkout.sessions.create_async(
             params=params,  # type: ignore[arg-type]
-            options={"idempotency_key": _idempotency_key("checkout", {**params, "day": _now().date().isoformat()})},
+            options={"idempotency_key": _idempotency_key("checkout", {**params, "day": utcnow().date().isoformat()})},
         )
     log.info("checkout_session_created", workspace_id=str(workspace_id), plan=plan.name)
     return RedirectOut(url=str(session.url))
@@ -386,7 +383,7 @@ async def create_portal(workspace_id: uuid.UUID) -> RedirectOut:
         session = await stripe_client().v1.billing_portal.sessions.create_async(
             params=params,  # type: ignore[arg-type]
             options={
-                "idempotency_key": _idempotency_key("portal", {**params, "at": _now().strftime("%Y-%m-%dT%H:%M")})
+                "idempotency_key": _idempotency_key("portal", {**params, "at": utcnow().strftime("%Y-%m-%dT%H:%M")})
             },
         )
     return RedirectOut(url=str(session.url))
@@ -467,7 +464,7 @@ async def process_event(event_id: str) -> None:
         await _apply_subscription(obj, created, deleted=event_type.endswith(".deleted"))
     elif event_type in ("invoice.paid", "invoice.payment_failed"):
         await _apply_invoice(obj, created, paid=event_type == "invoice.paid")
-    await BillingEvent.update({BillingEvent.handled_at: _now(), BillingEvent.error: None}).where(
+    await BillingEvent.update({BillingEvent.handled_at: utcnow(), BillingEvent.error: None}).where(
         BillingEvent.id == event_id
     )
     log.info("stripe_event_handled", event_id=event_id, type=event_type)
@@ -510,7 +507,7 @@ async def _upsert(workspace_id: uuid.UUID, changes: dict[Any, Any], only_if_olde
     if only_if_older_than is not None:
         condition = condition & (Subscription.state_at <= only_if_older_than)
     rows = (
-        await Subscription.update({**changes, Subscription.updated_at: _now()})
+        await Subscription.update({**changes, Subscription.updated_at: utcnow()})
         .where(condition)
         .returning(Subscription.id)
     )

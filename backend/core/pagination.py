@@ -1,9 +1,8 @@
-"""Paginated lists: the query parameters every list takes, and fetching one page."""
+"""Paginated lists: fetching one page. The HTTP query parameters are in `backend.core.params`."""
 
 from collections.abc import Callable, Iterable
-from typing import Annotated, Any, TypeVar
+from typing import Any, TypeVar
 
-from litestar.params import QueryParameter
 from piccolo.query import Count, Select
 
 from backend.core.errors import InvalidInput
@@ -14,9 +13,6 @@ T = TypeVar("T")
 # Far beyond any list here, and far below what the database's BIGINT takes (an offset
 # of 2**63 made PostgreSQL's driver fail with a 500).
 MAX_OFFSET = 1_000_000_000
-
-Limit = Annotated[int, QueryParameter(ge=1, le=MAX_PAGE_SIZE, description="Page size")]
-Offset = Annotated[int, QueryParameter(ge=0, le=MAX_OFFSET, description="Items to skip")]
 
 
 async def fetch_page(

@@ -8,6 +8,18 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+
+class Resource(StrEnum):
+    """What a plan limits (the limits themselves are billing's data)."""
+
+    platform_accounts = "platform_accounts"
+    ai_generations = "ai_generations"
+    active_rules = "active_rules"
+    concurrent_jobs = "concurrent_jobs"
+    seats = "seats"
+
 
 UsageCounter = Callable[[uuid.UUID], Awaitable[int]]
 

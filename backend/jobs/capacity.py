@@ -12,8 +12,8 @@ import uuid
 
 from backend import db
 from backend.billing import service as billing
-from backend.billing.plans import Resource
 from backend.core import quotas
+from backend.core.quotas import Resource
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
 

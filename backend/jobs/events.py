@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
 from redis.asyncio import Redis
 
+from backend.core.clock import utcnow
 from backend.core.redis import redis_key
 from backend.jobs.schemas import JobEvent
 from backend.settings import get_settings
@@ -38,7 +38,7 @@ def event_from_job(event_type: str, job: dict[str, Any], payload: dict[str, Any]
         done=job["done"],
         failed=job["failed"],
         progress=round(float(job["progress"]), 4),
-        at=datetime.now(UTC),
+        at=utcnow(),
         parent_id=job.get("parent"),
         payload=payload or {},
     )

@@ -15,6 +15,7 @@ import structlog
 from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 
+from backend.core.clock import utcnow
 from backend.jobs import events, service
 from backend.jobs.tables import Job, JobStatus
 
@@ -54,7 +55,7 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
                 Job.worker_id: None,
                 Job.error: "Its worker stopped; running again",
                 Job.dispatches: Job.dispatches + 1,
-                Job.dispatched_at: service.now(),
+                Job.dispatched_at: utcnow(),
             },
             (Job.status == JobStatus.running.value) & (Job.worker_id == row["worker_id"]),
         )
@@ -75,7 +76,7 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
     Uses the job's current arq id: one arq still holds (queued, deferred or
     running) is not duplicated. The grace skips a dispatch being sent right now.
     """
-    cutoff = service.now() - timedelta(seconds=grace_seconds)
+    cutoff = utcnow() - timedelta(seconds=grace_seconds)
     rows = await Job.select(Job.id, Job.dispatches).where(
         (Job.status == JobStatus.retrying.value)
         & (Job.dispatches > 0)

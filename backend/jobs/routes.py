@@ -10,14 +10,13 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
 
 from backend.auth import tokens
 from backend.auth.security import authenticate_stream
-from backend.auth.service import Principal
 from backend.core import ratelimit
-from backend.core.pagination import Limit, Offset
+from backend.core.params import Limit, Offset
+from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs import service, sse
 from backend.jobs.items import ItemStatusFilter
@@ -33,7 +32,6 @@ from backend.jobs.schemas import (
 from backend.jobs.tables import JobStatus
 from backend.settings import get_settings
 
-AuthRequest = Request[Principal, Token, Any]
 SSE_MEDIA_TYPE = "text/event-stream"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 LAST_EVENT_ID_DOC = "Resume after this event id (EventSource sends it by itself on reconnect)."

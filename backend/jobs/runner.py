@@ -23,6 +23,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
+from backend.core.clock import utcnow
 from backend.jobs import events, service
 from backend.jobs.errors import user_error
 from backend.jobs.tables import Job, JobItem, JobStatus
@@ -252,7 +253,7 @@ async def run_job(
         {
             Job.status: JobStatus.running.value,
             Job.attempts: Job.attempts + 1,
-            Job.started_at: row["started_at"] or service.now(),
+            Job.started_at: row["started_at"] or utcnow(),
             Job.worker_id: worker_id,
             # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
             Job.dispatches: max(dispatch or 0, row["dispatches"]),
@@ -378,7 +379,7 @@ async def _finish(
 ) -> None:
     """Move a job to a final status unless it was cancelled meanwhile, and tell everyone."""
     error = user_error(error) if error is not None else None
-    changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: service.now(), Job.error: error}
+    changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: utcnow(), Job.error: error}
     if status is JobStatus.succeeded:
         changes[Job.progress] = 1.0
         changes[Job.result] = result
@@ -426,7 +427,7 @@ async def roll_up_parent(redis: ArqRedis, workspace_id: uuid.UUID, parent_id: uu
             changes.update(
                 {
                     Job.status: final.value,
-                    Job.finished_at: service.now(),
+                    Job.finished_at: utcnow(),
                     Job.error: f"{failed} of {total} child jobs failed" if failed else None,
                     Job.result: {"children": total, "succeeded": succeeded, "failed": failed},
                 }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 import msgspec
@@ -20,6 +20,7 @@ from piccolo.query import Select
 from redis.asyncio import Redis
 
 from backend import db
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, NotFound, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
@@ -59,10 +60,6 @@ JOB_COLUMNS = (
 TERMINAL_VALUES = [s.value for s in TERMINAL]
 # The domains whose job kinds can name their items register how, here.
 register_item_labels = items.register_labels
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _jobs(workspace_id: uuid.UUID) -> Select[Any]:
@@ -248,7 +245,7 @@ async def resend(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int) -> bo
 
 async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
     """Hand a committed job to arq, as its next dispatch."""
-    await Job.update({Job.dispatches: Job.dispatches + 1, Job.dispatched_at: now()}).where(Job.id == job["id"])
+    await Job.update({Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}).where(Job.id == job["id"])
     await _send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
 
 
@@ -289,7 +286,7 @@ async def cancel_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID
 async def _cancel_tree(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
     row = await update_job(
         job_id,
-        {Job.status: JobStatus.cancelled.value, Job.finished_at: now(), Job.error: "Cancelled by user"},
+        {Job.status: JobStatus.cancelled.value, Job.finished_at: utcnow(), Job.error: "Cancelled by user"},
         (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES),
     )
     if row is None:
@@ -387,7 +384,7 @@ async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) ->
 
     Uses the job's current arq id, so a dispatch that did reach arq is not duplicated.
     """
-    cutoff = now() - timedelta(seconds=older_than_seconds)
+    cutoff = utcnow() - timedelta(seconds=older_than_seconds)
     rows = await Job.select(Job.id, Job.dispatches).where(
         (Job.status == JobStatus.pending.value) & (Job.created_at < cutoff)
     )

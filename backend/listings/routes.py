@@ -3,19 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from arq.connections import ArqRedis
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
 from backend.ai.schemas import categories
-from backend.auth.service import Principal
 from backend.core.errors import explain_pattern
-from backend.core.pagination import Limit, Offset
+from backend.core.params import Limit, Offset
+from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
 from backend.listings import service
@@ -28,8 +27,6 @@ from backend.listings.schemas import (
     PublishRequest,
     SortField,
 )
-
-AuthRequest = Request[Principal, Token, Any]
 
 
 class ListingController(Controller):

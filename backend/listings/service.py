@@ -8,7 +8,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,9 +20,10 @@ from backend import db
 from backend.ai.providers import ImageInput, InvalidDraft, ProviderUnavailable, get_provider
 from backend.ai.schemas import ListingDraft, categories
 from backend.billing import service as billing
-from backend.billing.plans import Resource
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
 from backend.core.pagination import fetch_page
+from backend.core.quotas import Resource
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.limiter import Limit, slot
@@ -44,10 +44,6 @@ log = structlog.get_logger(__name__)
 ANALYZE_KIND = "listings.analyze"
 PUBLISH_KIND = "listings.publish"
 LIST_FIELDS = ("colours", "materials", "keywords", "media_ids")
-
-
-def _now() -> datetime:
-    return datetime.now(UTC)
 
 
 def _listings(workspace_id: uuid.UUID) -> Select[Any]:
@@ -301,7 +297,7 @@ async def update_listing(
     if "price" in sent:
         sent["price"] = Decimal(str(round(sent["price"], 2)))
     values = {getattr(Listing, name): value for name, value in sent.items()}
-    values[Listing.updated_at] = _now()
+    values[Listing.updated_at] = utcnow()
     async with db.transaction():
         await Listing.update(values).where((Listing.id == listing_id) & (Listing.workspace == workspace_id))
         if "price" in sent and Decimal(str(row["price"])) != sent["price"]:
@@ -450,7 +446,7 @@ async def publish_draft(run: JobRun) -> dict[str, str]:
                 Listing.account_id: account_id,
                 Listing.platform_item_id: published.item_id,
                 Listing.platform_url: published.url,
-                Listing.updated_at: _now(),
+                Listing.updated_at: utcnow(),
             }
         ).where((Listing.workspace == run.workspace_id) & (Listing.id == listing_id))
     await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})

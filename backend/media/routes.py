@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from typing import Annotated, Any
+from typing import Annotated
 
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.datastructures import UploadFile
 from litestar.enums import RequestEncodingType
 from litestar.params import Body, FromPath
 from litestar.response import File
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_201_CREATED
 
-from backend.auth.service import Principal
+from backend.core.principal import AuthRequest
 from backend.media import service
 from backend.media.schemas import MediaOut, UploadResult
 from backend.settings import get_settings
-
-AuthRequest = Request[Principal, Token, Any]
 
 
 @dataclass

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from backend.core.clock import utcnow
 from backend.platforms import service, vault
 from backend.platforms.tables import PlatformAccount
 
@@ -108,7 +109,7 @@ async def save_cookies(workspace_id: uuid.UUID, account_id: uuid.UUID, cookies: 
     await PlatformAccount.update(
         {
             PlatformAccount.cookies_secret: vault.encrypt(json.dumps(cookies), service.COOKIES_PURPOSE),
-            PlatformAccount.last_used_at: datetime.now(UTC),
+            PlatformAccount.last_used_at: utcnow(),
         }
     ).where((PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id))
 
@@ -131,7 +132,7 @@ async def set_status(
 
 
 async def record_login(workspace_id: uuid.UUID, account_id: uuid.UUID) -> None:
-    await PlatformAccount.update({PlatformAccount.last_login_at: datetime.now(UTC)}).where(
+    await PlatformAccount.update({PlatformAccount.last_login_at: utcnow()}).where(
         (PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id)
     )
 
@@ -145,7 +146,7 @@ async def take_daily_action(workspace_id: uuid.UUID, account_id: uuid.UUID) -> b
 
     One conditional UPDATE, so parallel workers cannot overshoot the cap.
     """
-    today = datetime.now(UTC).date()
+    today = utcnow().date()
     rows = await PlatformAccount.raw(
         "UPDATE platform_accounts SET "
         "actions_today = CASE WHEN actions_day = {} THEN actions_today + 1 ELSE 1 END, actions_day = {} "

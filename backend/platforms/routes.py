@@ -6,16 +6,15 @@ import uuid
 from typing import Annotated, Any
 
 from arq.connections import ArqRedis
-from litestar import Controller, Request, delete, get, patch, post
+from litestar import Controller, delete, get, patch, post
 from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
-from litestar.security.jwt import Token
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
-from backend.auth.service import Principal
 from backend.core.errors import InvalidInput
-from backend.core.pagination import Limit, Offset
+from backend.core.params import Limit, Offset
+from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
 from backend.platforms import imports, service, workflows
@@ -38,7 +37,6 @@ from backend.platforms.schemas import (
     ProxyUpdate,
 )
 
-AuthRequest = Request[Principal, Token, Any]
 IMPORT_BODY_LIMIT = imports.MAX_IMPORT_BYTES + 64 * 1024
 
 IMPORT_DOC = """

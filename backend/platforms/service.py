@@ -15,7 +15,7 @@ import re
 import time
 import uuid
 import zoneinfo
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import cache
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
@@ -28,9 +28,10 @@ from piccolo.query import Select
 
 from backend import db
 from backend.billing import service as billing
-from backend.billing.plans import Resource
+from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.pagination import fetch_page
+from backend.core.quotas import Resource
 from backend.core.schemas import Page
 from backend.jobs import service as jobs
 from backend.jobs.runner import JobRun
@@ -69,12 +70,8 @@ PROXY_SCHEMES = ("http", "https", "socks5")
 HEALTH_CHECK_LANES = 10
 
 
-def _now() -> datetime:
-    return datetime.now(UTC)
-
-
 def _today() -> date:
-    return _now().date()
+    return utcnow().date()
 
 
 def _accounts(workspace_id: uuid.UUID) -> Select[Any]:
@@ -359,7 +356,7 @@ async def update_account(workspace_id: uuid.UUID, account_id: uuid.UUID, changes
     if not sent:
         return account_out(row)
     await _check_references(workspace_id, sent.get("proxy_id"), sent.get("profile_id"))
-    values: dict[Any, Any] = {PlatformAccount.updated_at: _now()}
+    values: dict[Any, Any] = {PlatformAccount.updated_at: utcnow()}
     if "label" in sent:
         values[PlatformAccount.label] = sent["label"].strip()
     if "password" in sent:
@@ -421,7 +418,7 @@ async def fit_accounts_to_plan(workspace_id: uuid.UUID, limit: int, plan_title: 
             {
                 PlatformAccount.status: "inactive",
                 PlatformAccount.status_reason: reason,
-                PlatformAccount.updated_at: _now(),
+                PlatformAccount.updated_at: utcnow(),
             }
         ).where((PlatformAccount.workspace == workspace_id) & PlatformAccount.id.is_in(extra))
     return len(extra)
@@ -610,7 +607,7 @@ async def update_proxy(workspace_id: uuid.UUID, proxy_id: uuid.UUID, changes: Pr
     sent = _sent(changes)
     if not sent:
         return proxy_out(row)
-    values: dict[Any, Any] = {Proxy.updated_at: _now()}
+    values: dict[Any, Any] = {Proxy.updated_at: utcnow()}
     for name in ("label", "kind", "scheme"):
         if name in sent:
             values[getattr(Proxy, name)] = sent[name].strip() if name == "label" else sent[name]
@@ -711,7 +708,7 @@ async def check_proxy(workspace_id: uuid.UUID, proxy_id: uuid.UUID) -> dict[str,
         {
             Proxy.status: status,
             Proxy.latency_ms: latency if healthy else None,
-            Proxy.last_checked_at: _now(),
+            Proxy.last_checked_at: utcnow(),
             Proxy.last_error: reason,
         }
     ).where((Proxy.id == proxy_id) & (Proxy.workspace == workspace_id))
@@ -880,7 +877,7 @@ async def update_profile(workspace_id: uuid.UUID, profile_id: uuid.UUID, changes
     if "timezone" in sent:
         check_timezone(sent["timezone"])
     values: dict[Any, Any] = {getattr(BrowserProfile, name): value for name, value in sent.items()}
-    values[BrowserProfile.updated_at] = _now()
+    values[BrowserProfile.updated_at] = utcnow()
     try:
         await BrowserProfile.update(values).where(
             (BrowserProfile.id == profile_id) & (BrowserProfile.workspace == workspace_id)

@@ -17,10 +17,10 @@ import contextlib
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from arq.connections import ArqRedis
 
+from backend.core.clock import utcnow
 from backend.jobs import service as jobs_service
 from backend.jobs.limiter import Limit, slot
 from backend.platforms import identity as identities
@@ -63,7 +63,7 @@ class AccountSession:
         """Spend one of today's actions before a change; at the cap the account cools down until tomorrow."""
         account = self.identity
         if not await identities.take_daily_action(account.workspace_id, account.account_id):
-            until = identities.next_day_start(datetime.now(UTC))
+            until = identities.next_day_start(utcnow())
             reason = f"Reached its daily cap of platform actions; continues at {until.isoformat(timespec='minutes')}"
             await identities.set_status(account.workspace_id, account.account_id, "cooldown", reason, until)
             raise AccountUnavailable(f"Account {account.login} {reason[0].lower()}{reason[1:]}")
@@ -74,11 +74,7 @@ def _check_usable(account: AccountIdentity, allow_attention: bool) -> None:
         raise NeedsAttention(account.status_reason or f"Account {account.login} needs attention")
     if account.status in {"banned", "inactive"}:
         raise AccountUnavailable(f"Account {account.login} is {account.status}: {account.status_reason}".rstrip(": "))
-    if (
-        account.status == "cooldown"
-        and account.cooldown_until is not None
-        and account.cooldown_until > datetime.now(UTC)
-    ):
+    if account.status == "cooldown" and account.cooldown_until is not None and account.cooldown_until > utcnow():
         raise AccountUnavailable(
             f"Account {account.login} is cooling down until {account.cooldown_until.isoformat(timespec='minutes')}"
         )

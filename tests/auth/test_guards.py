@@ -9,9 +9,9 @@ import httpx
 import pytest
 from litestar import Litestar, get
 
-from backend.auth.security import build_jwt_auth, requires_role, requires_superuser
-from backend.auth.tables import Role
+from backend.auth.security import build_jwt_auth
 from backend.core.errors import EXCEPTION_HANDLERS
+from backend.core.principal import Role, requires_role, requires_superuser
 from backend.settings import get_settings
 from tests.helpers import register
 

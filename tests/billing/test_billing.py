@@ -11,9 +11,9 @@ import httpx
 import pytest
 
 from backend.billing import service as billing
-from backend.billing.plans import Resource
 from backend.billing.tables import BillingEvent
 from backend.core.errors import PaymentRequired
+from backend.core.quotas import Resource
 from tests.billing.conftest import (
     PRICE_BUSINESS,
     PRICE_PRO,

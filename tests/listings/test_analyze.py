@@ -12,7 +12,7 @@ from PIL import Image, ImageDraw
 
 from backend.ai.schemas import categories
 from backend.billing import service as billing
-from backend.billing.plans import Resource
+from backend.core.quotas import Resource
 from backend.jobs.tables import JobItem
 from backend.listings.tables import Listing
 from tests.helpers import Account, grant_plan, names_field, register
