@@ -12,8 +12,8 @@ from litestar.openapi import OpenAPIConfig
 
 from backend import apidocs, db
 from backend.admin.routes import AdminController
-from backend.auth.routes import AuthController, WorkspaceController
-from backend.auth.security import build_jwt_auth, limit_general_requests
+from backend.auth.routes import AuthController, StreamTokenController, WorkspaceController
+from backend.auth.security import build_jwt_auth, limit_general_requests, provide_stream_principal
 from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
@@ -70,6 +70,7 @@ def create_app() -> Litestar:
             WorkspaceController,
             JobController,
             EventController,
+            StreamTokenController,
             BillingController,
             MediaController,
             ListingController,
@@ -82,7 +83,10 @@ def create_app() -> Litestar:
     )
     return Litestar(
         route_handlers=[api_v1, health, ready, MetricsController, *apidocs.asset_routers(), serve_spa],
-        dependencies={"redis": Provide(provide_redis, sync_to_thread=False)},
+        dependencies={
+            "redis": Provide(provide_redis, sync_to_thread=False),
+            "stream_principal": Provide(provide_stream_principal),
+        },
         on_app_init=[build_jwt_auth(settings).on_app_init],
         lifespan=[lifespan],
         middleware=[request_log_middleware, prometheus.middleware],

@@ -23,6 +23,7 @@ from backend.auth.schemas import (
     MeResponse,
     RefreshRequest,
     RegisterRequest,
+    StreamToken,
     TokenPair,
     WorkspaceCreate,
     WorkspaceOut,
@@ -211,3 +212,16 @@ class WorkspaceController(Controller):
         invitation_id: FromPath[uuid.UUID],
     ) -> None:
         await service.revoke_invitation(workspace_id, request.user.user_id, invitation_id)
+
+
+class StreamTokenController(Controller):
+    path = "/events/token"
+    tags = ["jobs"]
+
+    @post("/", status_code=HTTP_201_CREATED)
+    async def stream_token(self, request: AuthRequest) -> StreamToken:
+        """A short-lived token for `?token=` on the event streams (EventSource cannot send headers)."""
+        issued = tokens.issue_stream_token(
+            request.user.user_id, request.user.workspace_id, tokens.session_of(request.auth)
+        )
+        return StreamToken(token=issued.token, expires_in=get_settings().jobs.stream_token_ttl_seconds)

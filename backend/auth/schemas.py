@@ -111,3 +111,9 @@ class MemberInviteResult(msgspec.Struct):
 
 class MemberUpdate(msgspec.Struct, forbid_unknown_fields=True):
     role: RoleName
+
+
+class StreamToken(msgspec.Struct):
+    token: str
+    """Pass as `?token=` to the SSE endpoints. Only good for reading event streams."""
+    expires_in: int

@@ -43,6 +43,11 @@ async def is_token_revoked(token: Token, connection: ASGIConnection[Any, Any, An
     return await tokens.is_access_token_denied(connection.app.state.redis, token.jti, tokens.session_of(token))
 
 
+async def provide_stream_principal(request: Request[Any, Any, Any]) -> Principal:
+    """The `stream_principal` dependency of the event-stream routes (they are excluded from JWT auth)."""
+    return await authenticate_stream(request)
+
+
 def build_jwt_auth(settings: Settings) -> JWTAuth[Principal, Token]:
     return JWTAuth[Principal, Token](
         retrieve_user_handler=retrieve_principal,

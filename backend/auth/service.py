@@ -675,3 +675,9 @@ async def create_superuser(email: str, password: str) -> uuid.UUID:
         await User.update({User.is_superuser: True, User.password_hash: password_hash}).where(User.id == existing["id"])
         existing_id: uuid.UUID = existing["id"]
         return existing_id
+
+
+async def lock_workspace(workspace_id: uuid.UUID) -> None:
+    """Serialise one workspace's plan-limit checks until the transaction ends (SQLite's write lock already does)."""
+    if db.is_postgres():
+        await Workspace.raw("SELECT id FROM workspaces WHERE id = {} FOR UPDATE", workspace_id)

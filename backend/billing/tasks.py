@@ -28,3 +28,6 @@ async def process_billing_event(ctx: dict[str, Any], event_id: str) -> None:
             return
         # It refers to something another event creates: wait for that one.
         raise Retry(defer=backoff_seconds(tries, get_settings().jobs.retry_base_seconds)) from exc
+
+
+FUNCTIONS = [process_billing_event]

@@ -24,7 +24,6 @@ import os
 import random
 import signal
 import threading
-from collections.abc import Awaitable
 from typing import Any
 
 import structlog
@@ -33,6 +32,7 @@ from arq.worker import Worker, get_kwargs
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from backend.core.aio import bounded
 from backend.core.redis import create_redis
 from backend.jobs.runner import WorkerLifecycle
 from backend.settings import get_settings
@@ -43,26 +43,6 @@ MAX_RECONNECT_SECONDS = 5.0
 # Beyond the shutdown timeout, the watchdog's extra patience before it ends the process.
 WATCHDOG_GRACE_SECONDS = 5.0
 REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
-
-
-async def bounded(step: str, awaitable: Awaitable[Any], seconds: float) -> bool:
-    """Await `awaitable` for at most `seconds`; on timeout leave it (cancelled, not awaited) and log.
-
-    Not `asyncio.wait_for`: it waits for the cancelled work to finish, which
-    is exactly what hangs when a connection is dead.
-    """
-    task = asyncio.ensure_future(awaitable)
-    done, _ = await asyncio.wait({task}, timeout=max(0.05, seconds))
-    if not done:
-        task.cancel()
-        log.error("worker_shutdown_step_abandoned", step=step, after_seconds=round(seconds, 2))
-        return False
-    if task.cancelled():
-        return False
-    if (exc := task.exception()) is not None:
-        log.warning("worker_shutdown_step_failed", step=step, error=f"{type(exc).__name__}: {exc}")
-        return False
-    return True
 
 
 def _force_exit(reason: str) -> None:

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated
 
 from arq.connections import ArqRedis
-from litestar import Controller, Request, get, post
+from litestar import Controller, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
-from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED
+from litestar.status_codes import HTTP_200_OK
 
-from backend.auth import tokens
-from backend.auth.security import authenticate_stream
 from backend.core import ratelimit
 from backend.core.params import Limit, Offset
-from backend.core.principal import AuthRequest
+from backend.core.principal import AuthRequest, Principal
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs import service, sse
 from backend.jobs.items import ItemStatusFilter
@@ -27,7 +25,6 @@ from backend.jobs.schemas import (
     JobStatusName,
     RetryFailedRequest,
     RetryFailedResponse,
-    StreamToken,
 )
 from backend.jobs.tables import JobStatus
 from backend.settings import get_settings
@@ -40,10 +37,9 @@ LastEventId = Annotated[str | None, HeaderParameter(name="Last-Event-ID", descri
 
 
 async def _open_stream(
-    request: Request[Any, Any, Any], redis: ArqRedis, last_event_id: str | None, job_id: uuid.UUID | None = None
+    principal: Principal, redis: ArqRedis, last_event_id: str | None, job_id: uuid.UUID | None = None
 ) -> ServerSentEvent:
-    """Authenticate (header or stream token), check the resume point and the job, then stream."""
-    principal = await authenticate_stream(request)
+    """Check the resume point and the job, then stream (`stream_principal` has authenticated the caller)."""
     cursor = sse.check_last_event_id(last_event_id)
     if job_id is not None:
         await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
@@ -132,7 +128,7 @@ class JobController(Controller):
     @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
     async def job_events(
         self,
-        request: Request[Any, Any, Any],
+        stream_principal: NamedDependency[Principal],
         job_id: FromPath[uuid.UUID],
         redis: NamedDependency[ArqRedis],
         token: StreamTokenParam = None,
@@ -142,7 +138,7 @@ class JobController(Controller):
 
         Authenticate with `Authorization: Bearer <access token>`, or `?token=` from POST /events/token.
         """
-        return await _open_stream(request, redis, last_event_id, job_id=job_id)
+        return await _open_stream(stream_principal, redis, last_event_id, job_id=job_id)
 
 
 class EventController(Controller):
@@ -152,18 +148,10 @@ class EventController(Controller):
     @get("/", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
     async def workspace_events(
         self,
-        request: Request[Any, Any, Any],
+        stream_principal: NamedDependency[Principal],
         redis: NamedDependency[ArqRedis],
         token: StreamTokenParam = None,
         last_event_id: LastEventId = None,
     ) -> ServerSentEvent:
         """Live progress of every job in the current workspace (text/event-stream)."""
-        return await _open_stream(request, redis, last_event_id)
-
-    @post("/token", status_code=HTTP_201_CREATED)
-    async def stream_token(self, request: AuthRequest) -> StreamToken:
-        """A short-lived token for `?token=` on the event streams (EventSource cannot send headers)."""
-        issued = tokens.issue_stream_token(
-            request.user.user_id, request.user.workspace_id, tokens.session_of(request.auth)
-        )
-        return StreamToken(token=issued.token, expires_in=get_settings().jobs.stream_token_ttl_seconds)
+        return await _open_stream(stream_principal, redis, last_event_id)

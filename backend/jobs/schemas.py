@@ -91,12 +91,6 @@ class RetryFailedResponse(msgspec.Struct):
     retried: list[uuid.UUID]
 
 
-class StreamToken(msgspec.Struct):
-    token: str
-    """Pass as `?token=` to the SSE endpoints. Only good for reading event streams."""
-    expires_in: int
-
-
 class KindStatistics(msgspec.Struct):
     kind: str
     counts: dict[str, int]

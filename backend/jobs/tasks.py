@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import uuid
 from typing import Any
 
+from arq import cron
+from prometheus_client import start_http_server
+
+from backend.core.aio import bounded
 from backend.jobs import fairness, recovery, runner, service
 from backend.observability import heartbeat
 from backend.settings import get_settings
@@ -45,3 +50,29 @@ async def recover_jobs(ctx: dict[str, Any]) -> int:
     await heartbeat.record_heartbeat(redis, ctx["worker_id"])
     recovered = await recovery.recover_orphaned(redis, functools.partial(heartbeat.dead_workers, redis))
     return recovered + await recovery.resend_lost_retries(redis, LOST_RETRY_GRACE_SECONDS)
+
+
+async def on_worker_startup(ctx: dict[str, Any]) -> None:
+    settings = get_settings().jobs
+    if settings.worker_metrics_port:
+        # Each worker serves its own metrics (job durations, limiter waits);
+        # the API's /metrics has queue depth and jobs by status.
+        start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
+    # A task of its own, not a cron job: a busy worker (all job slots taken) must still beat.
+    ctx["heartbeat"] = asyncio.create_task(heartbeat.beat_forever(ctx["redis"], ctx["worker_id"]))
+
+
+async def on_worker_shutdown(ctx: dict[str, Any], budget: float) -> None:
+    if (beat := ctx.pop("heartbeat", None)) is not None:
+        beat.cancel()
+    if "worker_id" in ctx:
+        # Gone from the live workers at once, so others take over its unfinished jobs now.
+        await bounded("heartbeat", heartbeat.forget_heartbeat(ctx["redis"], ctx["worker_id"]), 1.0)
+
+
+FUNCTIONS = [run_job]
+CRON_JOBS = [
+    cron(redispatch_stalled_jobs, second={5}, timeout=30),
+    # Jobs of dead workers go to live ones within ~3 heartbeats + 5 s (arq alone: job timeout + 10 s).
+    cron(recover_jobs, second=set(range(2, 60, 5)), timeout=30),
+]

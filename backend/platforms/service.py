@@ -27,6 +27,7 @@ from arq.connections import ArqRedis
 from piccolo.query import Select
 
 from backend import db
+from backend.auth import service as auth_service
 from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -92,12 +93,6 @@ def _like(text: str) -> str:
 
 def _sent(changes: msgspec.Struct) -> dict[str, Any]:
     return {f: getattr(changes, f) for f in changes.__struct_fields__ if getattr(changes, f) is not msgspec.UNSET}
-
-
-async def _lock_workspace(workspace_id: uuid.UUID) -> None:
-    """Serialise plan-limit checks of one workspace (SQLite's write lock already does)."""
-    if db.is_postgres():
-        await PlatformAccount.raw("SELECT id FROM workspaces WHERE id = {} FOR UPDATE", workspace_id)
 
 
 # --- platforms -------------------------------------------------------------------
@@ -332,7 +327,7 @@ async def insert_account(workspace_id: uuid.UUID, values: dict[str, Any]) -> uui
     account_id = uuid.uuid4()
     try:
         async with db.transaction():
-            await _lock_workspace(workspace_id)
+            await auth_service.lock_workspace(workspace_id)
             await billing.ensure_capacity(workspace_id, Resource.platform_accounts, await count_accounts(workspace_id))
             await PlatformAccount.insert(PlatformAccount(id=account_id, workspace=workspace_id, **values))
     except Exception as exc:
@@ -373,7 +368,7 @@ async def update_account(workspace_id: uuid.UUID, account_id: uuid.UUID, changes
         if "status" in sent and sent["status"] != row["status"]:
             if sent["status"] == "active" and row["status"] == "inactive":
                 # Reactivating must fit the plan (accounts beyond it were deactivated on a downgrade).
-                await _lock_workspace(workspace_id)
+                await auth_service.lock_workspace(workspace_id)
                 await billing.ensure_capacity(
                     workspace_id, Resource.platform_accounts, await _count_usable(workspace_id)
                 )
