@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator
 
 from arq.connections import ArqRedis
 
-from backend.jobs import capacity, service
+from backend.jobs import capacity, store
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
 from backend.jobs.tables import Job, JobStatus
 
@@ -35,7 +35,7 @@ async def turn(redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None) 
     row = await Job.select(Job.id, Job.workspace, Job.status, Job.dispatches).where(Job.id == job_id).first()
     if (
         row is None
-        or row["status"] in service.TERMINAL_VALUES
+        or row["status"] in store.TERMINAL_VALUES
         or row["status"] == JobStatus.paused.value
         or (dispatch is not None and dispatch < row["dispatches"])
     ):
@@ -47,7 +47,7 @@ async def turn(redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None) 
             await stack.enter_async_context(slot(redis, f"ws:{row['workspace']}:jobs", limit, timeout=0))
         except LimiterTimeout:
             # Jittered, so a backlog does not come back all at once.
-            await service.dispatch(redis, row, defer_seconds=TURN_RETRY_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311
+            await store.dispatch(redis, row, defer_seconds=TURN_RETRY_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311
             yield False
             return
         yield True

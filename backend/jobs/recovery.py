@@ -16,7 +16,7 @@ from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 
 from backend.core.clock import utcnow
-from backend.jobs import events, service
+from backend.jobs import events, store
 from backend.jobs.tables import Job, JobStatus
 
 log = structlog.get_logger(__name__)
@@ -48,7 +48,7 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
             continue
         # One statement takes the job and moves its dispatch on: arq's own
         # retry of the old dispatch cannot claim it in between.
-        fresh = await service.update_job(
+        fresh = await store.update_job(
             row["id"],
             {
                 Job.status: JobStatus.retrying.value,
@@ -65,7 +65,7 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
         await events.publish(
             redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, {"error": fresh["error"]})
         )
-        await service.resend(redis, fresh["id"], fresh["dispatches"])
+        await store.resend(redis, fresh["id"], fresh["dispatches"])
         recovered += 1
     return recovered
 
@@ -91,7 +91,7 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
         queued = await pipe.execute()
     sent = 0
     for row, present in zip(rows, queued, strict=True):
-        if not present and await service.resend(redis, row["id"], row["dispatches"]):
+        if not present and await store.resend(redis, row["id"], row["dispatches"]):
             log.info("lost_retry_resent", job_id=str(row["id"]))
             sent += 1
     return sent

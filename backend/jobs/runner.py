@@ -24,7 +24,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
 from backend.core.clock import utcnow
-from backend.jobs import events, service
+from backend.jobs import events, store
 from backend.jobs.errors import user_error
 from backend.jobs.tables import Job, JobItem, JobStatus
 
@@ -167,7 +167,7 @@ class JobRun:
         self, kind: str, payload: dict[str, Any], key: str, max_attempts: int | None = None
     ) -> uuid.UUID:
         """Create a child job (idempotent per `key`); children start when the handler returns WAIT_FOR_CHILDREN."""
-        row, created = await service.create_job(
+        row, created = await store.create_job(
             self.workspace_id,
             kind,
             payload,
@@ -197,16 +197,14 @@ async def _refresh_counters(job_id: uuid.UUID) -> dict[str, Any]:
     job = await Job.select(Job.total).where(Job.id == job_id).first()
     total = max(int(job["total"]) if job else 0, done + failed)
     progress = (done + failed) / total if total else 0.0
-    row = await service.update_job(
-        job_id, {Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress}
-    )
+    row = await store.update_job(job_id, {Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress})
     if row is None:
         raise LookupError(f"job {job_id} vanished")
     return row
 
 
 async def _row(job_id: uuid.UUID) -> dict[str, Any]:
-    row = await Job.select(*service.JOB_COLUMNS).where(Job.id == job_id).output(load_json=True).first()
+    row = await Job.select(*store.JOB_COLUMNS).where(Job.id == job_id).output(load_json=True).first()
     if row is None:
         raise LookupError(f"job {job_id} vanished")
     return row
@@ -239,7 +237,7 @@ async def run_job(
     except LookupError:
         log.warning("job_row_missing", job_id=str(job_id))
         return
-    if row["status"] in service.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
+    if row["status"] in store.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
         return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
     if dispatch is not None and dispatch < row["dispatches"]:
         log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
@@ -248,7 +246,7 @@ async def run_job(
     if handler is None:
         await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
         return
-    started = await service.update_job(
+    started = await store.update_job(
         job_id,
         {
             Job.status: JobStatus.running.value,
@@ -258,7 +256,7 @@ async def run_job(
             # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
             Job.dispatches: max(dispatch or 0, row["dispatches"]),
         },
-        Job.status.not_in([*service.TERMINAL_VALUES, JobStatus.paused.value]) & (Job.dispatches == row["dispatches"]),
+        Job.status.not_in([*store.TERMINAL_VALUES, JobStatus.paused.value]) & (Job.dispatches == row["dispatches"]),
     )
     if started is None:
         return
@@ -308,7 +306,7 @@ async def run_job(
     if isinstance(result, WaitForChildren):
         for child in run.children_to_start:
             await events.publish(redis, child["workspace"], events.event_from_job("job.created", child))
-            await service.dispatch(redis, child)
+            await store.dispatch(redis, child)
         await roll_up_parent(redis, row["workspace"], job_id)
         return
     await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
@@ -319,7 +317,7 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
     if row["attempts"] >= row["max_attempts"]:
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
-    fresh = await service.update_job(
+    fresh = await store.update_job(
         row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, _still_ours(row)
     )
     if fresh is None:
@@ -330,7 +328,7 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
         row["workspace"],
         events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)}),
     )
-    await service.dispatch(redis, fresh, defer_seconds=delay)
+    await store.dispatch(redis, fresh, defer_seconds=delay)
 
 
 def _still_ours(row: dict[str, Any]) -> Any:
@@ -341,7 +339,7 @@ def _still_ours(row: dict[str, Any]) -> Any:
 async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str) -> dict[str, Any] | None:
     """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
     reason = user_error(reason)
-    return await service.update_job(
+    return await store.update_job(
         row["id"],
         {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
         _still_ours(row),
@@ -355,7 +353,7 @@ async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: flo
     payload = {"error": reason, "in_seconds": round(seconds, 2)}
     try:
         await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
-        await service.dispatch(redis, fresh, defer_seconds=seconds)
+        await store.dispatch(redis, fresh, defer_seconds=seconds)
     except REDIS_LOST:
         # The row says `retrying`; the sweeper sends it once Redis answers again.
         log.warning("job_dispatch_left_to_sweeper", job_id=str(fresh["id"]))
@@ -383,8 +381,8 @@ async def _finish(
     if status is JobStatus.succeeded:
         changes[Job.progress] = 1.0
         changes[Job.result] = result
-    fresh = await service.update_job(
-        row["id"], changes, Job.status.not_in(service.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"])
+    fresh = await store.update_job(
+        row["id"], changes, Job.status.not_in(store.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"])
     )
     if fresh is None:
         return
@@ -409,12 +407,12 @@ async def roll_up_parent(redis: ArqRedis, workspace_id: uuid.UUID, parent_id: uu
             (Job.parent == parent_id) & (Job.workspace == workspace_id)
         )
         parent = await _row(parent_id)
-        if not children or parent["status"] in service.TERMINAL_VALUES:
+        if not children or parent["status"] in store.TERMINAL_VALUES:
             return
         total = len(children)
         succeeded = sum(c["status"] == JobStatus.succeeded.value for c in children)
         failed = sum(c["status"] in (JobStatus.failed.value, JobStatus.cancelled.value) for c in children)
-        progress = sum(1.0 if c["status"] in service.TERMINAL_VALUES else float(c["progress"]) for c in children)
+        progress = sum(1.0 if c["status"] in store.TERMINAL_VALUES else float(c["progress"]) for c in children)
         changes: dict[Any, Any] = {
             Job.total: total,
             Job.done: succeeded,

@@ -1,6 +1,6 @@
 """Jobs: records, dispatch to arq, cancel, retry, statistics.
 
-Every read starts from `_jobs(workspace_id)`. Jobs are sent to arq only after
+Every read starts from `store.jobs_of(workspace_id)`. Jobs are sent to arq only after
 the row is committed (`enqueue`), so a worker never looks for a row that is not
 there yet. arq carries only the job id.
 """
@@ -12,118 +12,64 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-import msgspec
 import structlog
 from arq.connections import ArqRedis
 from arq.jobs import Job as ArqJob
-from piccolo.query import Select
 from redis.asyncio import Redis
 
 from backend import db
 from backend.core.clock import utcnow
-from backend.core.errors import Conflict, NotFound, PaymentRequired
+from backend.core.errors import Conflict, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
-from backend.jobs import capacity, events, items
+from backend.jobs import capacity, events, items, runner, store
 from backend.jobs.items import ItemStatusFilter
+from backend.jobs.limiter import Limit, LimiterTimeout, slot
+from backend.jobs.runner import (
+    WAIT_FOR_CHILDREN,
+    Handler,
+    JobDeferred,
+    JobFailed,
+    JobPaused,
+    JobRun,
+    RetryableJobError,
+    backoff_seconds,
+)
 from backend.jobs.schemas import JobItemOut, JobOut, JobStatistics, KindStatistics
-from backend.jobs.tables import TERMINAL, Job, JobStatus
-from backend.settings import get_settings
+from backend.jobs.store import (
+    JOB_COLUMNS,
+    TERMINAL_VALUES,
+    create_job,
+    dispatch,
+    get_row,
+    job_out,
+    loaded,
+    send,
+    update_job,
+)
+from backend.jobs.tables import Job, JobStatus
 
 log = structlog.get_logger(__name__)
 
-RUN_JOB_TASK = "run_job"
-JOB_COLUMNS = (
-    Job.id,
-    Job.workspace,
-    Job.kind,
-    Job.status,
-    Job.total,
-    Job.done,
-    Job.failed,
-    Job.progress,
-    Job.attempts,
-    Job.max_attempts,
-    Job.dispatches,
-    Job.worker_id,
-    Job.error,
-    Job.result,
-    Job.parent,
-    Job.idempotency_key,
-    Job.account,
-    Job.created_at,
-    Job.started_at,
-    Job.finished_at,
-    Job.payload,
-)
-TERMINAL_VALUES = [s.value for s in TERMINAL]
+# The door for other domains' job handlers: what a handler receives and may raise,
+# and the shared limiter (they import these from here, never from the engine's modules).
+__all__ = [
+    "WAIT_FOR_CHILDREN",
+    "Handler",
+    "JobDeferred",
+    "JobFailed",
+    "JobPaused",
+    "JobRun",
+    "Limit",
+    "LimiterTimeout",
+    "RetryableJobError",
+    "backoff_seconds",
+    "slot",
+]
+
 # The domains whose job kinds can name their items register how, here.
 register_item_labels = items.register_labels
-
-
-def _jobs(workspace_id: uuid.UUID) -> Select[Any]:
-    return Job.select(*JOB_COLUMNS).where(Job.workspace == workspace_id).output(load_json=True)
-
-
-def _payload_id(row: dict[str, Any], key: str) -> uuid.UUID | None:
-    """An id a handler keeps in the job's payload (e.g. the account of a login test); None if absent or malformed."""
-    payload = row.get("payload")
-    value = payload.get(key) if isinstance(payload, dict) else None
-    try:
-        return uuid.UUID(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def job_out(row: dict[str, Any]) -> JobOut:
-    """The job as the API shows it; the subject ids come from its row, else from what its payload names."""
-    return JobOut(
-        id=row["id"],
-        workspace_id=row["workspace"],
-        kind=row["kind"],
-        status=row["status"],
-        total=row["total"],
-        done=row["done"],
-        failed=row["failed"],
-        progress=round(float(row["progress"]), 4),
-        attempts=row["attempts"],
-        max_attempts=row["max_attempts"],
-        error=row["error"],
-        result=row["result"],
-        parent_id=row["parent"],
-        idempotency_key=row["idempotency_key"],
-        account_id=row["account"] or _payload_id(row, "account_id"),
-        listing_id=_payload_id(row, "listing_id"),
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-    )
-
-
-def _loaded(row: dict[str, Any]) -> dict[str, Any]:
-    """JSON columns come back as text from INSERT/UPDATE ... RETURNING."""
-    for column in ("payload", "result"):
-        if isinstance(row.get(column), str):
-            row[column] = msgspec.json.decode(row[column])
-    return row
-
-
-async def update_job(job_id: uuid.UUID, changes: dict[Any, Any], condition: Any = None) -> dict[str, Any] | None:
-    """Apply `changes` if `condition` holds; the updated row, or None when it did not.
-
-    One statement, so atomic without an explicit transaction.
-    """
-    where = Job.id == job_id if condition is None else (Job.id == job_id) & condition
-    rows = await Job.update(changes).where(where).returning(*JOB_COLUMNS)
-    return _loaded(rows[0]) if rows else None
-
-
-async def get_row(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
-    row = await _jobs(workspace_id).where(Job.id == job_id).first()
-    if row is None:
-        raise NotFound("Job not found")
-    return row
 
 
 async def get_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:
@@ -156,97 +102,13 @@ async def list_jobs(
         if condition is not None
     ]
     return await fetch_page(
-        _jobs(workspace_id).order_by(Job.created_at, ascending=False),
+        store.jobs_of(workspace_id).order_by(Job.created_at, ascending=False),
         Job.count().where(Job.workspace == workspace_id),
         job_out,
         limit,
         offset,
         filters,
     )
-
-
-# --- creating and dispatching -------------------------------------------------
-
-
-async def create_job(
-    workspace_id: uuid.UUID,
-    kind: str,
-    payload: dict[str, Any] | None = None,
-    *,
-    idempotency_key: str | None = None,
-    max_attempts: int | None = None,
-    parent_id: uuid.UUID | None = None,
-    total: int = 0,
-    created_by: uuid.UUID | None = None,
-    account_id: uuid.UUID | None = None,
-    within_plan: bool = False,
-) -> tuple[dict[str, Any], bool]:
-    """Insert a job row; with an idempotency key already used in the workspace, return that job instead.
-
-    With `within_plan`, a new job must fit the plan's concurrent jobs (402
-    otherwise); `enqueue` asks for it, so every kind started by a person
-    counts. Returns (job row, created). Call `dispatch` for a created job once
-    the surrounding transaction has committed (or use `enqueue`, which does both).
-    """
-    if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
-        return existing, False
-    try:
-        async with db.transaction() if within_plan else contextlib.nullcontext():
-            if within_plan:
-                await capacity.lock_workspace_jobs(workspace_id)
-                # Looked up again under the lock: a racer with the same key is not refused for the slot it took.
-                if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
-                    return existing, False
-                await capacity.ensure_job_capacity(workspace_id)
-            rows = await Job.insert(
-                Job(
-                    workspace=workspace_id,
-                    kind=kind,
-                    payload=payload or {},
-                    idempotency_key=idempotency_key,
-                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-                    parent=parent_id,
-                    total=total,
-                    created_by=created_by,
-                    account=account_id,
-                )
-            ).returning(*JOB_COLUMNS)
-    except Exception as exc:
-        if idempotency_key is not None and db.is_unique_violation(exc):
-            # Lost a race with the same key: the winner's job is the answer.
-            winner = await _by_key(workspace_id, idempotency_key)
-            if winner is not None:
-                return winner, False
-        raise
-    return _loaded(rows[0]), True
-
-
-async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
-    row: dict[str, Any] | None = await _jobs(workspace_id).where(Job.idempotency_key == key).first()
-    return row
-
-
-async def _send(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int, defer_seconds: float = 0) -> bool:
-    """Enqueue the arq job `<id>:<dispatch number>`; arq ignores a repeat while that one exists."""
-    sent = await redis.enqueue_job(
-        RUN_JOB_TASK,
-        str(job_id),
-        _job_id=f"{job_id}:{dispatch_number}",
-        _queue_name=arq_queue_name(),
-        _defer_by=defer_seconds or None,
-    )
-    return sent is not None
-
-
-async def resend(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int) -> bool:
-    """Send a job's dispatch again (its arq job was lost); False when arq still holds it."""
-    return await _send(redis, job_id, dispatch_number)
-
-
-async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
-    """Hand a committed job to arq, as its next dispatch."""
-    await Job.update({Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}).where(Job.id == job["id"])
-    await _send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
 
 
 async def enqueue(
@@ -299,9 +161,7 @@ async def _cancel_tree(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UU
     for child in children:
         await _cancel_tree(redis, workspace_id, child["id"])
     if row["parent"] is not None:
-        from backend.jobs.runner import roll_up_parent
-
-        await roll_up_parent(redis, workspace_id, row["parent"])
+        await runner.roll_up_parent(redis, workspace_id, row["parent"])
 
 
 async def _abort_arq_job(redis: ArqRedis, arq_job_id: str) -> None:
@@ -361,7 +221,7 @@ async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_i
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
-        await events.publish(redis, workspace_id, events.event_from_job("job.paused", _loaded(row), {"reason": reason}))
+        await events.publish(redis, workspace_id, events.event_from_job("job.paused", loaded(row), {"reason": reason}))
     return len(rows)
 
 
@@ -373,7 +233,7 @@ async def resume_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
-        row = _loaded(row)
+        row = loaded(row)
         await events.publish(redis, workspace_id, events.event_from_job("job.resumed", row))
         await dispatch(redis, row)
     return len(rows)
@@ -390,7 +250,7 @@ async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) ->
     )
     sent = 0
     for row in rows:
-        sent += await _send(redis, row["id"], max(row["dispatches"], 1))
+        sent += await send(redis, row["id"], max(row["dispatches"], 1))
     return sent
 
 

@@ -12,7 +12,7 @@ from prometheus_client import Gauge
 from redis.asyncio import Redis
 
 from backend.core.errors import InvalidInput
-from backend.jobs import events, service
+from backend.jobs import events, store
 from backend.jobs.schemas import TERMINAL_EVENTS
 from backend.settings import get_settings
 
@@ -42,15 +42,15 @@ async def event_stream(
     try:
         cursor = last_event_id
         if job_id is not None:
-            row = await service.get_row(workspace_id, job_id)
-            finished = row["status"] in service.TERMINAL_VALUES
+            row = await store.get_row(workspace_id, job_id)
+            finished = row["status"] in store.TERMINAL_VALUES
             if cursor is None:
                 cursor = await events.latest_id(redis, workspace_id)
                 # Read after the cursor was taken: whatever follows it is sent too.
-                row = await service.get_row(workspace_id, job_id)
+                row = await store.get_row(workspace_id, job_id)
                 snapshot = events.event_from_job("job.snapshot", row)
                 yield ServerSentEventMessage(data=events.encode(snapshot), event="job.snapshot", id=cursor)
-                if row["status"] in service.TERMINAL_VALUES:
+                if row["status"] in store.TERMINAL_VALUES:
                     return
             elif finished:
                 # Catch up on what was missed, without waiting for more.
