@@ -26,8 +26,8 @@ from litestar.response import Redirect, Template
 from litestar.template.config import TemplateConfig
 from PIL import Image, ImageDraw, ImageFilter, ImageFont, UnidentifiedImageError
 
-from backend.platforms.sandbox.seed import seed, seed_photos
-from backend.platforms.sandbox.store import (
+from backend.sandbox.seed import seed, seed_photos
+from backend.sandbox.store import (
     DESCRIPTION_MAX,
     MESSAGE_MAX,
     Item,
