@@ -162,7 +162,7 @@ def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: boo
     """Run the sandbox marketplace (a demo shop the browser automation runs against)."""
     import uvicorn
 
-    from backend.platforms.sandbox.app import create_sandbox_app
+    from backend.sandbox.app import create_sandbox_app
 
     settings = get_settings().platforms
     path = (db_path or settings.sandbox_db_path).resolve()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.platforms.drivers import pinterest, tiktok, vinted, web
+from backend.platforms.drivers import pinterest, site_data, tiktok, vinted, web, web_page
 from backend.platforms.drivers.web import DATA_SECTIONS, load_platform_data
 
 # Helper → which data section its string arguments name.
@@ -41,6 +41,8 @@ MULTI_NAME = {"wait_any", "which", "click_through"}
 # Keyword arguments of those helpers that are names too.
 NAME_KEYWORDS = {"success", "error", "also"}
 MODULES = {"vinted": vinted, "pinterest": pinterest, "tiktok": tiktok}
+# What every real-site driver builds on: the shared flows, the page helpers they use, the data loader.
+SHARED = (web, web_page, site_data)
 
 
 def _strings(node: ast.expr) -> list[str]:
@@ -69,8 +71,8 @@ def names_used(module: object) -> dict[str, set[str]]:
         positional = node.args if helper in MULTI_NAME else node.args[1:] if helper == "_any" else node.args[:1]
         for argument in positional:
             names = _strings(argument)
-            # A variable is fine only inside web.py's own helpers, which pass their parameters on.
-            assert names or module is web, f"{helper}() gets a name that is not a literal: {ast.dump(argument)}"
+            # A variable is fine only inside the shared helpers, which pass their parameters on.
+            assert names or module in SHARED, f"{helper}() gets a name that is not a literal: {ast.dump(argument)}"
             used[HELPERS[helper]].update(names)
         for keyword in node.keywords:
             if keyword.arg in NAME_KEYWORDS:
@@ -81,10 +83,10 @@ def names_used(module: object) -> dict[str, set[str]]:
 @pytest.mark.parametrize("platform", sorted(MODULES))
 def test_data_names_match_the_code(platform: str) -> None:
     data = load_platform_data(platform)
-    shared, own = names_used(web), names_used(MODULES[platform])
+    shared, own = [names_used(module) for module in SHARED], names_used(MODULES[platform])
     for section in DATA_SECTIONS:
         in_data = data.names(section)
-        in_code = shared[section] | own[section]
+        in_code = set().union(*(used[section] for used in shared)) | own[section]
         missing = in_code - in_data
         assert not missing, f"{platform}.json lacks {section}: {sorted(missing)}"
         unused = in_data - in_code
@@ -101,7 +103,7 @@ def test_every_selector_has_alternatives_primary_first(platform: str) -> None:
 
 
 def test_no_selector_strings_in_driver_code() -> None:
-    for module in (web, *MODULES.values()):
+    for module in (*SHARED, *MODULES.values()):
         source = Path(inspect.getfile(module)).read_text()
         for marker in ("data-testid", "data-test-id", "data-e2e", "[aria-", "button[", ":has-text("):
             assert marker not in source, f"{module.__name__} has a selector in code ({marker})"

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
-from backend.platforms.sandbox.store import NewPhoto, Store, cached_password_hash, iso, utcnow
+from backend.sandbox.store import NewPhoto, Store, cached_password_hash, iso, utcnow
 
 SEED = 20240601
 PASSWORD = "sandbox-pass-1"  # noqa: S105 - the documented demo password

@@ -1,0 +1,126 @@
+"""Pages about people: profiles, followers, following, follow buttons, and messages between two users."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Request, Response, get, post
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect, Template
+
+from backend.sandbox.pages import current_user, form_field, redirect, render, require_user, store_of, user_or_404
+from backend.sandbox.store import MESSAGE_MAX, Store, User
+
+# --- users and follows -------------------------------------------------------
+
+
+@get("/users/{username:str}")
+async def profile(request: Request[Any, Any, Any], username: str) -> Template:
+    viewer = current_user(request)
+    store = store_of(request)
+    user = user_or_404(store, username)
+    following = viewer is not None and store.is_following(viewer.id, user.id)
+    return render(
+        request,
+        viewer,
+        "profile.html",
+        user=user,
+        items=store.items_of(username),
+        followers=len(store.followers(username)),
+        following_count=len(store.following(username)),
+        is_following=following,
+    )
+
+
+@get("/users/{username:str}/followers")
+async def followers(request: Request[Any, Any, Any], username: str) -> Template:
+    viewer = current_user(request)
+    store = store_of(request)
+    user = user_or_404(store, username)
+    names = store.followers(username)
+    return render(request, viewer, "user_list.html", user=user, kind="follower", title="Followers", names=names)
+
+
+@get("/users/{username:str}/following")
+async def following(request: Request[Any, Any, Any], username: str) -> Template:
+    viewer = current_user(request)
+    store = store_of(request)
+    user = user_or_404(store, username)
+    names = store.following(username)
+    return render(request, viewer, "user_list.html", user=user, kind="following", title="Following", names=names)
+
+
+@post("/users/{username:str}/follow")
+async def follow(request: Request[Any, Any, Any], username: str) -> Redirect:
+    viewer = require_user(request, f"/users/{username}")
+    store = store_of(request)
+    user = user_or_404(store, username)
+    if user.id == viewer.id:
+        return redirect(f"/users/{username}", "You can't follow yourself.")
+    store.follow(viewer.id, user.id)
+    return redirect(f"/users/{username}")
+
+
+@post("/users/{username:str}/unfollow")
+async def unfollow(request: Request[Any, Any, Any], username: str) -> Redirect:
+    viewer = require_user(request, f"/users/{username}")
+    store = store_of(request)
+    user = user_or_404(store, username)
+    store.unfollow(viewer.id, user.id)
+    return redirect(f"/users/{username}")
+
+
+# --- messages ----------------------------------------------------------------
+
+
+@get("/messages")
+async def inbox(request: Request[Any, Any, Any]) -> Template:
+    viewer = require_user(request)
+    return render(request, viewer, "inbox.html", conversations=store_of(request).conversations(viewer.id))
+
+
+def _partner(store: Store, viewer: User, username: str) -> User:
+    other = user_or_404(store, username)
+    if other.id == viewer.id:
+        raise NotFoundException("You can't message yourself.")
+    return other
+
+
+@get("/messages/{username:str}")
+async def conversation(request: Request[Any, Any, Any], username: str) -> Template:
+    viewer = require_user(request)
+    store = store_of(request)
+    other = _partner(store, viewer, username)
+    messages = store.conversation(viewer.username, other.username)
+    store.mark_read(viewer.id, other.id)
+    return render(request, viewer, "conversation.html", other=other, messages=messages, body="", error=None)
+
+
+@post("/messages/{username:str}")
+async def send_message(request: Request[Any, Any, Any], username: str) -> Response[Any]:
+    viewer = require_user(request, f"/messages/{username}")
+    store = store_of(request)
+    other = _partner(store, viewer, username)
+    form = await request.form()
+    body = form_field(form, "body").strip()
+    error = None
+    if not body:
+        error = "Write a message first."
+    elif len(body) > MESSAGE_MAX:
+        error = f"Messages are at most {MESSAGE_MAX} characters."
+    if error:
+        messages = store.conversation(viewer.username, other.username)
+        return render(
+            request,
+            viewer,
+            "conversation.html",
+            other=other,
+            messages=messages,
+            body=body,
+            error=error,
+        )
+    store.send_message(viewer.id, other.id, body)
+    return redirect(f"/messages/{username}")
+
+
+ROUTES = [profile, followers, following, follow, unfollow, inbox, conversation, send_message]

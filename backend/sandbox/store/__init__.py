@@ -1,0 +1,36 @@
+"""Data access for the sandbox marketplace: one SQLite file, one `Store` made of a part per entity.
+
+`database` holds the connection and the clock, `rules` what typed values must
+look like; `users`, `listings`, `social` and `messages` each add their queries
+to `Store`, the one object the pages use.
+"""
+
+from __future__ import annotations
+
+from backend.sandbox.store.database import iso, utcnow
+from backend.sandbox.store.listings import Item, Listings, NewPhoto
+from backend.sandbox.store.messages import Conversation, Message, Messages
+from backend.sandbox.store.rules import DESCRIPTION_MAX, MESSAGE_MAX, StoreError, parse_price, validate_title
+from backend.sandbox.store.social import Social
+from backend.sandbox.store.users import User, Users, cached_password_hash
+
+__all__ = [
+    "DESCRIPTION_MAX",
+    "MESSAGE_MAX",
+    "Conversation",
+    "Item",
+    "Message",
+    "NewPhoto",
+    "Store",
+    "StoreError",
+    "User",
+    "cached_password_hash",
+    "iso",
+    "parse_price",
+    "utcnow",
+    "validate_title",
+]
+
+
+class Store(Users, Listings, Social, Messages):
+    """The sandbox's data. Thread-safe: every call takes the lock."""
