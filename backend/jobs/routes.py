@@ -8,6 +8,7 @@ from typing import Annotated
 from arq.connections import ArqRedis
 from litestar import Controller, get, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, FromQuery, HeaderParameter, JSONBody, QueryParameter
 from litestar.response import ServerSentEvent
 from litestar.status_codes import HTTP_200_OK
@@ -19,6 +20,7 @@ from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs import service, sse
 from backend.jobs.items import ItemStatusFilter
 from backend.jobs.schemas import (
+    JobEvent,
     JobItemOut,
     JobOut,
     JobStatistics,
@@ -34,6 +36,22 @@ SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
 LAST_EVENT_ID_DOC = "Resume after this event id (EventSource sends it by itself on reconnect)."
 StreamTokenParam = Annotated[str | None, QueryParameter(description="A stream token from POST /events/token")]
 LastEventId = Annotated[str | None, HeaderParameter(name="Last-Event-ID", description=LAST_EVENT_ID_DOC)]
+# OpenAPI cannot describe a stream, so the 200 names what each event carries: that puts JobEvent
+# (its `type` and `status` as enums) into the schema the SPA's types are generated from.
+# No generated examples: they are random, and the SPA's check:api compares the schema byte for byte.
+EVENT_STREAM_DOC = {
+    HTTP_200_OK: ResponseSpec(
+        data_container=JobEvent,
+        media_type=SSE_MEDIA_TYPE,
+        generate_examples=False,
+        description=(
+            "A text/event-stream. Each event's `event:` is the JobEvent's `type`, its `id:` the stream id "
+            "(send it back as Last-Event-ID), and its `data:` one JobEvent as JSON. Comments (`: ping`) "
+            "keep the connection open; a `reconnect` event with empty data ends a long-lived stream, "
+            "after which the client reconnects with Last-Event-ID and misses nothing."
+        ),
+    )
+}
 
 
 async def _open_stream(
@@ -125,7 +143,7 @@ class JobController(Controller):
         await _limit_retries(request, redis)
         return RetryFailedResponse(retried=await service.retry_failed(redis, request.user.workspace_id, data.kind))
 
-    @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
+    @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE, responses=EVENT_STREAM_DOC)
     async def job_events(
         self,
         stream_principal: NamedDependency[Principal],
@@ -145,7 +163,7 @@ class EventController(Controller):
     path = "/events"
     tags = ["jobs"]
 
-    @get("/", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE)
+    @get("/", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE, responses=EVENT_STREAM_DOC)
     async def workspace_events(
         self,
         stream_principal: NamedDependency[Principal],

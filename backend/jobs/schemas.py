@@ -66,9 +66,15 @@ class JobItemOut(msgspec.Struct):
 
 
 class JobEvent(msgspec.Struct, omit_defaults=True):
-    """One line of a workspace's progress stream (the SSE `data:`)."""
+    """One line of a workspace's progress stream (the SSE `data:`).
+
+    The SSE endpoints document their 200 as this type, so `type` and `status`
+    reach the OpenAPI schema as enums and the SPA's generated types follow them.
+    """
 
     type: EventType
+    """Also the SSE `event:` name. `job.paused` means waiting for a person (the account needs attention);
+    `job.resumed` sends it back to the workers (status pending)."""
     job_id: uuid.UUID
     kind: str
     status: JobStatusName
@@ -79,7 +85,9 @@ class JobEvent(msgspec.Struct, omit_defaults=True):
     at: datetime
     parent_id: uuid.UUID | None = None
     payload: dict[str, Any] = msgspec.field(default_factory=dict)
-    """Small, event-specific: the item key and result for job.item, the error for job.failed."""
+    """Small, event-specific: `key`, `ok` and `result` or `error` for job.item; `attempt` for job.started;
+    `error` (and `in_seconds`) for job.retrying; `error` for job.failed; `reason` for
+    job.paused; `retry` for job.created by a retry; empty otherwise."""
 
 
 class RetryFailedRequest(msgspec.Struct, forbid_unknown_fields=True):

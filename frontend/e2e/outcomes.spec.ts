@@ -125,9 +125,20 @@ test("a job with a failure, a paused job, a long error, the plan limit and the p
   const pausedRow = page.getByTestId("job-row").filter({ hasText: "Publish listing" });
   await expect(pausedRow.getByTestId("job-status")).toHaveText("paused");
   await expect(pausedRow.getByRole("link", { name: "The draft" })).toBeVisible();
+  // The row says why it waits, and where to resume it.
+  await expect(pausedRow.getByTestId("job-paused-note")).toContainText(/captcha|challenge/i);
+  await expect(pausedRow.getByRole("link", { name: "Resume account" })).toHaveAttribute("href", /^\/accounts#account-[0-9a-f-]{36}$/);
+  await screenshots(page, "jobs-paused-row");
   await pausedRow.getByRole("link", { name: "Publish listing" }).click();
   await expect(page.getByTestId("job-paused")).toContainText(/captcha|challenge/i);
   await screenshots(page, "job-paused");
+  // "Resume account" lands on that account's row, where Resume is.
+  await page.getByTestId("job-paused").getByRole("link", { name: "Resume account" }).click();
+  const targeted = page.locator('[data-testid="account-row"][aria-current="location"]');
+  await expect(targeted).toContainText("Challenged shop");
+  await expect(targeted.getByRole("button", { name: "Resume" })).toBeVisible();
+  await expect(targeted).toBeInViewport();
+  await screenshots(page, "account-to-resume");
 
   // --- A failed job: a login test with the wrong password; its error shows once, inside the card.
   await page.getByRole("link", { name: "Accounts" }).first().click();

@@ -97,6 +97,46 @@ describe("progress reducer", () => {
     expect(s.error).toBe("Cancelled");
   });
 
+  it("a job.paused event parks the job with its reason; job.resumed brings it back", () => {
+    const reason = "The platform asks for a captcha: solve it in the account, then resume";
+    const started = ev("job.started");
+    const paused = ev("job.paused", { status: "paused", done: 1, progress: 0.3333, payload: { reason } });
+    let s = run([started, paused]);
+    expect(s.status).toBe("paused");
+    expect(s.pausedReason).toBe(reason);
+    expect(s.error).toBeNull(); // waiting for a person is not a failure
+    expect(s.terminal).toBe(false); // the stream stays open for the resume
+    expect(s.done).toBe(1);
+    expect(s.percent).toBe(33);
+
+    s = run([ev("job.resumed", { status: "pending", done: 1, progress: 0.3333 })], s);
+    expect(s.status).toBe("pending");
+    expect(s.pausedReason).toBeNull();
+    expect(s.terminal).toBe(false);
+    expect(s.done).toBe(1);
+    s = run([ev("job.started", { done: 1, progress: 0.3333, payload: { attempt: 1 } })], s);
+    expect(s.status).toBe("running");
+
+    // The pause delivered again (a reconnect's replay) changes nothing: same id, and older than the resume.
+    expect(run([paused], s)).toBe(s);
+  });
+
+  it("replaying a job.paused event with the same id changes nothing", () => {
+    const started = ev("job.started");
+    const paused = ev("job.paused", { status: "paused", payload: { reason: "Challenge" } });
+    const once = run([started, paused]);
+    expect(once.status).toBe("paused");
+    expect(run([paused, paused], once)).toBe(once);
+  });
+
+  it("a pause without a reason keeps the one already known; a snapshot of a paused job has none", () => {
+    let s = run([ev("job.paused", { status: "paused", payload: { reason: "Challenge" } }), ev("job.progress", { status: "paused" })]);
+    expect(s.pausedReason).toBe("Challenge");
+    s = run([ev("job.snapshot", { status: "paused" })]);
+    expect(s.status).toBe("paused");
+    expect(s.pausedReason).toBeNull(); // the job card then shows the record's reason
+  });
+
   it("ignores events of other jobs; a child does not move the parent's counters", () => {
     const s = run([ev("job.progress", { job_id: "other", done: 3, progress: 1 }), ev("job.progress", { job_id: "child", parent_id: JOB, done: 3, progress: 1 })]);
     expect(s.percent).toBe(0);

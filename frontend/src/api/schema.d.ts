@@ -1098,6 +1098,26 @@ export interface components {
             /** @enum {string} */
             role: "owner" | "admin" | "member";
         };
+        /** JobEvent */
+        JobEvent: {
+            /** Format: date-time */
+            at: string;
+            done: number;
+            failed: number;
+            /** Format: uuid */
+            job_id: string;
+            kind: string;
+            parent_id?: string | null;
+            payload?: {
+                [key: string]: unknown;
+            };
+            progress: number;
+            /** @enum {string} */
+            status: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused";
+            total: number;
+            /** @enum {string} */
+            type: "job.snapshot" | "job.created" | "job.started" | "job.progress" | "job.item" | "job.retrying" | "job.succeeded" | "job.failed" | "job.cancelled" | "job.paused" | "job.resumed";
+        };
         /** JobItemOut */
         JobItemOut: {
             /** Format: date-time */
@@ -2230,13 +2250,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description A text/event-stream. Each event's `event:` is the JobEvent's `type`, its `id:` the stream id (send it back as Last-Event-ID), and its `data:` one JobEvent as JSON. Comments (`: ping`) keep the connection open; a `reconnect` event with empty data ends a long-lived stream, after which the client reconnects with Last-Event-ID and misses nothing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "text/event-stream": components["schemas"]["JobEvent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -2410,13 +2430,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Request fulfilled, document follows */
+            /** @description A text/event-stream. Each event's `event:` is the JobEvent's `type`, its `id:` the stream id (send it back as Last-Event-ID), and its `data:` one JobEvent as JSON. Comments (`: ping`) keep the connection open; a `reconnect` event with empty data ends a long-lived stream, after which the client reconnects with Last-Event-ID and misses nothing. */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "text/event-stream": unknown;
+                    "text/event-stream": components["schemas"]["JobEvent"];
                 };
             };
             /** @description Bad request syntax or unsupported method */

@@ -5,6 +5,7 @@ import { jobs, type Job } from "../api/endpoints";
 import { errorMessage } from "../api/client";
 import { useJobProgress } from "../lib/events";
 import { jobSummary, type JobCounts, type JobSummary } from "../lib/jobs";
+import { accountPath } from "../lib/paths";
 import { failedItems, producedItems, type ProgressItem } from "../lib/progress";
 import { JobBar, JobLinks, JobStatusBadge } from "./jobs";
 import { useToast } from "./toast";
@@ -68,8 +69,9 @@ export function JobProgressView({ title, job, connecting = false, error, pausedR
           {pausedReason && <p className={`mt-1 ${WRAPPED_TEXT}`}>{pausedReason}</p>}
           <p className="mt-1">
             {pausedReason ? "" : "Fix it on the platform, then resume the account. "}
-            <Link className="underline" to="/accounts">
-              Go to accounts
+            {/* The account's own row, where Resume is; before the record says which account, the list. */}
+            <Link className="font-medium underline" to={record?.account_id ? accountPath(record.account_id) : "/accounts"}>
+              {record?.account_id ? "Resume account" : "Go to accounts"}
             </Link>{" "}
             — once resumed, the work goes on from where it stopped.
           </p>

@@ -2,6 +2,7 @@ import type { ReactNode } from "react";
 import { Link } from "react-router";
 import type { Job, Limit } from "../api/endpoints";
 import { jobSummary, kindLabel, type JobCounts, type JobSummary } from "../lib/jobs";
+import { accountPath } from "../lib/paths";
 import { Badge, ProgressBar, formatDate } from "./ui";
 
 export { kindLabel };
@@ -75,6 +76,21 @@ export function JobLinks({ job }: { job: Pick<Job, "kind" | "account_id" | "list
   );
 }
 
+/** A paused job's line in a list: why it waits (the record's error holds the reason) and where to resume it. */
+export function JobPausedNote({ job }: { job: Pick<Job, "error" | "account_id"> }) {
+  return (
+    <p className="text-xs text-amber-800 dark:text-amber-200" data-testid="job-paused-note">
+      {job.error && <span className="break-words [overflow-wrap:anywhere]">{job.error}</span>}
+      {job.error && job.account_id ? " · " : ""}
+      {job.account_id && (
+        <Link className="font-medium underline" to={accountPath(job.account_id)}>
+          Resume account
+        </Link>
+      )}
+    </p>
+  );
+}
+
 export function JobRow({ job }: { job: Job }) {
   const summary = jobSummary(job);
   return (
@@ -87,6 +103,7 @@ export function JobRow({ job }: { job: Job }) {
           {formatDate(job.created_at)}
           {summary.countsText ? ` · ${summary.countsText}` : ""}
         </p>
+        {job.status === "paused" && <JobPausedNote job={job} />}
         <JobLinks job={job} />
       </div>
       <div className="w-full sm:w-40">

@@ -7,7 +7,7 @@
 import { useEffect, useReducer, useRef } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { jobs, type Job } from "../api/endpoints";
-import { JOB_EVENT_TYPES, initialProgress, progressReducer, type JobEventData, type ProgressState } from "./progress";
+import { FINAL_EVENTS, JOB_EVENT_TYPES, TERMINAL, initialProgress, progressReducer, type JobEventData, type ProgressState } from "./progress";
 
 export type EventHandler = (id: string, data: JobEventData) => void;
 
@@ -96,7 +96,7 @@ export function useJobProgress(jobId: string | null, session = 0): ProgressState
       path: `/jobs/${jobId}/events`,
       onEvent: (id, data) => {
         dispatch({ type: "event", event: { id, data } });
-        if (data.job_id === jobId && ["succeeded", "failed", "cancelled"].includes(data.status)) {
+        if (data.job_id === jobId && TERMINAL.has(data.status)) {
           terminal.current = true;
         }
         if (data.type === "job.item" || terminal.current) {
@@ -123,6 +123,16 @@ export function queriesChangedBy(kind: string): string[] {
   return [];
 }
 
+/**
+ * The job record's `error` as an event changes it, shown before the refetch: a pause stores
+ * its reason there (the list shows it), a resume clears it. Other events leave it to the refetch.
+ */
+export function reasonFrom(data: JobEventData): Partial<Pick<Job, "error">> {
+  if (data.type === "job.paused" && typeof data.payload?.reason === "string") return { error: data.payload.reason };
+  if (data.type === "job.resumed") return { error: null };
+  return {};
+}
+
 /** Keep cached job lists and job records current from the workspace stream. */
 export function useWorkspaceEvents(enabled: boolean): void {
   const queryClient = useQueryClient();
@@ -135,7 +145,7 @@ export function useWorkspaceEvents(enabled: boolean): void {
       onEvent: (_id, data) => {
         const patch = (job: Job): Job =>
           job.id === data.job_id
-            ? { ...job, status: data.status, total: data.total, done: data.done, failed: data.failed, progress: data.progress }
+            ? { ...job, status: data.status, total: data.total, done: data.done, failed: data.failed, progress: data.progress, ...reasonFrom(data) }
             : job;
         queryClient.setQueriesData<{ items: Job[] }>({ queryKey: ["jobs", "list"] }, (page) =>
           page ? { ...page, items: page.items.map(patch) } : page,
@@ -143,7 +153,7 @@ export function useWorkspaceEvents(enabled: boolean): void {
         queryClient.setQueryData<Job>(["jobs", "one", data.job_id], (job) => (job ? patch(job) : job));
         // New jobs and final results (and each item of jobs that change other
         // records, e.g. one proxy checked): refetch, at most every half second.
-        const final = data.type.endsWith("succeeded") || data.type.endsWith("failed") || data.type.endsWith("cancelled");
+        const final = FINAL_EVENTS.has(data.type);
         // A pause or resume changes the job's reason and its account's status.
         const parked = data.type === "job.paused" || data.type === "job.resumed";
         const touched = [

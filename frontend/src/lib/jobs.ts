@@ -1,4 +1,5 @@
 /** How a job reads to a person: its kind's label and a status that tells the whole outcome. */
+import { TERMINAL, type JobStatus } from "./progress";
 
 /** One mapping of job kinds to labels; `kindLabel` humanises any kind missing here. */
 export const KIND_LABELS: Record<string, string> = {
@@ -24,7 +25,8 @@ export function kindLabel(kind: string): string {
 export type Tone = "green" | "red" | "amber" | "blue" | "gray";
 
 export interface JobCounts {
-  status: string;
+  /** "connecting" until a live view hears from the server */
+  status: JobStatus | "connecting";
   total: number;
   done: number;
   failed: number;
@@ -46,22 +48,22 @@ export interface JobSummary {
   countsText: string;
 }
 
-const FINISHED = new Set(["succeeded", "failed", "cancelled"]);
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
+// Every status a job can wait or work in has its words: a status the backend adds fails typecheck until it has.
 const RUNNING_LABEL: Record<string, [string, Tone]> = {
   pending: ["waiting to start", "gray"],
   running: ["running", "blue"],
   retrying: ["retrying", "amber"],
   paused: ["paused", "amber"],
   connecting: ["connecting", "gray"],
-};
+} satisfies Record<Exclude<JobStatus, "succeeded" | "failed" | "cancelled"> | "connecting", [string, Tone]>;
 
 export function jobSummary(job: JobCounts): JobSummary {
   const done = Math.max(0, job.done);
   const failed = Math.max(0, job.failed);
   const total = Math.max(job.total, done + failed);
-  const finished = FINISHED.has(job.status);
+  const finished = TERMINAL.has(job.status);
   const rest = Math.max(0, total - done - failed);
   const skipped = finished ? rest : 0;
   const remaining = finished ? 0 : rest;

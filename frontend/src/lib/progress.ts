@@ -5,49 +5,51 @@
  * (EventSource replays after a reconnect, a duplicate delivery) changes nothing,
  * and counters only ever move forward in stream order.
  */
-export type JobStatus = "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused";
+import type { Schemas } from "../api/client";
 
-export type JobEventType =
-  | "job.snapshot"
-  | "job.created"
-  | "job.started"
-  | "job.progress"
-  | "job.item"
-  | "job.retrying"
-  | "job.succeeded"
-  | "job.failed"
-  | "job.cancelled"
-  | "job.paused"
-  | "job.resumed";
+/**
+ * The SSE `data:` of a job event, as the backend's OpenAPI schema describes it
+ * (JobEvent): its event names and statuses are the generated types, and the
+ * runtime lists below are checked against them.
+ */
+export type JobEventData = Schemas["JobEvent"];
+export type JobEventType = JobEventData["type"];
+export type JobStatus = JobEventData["status"];
 
-export const JOB_EVENT_TYPES: readonly JobEventType[] = [
-  "job.snapshot",
-  "job.created",
-  "job.started",
-  "job.progress",
-  "job.item",
-  "job.retrying",
-  "job.succeeded",
-  "job.failed",
-  "job.cancelled",
-  "job.paused",
-  "job.resumed",
-];
+/**
+ * Every event type, each once, in the backend's order. Checked against the
+ * generated union both ways: a type the backend adds and this list lacks fails
+ * `npm run typecheck` naming it, and so does one the backend no longer sends.
+ */
+const EVENT_TYPES = {
+  "job.snapshot": true,
+  "job.created": true,
+  "job.started": true,
+  "job.progress": true,
+  "job.item": true,
+  "job.retrying": true,
+  "job.succeeded": true,
+  "job.failed": true,
+  "job.cancelled": true,
+  "job.paused": true,
+  "job.resumed": true,
+} as const satisfies Record<JobEventType, true>;
 
-/** The SSE `data:` of a job event (backend JobEvent). */
-export interface JobEventData {
-  type: JobEventType;
-  job_id: string;
-  kind: string;
-  status: JobStatus;
-  total: number;
-  done: number;
-  failed: number;
-  progress: number;
-  at: string;
-  parent_id?: string | null;
-  payload?: Record<string, unknown>;
-}
+/** The event names to listen for on an EventSource (each event's `event:` is its type). */
+export const JOB_EVENT_TYPES = Object.keys(EVENT_TYPES) as readonly JobEventType[];
+
+/** Every status, each once (the order the jobs filter offers them), checked like the event types. */
+const STATUSES = {
+  pending: true,
+  running: true,
+  retrying: true,
+  paused: true,
+  succeeded: true,
+  failed: true,
+  cancelled: true,
+} as const satisfies Record<JobStatus, true>;
+
+export const JOB_STATUSES = Object.keys(STATUSES) as readonly JobStatus[];
 
 export interface StreamEvent {
   /** the SSE id (the Redis stream id, "ms-seq") */
@@ -83,7 +85,10 @@ export interface ProgressState {
   seen: ReadonlySet<string>;
 }
 
-export const TERMINAL: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"]);
+/** Statuses a job never leaves (a paused job is not one: it waits to be resumed). */
+export const TERMINAL: ReadonlySet<string> = new Set(["succeeded", "failed", "cancelled"] satisfies JobStatus[]);
+/** The events that tell a job reached one of them. */
+export const FINAL_EVENTS: ReadonlySet<string> = new Set(["job.succeeded", "job.failed", "job.cancelled"] satisfies JobEventType[]);
 
 export function initialProgress(jobId: string): ProgressState {
   return {

@@ -4,11 +4,10 @@ import { jobs } from "../api/endpoints";
 import { JobRow, kindLabel } from "../components/jobs";
 import { JobItems } from "../components/JobItems";
 import { JobProgress } from "../components/JobProgress";
-import { TERMINAL } from "../lib/progress";
+import { JOB_STATUSES, TERMINAL } from "../lib/progress";
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
 
 const PAGE = 25;
-const STATUSES = ["pending", "running", "retrying", "paused", "succeeded", "failed", "cancelled"];
 
 export function JobsPage() {
   const [params, setParams] = useSearchParams();
@@ -23,7 +22,7 @@ export function JobsPage() {
       <div className="mb-4 max-w-xs">
         <SelectField label="Status" value={status} onChange={(e) => setParams(e.target.value ? { status: e.target.value } : {}, { replace: true })}>
           <option value="">Any</option>
-          {STATUSES.map((s) => (
+          {JOB_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>

@@ -1,11 +1,12 @@
-import { useRef, useState, type FormEvent, type ReactNode } from "react";
-import { Link } from "react-router";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
+import { Link, useLocation } from "react-router";
 import { useMutation, useQuery, useQueryClient, type UseQueryResult } from "@tanstack/react-query";
 import { accounts, profiles, proxies, type Page } from "../api/endpoints";
 import type { Account, Profile, Proxy } from "../api/platforms";
 import { ApiError, errorMessage } from "../api/client";
 import { ImportPanel } from "../components/ImportPanel";
 import { usePlanLimit } from "../lib/plan";
+import { accountAnchor } from "../lib/paths";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, CheckboxField, Empty, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextArea, TextField, formatDate } from "../components/ui";
 import {
@@ -202,6 +203,12 @@ function AccountRow({ account, proxyList, profileList }: { account: Account; pro
   const [editing, setEditing] = useState(false);
   const [started, setStarted] = useState<{ kind: "test" | "resume"; jobId: string } | null>(null);
   const editButton = useRef<HTMLButtonElement>(null);
+  // An account's address (a paused job's "Resume account") lands on its row.
+  const targeted = useLocation().hash === `#${accountAnchor(account.id)}`;
+  const row = useRef<HTMLLIElement>(null);
+  useEffect(() => {
+    if (targeted) row.current?.scrollIntoView?.({ block: "center" });
+  }, [targeted]);
   const act = useMutation({
     mutationFn: async (kind: "test" | "resume" | "delete"): Promise<string | null> => {
       if (kind === "test") return (await accounts.testLogin(account.id)).id;
@@ -232,7 +239,13 @@ function AccountRow({ account, proxyList, profileList }: { account: Account; pro
   const profile = account.profile_id ? profileList.find((p) => p.id === account.profile_id) : undefined;
   const cooling = account.cooldown_until && new Date(account.cooldown_until).getTime() > Date.now();
   return (
-    <li className="py-3" data-testid="account-row">
+    <li
+      ref={row}
+      id={accountAnchor(account.id)}
+      aria-current={targeted ? "location" : undefined}
+      className={`py-3 ${targeted ? "-mx-2 rounded-md px-2 ring-2 ring-amber-400 dark:ring-amber-500" : ""}`}
+      data-testid="account-row"
+    >
       <div className="flex flex-col gap-2 sm:flex-row sm:items-center">
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2 font-medium">
