@@ -1,4 +1,4 @@
-"""Running a job inside a worker: status, items, cancellation, retries with backoff, fan-out roll-up.
+"""Running a job inside a worker: status, items, cancellation, retries with backoff (fan-out roll-up: `fanout`).
 
 A handler is `async def handler(run: JobRun) -> result`. It should work in
 items: skip the keys in `await run.completed_keys()`, call
