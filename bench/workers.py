@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from backend.core.redis import redis_key
-from backend.jobs.runner import JobRun
+from backend.jobs.service import JobRun
 from backend.settings import get_settings
 from backend.worker import WorkerSettings
 

@@ -1,4 +1,7 @@
-"""AI providers behind one protocol: `openai` (any OpenAI-compatible server) and `local` (offline)."""
+"""AI providers behind one protocol: `openai` (any OpenAI-compatible server) and `local` (offline).
+
+Internal to the AI domain: other domains use `backend.ai.service`.
+"""
 
 from __future__ import annotations
 

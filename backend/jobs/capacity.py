@@ -14,6 +14,7 @@ from backend import db
 from backend.billing import service as billing
 from backend.core import quotas
 from backend.core.quotas import Resource
+from backend.core.scoped import across_workspaces, scoped
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
 
@@ -25,11 +26,7 @@ async def count_unfinished(workspace_id: uuid.UUID) -> int:
 
     Paused ones wait aside; a fan-out's children count as their parent.
     """
-    return int(
-        await Job.count().where(
-            (Job.workspace == workspace_id) & Job.parent.is_null() & Job.status.not_in(WAITING_ASIDE)
-        )
-    )
+    return int(await scoped(Job, workspace_id).count().where(Job.parent.is_null() & Job.status.not_in(WAITING_ASIDE)))
 
 
 quotas.register(Resource.concurrent_jobs, count_unfinished)
@@ -44,7 +41,8 @@ async def lock_workspace_jobs(workspace_id: uuid.UUID) -> None:
     """Serialise job starts of one workspace until the transaction ends, so racing requests cannot
     both take the last slot (SQLite's write lock already serialises)."""
     if db.is_postgres():
-        await Job.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"jobs:{workspace_id}")
+        # Locks a key, not rows: no table is read, so no workspace filter to apply.
+        await across_workspaces(Job).raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"jobs:{workspace_id}")
 
 
 async def running_share(workspace_id: uuid.UUID) -> int:

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator
 
 from arq.connections import ArqRedis
 
+from backend.core.scoped import across_workspaces
 from backend.jobs import capacity, store
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
 from backend.jobs.tables import Job, JobStatus
@@ -32,7 +33,9 @@ async def turn(redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None) 
     through without a turn, for the runner to ignore; queuing it again would
     move the dispatch on and make the job's current arq job stale instead.
     """
-    row = await Job.select(Job.id, Job.workspace, Job.status, Job.dispatches).where(Job.id == job_id).first()
+    # The worker knows only the job's id; its row says which workspace's turn to take.
+    columns = (Job.id, Job.workspace, Job.status, Job.dispatches)
+    row = await across_workspaces(Job).select(*columns).where(Job.id == job_id).first()
     if (
         row is None
         or row["status"] in store.TERMINAL_VALUES

@@ -11,8 +11,10 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, Literal
 
+from backend.core.convert import to_schema
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
+from backend.core.scoped import scoped
 from backend.jobs.errors import user_error
 from backend.jobs.schemas import JobItemOut
 from backend.jobs.tables import JobItem
@@ -30,13 +32,13 @@ def register_labels(kind: str, labeller: Labeller) -> None:
 
 
 def _item_out(row: dict[str, Any]) -> JobItemOut:
-    return JobItemOut(
-        key=row["key"],
+    failed = row["ok"] != "ok"
+    return to_schema(
+        row,
+        JobItemOut,
         label=row["key"],
-        status="done" if row["ok"] == "ok" else "failed",
-        error=user_error(row["error"]) if row["ok"] != "ok" else None,
-        result=row["result"],
-        created_at=row["created_at"],
+        status="failed" if failed else "done",
+        error=user_error(row["error"]) if failed else None,
     )
 
 
@@ -44,15 +46,16 @@ async def page_of_items(
     job: dict[str, Any], status: ItemStatusFilter | None, limit: int, offset: int
 ) -> Page[JobItemOut]:
     """One page of the job's items (the job row is already scoped to its workspace): failures first, then by key."""
+    items = scoped(JobItem, job["workspace"])
     query = (
-        JobItem.select(JobItem.key, JobItem.ok, JobItem.error, JobItem.result, JobItem.created_at)
+        items.select(JobItem.key, JobItem.ok, JobItem.error, JobItem.result, JobItem.created_at)
         .where(JobItem.job == job["id"])
         # "failed" sorts before "ok"; the key then keeps the handler's order.
         .order_by(JobItem.ok, JobItem.key)
         .output(load_json=True)
     )
     where = [] if status is None else [JobItem.ok == ("failed" if status == "failed" else "ok")]
-    page = await fetch_page(query, JobItem.count().where(JobItem.job == job["id"]), _item_out, limit, offset, where)
+    page = await fetch_page(query, items.count().where(JobItem.job == job["id"]), _item_out, limit, offset, where)
     labeller = _labellers.get(job["kind"])
     if labeller is not None and page.items:
         labels = await labeller(job["workspace"], job["payload"] or {}, [item.key for item in page.items])

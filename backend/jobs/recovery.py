@@ -16,6 +16,7 @@ from arq.connections import ArqRedis
 from arq.constants import job_key_prefix
 
 from backend.core.clock import utcnow
+from backend.core.scoped import across_workspaces
 from backend.jobs import events, store
 from backend.jobs.tables import Job, JobStatus
 
@@ -38,8 +39,11 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
     find the job is no longer its own and do nothing. Each job is taken over by
     one sweeper only (the update is conditional on the dead worker's id).
     """
-    rows = await Job.select(Job.id, Job.worker_id).where(
-        (Job.status == JobStatus.running.value) & Job.worker_id.is_not_null()
+    # A sweep for the engine: a dead worker ran jobs of any workspace.
+    rows = (
+        await across_workspaces(Job)
+        .select(Job.id, Job.workspace, Job.worker_id)
+        .where((Job.status == JobStatus.running.value) & Job.worker_id.is_not_null())
     )
     dead = await find_dead({row["worker_id"] for row in rows})
     recovered = 0
@@ -49,6 +53,7 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
         # One statement takes the job and moves its dispatch on: arq's own
         # retry of the old dispatch cannot claim it in between.
         fresh = await store.update_job(
+            row["workspace"],
             row["id"],
             {
                 Job.status: JobStatus.retrying.value,
@@ -77,10 +82,15 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
     running) is not duplicated. The grace skips a dispatch being sent right now.
     """
     cutoff = utcnow() - timedelta(seconds=grace_seconds)
-    rows = await Job.select(Job.id, Job.dispatches).where(
-        (Job.status == JobStatus.retrying.value)
-        & (Job.dispatches > 0)
-        & (Job.dispatched_at.is_null() | (Job.dispatched_at < cutoff))
+    # A sweep for the engine: retries of every workspace.
+    rows = (
+        await across_workspaces(Job)
+        .select(Job.id, Job.dispatches)
+        .where(
+            (Job.status == JobStatus.retrying.value)
+            & (Job.dispatches > 0)
+            & (Job.dispatched_at.is_null() | (Job.dispatched_at < cutoff))
+        )
     )
     if not rows:
         return 0

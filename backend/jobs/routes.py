@@ -28,7 +28,6 @@ from backend.jobs.schemas import (
     RetryFailedRequest,
     RetryFailedResponse,
 )
-from backend.jobs.tables import JobStatus
 from backend.settings import get_settings
 
 SSE_MEDIA_TYPE = "text/event-stream"
@@ -90,7 +89,7 @@ class JobController(Controller):
         return await service.list_jobs(
             request.user.workspace_id,
             kind=kind,
-            status=JobStatus(status) if status else None,
+            status=status,
             parent_id=parent_id,
             limit=limit,
             offset=offset,

@@ -1,4 +1,4 @@
-"""Running a job inside a worker: status, items, cancellation, retries with backoff, fan-out roll-up.
+"""Running a job inside a worker: status, items, cancellation, retries with backoff (fan-out roll-up: `fanout`).
 
 A handler is `async def handler(run: JobRun) -> result`. It should work in
 items: skip the keys in `await run.completed_keys()`, call
@@ -24,7 +24,8 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
 from backend.core.clock import utcnow
-from backend.jobs import events, store
+from backend.core.scoped import across_workspaces, scoped
+from backend.jobs import events, fanout, store
 from backend.jobs.errors import user_error
 from backend.jobs.tables import Job, JobItem, JobStatus
 
@@ -108,15 +109,17 @@ class JobRun:
 
     async def set_total(self, total: int) -> None:
         async with db.transaction():
-            await Job.update({Job.total: total}).where(Job.id == self.id)
+            await scoped(Job, self.workspace_id).update({Job.total: total}).where(Job.id == self.id)
 
     async def completed_keys(self) -> set[str]:
         """Keys of items that already succeeded (in an earlier run, before a crash or retry)."""
-        rows = await JobItem.select(JobItem.key).where((JobItem.job == self.id) & (JobItem.ok == "ok"))
+        items = scoped(JobItem, self.workspace_id)
+        rows = await items.select(JobItem.key).where((JobItem.job == self.id) & (JobItem.ok == "ok"))
         return {r["key"] for r in rows}
 
     async def check_cancelled(self) -> None:
-        row = await Job.select(Job.status, Job.dispatches).where(Job.id == self.id).first()
+        job = scoped(Job, self.workspace_id)
+        row = await job.select(Job.status, Job.dispatches).where(Job.id == self.id).first()
         if row is None or row["status"] == JobStatus.cancelled.value:
             raise JobCancelled()
         if row["dispatches"] != self.dispatch:
@@ -133,9 +136,10 @@ class JobRun:
         async with db.transaction():
             # Items of one job finish concurrently: serialise their recounts on
             # the job row, so each sees the others' committed items.
-            await _lock_job(self.id)
+            await store.lock_job(self.workspace_id, self.id)
+            items = scoped(JobItem, self.workspace_id)
             existing = (
-                await JobItem.select(JobItem.id, JobItem.ok)
+                await items.select(JobItem.id, JobItem.ok)
                 .where((JobItem.job == self.id) & (JobItem.key == key))
                 .first()
             )
@@ -146,10 +150,10 @@ class JobRun:
                     JobItem(job=self.id, workspace=self.workspace_id, key=key, ok=ok, result=result, error=error)
                 )
             else:
-                await JobItem.update({JobItem.ok: ok, JobItem.result: result, JobItem.error: error}).where(
+                await items.update({JobItem.ok: ok, JobItem.result: result, JobItem.error: error}).where(
                     JobItem.id == existing["id"]
                 )
-            row = await _refresh_counters(self.id)
+            row = await _refresh_counters(self.workspace_id, self.id)
         item = {"key": key, "ok": ok == "ok"}
         if error is not None:
             item["error"] = error
@@ -181,30 +185,25 @@ class JobRun:
         return child_id
 
 
-async def _lock_job(job_id: uuid.UUID) -> None:
-    """Hold the job's row until the transaction ends (SQLite's write lock already serialises)."""
-    if db.is_postgres():
-        await Job.raw("SELECT id FROM jobs WHERE id = {} FOR UPDATE", job_id)
-
-
-async def _refresh_counters(job_id: uuid.UUID) -> dict[str, Any]:
+async def _refresh_counters(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
     """Recount a job's items (inside the caller's transaction) and return the updated job row."""
-    counts = {
-        row["ok"]: int(row["n"])
-        for row in await JobItem.raw("SELECT ok, COUNT(*) AS n FROM job_items WHERE job = {} GROUP BY ok", job_id)
-    }
+    sql = "SELECT ok, COUNT(*) AS n FROM job_items WHERE workspace = {workspace} AND job = {} GROUP BY ok"
+    counts = {row["ok"]: int(row["n"]) for row in await scoped(JobItem, workspace_id).raw(sql, job_id)}
     done, failed = counts.get("ok", 0), counts.get("failed", 0)
-    job = await Job.select(Job.total).where(Job.id == job_id).first()
+    job = await scoped(Job, workspace_id).select(Job.total).where(Job.id == job_id).first()
     total = max(int(job["total"]) if job else 0, done + failed)
     progress = (done + failed) / total if total else 0.0
-    row = await store.update_job(job_id, {Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress})
+    changes = {Job.done: done, Job.failed: failed, Job.total: total, Job.progress: progress}
+    row = await store.update_job(workspace_id, job_id, changes)
     if row is None:
         raise LookupError(f"job {job_id} vanished")
     return row
 
 
 async def _row(job_id: uuid.UUID) -> dict[str, Any]:
-    row = await Job.select(*store.JOB_COLUMNS).where(Job.id == job_id).output(load_json=True).first()
+    # The worker is handed only a job id (arq carries nothing else): the row says whose job it is.
+    query = across_workspaces(Job).select(*store.JOB_COLUMNS).where(Job.id == job_id)
+    row = await query.output(load_json=True).first()
     if row is None:
         raise LookupError(f"job {job_id} vanished")
     return row
@@ -247,6 +246,7 @@ async def run_job(
         await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
         return
     started = await store.update_job(
+        row["workspace"],
         job_id,
         {
             Job.status: JobStatus.running.value,
@@ -307,7 +307,7 @@ async def run_job(
         for child in run.children_to_start:
             await events.publish(redis, child["workspace"], events.event_from_job("job.created", child))
             await store.dispatch(redis, child)
-        await roll_up_parent(redis, row["workspace"], job_id)
+        await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
     await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
 
@@ -318,7 +318,7 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
     fresh = await store.update_job(
-        row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, _still_ours(row)
+        row["workspace"], row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, _still_ours(row)
     )
     if fresh is None:
         return  # cancelled meanwhile
@@ -340,6 +340,7 @@ async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, re
     """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
     reason = user_error(reason)
     return await store.update_job(
+        row["workspace"],
         row["id"],
         {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
         _still_ours(row),
@@ -382,7 +383,10 @@ async def _finish(
         changes[Job.progress] = 1.0
         changes[Job.result] = result
     fresh = await store.update_job(
-        row["id"], changes, Job.status.not_in(store.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"])
+        row["workspace"],
+        row["id"],
+        changes,
+        Job.status.not_in(store.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"]),
     )
     if fresh is None:
         return
@@ -392,51 +396,4 @@ async def _finish(
     payload = {"error": error} if error else {}
     await events.publish(redis, fresh["workspace"], events.event_from_job(f"job.{status.value}", fresh, payload))
     if fresh["parent"] is not None:
-        await roll_up_parent(redis, fresh["workspace"], fresh["parent"])
-
-
-async def roll_up_parent(redis: ArqRedis, workspace_id: uuid.UUID, parent_id: uuid.UUID) -> None:
-    """A fan-out parent's counters are its children's; it finishes when they all have.
-
-    Roll-ups of one parent are serialised on its row, so two children finishing
-    at once cannot both miss the other and leave the parent running.
-    """
-    async with db.transaction():
-        await _lock_job(parent_id)
-        children = await Job.select(Job.status, Job.progress).where(
-            (Job.parent == parent_id) & (Job.workspace == workspace_id)
-        )
-        parent = await _row(parent_id)
-        if not children or parent["status"] in store.TERMINAL_VALUES:
-            return
-        total = len(children)
-        succeeded = sum(c["status"] == JobStatus.succeeded.value for c in children)
-        failed = sum(c["status"] in (JobStatus.failed.value, JobStatus.cancelled.value) for c in children)
-        progress = sum(1.0 if c["status"] in store.TERMINAL_VALUES else float(c["progress"]) for c in children)
-        changes: dict[Any, Any] = {
-            Job.total: total,
-            Job.done: succeeded,
-            Job.failed: failed,
-            Job.progress: progress / total,
-        }
-        final: JobStatus | None = None
-        if succeeded + failed == total and parent["status"] == JobStatus.running.value:
-            final = JobStatus.failed if failed else JobStatus.succeeded
-            changes.update(
-                {
-                    Job.status: final.value,
-                    Job.finished_at: utcnow(),
-                    Job.error: f"{failed} of {total} child jobs failed" if failed else None,
-                    Job.result: {"children": total, "succeeded": succeeded, "failed": failed},
-                }
-            )
-            if final is JobStatus.succeeded:
-                changes[Job.progress] = 1.0
-        await Job.update(changes).where(Job.id == parent_id)
-    parent = await _row(parent_id)
-    await events.publish(redis, workspace_id, events.event_from_job("job.progress", parent))
-    if final is not None:
-        payload = {"error": parent["error"]} if parent["error"] else {}
-        await events.publish(redis, workspace_id, events.event_from_job(f"job.{final.value}", parent, payload))
-        if parent["parent"] is not None:
-            await roll_up_parent(redis, workspace_id, parent["parent"])
+        await fanout.roll_up_parent(redis, fresh["workspace"], fresh["parent"])

@@ -1,6 +1,7 @@
 """Jobs: records, dispatch to arq, cancel, retry, statistics.
 
-Every read starts from `store.jobs_of(workspace_id)`. Jobs are sent to arq only after
+Every query is scoped to the workspace (`backend.core.scoped`), except the sweeps
+and metrics that span all workspaces. Jobs are sent to arq only after
 the row is committed (`enqueue`), so a worker never looks for a row that is not
 there yet. arq carries only the job id.
 """
@@ -23,7 +24,8 @@ from backend.core.errors import Conflict, PaymentRequired
 from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
-from backend.jobs import capacity, events, items, runner, store
+from backend.core.scoped import across_workspaces, scoped
+from backend.jobs import capacity, events, fanout, heartbeat, items, store
 from backend.jobs.items import ItemStatusFilter
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
 from backend.jobs.runner import (
@@ -36,7 +38,7 @@ from backend.jobs.runner import (
     RetryableJobError,
     backoff_seconds,
 )
-from backend.jobs.schemas import JobItemOut, JobOut, JobStatistics, KindStatistics
+from backend.jobs.schemas import JobItemOut, JobOut, JobStatistics, JobStatusName, KindStatistics
 from backend.jobs.store import (
     JOB_COLUMNS,
     TERMINAL_VALUES,
@@ -87,7 +89,7 @@ async def list_jobs(
     workspace_id: uuid.UUID,
     *,
     kind: str | None,
-    status: JobStatus | None,
+    status: JobStatusName | None,
     parent_id: uuid.UUID | None,
     limit: int,
     offset: int,
@@ -96,14 +98,14 @@ async def list_jobs(
         condition
         for condition in (
             Job.kind == kind if kind else None,
-            Job.status == status.value if status else None,
+            Job.status == status if status else None,
             Job.parent == parent_id if parent_id else None,
         )
         if condition is not None
     ]
     return await fetch_page(
         store.jobs_of(workspace_id).order_by(Job.created_at, ascending=False),
-        Job.count().where(Job.workspace == workspace_id),
+        scoped(Job, workspace_id).count(),
         job_out,
         limit,
         offset,
@@ -147,21 +149,24 @@ async def cancel_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID
 
 async def _cancel_tree(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
     row = await update_job(
+        workspace_id,
         job_id,
         {Job.status: JobStatus.cancelled.value, Job.finished_at: utcnow(), Job.error: "Cancelled by user"},
-        (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES),
+        Job.status.not_in(TERMINAL_VALUES),
     )
     if row is None:
         return
     await events.publish(redis, workspace_id, events.event_from_job("job.cancelled", row))
     await _abort_arq_job(redis, f"{job_id}:{row['dispatches']}")
-    children = await Job.select(Job.id).where(
-        (Job.parent == job_id) & (Job.workspace == workspace_id) & Job.status.not_in(TERMINAL_VALUES)
+    children = (
+        await scoped(Job, workspace_id)
+        .select(Job.id)
+        .where((Job.parent == job_id) & Job.status.not_in(TERMINAL_VALUES))
     )
     for child in children:
         await _cancel_tree(redis, workspace_id, child["id"])
     if row["parent"] is not None:
-        await runner.roll_up_parent(redis, workspace_id, row["parent"])
+        await fanout.roll_up_parent(redis, workspace_id, row["parent"])
 
 
 async def _abort_arq_job(redis: ArqRedis, arq_job_id: str) -> None:
@@ -180,9 +185,10 @@ async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID)
         await capacity.lock_workspace_jobs(workspace_id)
         await capacity.ensure_job_capacity(workspace_id)
         updated = await update_job(
+            workspace_id,
             job_id,
             {Job.status: JobStatus.pending.value, Job.attempts: 0, Job.error: None, Job.finished_at: None},
-            (Job.workspace == workspace_id) & (Job.status == JobStatus.failed.value),
+            Job.status == JobStatus.failed.value,
         )
     if updated is None:
         raise Conflict("Job changed meanwhile; reload it")
@@ -194,8 +200,10 @@ async def retry_job(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID)
 
 async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> list[uuid.UUID]:
     """Retry every failed job of `kind` in the workspace."""
-    failed = await Job.select(Job.id).where(
-        (Job.workspace == workspace_id) & (Job.kind == kind) & (Job.status == JobStatus.failed.value)
+    failed = (
+        await scoped(Job, workspace_id)
+        .select(Job.id)
+        .where((Job.kind == kind) & (Job.status == JobStatus.failed.value))
     )
     retried = []
     for row in failed:
@@ -212,12 +220,9 @@ async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> l
 async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID, reason: str) -> int:
     """Pause the queued work of a platform account that needs a person; running jobs pause themselves."""
     rows = (
-        await Job.update({Job.status: JobStatus.paused.value, Job.error: reason})
-        .where(
-            (Job.workspace == workspace_id)
-            & (Job.account == account_id)
-            & Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value])
-        )
+        await scoped(Job, workspace_id)
+        .update({Job.status: JobStatus.paused.value, Job.error: reason})
+        .where((Job.account == account_id) & Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value]))
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
@@ -228,8 +233,9 @@ async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_i
 async def resume_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID) -> int:
     """Send the paused work of a platform account to the workers again."""
     rows = (
-        await Job.update({Job.status: JobStatus.pending.value, Job.error: None})
-        .where((Job.workspace == workspace_id) & (Job.account == account_id) & (Job.status == JobStatus.paused.value))
+        await scoped(Job, workspace_id)
+        .update({Job.status: JobStatus.pending.value, Job.error: None})
+        .where((Job.account == account_id) & (Job.status == JobStatus.paused.value))
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
@@ -245,8 +251,11 @@ async def redispatch_stalled(redis: ArqRedis, older_than_seconds: float = 60) ->
     Uses the job's current arq id, so a dispatch that did reach arq is not duplicated.
     """
     cutoff = utcnow() - timedelta(seconds=older_than_seconds)
-    rows = await Job.select(Job.id, Job.dispatches).where(
-        (Job.status == JobStatus.pending.value) & (Job.created_at < cutoff)
+    # A sweep for the engine: stalled jobs of every workspace.
+    rows = (
+        await across_workspaces(Job)
+        .select(Job.id, Job.dispatches)
+        .where((Job.status == JobStatus.pending.value) & (Job.created_at < cutoff))
     )
     sent = 0
     for row in rows:
@@ -264,12 +273,11 @@ def _duration_sql() -> str:
 
 
 async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
-    rows = await Job.raw(
+    rows = await scoped(Job, workspace_id).raw(
         f"SELECT kind, status, COUNT(*) AS n, "  # noqa: S608 - only our own SQL fragments are interpolated
         f"AVG(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN {_duration_sql()} END) AS mean, "
         "SUM(CASE WHEN finished_at IS NOT NULL AND started_at IS NOT NULL THEN 1 ELSE 0 END) AS timed "
-        "FROM jobs WHERE workspace = {} GROUP BY kind, status",
-        workspace_id,
+        "FROM jobs WHERE workspace = {workspace} GROUP BY kind, status"
     )
     counts: dict[str, int] = {s.value: 0 for s in JobStatus}
     kinds: dict[str, dict[str, Any]] = {}
@@ -309,9 +317,16 @@ async def statistics(workspace_id: uuid.UUID) -> JobStatistics:
 
 async def counts_by_kind_and_status() -> list[dict[str, Any]]:
     """Across all workspaces, for the metrics endpoint."""
-    rows: list[dict[str, Any]] = await Job.raw("SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status")
+    sql = "SELECT kind, status, COUNT(*) AS n FROM jobs GROUP BY kind, status"
+    # The operator's view of the whole engine: no single workspace's.
+    rows: list[dict[str, Any]] = await across_workspaces(Job).raw(sql)
     return rows
 
 
 async def queue_depth(redis: Redis) -> int:
     return int(await redis.zcard(arq_queue_name()))
+
+
+async def count_live_workers(redis: Redis) -> int:
+    """Worker processes alive now (a recent heartbeat): with none, no job would run."""
+    return await heartbeat.count_live_workers(redis)

@@ -16,8 +16,9 @@ from piccolo.query import Select
 
 from backend import db
 from backend.core.clock import utcnow
-from backend.core.errors import NotFound
+from backend.core.convert import to_schema
 from backend.core.redis import arq_queue_name
+from backend.core.scoped import scoped
 from backend.jobs import capacity
 from backend.jobs.schemas import JobOut
 from backend.jobs.tables import TERMINAL, Job
@@ -51,7 +52,7 @@ TERMINAL_VALUES = [s.value for s in TERMINAL]
 
 
 def jobs_of(workspace_id: uuid.UUID) -> Select[Any]:
-    return Job.select(*JOB_COLUMNS).where(Job.workspace == workspace_id).output(load_json=True)
+    return scoped(Job, workspace_id).select(*JOB_COLUMNS).output(load_json=True)
 
 
 def _payload_id(row: dict[str, Any], key: str) -> uuid.UUID | None:
@@ -66,26 +67,14 @@ def _payload_id(row: dict[str, Any], key: str) -> uuid.UUID | None:
 
 def job_out(row: dict[str, Any]) -> JobOut:
     """The job as the API shows it; the subject ids come from its row, else from what its payload names."""
-    return JobOut(
-        id=row["id"],
+    return to_schema(
+        row,
+        JobOut,
         workspace_id=row["workspace"],
-        kind=row["kind"],
-        status=row["status"],
-        total=row["total"],
-        done=row["done"],
-        failed=row["failed"],
-        progress=round(float(row["progress"]), 4),
-        attempts=row["attempts"],
-        max_attempts=row["max_attempts"],
-        error=row["error"],
-        result=row["result"],
         parent_id=row["parent"],
-        idempotency_key=row["idempotency_key"],
+        progress=round(float(row["progress"]), 4),
         account_id=row["account"] or _payload_id(row, "account_id"),
         listing_id=_payload_id(row, "listing_id"),
-        created_at=row["created_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
     )
 
 
@@ -97,21 +86,30 @@ def loaded(row: dict[str, Any]) -> dict[str, Any]:
     return row
 
 
-async def update_job(job_id: uuid.UUID, changes: dict[Any, Any], condition: Any = None) -> dict[str, Any] | None:
+async def update_job(
+    workspace_id: uuid.UUID, job_id: uuid.UUID, changes: dict[Any, Any], condition: Any = None
+) -> dict[str, Any] | None:
     """Apply `changes` if `condition` holds; the updated row, or None when it did not.
 
     One statement, so atomic without an explicit transaction.
     """
-    where = Job.id == job_id if condition is None else (Job.id == job_id) & condition
-    rows = await Job.update(changes).where(where).returning(*JOB_COLUMNS)
+    query = scoped(Job, workspace_id).update(changes).where(Job.id == job_id)
+    if condition is not None:
+        query = query.where(condition)
+    rows = await query.returning(*JOB_COLUMNS)
     return loaded(rows[0]) if rows else None
 
 
+async def lock_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """Hold the job's row until the transaction ends (SQLite's write lock already serialises)."""
+    if db.is_postgres():
+        sql = "SELECT id FROM jobs WHERE workspace = {workspace} AND id = {} FOR UPDATE"
+        await scoped(Job, workspace_id).raw(sql, job_id)
+
+
 async def get_row(workspace_id: uuid.UUID, job_id: uuid.UUID) -> dict[str, Any]:
-    row = await jobs_of(workspace_id).where(Job.id == job_id).first()
-    if row is None:
-        raise NotFound("Job not found")
-    return row
+    """The workspace's job, or NotFound (also for another workspace's job)."""
+    return await scoped(Job, workspace_id).get(job_id, *JOB_COLUMNS, missing="Job not found", load_json=True)
 
 
 async def create_job(
@@ -191,5 +189,6 @@ async def resend(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int) -> bo
 
 async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
     """Hand a committed job to arq, as its next dispatch."""
-    await Job.update({Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}).where(Job.id == job["id"])
+    changes = {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
+    await scoped(Job, job["workspace"]).update(changes).where(Job.id == job["id"])
     await send(redis, job["id"], job["dispatches"] + 1, defer_seconds)

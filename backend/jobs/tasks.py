@@ -11,8 +11,7 @@ from arq import cron
 from prometheus_client import start_http_server
 
 from backend.core.aio import bounded
-from backend.jobs import fairness, recovery, runner, service
-from backend.observability import heartbeat
+from backend.jobs import fairness, heartbeat, recovery, runner, service
 from backend.settings import get_settings
 
 # A retry sent less than this long ago may still be on its way to arq.

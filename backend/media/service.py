@@ -10,10 +10,11 @@ from typing import Any
 
 import anyio.to_thread
 import structlog
-from piccolo.query import Select
 
 from backend import db
+from backend.core.convert import to_schema
 from backend.core.errors import InvalidInput, NotFound, ServiceError
+from backend.core.scoped import scoped
 from backend.media.images import ImageRejected, NormalisedImage, normalise, same_picture
 from backend.media.schemas import MediaOut
 from backend.media.storage import get_storage
@@ -33,21 +34,10 @@ class IncomingFile:
     data: bytes
 
 
-def _media(workspace_id: uuid.UUID) -> Select[Any]:
-    return MediaFile.select().where(MediaFile.workspace == workspace_id)
-
-
 def media_out(row: dict[str, Any]) -> MediaOut:
-    return MediaOut(
-        id=row["id"],
-        original_name=row["original_name"],
-        content_type=row["content_type"],
-        width=row["width"],
-        height=row["height"],
-        size_bytes=row["size_bytes"],
-        phash=row["phash"],
-        duplicate_of=row["duplicate_of"],
-        created_at=row["created_at"],
+    return to_schema(
+        row,
+        MediaOut,
         file_url=f"/api/v1/media/{row['id']}/file",
         thumbnail_url=f"/api/v1/media/{row['id']}/thumbnail",
     )
@@ -84,8 +74,8 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
             raise InvalidInput("files", f"{file.name!r}: {exc}") from None
     storage = get_storage()
     known = (
-        await MediaFile.select(MediaFile.id, MediaFile.sha256, MediaFile.phash)
-        .where(MediaFile.workspace == workspace_id)
+        await scoped(MediaFile, workspace_id)
+        .select(MediaFile.id, MediaFile.sha256, MediaFile.phash)
         .order_by(MediaFile.created_at)
     )
     created: list[MediaOut] = []
@@ -127,10 +117,7 @@ def _earlier_copy(known: list[dict[str, Any]], sha: str, image: NormalisedImage,
 
 
 async def get_row(workspace_id: uuid.UUID, media_id: uuid.UUID) -> dict[str, Any]:
-    row: dict[str, Any] | None = await _media(workspace_id).where(MediaFile.id == media_id).first()
-    if row is None:
-        raise NotFound("Media not found")
-    return row
+    return await scoped(MediaFile, workspace_id).get(media_id, missing="Media not found")
 
 
 async def get_media(workspace_id: uuid.UUID, media_id: uuid.UUID) -> MediaOut:
@@ -139,7 +126,7 @@ async def get_media(workspace_id: uuid.UUID, media_id: uuid.UUID) -> MediaOut:
 
 async def rows_for(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[uuid.UUID, dict[str, Any]]:
     """The workspace's media rows among `media_ids`; NotFound names the first missing one."""
-    rows = await _media(workspace_id).where(MediaFile.id.is_in(media_ids)) if media_ids else []
+    rows = await scoped(MediaFile, workspace_id).select().where(MediaFile.id.is_in(media_ids)) if media_ids else []
     found = {row["id"]: row for row in rows}
     for media_id in media_ids:
         if media_id not in found:
@@ -151,8 +138,10 @@ async def names_of(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[
     """The uploaded file names of the workspace's media among `media_ids` (deleted ones are left out)."""
     if not media_ids:
         return {}
-    rows = await MediaFile.select(MediaFile.id, MediaFile.original_name).where(
-        (MediaFile.workspace == workspace_id) & MediaFile.id.is_in(media_ids)
+    rows = (
+        await scoped(MediaFile, workspace_id)
+        .select(MediaFile.id, MediaFile.original_name)
+        .where(MediaFile.id.is_in(media_ids))
     )
     return {row["id"]: row["original_name"] for row in rows if row["original_name"]}
 

@@ -11,7 +11,7 @@ from litestar.datastructures import State
 from litestar.status_codes import HTTP_200_OK, HTTP_503_SERVICE_UNAVAILABLE
 
 from backend import db
-from backend.observability import heartbeat
+from backend.jobs import service as jobs
 from backend.platforms import service as platforms
 
 CHECK_TIMEOUT_SECONDS = 3
@@ -61,7 +61,7 @@ def browser_component() -> BrowserStatus:
 async def _live_workers(state: State) -> int:
     try:
         with anyio.fail_after(CHECK_TIMEOUT_SECONDS):
-            return await heartbeat.count_live_workers(state.redis)
+            return await jobs.count_live_workers(state.redis)
     except Exception:
         return 0
 

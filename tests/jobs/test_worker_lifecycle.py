@@ -23,9 +23,8 @@ import pytest
 from arq.connections import ArqRedis
 
 from backend.core.redis import create_redis
-from backend.jobs import runner, service
+from backend.jobs import heartbeat, runner, service
 from backend.jobs.tables import Job, JobItem
-from backend.observability import heartbeat
 from tests.conftest import BACKEND, POSTGRES_ADMIN_URL
 from tests.helpers import register
 from tests.jobs.conftest import _free_port, kill_hard

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from backend.core.redis import create_redis, redis_key
-from backend.observability import heartbeat
+from backend.jobs import heartbeat
 from backend.platforms.chromium import find_chromium
 from tests.helpers import register
 

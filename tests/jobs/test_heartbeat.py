@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 from backend.core.redis import redis_key
-from backend.observability import heartbeat
+from backend.jobs import heartbeat
 
 
 async def test_a_worker_is_dead_when_its_beat_is_too_old_or_it_stopped_cleanly(app: Any) -> None:
