@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.settings import SettingsError, load_settings
+import backend.settings
+from backend.settings import PROJECT_ROOT, SettingsError, load_settings
 
 STRONG = "k3y-Zt9vQ2mX8pL4wR7nB1cY6hJ0fD5sA-very-random"
 
@@ -130,3 +131,29 @@ def test_two_local_data_folders_get_their_own_redis_key_prefix(tmp_path: Path) -
         "VAULT_KEYS": "k1:" + base64.b64encode(b"k" * 32).decode(),
     }
     assert load_settings(production).redis.key_prefix == "sellpilot"
+
+
+def test_the_project_root_is_the_repository_and_the_defaults_are_under_it() -> None:
+    # The settings live in a package now: the root is two folders up from its modules, not one.
+    assert (PROJECT_ROOT / "pyproject.toml").is_file()
+    assert (PROJECT_ROOT / "backend" / "settings" / "__init__.py").is_file()
+    settings = load_settings({"SECRET_KEY": STRONG})  # a key given: nothing is written under .data
+    assert settings.data_dir == (PROJECT_ROOT / ".data").resolve()
+    assert settings.server.spa_dir == (PROJECT_ROOT / "frontend" / "dist").resolve()
+
+
+def test_every_name_the_code_imports_from_the_settings_is_exported() -> None:
+    names = {
+        "AISettings",
+        "IPNetwork",
+        "ObservabilitySettings",
+        "PROJECT_ROOT",
+        "PlatformSettings",
+        "RateLimit",
+        "Settings",
+        "SettingsError",
+        "get_settings",
+        "load_settings",
+    }
+    assert names <= set(backend.settings.__all__)
+    assert all(hasattr(backend.settings, name) for name in backend.settings.__all__)

@@ -11,6 +11,7 @@ from litestar.exceptions import ClientException
 from litestar.params import JSONBody
 from litestar.status_codes import HTTP_200_OK
 
+from backend.auth import service as auth
 from backend.billing import service
 from backend.billing.schemas import BillingOut, CheckoutRequest, RedirectOut, WebhookAck
 from backend.core.principal import AuthRequest, Role, requires_role
@@ -30,7 +31,13 @@ class BillingController(Controller):
     @post("/checkout", guards=[owners_and_admins], status_code=HTTP_200_OK)
     async def checkout(self, request: AuthRequest, data: JSONBody[CheckoutRequest]) -> RedirectOut:
         """A Stripe Checkout page for subscribing to a plan (owner or admin)."""
-        return await service.create_checkout(request.user.workspace_id, request.user.email, data.plan)
+        # Billing reads no other domain: the workspace's name (for the Stripe customer) is passed in.
+        return await service.create_checkout(
+            request.user.workspace_id,
+            request.user.email,
+            data.plan,
+            workspace_name=await auth.workspace_name(request.user.workspace_id),
+        )
 
     @post("/portal", guards=[owners_and_admins], status_code=HTTP_200_OK)
     async def portal(self, request: AuthRequest) -> RedirectOut:

@@ -1,8 +1,4 @@
-"""All configuration, read once from the environment and an optional `.env`.
-
-Every variable has a zero-config default for local use. In production
-(`APP_ENV=production`) a missing or weak secret stops start-up.
-"""
+"""Building the settings from the environment: defaults for local use, strict checks for production."""
 
 from __future__ import annotations
 
@@ -12,278 +8,36 @@ import hashlib
 import ipaddress
 import os
 import secrets
-from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
 from dotenv import dotenv_values
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+from backend.settings.env import Env
+from backend.settings.groups import (
+    AISettings,
+    AuthSettings,
+    BillingSettings,
+    DatabaseSettings,
+    IPNetwork,
+    JobSettings,
+    MediaSettings,
+    ObservabilitySettings,
+    PlatformSettings,
+    RateLimitSettings,
+    RedisSettings,
+    ServerSettings,
+    Settings,
+    SettingsError,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MIN_SECRET_LENGTH = 32
 WEAK_SECRETS = frozenset({"secret", "changeme", "change-me", "password", "development", "dev"})
 APP_ENVS = ("development", "test", "production")
 
 
-class SettingsError(RuntimeError):
-    """A setting is missing or invalid; the message says which and how to fix it."""
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """`limit` requests per `period_seconds`, e.g. parsed from "10/minute"."""
-
-    limit: int
-    period_seconds: int
-
-    @classmethod
-    def parse(cls, name: str, value: str) -> RateLimit:
-        units = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
-        count, _, unit = value.partition("/")
-        try:
-            limit = int(count)
-            period = units[unit.strip().rstrip("s")]
-        except (ValueError, KeyError):
-            raise SettingsError(
-                f"{name}={value!r} is not a rate limit; write it as N/second, N/minute, N/hour or N/day"
-            ) from None
-        if limit < 1:
-            raise SettingsError(f"{name} must allow at least one request, got {value!r}")
-        return cls(limit=limit, period_seconds=period)
-
-
-@dataclass(frozen=True)
-class DatabaseSettings:
-    url: str | None
-    """PostgreSQL DSN; None means the embedded SQLite file."""
-    sqlite_path: Path
-    pool_min_size: int
-    pool_max_size: int
-
-    @property
-    def is_postgres(self) -> bool:
-        return self.url is not None
-
-
-@dataclass(frozen=True)
-class RedisSettings:
-    url: str
-    key_prefix: str
-
-
-@dataclass(frozen=True)
-class AuthSettings:
-    secret_key: str
-    algorithm: str
-    issuer: str
-    access_token_ttl_seconds: int
-    refresh_token_ttl_seconds: int
-
-
-@dataclass(frozen=True)
-class RateLimitSettings:
-    enabled: bool
-    login_per_ip: RateLimit
-    login_per_email: RateLimit
-    register_per_ip: RateLimit
-    register_per_email: RateLimit
-    general_per_user: RateLimit
-    job_retry_per_user: RateLimit
-
-
-@dataclass(frozen=True)
-class JobSettings:
-    job_timeout_seconds: int
-    """arq's per-run limit. A crashed worker's job is picked up again only after this + 10 s."""
-    max_jobs: int
-    """Jobs one worker process runs at once."""
-    max_jobs_per_workspace: int
-    """Jobs of one workspace running at once over all workers (its plan may allow fewer), so one
-    workspace's backlog cannot take every worker slot."""
-    poll_delay_seconds: float
-    retry_base_seconds: float
-    """First retry delay; doubles each attempt (with jitter), capped at 5 minutes."""
-    default_max_attempts: int
-    events_max_len: int
-    """Events kept per workspace stream (approximate cap)."""
-    stream_token_ttl_seconds: int
-    sse_heartbeat_seconds: float
-    sse_max_connection_seconds: int
-    limiter_lease_seconds: int
-    worker_metrics_port: int
-    """Port of a worker's own Prometheus endpoint; 0 turns it off."""
-    worker_metrics_addr: str
-    worker_heartbeat_seconds: float
-    """How often a worker records that it is alive; it counts as dead after three missed beats."""
-    worker_shutdown_timeout_seconds: float
-    """A stopping worker gives its jobs, browser and connections this long, then abandons what remains."""
-
-
-@dataclass(frozen=True)
-class BillingSettings:
-    stripe_secret_key: str | None
-    stripe_webhook_secret: str | None
-    price_pro: str | None
-    price_business: str | None
-    stripe_api_base: str | None
-    """Another address for Stripe's API (a proxy, or the tests' local fake)."""
-    stripe_timeout_seconds: float
-    stripe_max_network_retries: int
-    webhook_tolerance_seconds: int
-    public_url: str
-    """Where the app is reached, for Checkout's and the Portal's return links."""
-
-    @property
-    def configured(self) -> bool:
-        return bool(self.stripe_secret_key and self.stripe_webhook_secret and self.price_pro and self.price_business)
-
-
-@dataclass(frozen=True)
-class MediaSettings:
-    max_file_bytes: int
-    max_files: int
-    max_pixels: int
-    thumbnail_px: int
-    duplicate_distance: int
-    """Perceptual-hash bits two photos may differ by and still count as the same photo."""
-    root: Path
-    """Where uploaded files are kept (content-addressed)."""
-
-
-@dataclass(frozen=True)
-class AISettings:
-    provider: str
-    """"openai" or "local"; by default openai when OPENAI_API_KEY is set."""
-    openai_api_key: str | None
-    openai_base_url: str | None
-    openai_model: str
-    timeout_seconds: float
-    max_retries: int
-    provider_max_concurrency: int
-    provider_per_minute: int
-    workspace_max_concurrency: int
-
-
-@dataclass(frozen=True)
-class PlatformSettings:
-    vault_keys: tuple[tuple[str, bytes], ...]
-    """(key id, 32-byte AES key) pairs; the first encrypts, all decrypt (rotation)."""
-    chromium_path: str | None
-    """CHROMIUM_PATH as set; None looks in the usual places (see platforms/chromium.py), on each launch."""
-    browser_headless: bool
-    browser_max_contexts: int
-    """Open browser contexts (one per account) a worker keeps at most."""
-    browser_context_idle_seconds: float
-    action_timeout_seconds: float
-    """How long one page step may take before its outcome counts as unknown."""
-    pacing_min_seconds: float
-    pacing_max_seconds: float
-    typing_min_ms: int
-    typing_max_ms: int
-    fast_mode: bool
-    """Skip human pacing (tests and demos only)."""
-    default_daily_action_cap: int
-    max_concurrent_accounts_per_workspace: int
-    proxy_check_url: str
-    proxy_check_timeout_seconds: float
-    sandbox_url: str
-    """Where the sandbox marketplace's driver finds it."""
-    sandbox_host: str
-    sandbox_port: int
-    sandbox_db_path: Path
-
-
-@dataclass(frozen=True)
-class ObservabilitySettings:
-    log_level: str
-    log_json: bool
-    sentry_dsn: str | None
-    sentry_traces_sample_rate: float
-    secret_values: tuple[str, ...] = ()
-    """Values that must never appear in a log line (keys, webhook secret, passwords in URLs)."""
-
-
-@dataclass(frozen=True)
-class ServerSettings:
-    host: str
-    port: int
-    allowed_origins: tuple[str, ...]
-    forwarded_allow_ips: tuple[IPNetwork, ...]
-    """Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed."""
-    spa_dir: Path
-
-
-@dataclass(frozen=True)
-class Settings:
-    app_env: str
-    data_dir: Path
-    database: DatabaseSettings
-    redis: RedisSettings
-    auth: AuthSettings
-    rate_limits: RateLimitSettings
-    jobs: JobSettings
-    billing: BillingSettings
-    media: MediaSettings
-    ai: AISettings
-    platforms: PlatformSettings
-    observability: ObservabilitySettings
-    server: ServerSettings
-    version: str = field(default="0.1.0")
-
-    @property
-    def is_production(self) -> bool:
-        return self.app_env == "production"
-
-    @property
-    def debug(self) -> bool:
-        return self.app_env == "development"
-
-
-class _Env:
-    """Reads variables from the process environment first, then `.env`."""
-
-    def __init__(self, environ: dict[str, str]) -> None:
-        self._environ = environ
-
-    def text(self, name: str, default: str) -> str:
-        value = self._environ.get(name)
-        return default if value is None or value.strip() == "" else value.strip()
-
-    def optional(self, name: str) -> str | None:
-        value = self._environ.get(name)
-        return None if value is None or value.strip() == "" else value.strip()
-
-    def integer(self, name: str, default: int, minimum: int = 0) -> int:
-        raw = self.text(name, str(default))
-        try:
-            value = int(raw)
-        except ValueError:
-            raise SettingsError(f"{name}={raw!r} must be a whole number") from None
-        if value < minimum:
-            raise SettingsError(f"{name} must be at least {minimum}, got {value}")
-        return value
-
-    def number(self, name: str, default: float) -> float:
-        raw = self.text(name, str(default))
-        try:
-            return float(raw)
-        except ValueError:
-            raise SettingsError(f"{name}={raw!r} must be a number") from None
-
-    def flag(self, name: str, default: bool) -> bool:
-        raw = self.text(name, "true" if default else "false").lower()
-        if raw in {"1", "true", "yes", "on"}:
-            return True
-        if raw in {"0", "false", "no", "off"}:
-            return False
-        raise SettingsError(f"{name}={raw!r} must be true or false")
-
-    def rate(self, name: str, default: str) -> RateLimit:
-        return RateLimit.parse(name, self.text(name, default))
-
-
-def _secret_key(env: _Env, app_env: str, data_dir: Path) -> str:
+def _secret_key(env: Env, app_env: str, data_dir: Path) -> str:
     key = env.optional("SECRET_KEY")
     if app_env == "production":
         if key is None:
@@ -342,7 +96,7 @@ def _trusted_proxies(raw: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
-def _ai_settings(env: _Env) -> AISettings:
+def _ai_settings(env: Env) -> AISettings:
     key = env.optional("OPENAI_API_KEY")
     provider = env.text("AI_PROVIDER", "openai" if key else "local").lower()
     if provider not in {"openai", "local"}:
@@ -362,7 +116,7 @@ def _ai_settings(env: _Env) -> AISettings:
     )
 
 
-def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, bytes], ...]:
+def _vault_keys(env: Env, app_env: str, secret_key: str) -> tuple[tuple[str, bytes], ...]:
     raw = env.optional("VAULT_KEYS")
     if raw is None:
         if app_env == "production":
@@ -388,7 +142,7 @@ def _vault_keys(env: _Env, app_env: str, secret_key: str) -> tuple[tuple[str, by
     return tuple(keys)
 
 
-def _redis_key_prefix(env: _Env, app_env: str, data_dir: Path) -> str:
+def _redis_key_prefix(env: Env, app_env: str, data_dir: Path) -> str:
     configured = env.optional("REDIS_KEY_PREFIX")
     if configured is not None:
         return configured
@@ -398,7 +152,7 @@ def _redis_key_prefix(env: _Env, app_env: str, data_dir: Path) -> str:
     return "sellpilot"
 
 
-def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
+def _platform_settings(env: Env, app_env: str, secret_key: str, data_dir: Path) -> PlatformSettings:
     pacing_min = env.number("PACING_MIN_SECONDS", 2.0)
     pacing_max = env.number("PACING_MAX_SECONDS", 6.0)
     if not 0 <= pacing_min <= pacing_max:
@@ -431,7 +185,7 @@ def _platform_settings(env: _Env, app_env: str, secret_key: str, data_dir: Path)
     )
 
 
-def _secret_values(env: _Env, secret_key: str, database_url: str | None, redis_url: str) -> tuple[str, ...]:
+def _secret_values(env: Env, secret_key: str, database_url: str | None, redis_url: str) -> tuple[str, ...]:
     """Every configured secret, as it could show up in a log: the logs cut these out."""
     values = [secret_key]
     for name in ("STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "OPENAI_API_KEY", "VAULT_KEYS"):
@@ -455,7 +209,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         env_file = Path(os.environ.get("SELLPILOT_ENV_FILE", PROJECT_ROOT / ".env"))
         file_values = {k: v for k, v in dotenv_values(env_file).items() if v is not None} if env_file.exists() else {}
         environ = {**file_values, **os.environ}
-    env = _Env(environ)
+    env = Env(environ)
 
     app_env = env.text("APP_ENV", "development").lower()
     if app_env not in APP_ENVS:
@@ -560,9 +314,3 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
         ),
     )
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    """The process-wide settings, read once."""
-    return load_settings()

@@ -1,0 +1,223 @@
+"""The settings' typed groups (database, auth, jobs, billing, …) and the errors that explain a bad value."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from pathlib import Path
+
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+class SettingsError(RuntimeError):
+    """A setting is missing or invalid; the message says which and how to fix it."""
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """`limit` requests per `period_seconds`, e.g. parsed from "10/minute"."""
+
+    limit: int
+    period_seconds: int
+
+    @classmethod
+    def parse(cls, name: str, value: str) -> RateLimit:
+        units = {"second": 1, "minute": 60, "hour": 3600, "day": 86400}
+        count, _, unit = value.partition("/")
+        try:
+            limit = int(count)
+            period = units[unit.strip().rstrip("s")]
+        except (ValueError, KeyError):
+            raise SettingsError(
+                f"{name}={value!r} is not a rate limit; write it as N/second, N/minute, N/hour or N/day"
+            ) from None
+        if limit < 1:
+            raise SettingsError(f"{name} must allow at least one request, got {value!r}")
+        return cls(limit=limit, period_seconds=period)
+
+
+@dataclass(frozen=True)
+class DatabaseSettings:
+    url: str | None
+    """PostgreSQL DSN; None means the embedded SQLite file."""
+    sqlite_path: Path
+    pool_min_size: int
+    pool_max_size: int
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url is not None
+
+
+@dataclass(frozen=True)
+class RedisSettings:
+    url: str
+    key_prefix: str
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    secret_key: str
+    algorithm: str
+    issuer: str
+    access_token_ttl_seconds: int
+    refresh_token_ttl_seconds: int
+
+
+@dataclass(frozen=True)
+class RateLimitSettings:
+    enabled: bool
+    login_per_ip: RateLimit
+    login_per_email: RateLimit
+    register_per_ip: RateLimit
+    register_per_email: RateLimit
+    general_per_user: RateLimit
+    job_retry_per_user: RateLimit
+
+
+@dataclass(frozen=True)
+class JobSettings:
+    job_timeout_seconds: int
+    """arq's per-run limit. A crashed worker's job is picked up again only after this + 10 s."""
+    max_jobs: int
+    """Jobs one worker process runs at once."""
+    max_jobs_per_workspace: int
+    """Jobs of one workspace running at once over all workers (its plan may allow fewer), so one
+    workspace's backlog cannot take every worker slot."""
+    poll_delay_seconds: float
+    retry_base_seconds: float
+    """First retry delay; doubles each attempt (with jitter), capped at 5 minutes."""
+    default_max_attempts: int
+    events_max_len: int
+    """Events kept per workspace stream (approximate cap)."""
+    stream_token_ttl_seconds: int
+    sse_heartbeat_seconds: float
+    sse_max_connection_seconds: int
+    limiter_lease_seconds: int
+    worker_metrics_port: int
+    """Port of a worker's own Prometheus endpoint; 0 turns it off."""
+    worker_metrics_addr: str
+    worker_heartbeat_seconds: float
+    """How often a worker records that it is alive; it counts as dead after three missed beats."""
+    worker_shutdown_timeout_seconds: float
+    """A stopping worker gives its jobs, browser and connections this long, then abandons what remains."""
+
+
+@dataclass(frozen=True)
+class BillingSettings:
+    stripe_secret_key: str | None
+    stripe_webhook_secret: str | None
+    price_pro: str | None
+    price_business: str | None
+    stripe_api_base: str | None
+    """Another address for Stripe's API (a proxy, or the tests' local fake)."""
+    stripe_timeout_seconds: float
+    stripe_max_network_retries: int
+    webhook_tolerance_seconds: int
+    public_url: str
+    """Where the app is reached, for Checkout's and the Portal's return links."""
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.stripe_secret_key and self.stripe_webhook_secret and self.price_pro and self.price_business)
+
+
+@dataclass(frozen=True)
+class MediaSettings:
+    max_file_bytes: int
+    max_files: int
+    max_pixels: int
+    thumbnail_px: int
+    duplicate_distance: int
+    """Perceptual-hash bits two photos may differ by and still count as the same photo."""
+    root: Path
+    """Where uploaded files are kept (content-addressed)."""
+
+
+@dataclass(frozen=True)
+class AISettings:
+    provider: str
+    """"openai" or "local"; by default openai when OPENAI_API_KEY is set."""
+    openai_api_key: str | None
+    openai_base_url: str | None
+    openai_model: str
+    timeout_seconds: float
+    max_retries: int
+    provider_max_concurrency: int
+    provider_per_minute: int
+    workspace_max_concurrency: int
+
+
+@dataclass(frozen=True)
+class PlatformSettings:
+    vault_keys: tuple[tuple[str, bytes], ...]
+    """(key id, 32-byte AES key) pairs; the first encrypts, all decrypt (rotation)."""
+    chromium_path: str | None
+    """CHROMIUM_PATH as set; None looks in the usual places (see platforms/chromium.py), on each launch."""
+    browser_headless: bool
+    browser_max_contexts: int
+    """Open browser contexts (one per account) a worker keeps at most."""
+    browser_context_idle_seconds: float
+    action_timeout_seconds: float
+    """How long one page step may take before its outcome counts as unknown."""
+    pacing_min_seconds: float
+    pacing_max_seconds: float
+    typing_min_ms: int
+    typing_max_ms: int
+    fast_mode: bool
+    """Skip human pacing (tests and demos only)."""
+    default_daily_action_cap: int
+    max_concurrent_accounts_per_workspace: int
+    proxy_check_url: str
+    proxy_check_timeout_seconds: float
+    sandbox_url: str
+    """Where the sandbox marketplace's driver finds it."""
+    sandbox_host: str
+    sandbox_port: int
+    sandbox_db_path: Path
+
+
+@dataclass(frozen=True)
+class ObservabilitySettings:
+    log_level: str
+    log_json: bool
+    sentry_dsn: str | None
+    sentry_traces_sample_rate: float
+    secret_values: tuple[str, ...] = ()
+    """Values that must never appear in a log line (keys, webhook secret, passwords in URLs)."""
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str
+    port: int
+    allowed_origins: tuple[str, ...]
+    forwarded_allow_ips: tuple[IPNetwork, ...]
+    """Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed."""
+    spa_dir: Path
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    data_dir: Path
+    database: DatabaseSettings
+    redis: RedisSettings
+    auth: AuthSettings
+    rate_limits: RateLimitSettings
+    jobs: JobSettings
+    billing: BillingSettings
+    media: MediaSettings
+    ai: AISettings
+    platforms: PlatformSettings
+    observability: ObservabilitySettings
+    server: ServerSettings
+    version: str = field(default="0.1.0")
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def debug(self) -> bool:
+        return self.app_env == "development"
