@@ -35,13 +35,13 @@ from arq.connections import ArqRedis
 
 from backend.jobs.service import JobRun
 from backend.platforms.accounts import service as accounts
-from backend.platforms.accounts.schemas import AccountOut
 from backend.platforms.chromium import ChromiumLookup, find_chromium
 from backend.platforms.drivers import requirements
 from backend.platforms.drivers.base import ListingInput, PublishedItem
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.sessions import AccountSession
+from backend.platforms.schemas import AccountOut
 from backend.settings import get_settings
 
 __all__ = [

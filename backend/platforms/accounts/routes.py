@@ -16,8 +16,8 @@ from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
 from backend.platforms.accounts import service
-from backend.platforms.accounts.schemas import AccountCreate, AccountOut, AccountStatus, AccountUpdate, PlatformOut
-from backend.platforms.schemas import ImportReport
+from backend.platforms.accounts.schemas import AccountCreate, AccountUpdate
+from backend.platforms.schemas import AccountOut, AccountStatus, ImportReport, PlatformOut
 from backend.platforms.uploads import IMPORT_BODY_LIMIT, IMPORT_DOC, import_rows
 
 

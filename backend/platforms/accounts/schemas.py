@@ -1,9 +1,8 @@
-"""Platform accounts: requests and responses (never a password or a cookie, only whether there is one)."""
+"""Platform accounts: requests (the responses, which never carry a secret, are in `backend.platforms.schemas`)."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -11,7 +10,6 @@ import msgspec
 from backend.core.schemas import SINGLE_LINE
 from backend.platforms.schemas import Label, Secret
 
-AccountStatus = Literal["active", "needs_attention", "cooldown", "banned", "inactive"]
 UserAccountStatus = Literal["active", "inactive"]
 
 PlatformName = Annotated[str, msgspec.Meta(min_length=1, max_length=32, examples=["sandbox"])]
@@ -54,32 +52,3 @@ class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
     profile_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
     daily_action_cap: DailyCap | msgspec.UnsetType = msgspec.UNSET
     status: UserAccountStatus | msgspec.UnsetType = msgspec.UNSET
-
-
-class AccountOut(msgspec.Struct):
-    id: uuid.UUID
-    platform: str
-    platform_title: str
-    driver_verified: bool
-    """False for drivers not checked against the live site: the UI must say so."""
-    login: str
-    label: str
-    status: AccountStatus
-    status_reason: str
-    proxy_id: uuid.UUID | None
-    profile_id: uuid.UUID | None
-    daily_action_cap: int
-    actions_today: int
-    cooldown_until: datetime | None
-    last_used_at: datetime | None
-    last_login_at: datetime | None
-    has_password: bool
-    has_cookies: bool
-    created_at: datetime
-    updated_at: datetime
-
-
-class PlatformOut(msgspec.Struct):
-    name: str
-    title: str
-    driver_verified: bool

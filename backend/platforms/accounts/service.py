@@ -31,12 +31,12 @@ from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.platforms import imports, vault
 from backend.platforms.accounts.cookies import cookies_secret, decrypt_cookies
-from backend.platforms.accounts.schemas import AccountCreate, AccountOut, AccountUpdate, PlatformOut
+from backend.platforms.accounts.schemas import AccountCreate, AccountUpdate
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.fields import like_pattern, sent_fields
 from backend.platforms.profiles import service as profiles
 from backend.platforms.proxies import service as proxies
-from backend.platforms.schemas import ImportReport, ImportRowOut
+from backend.platforms.schemas import AccountOut, ImportReport, ImportRowOut, PlatformOut
 from backend.platforms.tables import PlatformAccount
 from backend.settings import get_settings
 

@@ -13,13 +13,8 @@ from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.platforms.profiles import service
-from backend.platforms.profiles.schemas import (
-    FromTemplate,
-    ProfileCreate,
-    ProfileOut,
-    ProfileTemplateOut,
-    ProfileUpdate,
-)
+from backend.platforms.profiles.schemas import FromTemplate, ProfileCreate, ProfileUpdate
+from backend.platforms.schemas import ProfileOut, ProfileTemplateOut
 
 
 class ProfileController(Controller):

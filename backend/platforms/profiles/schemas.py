@@ -1,9 +1,7 @@
-"""Browser profiles and their templates: requests and responses."""
+"""Browser profiles: requests (the responses are in `backend.platforms.schemas`)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Annotated
 
 import msgspec
@@ -49,28 +47,3 @@ class FromTemplate(msgspec.Struct, forbid_unknown_fields=True):
     name: ProfileName | None = None
     locale: Locale | None = None
     timezone: Timezone | None = None
-
-
-class ProfileTemplateOut(msgspec.Struct):
-    name: str
-    title: str
-    user_agent: str
-    viewport_width: int
-    viewport_height: int
-    locale: str
-    timezone: str
-    is_mobile: bool
-
-
-class ProfileOut(msgspec.Struct):
-    id: uuid.UUID
-    name: str
-    template: str | None
-    user_agent: str
-    viewport_width: int
-    viewport_height: int
-    locale: str
-    timezone: str
-    is_mobile: bool
-    created_at: datetime
-    updated_at: datetime

@@ -15,14 +15,9 @@ from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.core.scoped import scoped
 from backend.platforms.fields import like_pattern, sent_fields
-from backend.platforms.profiles.schemas import (
-    FromTemplate,
-    ProfileCreate,
-    ProfileOut,
-    ProfileTemplateOut,
-    ProfileUpdate,
-)
+from backend.platforms.profiles.schemas import FromTemplate, ProfileCreate, ProfileUpdate
 from backend.platforms.profiles.templates import TEMPLATES
+from backend.platforms.schemas import ProfileOut, ProfileTemplateOut
 from backend.platforms.tables import BrowserProfile
 
 NOT_FOUND = "Browser profile not found"

@@ -6,7 +6,7 @@ updating: an old browser version stands out to platforms.
 
 from __future__ import annotations
 
-from backend.platforms.profiles.schemas import ProfileTemplateOut
+from backend.platforms.schemas import ProfileTemplateOut
 
 CHROME_MAJOR = "142"
 

@@ -16,8 +16,8 @@ from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
 from backend.platforms.proxies import service
-from backend.platforms.proxies.schemas import ProxyCreate, ProxyKind, ProxyOut, ProxyStatus, ProxyUpdate
-from backend.platforms.schemas import ImportReport
+from backend.platforms.proxies.schemas import ProxyCreate, ProxyUpdate
+from backend.platforms.schemas import ImportReport, ProxyKind, ProxyOut, ProxyStatus
 from backend.platforms.uploads import IMPORT_BODY_LIMIT, IMPORT_DOC, import_rows
 
 

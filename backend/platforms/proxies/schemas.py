@@ -1,20 +1,14 @@
-"""Proxies: requests and responses (credentials only as `has_credentials`)."""
+"""Proxies: requests (the responses are in `backend.platforms.schemas`)."""
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
-from typing import Annotated, Literal
+from typing import Annotated
 
 import msgspec
 
 from backend.core.errors import explain_pattern
 from backend.core.schemas import SINGLE_LINE
-from backend.platforms.schemas import Label, Secret
-
-ProxyKind = Literal["residential", "datacenter", "mobile"]
-ProxyScheme = Literal["http", "https", "socks5"]
-ProxyStatus = Literal["unchecked", "healthy", "unhealthy"]
+from backend.platforms.schemas import Label, ProxyKind, ProxyScheme, Secret
 
 HOST_PATTERN = explain_pattern(
     r"^[A-Za-z0-9.\-:\[\]_]+$", "use a host name or IP address, like proxy.example.com or 203.0.113.5"
@@ -50,19 +44,3 @@ class ProxyUpdate(msgspec.Struct, forbid_unknown_fields=True):
     port: Port | msgspec.UnsetType = msgspec.UNSET
     username: Secret | msgspec.UnsetType | None = msgspec.UNSET
     password: Secret | msgspec.UnsetType | None = msgspec.UNSET
-
-
-class ProxyOut(msgspec.Struct):
-    id: uuid.UUID
-    label: str
-    kind: ProxyKind
-    scheme: ProxyScheme
-    host: str
-    port: int
-    has_credentials: bool
-    status: ProxyStatus
-    latency_ms: int | None
-    last_checked_at: datetime | None
-    last_error: str
-    created_at: datetime
-    updated_at: datetime

@@ -24,14 +24,14 @@ from backend.jobs.schemas import JobOut
 from backend.platforms import imports, vault
 from backend.platforms.fields import like_pattern, sent_fields
 from backend.platforms.proxies import health
-from backend.platforms.proxies.schemas import ProxyCreate, ProxyOut, ProxyUpdate
+from backend.platforms.proxies.schemas import ProxyCreate, ProxyUpdate
 from backend.platforms.proxies.urls import (
     PROXY_PASSWORD_PURPOSE,
     PROXY_USERNAME_PURPOSE,
     check_port,
     parse_proxy_url,
 )
-from backend.platforms.schemas import ImportReport, ImportRowOut
+from backend.platforms.schemas import ImportReport, ImportRowOut, ProxyOut
 from backend.platforms.tables import Proxy
 
 HEALTH_CHECK_KIND = "proxies.health_check"
