@@ -42,23 +42,9 @@ PUBLISH_KIND = "listings.publish"
 NOT_FOUND = "Listing not found"
 
 
-def _json_list(value: Any) -> list[Any]:
-    if isinstance(value, str):
-        loaded: list[Any] = msgspec.json.decode(value)
-        return loaded
-    return list(value or [])
-
-
 def listing_out(row: dict[str, Any]) -> ListingOut:
-    return to_schema(
-        row,
-        ListingOut,
-        colours=_json_list(row["colours"]),
-        materials=_json_list(row["materials"]),
-        keywords=_json_list(row["keywords"]),
-        media_ids=_json_list(row["media_ids"]),
-        source_job_id=row["source_job"],
-    )
+    """A listing row, its JSON columns loaded (every query here loads them), as the API shows it."""
+    return to_schema(row, ListingOut, source_job_id=row["source_job"])
 
 
 async def _listing_row(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:
@@ -325,7 +311,7 @@ def publish_problems(row: dict[str, Any], platform: str) -> list[str]:
         title=row["title"],
         description=row["description"],
         price=Decimal(str(row["price"])),
-        photos=len(_json_list(row["media_ids"])),
+        photos=len(row["media_ids"]),
         category=row["category"],
         condition=row["condition"],
     )
@@ -371,7 +357,7 @@ async def publish_draft(run: JobRun, listing_id: uuid.UUID, account_id: uuid.UUI
     problems = publish_problems(row, platform)
     if problems:  # edited since the publish was asked for: fail before any browser work or daily action
         raise JobFailed("; ".join(problems))
-    media_ids = [uuid.UUID(m) for m in _json_list(row["media_ids"])]
+    media_ids = [uuid.UUID(m) for m in row["media_ids"]]
     photos = await media.rows_for(run.workspace_id, media_ids)
     draft = platforms.ListingInput(
         title=row["title"],
