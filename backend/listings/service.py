@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 import msgspec
-import structlog
 from arq.connections import ArqRedis
 
 from backend import db
@@ -34,8 +33,6 @@ from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
 from backend.platforms import service as platforms
 from backend.settings import get_settings
-
-log = structlog.get_logger(__name__)
 
 ANALYZE_KIND = "listings.analyze"
 PUBLISH_KIND = "listings.publish"
