@@ -25,7 +25,9 @@ from backend.observability.logging import configure_logging, request_log_middlew
 from backend.observability.metrics import MetricsController, build_prometheus_config
 from backend.observability.routes import health, ready
 from backend.observability.sentry import configure_sentry
-from backend.platforms.routes import AccountController, ProfileController, ProxyController
+from backend.platforms.accounts.routes import AccountController
+from backend.platforms.profiles.routes import ProfileController
+from backend.platforms.proxies.routes import ProxyController
 from backend.settings import Settings, get_settings
 from backend.spa import serve_spa
 

@@ -1,86 +1,52 @@
-"""Drafts and listings: AI analysis of photo groups, editing, price history.
+"""Drafts and listings: AI analysis of photo groups, editing, price history, publishing through an account.
 
-Every read starts from `_listings(workspace_id)`.
+Every query is scoped to the workspace. The job handlers (analyze, publish)
+are in `tasks.py`; the work of each is here.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import uuid
 from decimal import Decimal
 from typing import Any
 
 import msgspec
-import structlog
 from arq.connections import ArqRedis
-from piccolo.query import Select
 
 from backend import db
 from backend.ai.providers import ImageInput, InvalidDraft, ProviderUnavailable, get_provider
 from backend.ai.schemas import ListingDraft, categories
 from backend.billing import service as billing
 from backend.core.clock import utcnow
+from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
 from backend.core.pagination import fetch_page
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
+from backend.core.scoped import scoped
 from backend.jobs import service as jobs
-from backend.jobs.limiter import Limit, slot
-from backend.jobs.runner import JobFailed, JobRun
 from backend.jobs.schemas import JobOut
+from backend.jobs.service import JobFailed, JobRun, Limit, slot
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
-from backend.platforms import actions as platform_actions
-from backend.platforms import service as platform_accounts
-from backend.platforms.drivers.base import ListingInput
-from backend.platforms.sessions import open_account
-from backend.platforms.workflows import account_job
+from backend.platforms import service as platforms
 from backend.settings import get_settings
-
-log = structlog.get_logger(__name__)
 
 ANALYZE_KIND = "listings.analyze"
 PUBLISH_KIND = "listings.publish"
-LIST_FIELDS = ("colours", "materials", "keywords", "media_ids")
-
-
-def _listings(workspace_id: uuid.UUID) -> Select[Any]:
-    return Listing.select().where(Listing.workspace == workspace_id).output(load_json=True)
-
-
-def _json_list(value: Any) -> list[Any]:
-    if isinstance(value, str):
-        loaded: list[Any] = msgspec.json.decode(value)
-        return loaded
-    return list(value or [])
+NOT_FOUND = "Listing not found"
 
 
 def listing_out(row: dict[str, Any]) -> ListingOut:
-    return ListingOut(
-        id=row["id"],
-        status=row["status"],
-        title=row["title"],
-        description=row["description"],
-        price=float(row["price"]),
-        currency=row["currency"],
-        category=row["category"],
-        brand=row["brand"],
-        size=row["size"],
-        condition=row["condition"],
-        colours=_json_list(row["colours"]),
-        materials=_json_list(row["materials"]),
-        keywords=_json_list(row["keywords"]),
-        media_ids=[uuid.UUID(str(m)) for m in _json_list(row["media_ids"])],
-        account_id=row["account_id"],
-        platform_item_id=row["platform_item_id"],
-        platform_url=row["platform_url"],
-        ai_provider=row["ai_provider"],
-        source_job_id=row["source_job"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )
+    """A listing row, its JSON columns loaded (every query here loads them), as the API shows it."""
+    return to_schema(row, ListingOut, source_job_id=row["source_job"])
+
+
+async def _listing_row(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:
+    """The listing's row (JSON columns loaded); 404 when it is not this workspace's."""
+    return await scoped(Listing, workspace_id).get(listing_id, missing=NOT_FOUND, load_json=True)
 
 
 # --- analyze -----------------------------------------------------------------
@@ -132,61 +98,41 @@ async def _analyze_item_labels(workspace_id: uuid.UUID, payload: dict[str, Any],
 jobs.register_item_labels(ANALYZE_KIND, _analyze_item_labels)
 
 
-async def analyze_photos(run: JobRun) -> dict[str, int]:
-    """The job: one draft per group, in parallel under the provider's and the workspace's limits.
+async def analyze_group(run: JobRun, key: str, group: list[uuid.UUID]) -> None:
+    """One item of an analyze job: a draft from one item's photos, under the provider's and the workspace's limits.
 
-    A failing item is recorded with its reason and the others go on. Each item
-    takes one AI generation from the plan, and gives it back if it fails.
+    The item takes one AI generation from the plan (once per job and item, so a
+    re-run after a crash is not charged twice) and gives it back if it fails; a
+    failing item is recorded with its reason.
     """
     settings = get_settings().ai
     provider = get_provider()
-    groups = [[uuid.UUID(m) for m in group] for group in run.payload["groups"]]
-    done = await run.completed_keys()
-    provider_limit = Limit(settings.provider_max_concurrency, settings.provider_per_minute)
-    workspace_limit = Limit(settings.workspace_max_concurrency)
-
-    async def analyze(index: int, group: list[uuid.UUID]) -> None:
-        key = f"item-{index:04d}"
-        if key in done:
-            return
-        await run.check_cancelled()
-        # Charged once per (job, item): a re-run after a crash finds the charge already taken.
-        charge = f"job:{run.id}:{key}"
-        try:
-            await billing.check_and_consume(run.workspace_id, Resource.ai_generations, key=charge)
-        except PaymentRequired as exc:
-            await run.record_item(key, error=exc.detail)
-            return
-        try:
-            rows = await media.rows_for(run.workspace_id, group)
-            images = [
-                ImageInput(await media.read_bytes(rows[m]), rows[m]["content_type"], rows[m]["original_name"])
-                for m in group
-            ]
-            async with (
-                slot(run.redis, f"ai:{provider.name}", provider_limit),
-                slot(run.redis, f"ws:{run.workspace_id}:ai", workspace_limit),
-            ):
-                draft = await provider.describe_listing(images)
-        except (InvalidDraft, ProviderUnavailable, NotFound) as exc:
-            await billing.release(run.workspace_id, Resource.ai_generations, key=charge)
-            await run.record_item(key, error=str(exc.detail if isinstance(exc, NotFound) else exc))
-            return
-        listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)
-        await run.record_item(key, result={"listing_id": str(listing_id), "title": draft.title})
-
-    # A few more lanes than provider slots: the next item's quota check and photo
-    # loading overlap the calls in flight, without hundreds of waiters crowding
-    # the event loop, the database pool and the limiter.
-    pending = iter(enumerate(groups))
-
-    async def lane() -> None:
-        for index, group in pending:
-            await analyze(index, group)
-
-    lanes = min(len(groups), 2 * settings.provider_max_concurrency)
-    await asyncio.gather(*(lane() for _ in range(lanes)))
-    return {"items": len(groups)}
+    await run.check_cancelled()
+    charge = f"job:{run.id}:{key}"
+    try:
+        await billing.check_and_consume(run.workspace_id, Resource.ai_generations, key=charge)
+    except PaymentRequired as exc:
+        await run.record_item(key, error=exc.detail)
+        return
+    try:
+        rows = await media.rows_for(run.workspace_id, group)
+        images = [
+            ImageInput(await media.read_bytes(rows[m]), rows[m]["content_type"], rows[m]["original_name"])
+            for m in group
+        ]
+        async with (
+            slot(
+                run.redis, f"ai:{provider.name}", Limit(settings.provider_max_concurrency, settings.provider_per_minute)
+            ),
+            slot(run.redis, f"ws:{run.workspace_id}:ai", Limit(settings.workspace_max_concurrency)),
+        ):
+            draft = await provider.describe_listing(images)
+    except (InvalidDraft, ProviderUnavailable, NotFound) as exc:
+        await billing.release(run.workspace_id, Resource.ai_generations, key=charge)
+        await run.record_item(key, error=str(exc.detail if isinstance(exc, NotFound) else exc))
+        return
+    listing_id = await _save_draft(run.workspace_id, draft, group, provider.name, run.id, key)
+    await run.record_item(key, result={"listing_id": str(listing_id), "title": draft.title})
 
 
 async def _save_draft(
@@ -194,7 +140,10 @@ async def _save_draft(
 ) -> uuid.UUID:
     """Insert the draft once per (job, item): a re-run finds the one it made before."""
     existing = (
-        await Listing.select(Listing.id).where((Listing.source_job == job_id) & (Listing.source_key == key)).first()
+        await scoped(Listing, workspace_id)
+        .select(Listing.id)
+        .where((Listing.source_job == job_id) & (Listing.source_key == key))
+        .first()
     )
     if existing is not None:
         found: uuid.UUID = existing["id"]
@@ -257,9 +206,10 @@ async def list_listings(
         "price": Listing.price,
         "title": Listing.title,
     }[sort]
+    listings = scoped(Listing, workspace_id)
     return await fetch_page(
-        _listings(workspace_id).order_by(column, ascending=not descending).order_by(Listing.id),
-        Listing.count().where(Listing.workspace == workspace_id),
+        listings.select().output(load_json=True).order_by(column, ascending=not descending).order_by(Listing.id),
+        listings.count(),
         listing_out,
         limit,
         offset,
@@ -267,21 +217,14 @@ async def list_listings(
     )
 
 
-async def get_row(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> dict[str, Any]:
-    row: dict[str, Any] | None = await _listings(workspace_id).where(Listing.id == listing_id).first()
-    if row is None:
-        raise NotFound("Listing not found")
-    return row
-
-
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
-    return listing_out(await get_row(workspace_id, listing_id))
+    return listing_out(await _listing_row(workspace_id, listing_id))
 
 
 async def update_listing(
     workspace_id: uuid.UUID, user_id: uuid.UUID, listing_id: uuid.UUID, changes: ListingUpdate
 ) -> ListingOut:
-    row = await get_row(workspace_id, listing_id)
+    row = await _listing_row(workspace_id, listing_id)
     sent = {f: getattr(changes, f) for f in changes.__struct_fields__ if getattr(changes, f) is not msgspec.UNSET}
     if not sent:
         return listing_out(row)
@@ -299,7 +242,7 @@ async def update_listing(
     values = {getattr(Listing, name): value for name, value in sent.items()}
     values[Listing.updated_at] = utcnow()
     async with db.transaction():
-        await Listing.update(values).where((Listing.id == listing_id) & (Listing.workspace == workspace_id))
+        await scoped(Listing, workspace_id).update(values).where(Listing.id == listing_id)
         if "price" in sent and Decimal(str(row["price"])) != sent["price"]:
             await PriceChange.insert(
                 PriceChange(
@@ -315,14 +258,14 @@ async def update_listing(
 
 
 async def delete_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> None:
-    await get_row(workspace_id, listing_id)
+    await _listing_row(workspace_id, listing_id)
     async with db.transaction():
-        await Listing.delete().where((Listing.id == listing_id) & (Listing.workspace == workspace_id))
+        await scoped(Listing, workspace_id).delete().where(Listing.id == listing_id)
 
 
 async def duplicate_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
     """A new draft with the same content (not published, no platform ids)."""
-    row = await get_row(workspace_id, listing_id)
+    row = await _listing_row(workspace_id, listing_id)
     copy_id = uuid.uuid4()
     keep = {
         k: v
@@ -346,35 +289,30 @@ async def duplicate_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> L
 
 
 async def price_history(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> list[PriceChangeOut]:
-    await get_row(workspace_id, listing_id)
+    await _listing_row(workspace_id, listing_id)
     rows = (
-        await PriceChange.select()
-        .where((PriceChange.listing == listing_id) & (PriceChange.workspace == workspace_id))
+        await scoped(PriceChange, workspace_id)
+        .select()
+        .where(PriceChange.listing == listing_id)
         .order_by(PriceChange.changed_at)
     )
-    return [
-        PriceChangeOut(
-            old_price=float(r["old_price"]) if r["old_price"] is not None else None,
-            new_price=float(r["new_price"]),
-            currency=r["currency"],
-            changed_by=r["changed_by"],
-            changed_at=r["changed_at"],
-        )
-        for r in rows
-    ]
+    return [to_schema(r, PriceChangeOut) for r in rows]
+
+
+# --- publishing ----------------------------------------------------------------
 
 
 def publish_problems(row: dict[str, Any], platform: str) -> list[str]:
     """The publish pre-check: what the platform would refuse in this draft, in words for the seller."""
-    facts = platform_accounts.DraftFacts(
+    facts = platforms.DraftFacts(
         title=row["title"],
         description=row["description"],
         price=Decimal(str(row["price"])),
-        photos=len(_json_list(row["media_ids"])),
+        photos=len(row["media_ids"]),
         category=row["category"],
         condition=row["condition"],
     )
-    return platform_accounts.publish_problems(platform, facts)
+    return platforms.publish_problems(platform, facts)
 
 
 async def start_publish(
@@ -385,18 +323,18 @@ async def start_publish(
     The same listing and account always name the same job, so a double click
     starts one publish; a failed one is retried with POST /jobs/{id}/retry.
     """
-    row = await get_row(workspace_id, listing_id)
-    account = await platform_accounts.account_row(workspace_id, account_id)  # 404 for another workspace's
+    row = await _listing_row(workspace_id, listing_id)
+    account = await platforms.get_account(workspace_id, account_id)  # 404 for another workspace's
     if row["status"] == "published":
         raise Conflict(f"Listing is already published ({row['platform_url']})")
-    problems = publish_problems(row, account["platform"])
+    problems = publish_problems(row, account.platform)
     if problems:
         raise ServiceError("; ".join(problems))
     return await jobs.enqueue(
         redis,
         workspace_id,
         PUBLISH_KIND,
-        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account["platform"]},
+        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account.platform},
         idempotency_key=f"publish:{listing_id}:{account_id}",
         total=1,
         created_by=user_id,
@@ -404,23 +342,21 @@ async def start_publish(
     )
 
 
-async def publish_draft(run: JobRun) -> dict[str, str]:
-    """The job: publish through the account's driver, then record the platform's item id and URL.
+async def publish_draft(run: JobRun, listing_id: uuid.UUID, account_id: uuid.UUID, platform: str) -> dict[str, str]:
+    """A publish job's work: publish as the account, then record the platform's item id and URL.
 
     A re-run (after a crash, a retry or a resume) first looks for the listing
     on the platform, so one publish never becomes two.
     """
-    listing_id = uuid.UUID(run.payload["listing_id"])
-    account_id = uuid.UUID(run.payload["account_id"])
-    row = await get_row(run.workspace_id, listing_id)
+    row = await _listing_row(run.workspace_id, listing_id)
     if row["status"] == "published" and row["platform_item_id"]:
         return {"item_id": row["platform_item_id"], "url": row["platform_url"]}
-    problems = publish_problems(row, run.payload["platform"])
+    problems = publish_problems(row, platform)
     if problems:  # edited since the publish was asked for: fail before any browser work or daily action
         raise JobFailed("; ".join(problems))
-    media_ids = [uuid.UUID(m) for m in _json_list(row["media_ids"])]
+    media_ids = [uuid.UUID(m) for m in row["media_ids"]]
     photos = await media.rows_for(run.workspace_id, media_ids)
-    draft = ListingInput(
+    draft = platforms.ListingInput(
         title=row["title"],
         description=row["description"],
         price=Decimal(row["price"]),
@@ -432,22 +368,23 @@ async def publish_draft(run: JobRun) -> dict[str, str]:
         condition=row["condition"],
     )
     async with (
-        account_job(run, "publish"),
-        open_account(run.redis, run.workspace_id, account_id) as session,
+        platforms.account_job(run, "publish"),
+        platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
     ):
-        await session.count_action()
-        # Always look first: an earlier run may have published it just before
-        # a crash, a timeout or a challenge, and a copy would be a duplicate.
-        published = await platform_actions.publish_listing(session.driver, draft, check_first=True)
+        published = await platforms.publish_listing(session, draft)
     async with db.transaction():
-        await Listing.update(
-            {
-                Listing.status: "published",
-                Listing.account_id: account_id,
-                Listing.platform_item_id: published.item_id,
-                Listing.platform_url: published.url,
-                Listing.updated_at: utcnow(),
-            }
-        ).where((Listing.workspace == run.workspace_id) & (Listing.id == listing_id))
+        await (
+            scoped(Listing, run.workspace_id)
+            .update(
+                {
+                    Listing.status: "published",
+                    Listing.account_id: account_id,
+                    Listing.platform_item_id: published.item_id,
+                    Listing.platform_url: published.url,
+                    Listing.updated_at: utcnow(),
+                }
+            )
+            .where(Listing.id == listing_id)
+        )
     await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})
     return {"item_id": published.item_id, "url": published.url}

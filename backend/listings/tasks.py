@@ -1,12 +1,44 @@
-"""Job handlers of the listings domain (thin: the service does the work)."""
+"""Job handlers of the listings domain (thin: the service does each item's work)."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from typing import Any
 
-from backend.listings.service import ANALYZE_KIND, PUBLISH_KIND, analyze_photos, publish_draft
+from backend.jobs.service import JobRun
+from backend.listings import service
+from backend.settings import get_settings
+
+
+async def analyze_photos(run: JobRun) -> dict[str, int]:
+    """The job: one draft per photo group, a few groups at once; a failing item says why and the others go on."""
+    groups = [[uuid.UUID(m) for m in group] for group in run.payload["groups"]]
+    done = await run.completed_keys()
+    # A few more lanes than provider slots: the next item's quota check and photo
+    # loading overlap the calls in flight, without hundreds of waiters crowding
+    # the event loop, the database pool and the limiter.
+    pending = iter(enumerate(groups))
+
+    async def lane() -> None:
+        for index, group in pending:
+            key = f"item-{index:04d}"
+            if key not in done:
+                await service.analyze_group(run, key, group)
+
+    lanes = min(len(groups), 2 * get_settings().ai.provider_max_concurrency)
+    await asyncio.gather(*(lane() for _ in range(lanes)))
+    return {"items": len(groups)}
+
+
+async def publish_draft(run: JobRun) -> dict[str, str]:
+    """The job: publish the draft through the account (looking first, so a re-run never publishes twice)."""
+    listing_id = uuid.UUID(run.payload["listing_id"])
+    account_id = uuid.UUID(run.payload["account_id"])
+    return await service.publish_draft(run, listing_id, account_id, run.payload["platform"])
+
 
 JOB_HANDLERS: dict[str, Any] = {
-    ANALYZE_KIND: analyze_photos,
-    PUBLISH_KIND: publish_draft,
+    service.ANALYZE_KIND: analyze_photos,
+    service.PUBLISH_KIND: publish_draft,
 }

@@ -1,9 +1,10 @@
-"""Bulk import of accounts and proxies from CSV or JSON, with a report per row.
+"""Bulk import of accounts and proxies from CSV or JSON: parsing the file, checking each row, the report.
 
 Parsing the file is all or nothing (a file that is not CSV/JSON is a 400);
-rows are then validated and created one by one, so one bad row never loses
-the good ones. Duplicates (already stored, or repeated earlier in the file)
-are skipped; rows beyond the plan's account limit fail with the reason.
+rows are then validated and created one by one (by the accounts and proxies
+services), so one bad row never loses the good ones. Duplicates (already
+stored, or repeated earlier in the file) are skipped; rows beyond the plan's
+account limit fail with the reason.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -19,27 +19,13 @@ import msgspec
 
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
 from backend.core.request import MAX_JSON_DEPTH, json_too_deep
-from backend.platforms import service
-from backend.platforms.schemas import AccountCreate, ImportReport, ImportRowOut, ProxyCreate
-from backend.platforms.tables import Proxy
+from backend.platforms.schemas import ImportReport, ImportRowOut
 
 T = TypeVar("T")
 
 MAX_ROWS = 1000
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
 
-ACCOUNT_COLUMNS = (
-    "platform",
-    "login",
-    "password",
-    "label",
-    "proxy",
-    "proxy_id",
-    "profile_id",
-    "daily_action_cap",
-    "cookies",
-)
-PROXY_COLUMNS = ("label", "kind", "scheme", "host", "port", "username", "password", "url")
 INT_FIELDS = {"port": (1, 65535), "daily_action_cap": (1, 100_000)}
 
 
@@ -127,7 +113,7 @@ def _capped(rows: list[Any]) -> list[Any]:
 # --- rows ---------------------------------------------------------------------------
 
 
-def _clean(raw: Any, columns: tuple[str, ...]) -> dict[str, Any]:
+def clean_row(raw: Any, columns: tuple[str, ...]) -> dict[str, Any]:
     """Keys lower-cased, strings trimmed, empty cells dropped; unknown fields refused."""
     if not isinstance(raw, dict):
         raise RowError("must be an object of fields")
@@ -162,7 +148,7 @@ def _whole_number(name: str, value: Any, low: int, high: int) -> int:
     return number
 
 
-def _convert(row: dict[str, Any], kind: type[T]) -> T:
+def convert_row(row: dict[str, Any], kind: type[T]) -> T:
     try:
         return msgspec.convert(row, kind, strict=False)
     except msgspec.ValidationError as exc:
@@ -177,7 +163,8 @@ def _reason(number: int, text: str) -> str:
     return f"row {number}: {text}"
 
 
-async def _run(rows: list[Any], handle: Callable[[int, Any], Awaitable[ImportRowOut]]) -> ImportReport:
+async def report_rows(rows: list[Any], handle: Callable[[int, Any], Awaitable[ImportRowOut]]) -> ImportReport:
+    """`handle` each row in turn; a refused row (RowError, 400, 402, 404) fails and a duplicate (409) is skipped."""
     report: list[ImportRowOut] = []
     for number, raw in enumerate(rows, start=1):
         try:
@@ -197,66 +184,3 @@ async def _run(rows: list[Any], handle: Callable[[int, Any], Awaitable[ImportRow
         failed=sum(r.status == "failed" for r in report),
         rows=report,
     )
-
-
-async def import_accounts(workspace_id: uuid.UUID, rows: list[Any]) -> ImportReport:
-    """Create an account per row. `proxy` is `host:port` of a proxy already in the workspace."""
-    proxies = {
-        f"{r['host']}:{r['port']}": r["id"]
-        for r in await Proxy.select(Proxy.id, Proxy.host, Proxy.port).where(Proxy.workspace == workspace_id)
-    }
-    seen: dict[tuple[str, str], int] = {}
-
-    async def handle(number: int, raw: Any) -> ImportRowOut:
-        row = _clean(raw, ACCOUNT_COLUMNS)
-        if "proxy" in row:
-            address = str(row.pop("proxy")).lower()
-            if "proxy_id" in row:
-                raise RowError("send proxy or proxy_id, not both")
-            if address not in proxies:
-                raise RowError(f"proxy: no proxy {address} in this workspace (add it first, as host:port)")
-            row["proxy_id"] = str(proxies[address])
-        if isinstance(row.get("cookies"), str):
-            try:
-                row["cookies"] = msgspec.json.decode(row["cookies"])
-            except msgspec.DecodeError:
-                raise RowError("cookies: must be a JSON array of cookies") from None
-        for required in ("platform", "login"):
-            if required not in row:
-                raise RowError(f"{required} is required")
-        data = _convert(row, AccountCreate)
-        values = await service.prepare_account(workspace_id, data)
-        key = (values["platform"], values["login"])
-        if key in seen:
-            raise Conflict(f"duplicate of row {seen[key]} ({values['platform']} {values['login']!r})")
-        seen[key] = number
-        if await service.account_exists(workspace_id, *key):
-            raise Conflict(f"already exists: {values['platform']} account {values['login']!r}")
-        account_id = await service.insert_account(workspace_id, values)
-        return ImportRowOut(row=number, status="created", id=account_id)
-
-    return await _run(rows, handle)
-
-
-async def import_proxies(workspace_id: uuid.UUID, rows: list[Any]) -> ImportReport:
-    """Create a proxy per row, from host/port (and optional credentials) or one `url`."""
-    seen: dict[tuple[str, int], int] = {}
-
-    async def handle(number: int, raw: Any) -> ImportRowOut:
-        row = _clean(raw, PROXY_COLUMNS)
-        if "url" not in row:
-            for required in ("host", "port"):
-                if required not in row:
-                    raise RowError(f"{required} is required (or give url)")
-        data = _convert(row, ProxyCreate)
-        values = service.prepare_proxy(data)
-        key = (values["host"], values["port"])
-        if key in seen:
-            raise Conflict(f"duplicate of row {seen[key]} ({key[0]}:{key[1]})")
-        seen[key] = number
-        if await service.proxy_exists(workspace_id, *key):
-            raise Conflict(f"already exists: proxy {key[0]}:{key[1]}")
-        proxy_id = await service.insert_proxy(workspace_id, values)
-        return ImportRowOut(row=number, status="created", id=proxy_id)
-
-    return await _run(rows, handle)

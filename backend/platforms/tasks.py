@@ -5,15 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from backend.core.aio import bounded
-from backend.platforms import workflows
-from backend.platforms.browser import close_pool
-from backend.platforms.service import HEALTH_CHECK_KIND, run_health_check
+from backend.platforms.accounts import tasks as accounts_tasks
+from backend.platforms.proxies import tasks as proxies_tasks
+from backend.platforms.runtime.browser import close_pool
 
-JOB_HANDLERS: dict[str, Any] = {
-    workflows.TEST_LOGIN: workflows.test_login,
-    workflows.RESUME: workflows.resume,
-    HEALTH_CHECK_KIND: run_health_check,
-}
+JOB_HANDLERS: dict[str, Any] = {**accounts_tasks.JOB_HANDLERS, **proxies_tasks.JOB_HANDLERS}
 
 
 async def on_worker_shutdown(ctx: dict[str, Any], budget: float) -> None:

@@ -7,9 +7,9 @@ from contextlib import asynccontextmanager
 
 from playwright.async_api import Browser, async_playwright
 
-from backend.platforms.browser import launch_options
 from backend.platforms.drivers.base import Pacing
 from backend.platforms.drivers.sandbox import SandboxDriver
+from backend.platforms.runtime.browser import launch_options
 from backend.settings import get_settings
 
 STEP_TIMEOUT_MS = 5_000

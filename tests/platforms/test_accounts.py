@@ -12,7 +12,8 @@ import pytest
 from backend.billing import service as billing
 from backend.billing.tables import Subscription
 from backend.core.errors import NotFound
-from backend.platforms import service, vault
+from backend.platforms import vault
+from backend.platforms.accounts import service
 from backend.platforms.tables import PlatformAccount
 from tests.helpers import grant_plan, names_field, register
 from tests.platforms.helpers import EXTENSION_COOKIES, business_account, create, new_id

@@ -7,10 +7,10 @@ import dataclasses
 import uuid
 from typing import Any
 
-from backend.platforms.browser import BrowserPool
 from backend.platforms.drivers.base import Credentials, Pacing
 from backend.platforms.drivers.sandbox import SandboxDriver
-from backend.platforms.identity import AccountIdentity
+from backend.platforms.runtime.browser import BrowserPool
+from backend.platforms.runtime.identity import AccountIdentity
 from backend.settings import get_settings
 from tests.platforms.conftest import PASSWORD, Sandbox
 

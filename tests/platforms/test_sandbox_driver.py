@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser
 
-from backend.platforms import actions
 from backend.platforms.drivers.base import ChallengeRequired, Credentials, ListingInput, LoginRequired, Pacing
+from backend.platforms.runtime import actions
 from tests.images import photo
 from tests.platforms.browser import chromium, sandbox_driver
 from tests.platforms.conftest import PASSWORD, Sandbox

@@ -1,4 +1,4 @@
-"""An account as the browser needs it: decrypted credentials, cookies, proxy and profile.
+"""An account as the browser needs it (decrypted credentials, cookies, proxy and profile), and its daily cap.
 
 Only workers call these; the API never hands secrets out. Writes here (cookies
 saved after use, status changes, the daily action count) leave `updated_at`
@@ -8,14 +8,18 @@ tells the browser pool to rebuild the account's context.
 
 from __future__ import annotations
 
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend.core.clock import utcnow
-from backend.platforms import service, vault
+from backend.core.scoped import scoped
+from backend.platforms.accounts import service as accounts
+from backend.platforms.accounts.cookies import encrypt_cookies
+from backend.platforms.profiles import service as profiles
+from backend.platforms.proxies import service as proxies
+from backend.platforms.proxies.urls import proxy_credentials
 from backend.platforms.tables import PlatformAccount
 
 NEEDS_ATTENTION = "needs_attention"
@@ -65,20 +69,20 @@ class AccountIdentity:
 
 async def load_identity(workspace_id: uuid.UUID, account_id: uuid.UUID) -> AccountIdentity:
     """The account with its secrets decrypted; 404 when it is not this workspace's."""
-    row = await service.account_row(workspace_id, account_id)
-    password, cookies = service.account_secrets(row)
+    row = await accounts.account_row(workspace_id, account_id)
+    password, cookies = accounts.account_secrets(row)
     version = [str(row["updated_at"])]
     proxy = None
     if row["proxy"] is not None:
-        p = await service.proxy_row(workspace_id, row["proxy"])
-        username, proxy_password = service.proxy_credentials(p)
+        p = await proxies.proxy_row(workspace_id, row["proxy"])
+        username, proxy_password = proxy_credentials(p)
         proxy = ProxyConfig(
             server=f"{p['scheme']}://{p['host']}:{p['port']}", username=username, password=proxy_password
         )
         version.append(str(p["updated_at"]))
     profile = None
     if row["profile"] is not None:
-        b = await service.profile_row(workspace_id, row["profile"])
+        b = await profiles.profile_row(workspace_id, row["profile"])
         profile = ProfileConfig(
             user_agent=b["user_agent"],
             viewport_width=b["viewport_width"],
@@ -106,12 +110,11 @@ async def load_identity(workspace_id: uuid.UUID, account_id: uuid.UUID) -> Accou
 
 async def save_cookies(workspace_id: uuid.UUID, account_id: uuid.UUID, cookies: list[dict[str, Any]]) -> None:
     """Store the browser's cookies after use, encrypted, so the next context starts logged in."""
-    await PlatformAccount.update(
-        {
-            PlatformAccount.cookies_secret: vault.encrypt(json.dumps(cookies), service.COOKIES_PURPOSE),
-            PlatformAccount.last_used_at: utcnow(),
-        }
-    ).where((PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id))
+    await (
+        scoped(PlatformAccount, workspace_id)
+        .update({PlatformAccount.cookies_secret: encrypt_cookies(cookies), PlatformAccount.last_used_at: utcnow()})
+        .where(PlatformAccount.id == account_id)
+    )
 
 
 async def set_status(
@@ -126,14 +129,14 @@ async def set_status(
         PlatformAccount.status_reason: reason,
         PlatformAccount.cooldown_until: cooldown_until,
     }
-    await PlatformAccount.update(changes).where(
-        (PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id)
-    )
+    await scoped(PlatformAccount, workspace_id).update(changes).where(PlatformAccount.id == account_id)
 
 
 async def record_login(workspace_id: uuid.UUID, account_id: uuid.UUID) -> None:
-    await PlatformAccount.update({PlatformAccount.last_login_at: utcnow()}).where(
-        (PlatformAccount.workspace == workspace_id) & (PlatformAccount.id == account_id)
+    await (
+        scoped(PlatformAccount, workspace_id)
+        .update({PlatformAccount.last_login_at: utcnow()})
+        .where(PlatformAccount.id == account_id)
     )
 
 
@@ -147,14 +150,13 @@ async def take_daily_action(workspace_id: uuid.UUID, account_id: uuid.UUID) -> b
     One conditional UPDATE, so parallel workers cannot overshoot the cap.
     """
     today = utcnow().date()
-    rows = await PlatformAccount.raw(
+    rows = await scoped(PlatformAccount, workspace_id).raw(
         "UPDATE platform_accounts SET "
         "actions_today = CASE WHEN actions_day = {} THEN actions_today + 1 ELSE 1 END, actions_day = {} "
-        "WHERE workspace = {} AND id = {} "
+        "WHERE workspace = {workspace} AND id = {} "
         "AND (actions_day IS NULL OR actions_day <> {} OR actions_today < daily_action_cap) RETURNING id",
         today,
         today,
-        workspace_id,
         account_id,
         today,
     )

@@ -25,7 +25,7 @@ from prometheus_client import Gauge
 
 from backend.platforms.chromium import INSTALL_HINT, find_chromium
 from backend.platforms.drivers.base import ActionFailed
-from backend.platforms.identity import AccountIdentity
+from backend.platforms.runtime.identity import AccountIdentity, save_cookies
 from backend.settings import PlatformSettings, get_settings
 
 log = structlog.get_logger(__name__)
@@ -236,10 +236,9 @@ def get_pool() -> BrowserPool:
     """This process's pool (the browser starts on first use)."""
     global _pool
     if _pool is None:
-        from backend.platforms import identity
 
         async def save(account: AccountIdentity, cookies: list[dict[str, Any]]) -> None:
-            await identity.save_cookies(account.workspace_id, account.account_id, cookies)
+            await save_cookies(account.workspace_id, account.account_id, cookies)
 
         _pool = BrowserPool(get_settings().platforms, save_cookies=save)
     return _pool

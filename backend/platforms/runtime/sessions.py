@@ -22,12 +22,13 @@ from arq.connections import ArqRedis
 
 from backend.core.clock import utcnow
 from backend.jobs import service as jobs_service
-from backend.jobs.limiter import Limit, slot
-from backend.platforms import identity as identities
-from backend.platforms.browser import BrowserPool, get_pool
-from backend.platforms.drivers.base import ActionFailed, ChallengeRequired, Credentials, Driver, LoginRequired, Pacing
+from backend.jobs.service import Limit, slot
+from backend.platforms.drivers.base import ActionFailed, ChallengeRequired, Credentials, Driver, LoginRequired
 from backend.platforms.drivers.registry import driver_for
-from backend.platforms.identity import NEEDS_ATTENTION, AccountIdentity
+from backend.platforms.runtime import identity as identities
+from backend.platforms.runtime.browser import BrowserPool, get_pool
+from backend.platforms.runtime.identity import NEEDS_ATTENTION, AccountIdentity
+from backend.platforms.runtime.pacing import pacing
 from backend.settings import get_settings
 
 
@@ -37,17 +38,6 @@ class NeedsAttention(Exception):
 
 class AccountUnavailable(ActionFailed):
     """The account is banned, inactive, cooling down or out of actions for today."""
-
-
-def pacing() -> Pacing:
-    s = get_settings().platforms
-    return Pacing(
-        min_seconds=s.pacing_min_seconds,
-        max_seconds=s.pacing_max_seconds,
-        typing_min_ms=s.typing_min_ms,
-        typing_max_ms=s.typing_max_ms,
-        fast=s.fast_mode,
-    )
 
 
 @dataclass
@@ -92,7 +82,7 @@ async def open_account(
     """A logged-in driver for the account. Raises `NeedsAttention` after recording why."""
     settings = get_settings().platforms
     # Wait a while for a busy account, but not for the job's whole time limit:
-    # the caller defers the job instead (see workflows.account_job).
+    # the caller defers the job instead (see outcomes.account_job).
     wait = get_settings().jobs.job_timeout_seconds / 4
     account = await identities.load_identity(workspace_id, account_id)
     _check_usable(account, allow_attention)

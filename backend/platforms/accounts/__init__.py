@@ -1,0 +1,1 @@
+"""Platform accounts: CRUD, bulk import, cookies, plan limits, and the test-login and resume jobs."""

@@ -1,0 +1,1 @@
+"""Browser profiles (what an account's browser looks like) and their templates."""

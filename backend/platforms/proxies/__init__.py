@@ -1,0 +1,1 @@
+"""Proxies: CRUD, bulk import, proxy URLs and credentials, health checks."""
