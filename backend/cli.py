@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import asyncpg
 import click
 
-from backend.platforms.chromium import find_chromium
+from backend.platforms.runtime.chromium import find_chromium
 from backend.settings import Settings, SettingsError, get_settings
 
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}

@@ -40,10 +40,10 @@ os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="sellpilot-bench-"))
 
 from playwright.async_api import BrowserContext, async_playwright
 
-from backend.platforms.browser import BrowserPool, launch_options
 from backend.platforms.drivers.base import Credentials, Driver, Pacing
 from backend.platforms.drivers.sandbox import SandboxDriver
-from backend.platforms.identity import AccountIdentity
+from backend.platforms.runtime.browser import BrowserPool, launch_options
+from backend.platforms.runtime.identity import AccountIdentity
 from backend.settings import get_settings
 
 ACCOUNTS = 5

@@ -15,8 +15,8 @@ import msgspec
 from arq.connections import ArqRedis
 
 from backend import db
-from backend.ai.providers import ImageInput, InvalidDraft, ProviderUnavailable, get_provider
 from backend.ai.schemas import ListingDraft, categories
+from backend.ai.service import ImageInput, InvalidDraft, ProviderUnavailable, get_provider
 from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema

@@ -35,11 +35,11 @@ from arq.connections import ArqRedis
 
 from backend.jobs.service import JobRun
 from backend.platforms.accounts import service as accounts
-from backend.platforms.chromium import ChromiumLookup, find_chromium
 from backend.platforms.drivers import requirements
 from backend.platforms.drivers.base import ListingInput, PublishedItem
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, outcomes, sessions
+from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
 from backend.platforms.runtime.sessions import AccountSession
 from backend.platforms.schemas import AccountOut
 from backend.settings import get_settings
@@ -51,9 +51,7 @@ __all__ = [
     "ListingInput",
     "PublishedItem",
     "account_job",
-    "count_accounts",
     "find_browser",
-    "fit_accounts_to_plan",
     "get_account",
     "publish_listing",
     "publish_problems",
@@ -128,9 +126,3 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
 def find_browser() -> ChromiumLookup:
     """The Chromium that browser automation would launch now, or the one line saying how to get it."""
     return find_chromium(get_settings().platforms.chromium_path)
-
-
-# TRANSITIONAL, for billing only until it reads these through backend.core.quotas (registered by
-# accounts.service at import); delete both lines when billing no longer imports this module.
-count_accounts = accounts.count_accounts
-fit_accounts_to_plan = accounts.fit_accounts_to_plan

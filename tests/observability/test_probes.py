@@ -11,7 +11,7 @@ import pytest
 
 from backend.core.redis import create_redis, redis_key
 from backend.jobs import heartbeat
-from backend.platforms.chromium import find_chromium
+from backend.platforms.runtime.chromium import find_chromium
 from tests.helpers import register
 
 

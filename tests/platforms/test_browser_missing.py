@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.platforms.chromium import find_chromium
+from backend.platforms.runtime.chromium import find_chromium
 from tests.helpers import register
 from tests.jobs.helpers import finished, wait_for
 from tests.platforms.conftest import PASSWORD, Sandbox

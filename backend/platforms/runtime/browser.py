@@ -23,8 +23,8 @@ from playwright.async_api import Browser, BrowserContext, Playwright, async_play
 from playwright.async_api import Error as PlaywrightError
 from prometheus_client import Gauge
 
-from backend.platforms.chromium import INSTALL_HINT, find_chromium
 from backend.platforms.drivers.base import ActionFailed
+from backend.platforms.runtime.chromium import INSTALL_HINT, find_chromium
 from backend.platforms.runtime.identity import AccountIdentity, save_cookies
 from backend.settings import PlatformSettings, get_settings
 
