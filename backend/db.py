@@ -11,6 +11,7 @@ import sqlite3
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
+import asyncpg
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 
@@ -85,11 +86,13 @@ async def ping() -> None:
 
 def is_unique_violation(exc: BaseException) -> bool:
     """True for a unique-constraint failure on either engine."""
-    try:
-        import asyncpg
+    return isinstance(exc, asyncpg.UniqueViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+    )
 
-        if isinstance(exc, asyncpg.UniqueViolationError):
-            return True
-    except ImportError:  # pragma: no cover - asyncpg is a dependency
-        pass
-    return isinstance(exc, sqlite3.IntegrityError) and "UNIQUE" in str(exc)
+
+def is_foreign_key_violation(exc: BaseException) -> bool:
+    """True when a row refers to one that does not exist, on either engine."""
+    return isinstance(exc, asyncpg.ForeignKeyViolationError) or (
+        isinstance(exc, sqlite3.IntegrityError) and "FOREIGN KEY" in str(exc)
+    )

@@ -2,27 +2,19 @@
 
 from __future__ import annotations
 
-import random
 from typing import Any
 
 import structlog
 from arq import Retry
 
 from backend.billing import service
+from backend.core.aio import backoff_seconds
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
 
 # With the 2 s default base: retries over about four minutes before giving up.
 MAX_TRIES = 8
-# As for jobs: no retry waits longer than this.
-MAX_BACKOFF_SECONDS = 300.0
-
-
-def _backoff_seconds(tries: int, base: float) -> float:
-    """Exponential backoff with ±20 % jitter, as jobs retry (billing imports no other domain, jobs included)."""
-    delay: float = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, tries - 1))
-    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
 
 async def process_billing_event(ctx: dict[str, Any], event_id: str) -> None:
@@ -35,7 +27,7 @@ async def process_billing_event(ctx: dict[str, Any], event_id: str) -> None:
             log.error("stripe_event_gave_up", event_id=event_id, error=str(exc), tries=tries)
             return
         # It refers to something another event creates: wait for that one.
-        raise Retry(defer=_backoff_seconds(tries, get_settings().jobs.retry_base_seconds)) from exc
+        raise Retry(defer=backoff_seconds(tries, get_settings().jobs.retry_base_seconds)) from exc
 
 
 FUNCTIONS = [process_billing_event]

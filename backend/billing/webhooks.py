@@ -7,13 +7,11 @@ nothing (Stripe delivers out of order).
 
 from __future__ import annotations
 
-import sqlite3
 import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-import asyncpg
 import msgspec
 import stripe
 import structlog
@@ -142,12 +140,6 @@ def _workspace_from_metadata(obj: dict[str, Any]) -> uuid.UUID | None:
         return None
 
 
-def _is_foreign_key_violation(exc: BaseException) -> bool:
-    return isinstance(exc, asyncpg.ForeignKeyViolationError) or (
-        isinstance(exc, sqlite3.IntegrityError) and "FOREIGN KEY" in str(exc)
-    )
-
-
 async def _has_subscription_row(workspace_id: uuid.UUID) -> bool:
     """Make the workspace's subscription row if it has none; False when there is no such workspace.
 
@@ -158,7 +150,7 @@ async def _has_subscription_row(workspace_id: uuid.UUID) -> bool:
     try:
         await Subscription.insert(Subscription(workspace=workspace_id)).on_conflict(action="DO NOTHING")
     except Exception as exc:
-        if _is_foreign_key_violation(exc):
+        if db.is_foreign_key_violation(exc):
             return False
         raise
     return True

@@ -1,14 +1,23 @@
-"""Small asyncio helpers shared by the processes."""
+"""Small helpers for waiting, shared by the processes: bounded steps and retry backoff."""
 
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable
 from typing import Any
 
 import structlog
 
 log = structlog.get_logger(__name__)
+
+MAX_BACKOFF_SECONDS = 300.0
+
+
+def backoff_seconds(attempt: int, base: float) -> float:
+    """Exponential backoff with ±20 % jitter, so retries of many jobs or events do not arrive together."""
+    delay: float = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempt - 1))
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
 
 async def bounded(step: str, awaitable: Awaitable[Any], seconds: float) -> bool:

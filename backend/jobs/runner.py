@@ -10,7 +10,6 @@ duplicating anything.
 from __future__ import annotations
 
 import asyncio
-import random
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
@@ -23,6 +22,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend import db
+from backend.core.aio import backoff_seconds
 from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import events, fanout, store
@@ -39,7 +39,6 @@ JOB_DURATION_SECONDS = Histogram(
 )
 JOB_RUNS = Counter("sellpilot_job_runs_total", "Job runs started by workers, by kind", ["kind"])
 
-MAX_BACKOFF_SECONDS = 300.0
 # Redis going away mid-job is not the job's fault: it runs again once Redis is back.
 REDIS_LOST = (RedisConnectionError, RedisTimeoutError)
 
@@ -207,12 +206,6 @@ async def _row(job_id: uuid.UUID) -> dict[str, Any]:
     if row is None:
         raise LookupError(f"job {job_id} vanished")
     return row
-
-
-def backoff_seconds(attempt: int, base: float) -> float:
-    """Exponential backoff with ±20 % jitter, so retries of many jobs do not arrive together."""
-    delay: float = min(MAX_BACKOFF_SECONDS, base * 2 ** max(0, attempt - 1))
-    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
 
 
 async def run_job(

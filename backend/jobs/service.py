@@ -36,7 +36,6 @@ from backend.jobs.runner import (
     JobPaused,
     JobRun,
     RetryableJobError,
-    backoff_seconds,
 )
 from backend.jobs.schemas import JobItemOut, JobOut, JobStatistics, JobStatusName, KindStatistics
 from backend.jobs.store import (
@@ -66,7 +65,6 @@ __all__ = [
     "Limit",
     "LimiterTimeout",
     "RetryableJobError",
-    "backoff_seconds",
     "slot",
 ]
 

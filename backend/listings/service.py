@@ -11,7 +11,6 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
-import msgspec
 from arq.connections import ArqRedis
 
 from backend import db
@@ -21,6 +20,7 @@ from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
+from backend.core.fields import like_pattern, sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
@@ -196,7 +196,7 @@ async def list_listings(
     if category:
         conditions.append(Listing.category == category)
     if search:
-        pattern = "%" + search.replace("\\", "").replace("%", "").replace("_", "") + "%"
+        pattern = like_pattern(search)
         conditions.append(
             Listing.title.ilike(pattern) | Listing.description.ilike(pattern) | Listing.brand.ilike(pattern)
         )
@@ -225,7 +225,7 @@ async def update_listing(
     workspace_id: uuid.UUID, user_id: uuid.UUID, listing_id: uuid.UUID, changes: ListingUpdate
 ) -> ListingOut:
     row = await _listing_row(workspace_id, listing_id)
-    sent = {f: getattr(changes, f) for f in changes.__struct_fields__ if getattr(changes, f) is not msgspec.UNSET}
+    sent = sent_fields(changes)
     if not sent:
         return listing_out(row)
     if "title" in sent:

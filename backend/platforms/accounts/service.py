@@ -23,6 +23,7 @@ from backend.core import quotas
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.fields import like_pattern, sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
@@ -33,7 +34,6 @@ from backend.platforms import imports, vault
 from backend.platforms.accounts.cookies import cookies_secret, decrypt_cookies
 from backend.platforms.accounts.schemas import AccountCreate, AccountUpdate
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
-from backend.platforms.fields import like_pattern, sent_fields
 from backend.platforms.profiles import service as profiles
 from backend.platforms.proxies import service as proxies
 from backend.platforms.schemas import AccountOut, ImportReport, ImportRowOut, PlatformOut

@@ -11,10 +11,10 @@ from backend import db
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.fields import like_pattern, sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.core.scoped import scoped
-from backend.platforms.fields import like_pattern, sent_fields
 from backend.platforms.profiles.schemas import FromTemplate, ProfileCreate, ProfileUpdate
 from backend.platforms.profiles.templates import TEMPLATES
 from backend.platforms.schemas import ProfileOut, ProfileTemplateOut

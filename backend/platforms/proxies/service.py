@@ -16,13 +16,13 @@ from backend import db
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput
+from backend.core.fields import like_pattern, sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.platforms import imports, vault
-from backend.platforms.fields import like_pattern, sent_fields
 from backend.platforms.proxies import health
 from backend.platforms.proxies.schemas import ProxyCreate, ProxyUpdate
 from backend.platforms.proxies.urls import (

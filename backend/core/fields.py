@@ -1,4 +1,4 @@
-"""Helpers the accounts, proxies and profiles services share: list search patterns and PATCH bodies."""
+"""Small helpers every domain's service uses on request values: search patterns and PATCH bodies."""
 
 from __future__ import annotations
 
