@@ -344,7 +344,8 @@ async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: flo
     fresh = await _set_aside(redis, row, JobStatus.retrying, reason)
     if fresh is None:
         return  # cancelled meanwhile
-    payload = {"error": reason, "in_seconds": round(seconds, 2)}
+    # The reason as stored (one line, capped), never the raw exception text.
+    payload = {"error": fresh["error"], "in_seconds": round(seconds, 2)}
     try:
         await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
         await store.dispatch(redis, fresh, defer_seconds=seconds)
@@ -357,7 +358,7 @@ async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
     # The resumed run gets the attempt back: waiting for a person is not a failure.
     fresh = await _set_aside(redis, row, JobStatus.paused, reason)
     if fresh is not None:
-        await events.publish(redis, fresh["workspace"], events.event_from_job("job.paused", fresh, {"reason": reason}))
+        await events.publish(redis, fresh["workspace"], events.event_from_job("job.paused", fresh, {"reason": fresh["error"]}))
 
 
 async def _finish(

@@ -14,7 +14,7 @@ import httpx
 
 from backend.core.redis import redis_key
 from backend.jobs.limiter import Limit, slot
-from backend.jobs.runner import WAIT_FOR_CHILDREN, Handler, JobRun, RetryableJobError
+from backend.jobs.runner import WAIT_FOR_CHILDREN, Handler, JobPaused, JobRun, RetryableJobError
 from backend.worker import JOB_HANDLERS, WorkerSettings
 
 
@@ -80,6 +80,11 @@ async def banner(run: JobRun) -> None:
     raise RuntimeError(PLAYWRIGHT_BANNER)
 
 
+async def pause_with_trace(run: JobRun) -> None:
+    """Pauses (as for an account that needs attention) with a reason that carries a traceback."""
+    raise JobPaused("Log in again on the platform\nTraceback (most recent call last):\n  File 'x.py', line 1")
+
+
 async def limited_call(run: JobRun) -> None:
     """One HTTP call to payload.url, under a shared limit of payload.max_concurrent."""
     limit = Limit(max_concurrent=int(run.payload["max_concurrent"]))
@@ -109,6 +114,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     "test.some_fail": some_fail,
     "test.boom": boom,
     "test.banner": banner,
+    "test.pause_with_trace": pause_with_trace,
     "test.limited_call": limited_call,
     "test.fanout": fan_out,
     "test.slow_once": slow_once,

@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.jobs import service
+from backend.jobs import events, service
 from backend.jobs.tables import JobItem
 from tests.helpers import grant_plan, register
 from tests.jobs.conftest import kill_hard
@@ -104,6 +104,20 @@ async def test_a_tools_banner_or_traceback_never_reaches_the_user(
     stored = await JobItem.select(JobItem.error).where(JobItem.job == job.id).first()
     assert stored is not None
     assert "Traceback" not in stored["error"]
+
+
+async def test_a_paused_job_tells_the_live_view_the_same_one_line_reason_it_stores(
+    app: Any, client: httpx.AsyncClient, start_worker: Any
+) -> None:
+    account = await register(client)
+    workspace_id = uuid.UUID(account.workspace_id)
+    start_worker()
+    job = await enqueue(app, account.workspace_id, "test.pause_with_trace", {})
+    paused = await wait_for(account.workspace_id, job.id, lambda j: j.status == "paused", what="paused")
+    assert paused.error == "Log in again on the platform"
+    stream = await events.read_after(app.state.redis, workspace_id, "0-0", count=100, block_ms=None)
+    reasons = [(e.payload or {}).get("reason") for _, e in stream if e.type == "job.paused" and e.job_id == job.id]
+    assert reasons == ["Log in again on the platform"]
 
 
 async def test_final_failure_records_the_error_and_can_be_retried(
