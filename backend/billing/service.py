@@ -24,7 +24,6 @@ from backend.billing.usage import (
     usage_this_month,
 )
 from backend.billing.webhooks import (
-    HANDLED_EVENT_TYPES,
     PROCESS_EVENT_TASK,
     EventNotReady,
     InvalidSignature,
@@ -34,7 +33,6 @@ from backend.billing.webhooks import (
 )
 
 __all__ = [
-    "HANDLED_EVENT_TYPES",
     "PAYMENTS_UNREACHABLE",
     "PLAN_ACTIVE_STATUSES",
     "PROCESS_EVENT_TASK",

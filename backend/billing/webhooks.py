@@ -30,16 +30,6 @@ from backend.settings import get_settings
 log = structlog.get_logger(__name__)
 
 PROCESS_EVENT_TASK = "process_billing_event"
-HANDLED_EVENT_TYPES = frozenset(
-    {
-        "checkout.session.completed",
-        "customer.subscription.created",
-        "customer.subscription.updated",
-        "customer.subscription.deleted",
-        "invoice.paid",
-        "invoice.payment_failed",
-    }
-)
 
 
 class EventNotReady(Exception):

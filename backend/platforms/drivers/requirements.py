@@ -2,8 +2,8 @@
 
 Checked by the API before a publish job is created, so a draft the platform
 would refuse is a 400 at once: no browser work, no daily action spent. The
-values mirror each platform's sell form (for the sandbox: `sandbox/app.py`
-and `sandbox/store.py`, which the API does not import).
+values mirror each platform's sell form (for the sandbox: `backend/sandbox/listing_pages.py`
+and `backend/sandbox/store/rules.py`, which the API does not import).
 """
 
 from __future__ import annotations
