@@ -358,7 +358,8 @@ async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
     # The resumed run gets the attempt back: waiting for a person is not a failure.
     fresh = await _set_aside(redis, row, JobStatus.paused, reason)
     if fresh is not None:
-        await events.publish(redis, fresh["workspace"], events.event_from_job("job.paused", fresh, {"reason": fresh["error"]}))
+        paused = events.event_from_job("job.paused", fresh, {"reason": fresh["error"]})
+        await events.publish(redis, fresh["workspace"], paused)
 
 
 async def _finish(
