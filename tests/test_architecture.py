@@ -74,7 +74,7 @@ def _imports(path: Path) -> Iterator[Import]:
     yield from visit(tree, False, False)
 
 
-def _all_imports() -> list[Import]:
+def backend_imports() -> list[Import]:
     return [imp for path in sorted(BACKEND.rglob("*.py")) for imp in _imports(path)]
 
 
@@ -94,7 +94,7 @@ def _is_top_level(module: str) -> bool:
 def test_no_backend_import_inside_a_function() -> None:
     found = [
         f"{imp.source}:{imp.line} imports {imp.target} inside a function"
-        for imp in _all_imports()
+        for imp in backend_imports()
         if imp.in_function and imp.source not in LAZY_IMPORTS_ALLOWED
     ]
     assert not found, "Fix the direction of the dependency instead:\n" + "\n".join(found)
@@ -102,7 +102,7 @@ def test_no_backend_import_inside_a_function() -> None:
 
 def test_no_import_cycles() -> None:
     graph: dict[str, set[str]] = {}
-    for imp in _all_imports():
+    for imp in backend_imports():
         if not imp.in_function and not imp.type_checking and imp.source != imp.target:
             graph.setdefault(imp.source, set()).add(imp.target)
     # Tarjan's strongly connected components: any component of two or more modules is a cycle.
@@ -171,7 +171,7 @@ def _layer_rule_violation(imp: Import) -> str | None:
 
 def test_domains_and_layers_depend_one_way() -> None:
     found = []
-    for imp in _all_imports():
+    for imp in backend_imports():
         if imp.type_checking:
             continue
         reason = _domain_rule_violation(imp) or _layer_rule_violation(imp)
@@ -182,7 +182,7 @@ def test_domains_and_layers_depend_one_way() -> None:
 
 def test_app_wires_and_worker_registers_only_tasks() -> None:
     found = []
-    for imp in _all_imports():
+    for imp in backend_imports():
         if imp.source == "backend.worker":
             domain = _domain(imp.target)
             allowed = domain in INFRASTRUCTURE or imp.target in PROCESS_SETUP or _leaf(imp.target) == "tasks"

@@ -9,26 +9,21 @@ input rules in `inputs`.
 from __future__ import annotations
 
 from backend.auth.accounts import (
-    INVALID_CREDENTIALS,
     create_superuser,
     get_user,
     list_users,
     login,
     register,
 )
-from backend.auth.inputs import GENERIC_MAILBOXES, normalize_email
 from backend.auth.members import (
-    ROLE_RANK,
     change_member_role,
-    fit_members_to_seats,
     invite_member,
     list_invitations,
     list_members,
     remove_member,
     revoke_invitation,
-    seats_used,
 )
-from backend.auth.sessions import INVALID_REFRESH, load_principal, logout, refresh
+from backend.auth.sessions import load_principal, logout, refresh
 from backend.auth.workspaces import (
     create_workspace,
     get_workspace,
@@ -40,14 +35,9 @@ from backend.auth.workspaces import (
 )
 
 __all__ = [
-    "GENERIC_MAILBOXES",
-    "INVALID_CREDENTIALS",
-    "INVALID_REFRESH",
-    "ROLE_RANK",
     "change_member_role",
     "create_superuser",
     "create_workspace",
-    "fit_members_to_seats",
     "get_user",
     "get_workspace",
     "invite_member",
@@ -59,13 +49,11 @@ __all__ = [
     "lock_workspace",
     "login",
     "logout",
-    "normalize_email",
     "refresh",
     "register",
     "remove_member",
     "rename_workspace",
     "revoke_invitation",
-    "seats_used",
     "switch_workspace",
     "workspace_name",
 ]

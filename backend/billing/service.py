@@ -11,12 +11,10 @@ events) and `stripe_api` (the client).
 from __future__ import annotations
 
 from backend.billing.checkout import create_checkout, create_portal
-from backend.billing.stripe_api import PAYMENTS_UNREACHABLE, stripe_client
+from backend.billing.stripe_api import stripe_client
 from backend.billing.usage import (
-    PLAN_ACTIVE_STATUSES,
     apply_plan_limits,
     check_and_consume,
-    current_period,
     effective_plan,
     ensure_capacity,
     get_billing,
@@ -24,7 +22,6 @@ from backend.billing.usage import (
     usage_this_month,
 )
 from backend.billing.webhooks import (
-    PROCESS_EVENT_TASK,
     EventNotReady,
     InvalidSignature,
     process_event,
@@ -33,16 +30,12 @@ from backend.billing.webhooks import (
 )
 
 __all__ = [
-    "PAYMENTS_UNREACHABLE",
-    "PLAN_ACTIVE_STATUSES",
-    "PROCESS_EVENT_TASK",
     "EventNotReady",
     "InvalidSignature",
     "apply_plan_limits",
     "check_and_consume",
     "create_checkout",
     "create_portal",
-    "current_period",
     "effective_plan",
     "ensure_capacity",
     "get_billing",

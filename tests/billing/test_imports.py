@@ -7,37 +7,28 @@ events) must load them too.
 
 from __future__ import annotations
 
-import ast
 import subprocess
 import sys
-from pathlib import Path
 
-BILLING = Path(__file__).resolve().parents[2] / "backend" / "billing"
+from tests.test_architecture import backend_imports
+
 SHARED = ("backend.core", "backend.settings", "backend.db", "backend.billing")
-
-
-def _backend_imports(path: Path) -> list[str]:
-    found = []
-    for node in ast.walk(ast.parse(path.read_text())):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names if alias.name.startswith("backend")]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("backend"):
-            # `from backend import db` imports backend.db; `from backend.x import y` imports from backend.x.
-            found += [node.module if node.module != "backend" else f"backend.{alias.name}" for alias in node.names]
-    return found
 
 
 def test_billing_imports_no_domain() -> None:
     # The routes are the HTTP edge: they may hand billing what they got from another domain's service
     # (the workspace's name for Stripe); the architecture test holds them to services only.
-    modules = [path for path in sorted(BILLING.rglob("*.py")) if path.name != "routes.py"]
-    assert len(modules) >= 5
+    imports = [
+        imp
+        for imp in backend_imports()
+        if imp.source.startswith("backend.billing.") and imp.source != "backend.billing.routes"
+    ]
+    assert len({imp.source for imp in imports}) >= 5
     found = [
-        f"{path.name} imports {target}"
-        for path in modules
-        for target in _backend_imports(path)
-        if not any(target == allowed or target.startswith(f"{allowed}.") for allowed in SHARED)
-        and not (path.name == "tables.py" and target == "backend.auth.tables")  # the foreign key to Workspace
+        f"{imp.source}:{imp.line} imports {imp.target}"
+        for imp in imports
+        if not any(imp.target == allowed or imp.target.startswith(f"{allowed}.") for allowed in SHARED)
+        and not (imp.source == "backend.billing.tables" and imp.target == "backend.auth.tables")  # FK to Workspace
     ]
     assert not found, "billing reads other domains only through backend.core.quotas:\n" + "\n".join(found)
 

@@ -1,46 +1,21 @@
-"""The accounts' jobs: test a login, and resume an account once a person has fixed it.
-
-Thin: the browser runtime opens the account (limiter lease, status, login,
-challenge → needs attention) and `account_job` turns what got in the way into
-the job's outcome.
-"""
+"""The accounts' jobs: test a login, and resume an account once a person has fixed it (thin: the runtime does it)."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Any
 
-from backend.jobs import service as jobs_service
 from backend.jobs.service import JobRun
 from backend.platforms.accounts.service import RESUME, TEST_LOGIN
-from backend.platforms.drivers.base import LoginRequired
-from backend.platforms.runtime import identity as identities
-from backend.platforms.runtime.actions import read
-from backend.platforms.runtime.outcomes import account_job
-from backend.platforms.runtime.sessions import open_account
+from backend.platforms.runtime import login
 
 
 async def test_login(run: JobRun) -> dict[str, object]:
-    """Log in (or confirm the stored session); a challenge or refused login fails this job with the reason."""
-    account_id = uuid.UUID(run.payload["account_id"])
-    await run.set_total(1)
-    async with (
-        account_job(run, "login", pause_on_attention=False),
-        open_account(run.redis, run.workspace_id, account_id, allow_attention=True) as session,
-    ):
-        if not await read(session.driver.check_session, "checking the session"):
-            raise LoginRequired(f"{session.username} is not logged in after signing in")
-    await run.record_item("login", result={"logged_in": True})
-    return {"account_id": str(account_id), "logged_in": True}
+    return await login.check_login(run, uuid.UUID(run.payload["account_id"]))
 
 
 async def resume(run: JobRun) -> dict[str, object]:
-    """Re-check the session; when it works, the account is active again and its paused work continues."""
-    account_id = uuid.UUID(run.payload["account_id"])
-    result = await test_login(run)
-    await identities.set_status(run.workspace_id, account_id, "active")
-    resumed = await jobs_service.resume_account_jobs(run.redis, run.workspace_id, account_id)
-    return {**result, "resumed_jobs": resumed}
+    return await login.resume_account(run, uuid.UUID(run.payload["account_id"]))
 
 
 JOB_HANDLERS: dict[str, Any] = {TEST_LOGIN: test_login, RESUME: resume}
