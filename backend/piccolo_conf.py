@@ -14,5 +14,6 @@ APP_REGISTRY = AppRegistry(
         "backend.media.piccolo_app",
         "backend.listings.piccolo_app",
         "backend.platforms.piccolo_app",
+        "backend.automation.piccolo_app",
     ]
 )

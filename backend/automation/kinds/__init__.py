@@ -1,0 +1,1 @@
+"""What each kind of rule does in one run (`base.RuleRun` → summary), one module per kind or family."""
