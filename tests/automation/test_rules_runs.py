@@ -24,13 +24,11 @@ from backend.automation.rules import runner
 from backend.automation.tables import AutomationRule
 from backend.core.clock import utcnow
 from backend.core.scoped import scoped
-from backend.jobs import runner as engine
 from backend.jobs import service as jobs
 from backend.platforms.runtime.browser import close_pool
-from backend.worker import JOB_HANDLERS
-from tests.automation.rules_helpers import RULES, make_account
+from tests.automation.rules_helpers import RULES, make_account, run_due, run_job
 from tests.helpers import Account, register
-from tests.platforms.conftest import Sandbox, sandbox, sandbox_process  # noqa: F401 - fixtures
+from tests.platforms.conftest import Sandbox
 
 TOUCHED: set[str] = set()
 
@@ -54,7 +52,7 @@ async def touch_targets(rr: RuleRun) -> Summary:
 
 
 @pytest.fixture(autouse=True)
-async def test_kind(sandbox: Sandbox, override_env: Any) -> AsyncIterator[None]:  # noqa: F811
+async def test_kind(sandbox: Sandbox, override_env: Any) -> AsyncIterator[None]:
     override_env(SANDBOX_URL=sandbox.url)
     KINDS["test.touch"] = touch_targets
     yield
@@ -80,29 +78,6 @@ async def _rule(client: httpx.AsyncClient, owner: Account, targets: int, daily_c
     return str(rule_id), account
 
 
-async def _run_due(app: Any, owner: Account) -> Any:
-    """One tick, then the job it sent, run here as a worker would."""
-    before = {
-        j.id
-        for j in (
-            await jobs.list_jobs(
-                uuid.UUID(owner.workspace_id), kind="automation.run", status=None, parent_id=None, limit=100, offset=0
-            )
-        ).items
-    }
-    await runner.tick(app.state.redis)
-    page = await jobs.list_jobs(
-        uuid.UUID(owner.workspace_id), kind="automation.run", status=None, parent_id=None, limit=100, offset=0
-    )
-    (job,) = [j for j in page.items if j.id not in before]
-    return await _run(app, owner, job.id)
-
-
-async def _run(app: Any, owner: Account, job_id: uuid.UUID) -> Any:
-    await engine.run_job(app.state.redis, job_id, JOB_HANDLERS, 0.1)
-    return await jobs.get_job(uuid.UUID(owner.workspace_id), job_id)
-
-
 async def _make_due(owner: Account, rule_id: str) -> None:
     rules = scoped(AutomationRule, uuid.UUID(owner.workspace_id))
     await rules.update({AutomationRule.next_run_at: utcnow() - timedelta(seconds=1)}).where(
@@ -116,7 +91,7 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
     owner = await register(client)
     rule_id, _ = await _rule(client, owner, targets=5, daily_cap=3)
 
-    first = await _run_due(app, owner)
+    first = await run_due(app, owner)
     assert first.status == "succeeded", first.error
     assert first.result["outcome"] == "partial"
     assert first.done == 3
@@ -127,7 +102,7 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
 
     # Another slot the same day: the cap is spent, nothing is done, nothing is lost.
     await _make_due(owner, rule_id)
-    same_day = await _run_due(app, owner)
+    same_day = await run_due(app, owner)
     assert same_day.result["outcome"] == "partial"
     assert same_day.done == 0
 
@@ -136,7 +111,7 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
     rules = scoped(AutomationRule, uuid.UUID(owner.workspace_id))
     await rules.update({AutomationRule.actions_day: yesterday}).where(AutomationRule.id == uuid.UUID(rule_id))
     await _make_due(owner, rule_id)
-    next_day = await _run_due(app, owner)
+    next_day = await run_due(app, owner)
     assert next_day.result["outcome"] == "succeeded"
     assert next_day.done == 2
     items = await jobs.list_items(uuid.UUID(owner.workspace_id), next_day.id, None, 50, 0)
@@ -150,13 +125,13 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
 async def test_a_challenge_pauses_the_rule_and_the_resumed_account_completes_the_run(
     client: httpx.AsyncClient,
     app: Any,
-    sandbox: Sandbox,  # noqa: F811
+    sandbox: Sandbox,
 ) -> None:
     owner = await register(client)
     rule_id, account = await _rule(client, owner, targets=2, daily_cap=10)
     await sandbox.set_challenge("alice")
 
-    paused = await _run_due(app, owner)
+    paused = await run_due(app, owner)
 
     assert paused.status == "paused"
     assert "captcha" in (paused.error or "")
@@ -173,14 +148,14 @@ async def test_a_challenge_pauses_the_rule_and_the_resumed_account_completes_the
     await sandbox.set_challenge("alice", enabled=False)  # the person solved it
     resume = await client.post(f"/api/v1/accounts/{account}/resume", headers=owner.headers)
     assert resume.status_code == 202, resume.text
-    resumed = await _run(app, owner, uuid.UUID(resume.json()["id"]))
+    resumed = await run_job(app, owner, uuid.UUID(resume.json()["id"]))
     assert resumed.status == "succeeded", resumed.error
     # The next tick sees the account active again: the rule is active, its next slot after the interval.
     assert (await runner.tick(app.state.redis)) == {"resumed": 1, "claimed": 0, "sent": 0}
     rule = (await client.get(f"{RULES}/{rule_id}", headers=owner.headers)).json()
     assert rule["status"] == "active"
 
-    done = await _run(app, owner, paused.id)
+    done = await run_job(app, owner, paused.id)
     assert done.status == "succeeded", done.error
     assert done.done == 2
     rule = (await client.get(f"{RULES}/{rule_id}", headers=owner.headers)).json()
