@@ -20,7 +20,7 @@ from backend.automation.tables import AutomationRule
 from backend.core.clock import utcnow
 from backend.core.scoped import scoped
 from backend.jobs.tables import Job
-from tests.automation.rules_helpers import RULES, create_rule, make_account
+from tests.automation.rules_helpers import RULES, create_rule, make_account, run_job
 from tests.helpers import Account, grant_plan, register
 
 
@@ -140,3 +140,21 @@ async def test_run_now_is_a_slot_of_its_own_and_runs_are_listed(client: httpx.As
     assert (await client.get("/api/v1/automation/runs", headers=owner.headers, params={"outcome": "partial"})).json()[
         "total"
     ] == 0
+
+
+async def test_a_slot_of_a_rule_paused_meanwhile_is_skipped(client: httpx.AsyncClient, app: Any) -> None:
+    owner, (rule_id,) = await _owner_with_rules(client, 1)
+    await _due(owner, timedelta(seconds=5))
+    await runner.claim_due()
+    await client.post(f"{RULES}/{rule_id}/pause", headers=owner.headers)  # paused between claim and run
+    await runner.send_pending(app.state.redis)
+    (key,) = await _jobs_by_key(owner)
+    job_id = (await scoped(Job, uuid.UUID(owner.workspace_id)).select(Job.id).where(Job.idempotency_key == key))[0]
+
+    job = await run_job(app, owner, job_id["id"])
+
+    assert job.status == "succeeded"
+    assert job.result["outcome"] == "skipped"
+    runs = await client.get("/api/v1/automation/runs", headers=owner.headers, params={"outcome": "skipped"})
+    assert [r["job_id"] for r in runs.json()["items"]] == [str(job.id)]
+    assert (await client.get(f"{RULES}/{rule_id}", headers=owner.headers)).json()["last_outcome"] == "skipped"

@@ -176,6 +176,11 @@ async def _record(workspace_id: uuid.UUID, rule_id: uuid.UUID, run: JobRun, outc
     await scoped(AutomationRule, workspace_id).update(changes).where(AutomationRule.id == rule_id)
 
 
+async def _skipped(run: JobRun, reason: str) -> dict[str, Any]:
+    await run.record_item("rule", {"target": "rule", "action": "skipped", "reason": reason})
+    return {"outcome": "skipped", "summary": {}, "reason": reason}
+
+
 async def run_slot(run: JobRun) -> dict[str, Any]:
     """The job `automation.run`: one slot of one rule, one job item per target."""
     rule_id = uuid.UUID(run.payload["rule_id"])
@@ -185,11 +190,11 @@ async def run_slot(run: JobRun) -> dict[str, Any]:
     try:
         row = await service.rule_row(ws, rule_id)
     except NotFound:
-        return {"outcome": "skipped", "summary": {}, "reason": "the rule was deleted"}
+        return await _skipped(run, "the rule was deleted")
     attended = row["status"] == "paused" and row["pause_reason"].startswith(service.ATTENTION_PREFIX)
     if row["status"] != "active" and not attended and not manual:
         await _record(ws, rule_id, run, "skipped", {})
-        return {"outcome": "skipped", "summary": {}, "reason": f"the rule is {row['status']}"}
+        return await _skipped(run, f"the rule is {row['status']}")
     kind = KINDS.get(row["kind"])
     if kind is None:
         raise JobFailed(f"No runner for rule kind {row['kind']!r} in this version")
