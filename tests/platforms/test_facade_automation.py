@@ -142,6 +142,19 @@ async def test_relist_after_a_crash_between_delete_and_publish(
     assert relisted.item_id != original.item_id
 
 
+async def test_relist_whose_publish_answer_is_lost_makes_one_copy(
+    client: httpx.AsyncClient, browser: Browser, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async with session_of(client, browser, sandbox, timeout_ms=2_000) as session:
+        listing = _listing(tmp_path, "Slow answer teapot", "19.00")
+        original = await platforms.publish_listing(session, listing)
+        await sandbox.drop_next_publish(hang_seconds=6)
+        relisted = await platforms.relist_listing(session, original.item_id, listing)
+    copies = [i for i in await sandbox.items(seller="alice") if i["title"] == "Slow answer teapot"]
+    assert [str(c["id"]) for c in copies] == [relisted.item_id]
+    assert relisted.item_id != original.item_id
+
+
 async def test_follow_and_unfollow_say_when_there_was_nothing_to_do(
     client: httpx.AsyncClient, browser: Browser, sandbox: Sandbox
 ) -> None:
