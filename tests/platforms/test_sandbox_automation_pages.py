@@ -56,6 +56,10 @@ async def test_following_shows_dates_and_who_follows_back(sandbox: Sandbox) -> N
         assert "Follows alice" not in public.text  # alice looks at her own list
     links = await sandbox.follow_links("alice")
     assert [(f["username"], f["mutual"]) for f in links["following"]] == [("erin", False), ("bob", True)]
+    await sandbox.follow("alice", "bob", days_ago=30)  # re-dated: now the oldest follow
+    links = await sandbox.follow_links("alice")
+    assert [f["username"] for f in links["following"]] == ["bob", "erin"]
+    assert _ago(links["following"][0]["at"]) > timedelta(days=29)
     await sandbox.follow("alice", "erin", follow=False)
     assert [f["username"] for f in (await sandbox.follow_links("alice"))["following"]] == ["bob"]
 
