@@ -88,6 +88,9 @@ async def test_bad_input_is_a_400_naming_the_field(client: httpx.AsyncClient) ->
     await _bad(
         client, owner, rule_body(account, kind="message_new_followers", params=delays), "params.delay_max_seconds"
     )
+    # A kind the account's platform cannot run at all (no bumping on Pinterest).
+    pins = await make_account(client, owner, login="pins", platform="pinterest")
+    await _bad(client, owner, rule_body(pins, kind="bump"), "kind")
     missing = str(uuid.uuid4())
     await _bad(
         client,

@@ -146,6 +146,26 @@ def _problem_field(exc: msgspec.ValidationError) -> str:
     return ".".join(["params", *parts])
 
 
+# What each kind asks of the platform's driver (`platforms.supports`): a rule its platform cannot run is refused.
+KIND_ACTIONS: dict[str, tuple[str, ...]] = {
+    "bump": ("bump",),
+    "relist": ("delete_listing", "publish_listing"),
+    "follow": ("follow",),
+    "unfollow_nonfollowers": ("unfollow", "my_following"),
+    "message_new_followers": ("send_message", "my_followers"),
+    "message_likers": ("send_message", "likers"),
+    "price_drop": ("change_price",),
+    "inbox_sync": ("read_inbox",),
+    "scheduled_publish": ("publish_listing",),
+}
+
+
+def check_platform(kind: str, platform: str) -> None:
+    missing = [action for action in KIND_ACTIONS.get(kind, ()) if not platforms.supports(platform, action)]
+    if missing:
+        raise InvalidInput("kind", f"{platform} accounts cannot run {kind} rules (no {', '.join(missing)} there)")
+
+
 def check_params(kind: str, params: dict[str, Any]) -> dict[str, Any]:
     """The kind's parameters, validated in shape and rules (400 naming the field); the stored form."""
     struct = PARAMS_BY_KIND.get(kind)
@@ -270,6 +290,7 @@ quotas.register_fitter(Resource.active_rules, fit_rules_to_plan)
 async def create_rule(workspace_id: uuid.UUID, user_id: uuid.UUID | None, data: RuleIn) -> RuleOut:
     account = await platforms.get_account(workspace_id, data.account_id)  # 404 for another workspace's
     params = check_params(data.kind, data.params)
+    check_platform(data.kind, account.platform)
     await _check_listings(workspace_id, data.kind, params)
     timezone = data.timezone or getattr(account, "timezone", None) or "UTC"
     fields = {
