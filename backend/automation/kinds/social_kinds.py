@@ -21,14 +21,21 @@ every existing follower.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TypeVar
+
+import msgspec
 
 from backend.automation.inbox import service as inbox
 from backend.automation.kinds.base import RuleRun, Summary
+from backend.automation.rules.schemas import (
+    FollowParams,
+    MessageLikersParams,
+    MessageNewFollowersParams,
+    UnfollowNonfollowersParams,
+)
 from backend.automation.tables import AutomationRule
 from backend.automation.templates import ledger
 from backend.automation.templates import service as templates
@@ -40,11 +47,16 @@ from backend.platforms import service as platforms
 # Follow dates a platform shows are rounded; a follow this close before the rule was made still counts as new.
 NEW_FOLLOWER_GRACE = timedelta(minutes=2)
 CENT = Decimal("0.01")
+ParamsT = TypeVar("ParamsT", bound=msgspec.Struct)
+MessageParams = MessageNewFollowersParams | MessageLikersParams
 
 
-def _int(params: dict[str, Any], name: str, default: int) -> int:
-    value = params.get(name)
-    return default if value is None else int(value)
+def _params(rr: RuleRun, struct: type[ParamsT]) -> ParamsT:
+    """The rule's parameters (checked when the rule was saved; if they no longer fit, the run fails saying so)."""
+    try:
+        return msgspec.convert(rr.params, struct)
+    except msgspec.ValidationError as exc:
+        raise JobFailed(f"The rule's parameters are not valid any more ({exc}); edit the rule") from None
 
 
 def _unique(names: Iterable[str], *exclude: str) -> list[str]:
@@ -60,29 +72,27 @@ def _unique(names: Iterable[str], *exclude: str) -> list[str]:
 # --- follow / unfollow -----------------------------------------------------------
 
 
-async def _follow_candidates(rr: RuleRun) -> list[str]:
-    params = rr.params
-    source = params.get("source")
-    if source == "followers_of":
-        return await platforms.followers_of(rr.session, str(params["username"]))
-    if source == "likers_of_my_items":
+async def _follow_candidates(rr: RuleRun, params: FollowParams) -> list[str]:
+    if params.source == "followers_of" and params.username:
+        return list(await platforms.followers_of(rr.session, params.username))
+    if params.source == "likers_of_my_items":
         names: list[str] = []
         for item in await platforms.my_listings(rr.session):
             if not item.sold:
                 names.extend(liker.username for liker in await platforms.likers_of(rr.session, item.item_id))
         return names
-    if source == "feed_search":
-        return await platforms.search_users(rr.session, str(params["query"]), limit=50)
-    raise JobFailed(f"Unknown follow source {source!r}; use followers_of, likers_of_my_items or feed_search")
+    if params.source == "feed_search" and params.query:
+        return list(await platforms.search_users(rr.session, params.query, limit=max(50, 2 * params.max_per_run)))
+    raise JobFailed(f"The follow source {params.source!r} needs its username or query; edit the rule")
 
 
 async def follow(rr: RuleRun) -> Summary:
     """Follow users from the source, skipping those already followed, up to max_per_run."""
-    limit = _int(rr.params, "max_per_run", 20)
+    params = _params(rr, FollowParams)
     following = {user.username.casefold() for user in await platforms.my_following(rr.session)}
     summary = {"followed": 0, "already_following": 0, "capped": 0}
-    for username in _unique(await _follow_candidates(rr), rr.session.username):
-        if summary["followed"] >= limit:
+    for username in _unique(await _follow_candidates(rr, params), rr.session.username):
+        if summary["followed"] >= params.max_per_run:
             break
         key = f"follow:{username}"
         if key in rr.done:
@@ -105,11 +115,11 @@ async def follow(rr: RuleRun) -> Summary:
 
 async def unfollow_nonfollowers(rr: RuleRun) -> Summary:
     """Unfollow users followed more than N days ago who do not follow back (unknown follow date: kept)."""
-    limit = _int(rr.params, "max_per_run", 20)
-    cutoff = utcnow() - timedelta(days=_int(rr.params, "followed_more_than_days", 7))
+    params = _params(rr, UnfollowNonfollowersParams)
+    cutoff = utcnow() - timedelta(days=params.followed_more_than_days)
     summary = {"unfollowed": 0, "kept": 0, "capped": 0}
     for user in await platforms.my_following(rr.session):
-        if summary["unfollowed"] >= limit:
+        if summary["unfollowed"] >= params.max_per_run:
             break
         key = f"unfollow:{user.username}"
         if key in rr.done:
@@ -123,14 +133,9 @@ async def unfollow_nonfollowers(rr: RuleRun) -> Summary:
             summary["capped"] = 1
             break
         changed = await platforms.unfollow_user(rr.session, user.username)
-        await rr.run.record_item(
-            key,
-            result={
-                "target": user.username,
-                "action": "unfollow" if changed else "not_following",
-                "followed_at": user.followed_at.isoformat(),
-            },
-        )
+        action = "unfollow" if changed else "not_following"
+        result = {"target": user.username, "action": action, "followed_at": user.followed_at.isoformat()}
+        await rr.run.record_item(key, result=result)
         summary["unfollowed"] += 1 if changed else 0
     return summary
 
@@ -138,10 +143,10 @@ async def unfollow_nonfollowers(rr: RuleRun) -> Summary:
 # --- messages ----------------------------------------------------------------------
 
 
-def _delay_seconds(rr: RuleRun, recipient: str, subject: str) -> int:
+def _delay_seconds(rr: RuleRun, params: MessageParams, recipient: str, subject: str) -> int:
     """A delay in [min, max], drawn once per recipient and subject (the same on every run)."""
-    low = max(0, _int(rr.params, "delay_min_seconds", 0))
-    high = max(low, _int(rr.params, "delay_max_seconds", low))
+    low = params.delay_min_seconds
+    high = max(low, params.delay_max_seconds)
     if high == low:
         return low
     digest = hashlib.sha256(f"{rr.rule_id}:{recipient.casefold()}:{subject}".encode()).digest()
@@ -154,7 +159,9 @@ async def _already_in_thread(rr: RuleRun, recipient: str, text: str) -> bool:
     return any(m.sender.casefold() == me and m.body.strip() == text.strip() for m in thread)
 
 
-async def _send_once(rr: RuleRun, trigger: str, recipient: str, subject: str, values: dict[str, str]) -> str:
+async def _send_once(
+    rr: RuleRun, params: MessageParams, trigger: str, recipient: str, subject: str, values: dict[str, str]
+) -> str:
     """One message through the ledger: "sent", "already_sent", "waiting" (its delay) or "capped"."""
     key = f"{trigger}:{recipient}:{subject}" if subject else f"{trigger}:{recipient}"
     if key in rr.done:
@@ -170,7 +177,7 @@ async def _send_once(rr: RuleRun, trigger: str, recipient: str, subject: str, va
     )
     if entry.sent:
         return "already_sent"
-    if utcnow() < entry.created_at + timedelta(seconds=_delay_seconds(rr, recipient, subject)):
+    if utcnow() < entry.created_at + timedelta(seconds=_delay_seconds(rr, params, recipient, subject)):
         return "waiting"
     await rr.run.check_cancelled()
     result = {"target": recipient, "action": "message", "trigger": trigger, "subject": subject}
@@ -179,9 +186,7 @@ async def _send_once(rr: RuleRun, trigger: str, recipient: str, subject: str, va
         await ledger.mark_sent(rr.workspace_id, entry.id)
         await rr.run.record_item(key, result={**result, "text": entry.body[:200], "found_sent": True})
         return "sent"
-    text = entry.body or await templates.message_for(
-        rr.workspace_id, uuid.UUID(str(rr.params["template_id"])), values, recipient
-    )
+    text = entry.body or await templates.message_for(rr.workspace_id, params.template_id, values, recipient)
     if not await rr.spend():
         return "capped"
     await ledger.set_body(rr.workspace_id, entry.id, text, rr.run.id)
@@ -191,19 +196,14 @@ async def _send_once(rr: RuleRun, trigger: str, recipient: str, subject: str, va
     return "sent"
 
 
-async def _check_template(rr: RuleRun) -> None:
-    template_id = rr.params.get("template_id")
-    if template_id is None or not await templates.template_exists(rr.workspace_id, uuid.UUID(str(template_id))):
+async def _check_template(rr: RuleRun, params: MessageParams) -> None:
+    if not await templates.template_exists(rr.workspace_id, params.template_id):
         raise JobFailed("The rule's message template was deleted; choose another template for the rule")
 
 
 async def _rule_created_at(rr: RuleRun) -> datetime:
-    row = (
-        await scoped(AutomationRule, rr.workspace_id)
-        .select(AutomationRule.created_at)
-        .where(AutomationRule.id == rr.rule_id)
-        .first()
-    )
+    rules = scoped(AutomationRule, rr.workspace_id)
+    row = await rules.select(AutomationRule.created_at).where(AutomationRule.id == rr.rule_id).first()
     return row["created_at"] if row is not None else utcnow()
 
 
@@ -215,19 +215,18 @@ def _tally(summary: dict[str, int], outcome: str) -> bool:
 
 async def message_new_followers(rr: RuleRun) -> Summary:
     """A message from the template to each follower who followed after the rule was made, once each."""
-    await _check_template(rr)
-    limit = _int(rr.params, "max_per_run", 20)
+    params = _params(rr, MessageNewFollowersParams)
+    await _check_template(rr, params)
     since = await _rule_created_at(rr) - NEW_FOLLOWER_GRACE
     me = rr.session.username
     summary = {"sent": 0, "already_sent": 0, "waiting": 0, "capped": 0}
-    followers = await platforms.my_followers(rr.session)
-    for follower in followers:
-        if summary["sent"] >= limit:
+    for follower in await platforms.my_followers(rr.session):
+        if summary["sent"] >= params.max_per_run:
             break
         if follower.followed_at is not None and follower.followed_at < since:
             continue
         values = {"username": follower.username, "my_name": me}
-        if not _tally(summary, await _send_once(rr, ledger.NEW_FOLLOWER, follower.username, "", values)):
+        if not _tally(summary, await _send_once(rr, params, ledger.NEW_FOLLOWER, follower.username, "", values)):
             break
     return summary
 
@@ -236,7 +235,7 @@ def _money(value: Decimal | None) -> str:
     return "" if value is None else str(value.quantize(CENT, rounding=ROUND_HALF_UP))
 
 
-def _discounted(price: Decimal | None, percent: Any) -> Decimal | None:
+def _discounted(price: Decimal | None, percent: float | None) -> Decimal | None:
     if price is None or percent is None:
         return price
     return price * (Decimal(100) - Decimal(str(percent))) / Decimal(100)
@@ -244,26 +243,28 @@ def _discounted(price: Decimal | None, percent: Any) -> Decimal | None:
 
 async def message_likers(rr: RuleRun) -> Summary:
     """A message from the template to each user who liked one of my (unsold) items, once per user and item."""
-    await _check_template(rr)
-    limit = _int(rr.params, "max_per_run", 20)
+    params = _params(rr, MessageLikersParams)
+    await _check_template(rr, params)
     me = rr.session.username
     summary = {"sent": 0, "already_sent": 0, "waiting": 0, "capped": 0}
     for item in await platforms.my_listings(rr.session):
-        if item.sold or summary["sent"] >= limit or summary["capped"]:
+        if summary["sent"] >= params.max_per_run or summary["capped"]:
+            break
+        if item.sold:
             continue
         values = {
             "item_title": item.title,
             "price": _money(item.price),
-            "discount_price": _money(_discounted(item.price, rr.params.get("discount_percent"))),
+            "discount_price": _money(_discounted(item.price, params.discount_percent)),
             "my_name": me,
         }
         for liker in await platforms.likers_of(rr.session, item.item_id):
-            if summary["sent"] >= limit:
+            if summary["sent"] >= params.max_per_run:
                 break
             if liker.username.casefold() == me.casefold():
                 continue
             outcome = await _send_once(
-                rr, ledger.LIKED_ITEM, liker.username, item.item_id, {**values, "username": liker.username}
+                rr, params, ledger.LIKED_ITEM, liker.username, item.item_id, {**values, "username": liker.username}
             )
             if not _tally(summary, outcome):
                 break

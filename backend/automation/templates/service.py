@@ -137,3 +137,10 @@ async def message_for(
     except (ai.ProviderUnavailable, ai.InvalidDraft) as exc:
         log.warning("template.ai_variant_unavailable", template_id=str(template_id), error=type(exc).__name__)
         return text
+
+
+async def check_template_param(workspace_id: uuid.UUID, params: Mapping[str, Any]) -> None:
+    """A rule's `params.template_id` names a template of this workspace (400 naming the field otherwise)."""
+    template_id = params.get("template_id")
+    if template_id is not None and not await template_exists(workspace_id, uuid.UUID(str(template_id))):
+        raise InvalidInput("params.template_id", "no such message template in this workspace; create it first")
