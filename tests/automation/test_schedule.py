@@ -15,7 +15,7 @@ def test_hours_and_minutes_are_read_strictly() -> None:
     assert parse_hhmm("08:30") == 510
     assert parse_hhmm("24:00", allow_end_of_day=True) == 1440
     for bad in ("25:00", "8:30", "24:00", "12:60", "noon"):
-        with pytest.raises(ValueError):
+        with pytest.raises(ValueError, match="time"):
             parse_hhmm(bad)
 
 
@@ -48,7 +48,7 @@ def test_a_start_time_in_the_future_is_the_first_slot() -> None:
 
 
 def test_active_hours_are_in_the_rules_time_zone() -> None:
-    # 08:00–20:00 in Paris is 07:00–19:00 UTC in winter.
+    # 08:00 to 20:00 in Paris is 07:00 to 19:00 UTC in winter.
     paris = Schedule(60, active_from="08:00", active_to="20:00", timezone="Europe/Paris")
     assert not is_active(datetime(2026, 12, 1, 6, 30, tzinfo=UTC), paris)
     assert is_active(datetime(2026, 12, 1, 7, 0, tzinfo=UTC), paris)
