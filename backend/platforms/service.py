@@ -38,6 +38,7 @@ from backend.jobs.service import JobRun
 from backend.platforms.accounts import service as accounts
 from backend.platforms.drivers import requirements
 from backend.platforms.drivers.base import (
+    ActionFailed,
     Conversation,
     FollowedUser,
     Follower,
@@ -52,13 +53,15 @@ from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
-from backend.platforms.runtime.sessions import AccountSession
+from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
 from backend.platforms.schemas import AccountOut
 from backend.settings import get_settings
 
 __all__ = [
     "AccountOut",
     "AccountSession",
+    "AccountUnavailable",
+    "ActionFailed",
     "Conversation",
     "DraftFacts",
     "FollowedUser",

@@ -33,6 +33,7 @@ from backend.automation.rules.schemas import (
     ScheduledPublishParams,
 )
 from backend.automation.tables import AutomationRule
+from backend.automation.templates import service as templates
 from backend.billing import service as billing
 from backend.core import quotas
 from backend.core.clock import utcnow
@@ -292,6 +293,7 @@ async def create_rule(workspace_id: uuid.UUID, user_id: uuid.UUID | None, data: 
     params = check_params(data.kind, data.params)
     check_platform(data.kind, account.platform)
     await _check_listings(workspace_id, data.kind, params)
+    await templates.check_template_param(workspace_id, params)
     timezone = data.timezone or getattr(account, "timezone", None) or "UTC"
     fields = {
         "interval_minutes": data.interval_minutes,
@@ -340,6 +342,7 @@ async def update_rule(workspace_id: uuid.UUID, rule_id: uuid.UUID, data: RuleUpd
     if "params" in sent:
         sent["params"] = check_params(row["kind"], sent["params"])
         await _check_listings(workspace_id, row["kind"], sent["params"])
+        await templates.check_template_param(workspace_id, sent["params"])
     timing = {"interval_minutes", "starts_at", "active_from", "active_to", "timezone"}
     if timing & sent.keys():
         schedule = _schedule({name: sent.get(name, row[name]) for name in timing})
