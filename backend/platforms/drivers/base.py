@@ -22,10 +22,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from playwright.async_api import Locator, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from backend.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator, Page
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 
 class DriverError(Exception):
@@ -316,7 +323,7 @@ class Driver(ABC):
         target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
         try:
             await self.page.goto(target, wait_until="domcontentloaded")
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
         await self.raise_for_challenge()
 
