@@ -12,13 +12,19 @@ billing routes only). A module that uses one writes:
 
 so type checkers see the real module and the program imports it the first
 time an attribute is read (a call, or an `except stripe.APIError` that an
-exception reaches). `tests/core/test_lazy_imports.py` checks the API stays clear of them.
+exception reaches). A worker, which does use them, imports them all at start-up
+(`import_lazy_modules`) rather than inside its first job's time budget.
+`tests/core/test_lazy_imports.py` checks the API stays clear of them.
 """
 
 from __future__ import annotations
 
 import importlib
 from typing import Any
+
+
+# Every module some lazy_module() stands for, in this process.
+_NAMES: set[str] = set()
 
 
 class LazyModule:
@@ -37,4 +43,12 @@ class LazyModule:
 
 
 def lazy_module(name: str) -> Any:
+    _NAMES.add(name)
     return LazyModule(name)
+
+
+def import_lazy_modules() -> list[str]:
+    """Import now every module a lazy_module() stands for (a process that will use them: the worker)."""
+    for name in sorted(_NAMES):
+        importlib.import_module(name)
+    return sorted(_NAMES)

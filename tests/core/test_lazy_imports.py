@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from backend.core.lazy import lazy_module
+from backend.core.lazy import import_lazy_modules, lazy_module
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("openai", "stripe", "playwright")
@@ -46,6 +46,11 @@ def test_a_worker_still_gets_them_all(test_env: dict[str, str]) -> None:
     assert stripe_module.startswith("stripe")
     assert playwright_module.startswith("playwright")
     assert openai_module.startswith("openai")
+
+
+def test_a_worker_imports_them_at_start_up() -> None:
+    assert {"openai", "stripe", "playwright.async_api"} <= set(import_lazy_modules())
+    assert {"openai", "stripe", "playwright.async_api"} <= set(sys.modules)
 
 
 def test_a_lazy_module_is_the_module_once_read() -> None:
