@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-
 # Every module some lazy_module() stands for, in this process.
 _NAMES: set[str] = set()
 
