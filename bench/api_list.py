@@ -35,7 +35,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import fixed_rate, free_port, get, percentile, private_environment, saturate, server
+from bench._http import cpu_seconds, fixed_rate, free_port, get, percentile, private_environment, saturate, server
 
 PATH = "/api/v1/listings?limit=50"
 DRAFTS = 1000
@@ -102,10 +102,13 @@ async def seed(env: dict[str, str], port: int) -> dict[str, str]:
 
 
 def spread(values: list[float]) -> str:
-    return f"{min(values):.1f} / {statistics.median(values):.1f} / {max(values):.1f}"
+    digits = 2 if max(values) < 10 else 1
+    return f"{min(values):.{digits}f} / {statistics.median(values):.{digits}f} / {max(values):.{digits}f}"
 
 
-async def measure(ports: dict[str, int], headers: dict[str, str], args: argparse.Namespace) -> dict[str, list[float]]:
+async def measure(
+    ports: dict[str, int], pids: dict[str, int], headers: dict[str, str], args: argparse.Namespace
+) -> dict[str, list[float]]:
     bodies = {name: await get(port, PATH, headers) for name, port in ports.items()}
     for name, (status, body) in bodies.items():
         assert status == 200, (name, status, body[:300])
@@ -119,15 +122,20 @@ async def measure(ports: dict[str, int], headers: dict[str, str], args: argparse
     for port in ports.values():  # warm-up: pools filled, statement caches and CPU caches warm
         await saturate(port, PATH, headers, args.connections, 3)
     figures: dict[str, list[float]] = {
-        f"{name} {what}": [] for name in ports for what in ("rps", "p50", "p99", "errors")
+        f"{name} {what}": [] for name in ports for what in ("rps", "cpu", "p50", "p99", "errors")
     }
     for round_number in range(args.rounds):
         order = list(ports) if round_number % 2 == 0 else list(reversed(ports))
         for name in order:
+            cpu_before = cpu_seconds(pids[name])
             result = await saturate(ports[name], PATH, headers, args.connections, args.seconds)
             figures[f"{name} rps"].append(result.per_second)
+            figures[f"{name} cpu"].append((cpu_seconds(pids[name]) - cpu_before) * 1000 / max(result.requests, 1))
             figures[f"{name} errors"].append(result.errors)
-            print(f"round {round_number + 1} saturation {name}: {result.per_second:.0f} req/s ({result.errors} errors)")
+            print(
+                f"round {round_number + 1} saturation {name}: {result.per_second:.0f} req/s, "
+                f"{figures[f'{name} cpu'][-1]:.2f} ms CPU per request in the server ({result.errors} errors)"
+            )
     rate = statistics.median(figures["sellpilot rps"]) / 2
     for round_number in range(args.rounds):
         order = list(ports) if round_number % 2 == 0 else list(reversed(ports))
@@ -151,20 +159,28 @@ def main() -> None:
     extra = {"RATE_LIMITS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200", "DATABASE_POOL_MAX_SIZE": "10"}
     with private_environment(**extra) as env:
         ports = {"sellpilot": free_port("BENCH_PORT_SELLPILOT"), "baseline": free_port("BENCH_PORT_BASELINE")}
-        with server(APPS["sellpilot"], ports["sellpilot"], env), server(APPS["baseline"], ports["baseline"], env):
+        with (
+            server(APPS["sellpilot"], ports["sellpilot"], env) as ours,
+            server(APPS["baseline"], ports["baseline"], env) as theirs,
+        ):
             headers = asyncio.run(seed(env, ports["sellpilot"]))
-            figures = asyncio.run(measure(ports, headers, args))
+            pids = {"sellpilot": ours.pid, "baseline": theirs.pid}
+            figures = asyncio.run(measure(ports, pids, headers, args))
     print()
     print(f"machine: {machine()}")
     print(f"GET {PATH}, {DRAFTS} drafts, one uvicorn process each, {args.rounds} rounds of {args.seconds:g} s")
     print("figure | sellpilot min / median / max | baseline min / median / max")
     rows = [(f"req/s at saturation ({args.connections} connections)", "rps")]
+    rows += [("server CPU ms per request at saturation", "cpu")]
     rows += [(f"{what} ms at {figures['rate'][0]:.0f} req/s", what) for what in ("p50", "p99")]
     for label, key in rows:
         print(f"{label} | {spread(figures[f'sellpilot {key}'])} | {spread(figures[f'baseline {key}'])}")
     ratios = [ours / theirs for ours, theirs in zip(figures["sellpilot rps"], figures["baseline rps"], strict=True)]
     listed = ", ".join(f"{r:.2f}" for r in ratios)
     print(f"req/s sellpilot / baseline per round: {listed} (median {statistics.median(ratios):.2f}x)")
+    cpu = [theirs / ours for ours, theirs in zip(figures["sellpilot cpu"], figures["baseline cpu"], strict=True)]
+    listed = ", ".join(f"{r:.2f}" for r in cpu)
+    print(f"CPU per request baseline / sellpilot per round: {listed} (median {statistics.median(cpu):.2f}x)")
     print(f"errors: sellpilot {sum(figures['sellpilot errors']):.0f}, baseline {sum(figures['baseline errors']):.0f}")
 
 

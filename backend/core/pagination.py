@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from piccolo.query import Count, Select
+from piccolo.querystring import QueryString
 
 from backend.core.errors import InvalidInput
 from backend.core.schemas import MAX_PAGE_SIZE, Page
@@ -42,6 +43,15 @@ def check_page(limit: int, offset: int) -> None:
         raise InvalidInput("offset", f"use a number from 0 to {MAX_OFFSET}")
 
 
+# The column a prepared page query adds to carry the number of all its matches (`COUNT(*) OVER ()`).
+TOTAL_COLUMN = "total"
+
+
+def total_column() -> QueryString:
+    """Select this in a prepared page query: each row then carries the total, and no count query is needed."""
+    return QueryString("COUNT(*) OVER ()", alias=TOTAL_COLUMN)
+
+
 async def fetch_prepared_page(
     page: Prepared[Any],
     count: Prepared[Any],
@@ -51,15 +61,20 @@ async def fetch_prepared_page(
     limit: int,
     offset: int,
 ) -> Page[T]:
-    """One page from a prepared `page` query (paged) and its prepared `count` (same values, selects `count`).
+    """One page from a prepared `page` query (paged, selecting `total_column()`) in one round trip.
 
-    A short page that is not empty ends the list, so it gives the total and the count is not asked.
+    `count` (the same values, selecting `count`) runs only for a page past the end, which has no row to
+    carry the total.
     """
     check_page(limit, offset)
     rows = await page.rows(workspace_id, *values, limit=limit, offset=offset)
-    if 0 < len(rows) < limit or (offset == 0 and not rows):
-        total = offset + len(rows)
+    if rows:
+        total = int(rows[0][TOTAL_COLUMN])
+    elif offset == 0:
+        total = 0
     else:
         counted = await count.first(workspace_id, *values)
         total = int(counted["count"]) if counted else 0
+    for row in rows:
+        del row[TOTAL_COLUMN]
     return Page(items=convert(rows), total=total, limit=limit, offset=offset)

@@ -23,7 +23,7 @@ from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
 from backend.core.fields import like_pattern, sent_fields
-from backend.core.pagination import fetch_prepared_page
+from backend.core.pagination import fetch_prepared_page, total_column
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
 from backend.core.scoped import Prepared, Scoped, prepared, scoped
@@ -207,7 +207,9 @@ def _page_queries(filters: tuple[str, ...], sort: str, descending: bool) -> tupl
     if (found := _PAGE_QUERIES.get(key)) is None:
 
         def page(listings: Scoped[Listing], *values: Any) -> Any:
-            query = listings.select(*_PAGE_COLUMNS).order_by(_SORT_COLUMNS[sort], ascending=not descending)
+            query = listings.select(*_PAGE_COLUMNS, total_column()).order_by(
+                _SORT_COLUMNS[sort], ascending=not descending
+            )
             query = query.order_by(Listing.id)
             for name, value in zip(filters, values, strict=True):
                 query = query.where(_FILTERS[name](value))
