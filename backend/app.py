@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,6 +40,11 @@ from backend.spa import serve_spa
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
     app.state.redis = create_redis()
+    # Everything made at start-up (modules, routes, schemas: ~190k objects) lives
+    # as long as the process. Frozen, it is left out of every collection, so a
+    # full collection no longer walks it (it cost 105-135 ms, most of the p99).
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:

@@ -9,13 +9,17 @@ import base64
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Protocol
-
-import openai
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.ai.local import LocalProvider
 from backend.ai.schemas import ImageInput, InvalidDraft, ListingDraft, draft_json_schema, parse_draft
+from backend.core.lazy import lazy_module
 from backend.settings import AISettings, get_settings
+
+if TYPE_CHECKING:
+    import openai
+else:
+    openai = lazy_module("openai")  # imported when a provider is made, not with the API
 
 
 class ProviderUnavailable(Exception):

@@ -20,14 +20,13 @@ from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
-from backend.core.fields import like_pattern, sent_fields
-from backend.core.pagination import fetch_page
+from backend.core.fields import sent_fields
 from backend.core.quotas import Resource
-from backend.core.schemas import Page
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobFailed, JobRun, Limit, slot
+from backend.listings import listing_page
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
@@ -176,45 +175,7 @@ async def _save_draft(
 # --- drafts and listings -----------------------------------------------------
 
 
-async def list_listings(
-    workspace_id: uuid.UUID,
-    *,
-    status: str | None,
-    account_id: uuid.UUID | None,
-    category: str | None,
-    search: str | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-) -> Page[ListingOut]:
-    conditions: list[Any] = []
-    if status:
-        conditions.append(Listing.status == status)
-    if account_id:
-        conditions.append(Listing.account_id == account_id)
-    if category:
-        conditions.append(Listing.category == category)
-    if search:
-        pattern = like_pattern(search)
-        conditions.append(
-            Listing.title.ilike(pattern) | Listing.description.ilike(pattern) | Listing.brand.ilike(pattern)
-        )
-    column = {
-        "created_at": Listing.created_at,
-        "updated_at": Listing.updated_at,
-        "price": Listing.price,
-        "title": Listing.title,
-    }[sort]
-    listings = scoped(Listing, workspace_id)
-    return await fetch_page(
-        listings.select().output(load_json=True).order_by(column, ascending=not descending).order_by(Listing.id),
-        listings.count(),
-        listing_out,
-        limit,
-        offset,
-        conditions,
-    )
+list_listings = listing_page.list_listings
 
 
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:

@@ -23,10 +23,17 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from playwright.async_api import Locator, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from backend.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator, Page
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 
 class DriverError(Exception):
@@ -389,7 +396,7 @@ class Driver(ABC):
         target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
         try:
             await self.page.goto(target, wait_until="domcontentloaded")
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
         await self.raise_for_challenge()
 

@@ -10,12 +10,10 @@ import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlencode
 
-from playwright.async_api import Locator
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     ActionFailed,
     ChallengeRequired,
@@ -38,6 +36,14 @@ from backend.platforms.drivers.base import (
     parse_time,
 )
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 _DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
 PATHS: dict[str, str] = _DATA["paths"]
@@ -82,7 +88,7 @@ class SandboxDriver(Driver):
         try:
             async with self.page.expect_navigation(wait_until="domcontentloaded"):
                 await button.click()
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
         await self.raise_for_challenge()
 

@@ -16,11 +16,13 @@ the seller); Vinted prints no follow dates, so `followed_at` is None there.
 from __future__ import annotations
 
 from decimal import Decimal
-
-from playwright.async_api import Locator
+from typing import TYPE_CHECKING
 
 from backend.platforms.drivers.base import ActionFailed, Liker, ListingInput, PublishedItem, parse_time
 from backend.platforms.drivers.web import WebDriver, format_price
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator
 
 
 class VintedDriver(WebDriver):

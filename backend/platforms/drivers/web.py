@@ -11,11 +11,10 @@ importable from here too, so a driver imports everything shared from this module
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from playwright.async_api import Locator
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     Conversation,
     Credentials,
@@ -36,6 +35,14 @@ from backend.platforms.drivers.base import (
 )
 from backend.platforms.drivers.site_data import DATA_SECTIONS, SELECTORS_DIR, PlatformData, load_platform_data
 from backend.platforms.drivers.web_page import WebPage, format_price, normalize, parse_price
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 __all__ = [
     "DATA_SECTIONS",
@@ -74,7 +81,7 @@ class WebDriver(WebPage):
         await self.open(self.path("home"), require_login=False)
         try:
             return await self.wait_any("logged_in_marker", "login_wall", "logged_out_marker") == "logged_in_marker"
-        except PlaywrightTimeoutError:
+        except playwright_api.TimeoutError:
             await self.raise_for_challenge()
             return False
 

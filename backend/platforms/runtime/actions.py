@@ -14,12 +14,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
-from playwright.async_api import Error as PlaywrightError
 
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import Driver, ListingInput, OutcomeUnknown, OwnListing, PublishedItem
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +42,7 @@ async def read(fetch: Callable[[], Awaitable[T]], what: str, attempts: int = REA
     for attempt in range(1, attempts + 1):
         try:
             return await fetch()
-        except (OutcomeUnknown, PlaywrightError) as exc:
+        except (OutcomeUnknown, playwright_api.Error) as exc:
             if attempt == attempts:
                 raise OutcomeUnknown(f"{what}: no answer after {attempts} tries ({exc})") from exc
             log.info("read_retry", what=what, attempt=attempt, error=str(exc))
@@ -56,7 +63,7 @@ async def change(
     for attempt in range(1, attempts + 1):
         try:
             return await do()
-        except (OutcomeUnknown, PlaywrightError) as exc:
+        except (OutcomeUnknown, playwright_api.Error) as exc:
             log.warning("outcome_unknown", what=what, attempt=attempt, error=str(exc))
             found = await read(took_effect, f"checking whether {what} took effect")
             if found is not None:
