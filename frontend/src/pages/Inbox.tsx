@@ -44,7 +44,7 @@ function Thread({ conversation }: { conversation: Conversation }) {
     e.preventDefault();
     const body = text.trim();
     if (!body) return setError("Write a reply first");
-    if (body.length > 5000) return setError("At most 5,000 characters");
+    if (body.length > 2000) return setError("At most 2,000 characters");
     setError(null);
     reply.mutate(body);
   };

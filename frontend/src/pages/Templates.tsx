@@ -11,7 +11,8 @@ export const VARIABLES = ["username", "item_title", "price", "discount_price", "
 /** The {variables} a body uses that templates do not know, each once. */
 export function unknownVariables(body: string): string[] {
   const found = new Set<string>();
-  for (const m of body.matchAll(/\{([^{}\s]*)\}/g)) if (!(VARIABLES as readonly string[]).includes(m[1]!)) found.add(m[1]!);
+  // "{{" and "}}" are literal braces.
+  for (const m of body.replace(/\{\{|\}\}/g, "").matchAll(/\{([^{}\s]*)\}/g)) if (!(VARIABLES as readonly string[]).includes(m[1]!)) found.add(m[1]!);
   return [...found];
 }
 
@@ -86,6 +87,7 @@ function TemplateEditor({ template, onDone }: { template: Template | null; onDon
     if (!name.trim()) found.name = "A name is required";
     else if (name.trim().length > 100) found.name = "At most 100 characters";
     if (!body.trim()) found.body = "Write the message";
+    else if (body.length > 2000) found.body = "At most 2,000 characters";
     setErrors(found);
     if (!found.name && !found.body && unknown.length === 0) save.mutate();
   };
