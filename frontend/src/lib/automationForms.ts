@@ -201,8 +201,8 @@ export function ruleParams(form: RuleForm, context: RuleContext = {}): { params:
     params.max_per_run = need("max_per_run", form.maxPerRun, 1, 500);
   };
   const delays = () => {
-    const lo = need("delay_min_seconds", form.delayMin, 0, 86_400);
-    const hi = need("delay_max_seconds", form.delayMax, 0, 86_400);
+    const lo = need("delay_min_seconds", form.delayMin, 0, 604_800);
+    const hi = need("delay_max_seconds", form.delayMax, 0, 604_800);
     if (lo !== null && hi !== null && hi < lo) errors["params.delay_max_seconds"] = "Must be at least the shortest delay";
     params.delay_min_seconds = lo;
     params.delay_max_seconds = hi;
@@ -303,8 +303,8 @@ export function ruleValues(form: RuleForm, context: RuleContext = {}): { body: R
   if (!form.accountId) errors.account_id = "Choose the account the rule acts as";
   if (!name) errors.name = "A name is required";
   else if (name.length > 100) errors.name = "At most 100 characters";
-  const interval = whole(form.intervalMinutes, 5, 525_600);
-  if (interval === null) errors.interval_minutes = "Minutes between runs: a whole number, at least 5";
+  const interval = whole(form.intervalMinutes, 5, 44_640);
+  if (interval === null) errors.interval_minutes = "Minutes between runs: a whole number from 5 (at least) to 44,640 (31 days)";
   if (!HHMM.test(form.activeFrom)) errors.active_from = "A time like 08:00";
   if (!HHMM.test(form.activeTo) && form.activeTo !== "24:00") errors.active_to = "A time like 22:00 (24:00 for the end of the day)";
   else if (form.activeTo === form.activeFrom) errors.active_to = "The active hours cannot start and end at the same time";
