@@ -14,6 +14,9 @@ from backend import apidocs, db
 from backend.admin.routes import AdminController
 from backend.auth.routes import AuthController, StreamTokenController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests, provide_stream_principal
+from backend.automation.inbox.routes import InboxController
+from backend.automation.rules.routes import RuleController, RunController
+from backend.automation.templates.routes import LedgerController, TemplateController
 from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
@@ -80,6 +83,11 @@ def create_app() -> Litestar:
             ProxyController,
             ProfileController,
             AdminController,
+            RuleController,
+            RunController,
+            TemplateController,
+            LedgerController,
+            InboxController,
         ],
         before_request=limit_general_requests,
     )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 
 from backend import db
+from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
 from backend.core.aio import bounded
 from backend.core.redis import arq_queue_name
@@ -28,7 +29,7 @@ from backend.platforms import tasks as platforms_tasks
 from backend.settings import get_settings
 
 # Started in this order, shut down in this order (jobs first: the heartbeat goes at once).
-DOMAIN_TASKS: tuple[ModuleType, ...] = (jobs_tasks, billing_tasks, listings_tasks, platforms_tasks)
+DOMAIN_TASKS: tuple[ModuleType, ...] = (jobs_tasks, billing_tasks, listings_tasks, platforms_tasks, automation_tasks)
 
 
 def _collect(name: str) -> list[Any]:

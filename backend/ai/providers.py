@@ -31,6 +31,8 @@ class AIProvider(Protocol):
 
     async def write_caption(self, brief: str) -> str: ...
 
+    async def rewrite_message(self, text: str, recipient: str) -> str: ...
+
     async def make_image(self, prompt: str) -> bytes: ...
 
 
@@ -115,6 +117,14 @@ class OpenAIProvider:
         return (
             await self._complete([{"type": "text", "text": f"Write a short social caption for: {brief}"}], None)
         ).strip()
+
+    async def rewrite_message(self, text: str, recipient: str) -> str:
+        prompt = (
+            "Rewrite this marketplace message to another user so it reads naturally and personally, keeping its "
+            "meaning, every name, price and item, its language and about its length. Answer with the message only."
+            f"\nRecipient: {recipient}\nMessage: {text}"
+        )
+        return (await self._complete([{"type": "text", "text": prompt}], None)).strip()
 
     async def make_image(self, prompt: str) -> bytes:
         try:

@@ -1,0 +1,100 @@
+"""Shared steps of the social kinds and inbox tests: a sandbox account in Sellpilot, rules run now, jobs awaited.
+
+The sandbox marketplace runs as a real process (tests.platforms.conftest) and
+the rules run in a real arq worker driving Chromium through the platforms facade.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any
+
+import httpx
+
+from backend.jobs.schemas import JobOut
+from tests.helpers import Account, grant_plan, register
+from tests.jobs.helpers import finished, wait_for
+from tests.platforms.conftest import PASSWORD, Sandbox
+
+JOB_WAIT = 120
+WORKER_ENV = {"WORKER_JOB_TIMEOUT_SECONDS": "120", "BROWSER_ACTION_TIMEOUT_SECONDS": "5"}
+
+
+async def owner(client: httpx.AsyncClient) -> Account:
+    account = await register(client)
+    await grant_plan(account.workspace_id, "business")
+    return account
+
+
+async def sandbox_user(sandbox: Sandbox, prefix: str) -> str:
+    """A fresh sandbox user (names are unique per test, so the seed's people never get in the way)."""
+    username = f"{prefix}{uuid.uuid4().hex[:6]}"
+    (await sandbox.create_user(username)).raise_for_status()
+    return username
+
+
+async def platform_account(client: httpx.AsyncClient, owner: Account, login: str) -> str:
+    body = {"platform": "sandbox", "login": login, "password": PASSWORD}
+    response = await client.post("/api/v1/accounts", headers=owner.headers, json=body)
+    assert response.status_code == 201, response.text
+    account_id: str = response.json()["id"]
+    return account_id
+
+
+async def template(client: httpx.AsyncClient, owner: Account, body: str) -> str:
+    response = await client.post(
+        "/api/v1/automation/templates", headers=owner.headers, json={"name": "T", "body": body}
+    )
+    assert response.status_code == 201, response.text
+    template_id: str = response.json()["id"]
+    return template_id
+
+
+async def rule(client: httpx.AsyncClient, owner: Account, account_id: str, kind: str, **params: Any) -> str:
+    """A rule that runs only when asked (paused: the scheduler leaves it alone)."""
+    body = {
+        "account_id": account_id,
+        "name": f"{kind} test",
+        "kind": kind,
+        "params": params,
+        "interval_minutes": 60,
+        "enabled": False,
+    }
+    response = await client.post("/api/v1/automation/rules", headers=owner.headers, json=body)
+    assert response.status_code == 201, response.text
+    rule_id: str = response.json()["id"]
+    return rule_id
+
+
+async def job_done(owner: Account, response: httpx.Response) -> JobOut:
+    assert response.status_code == 202, response.text
+    job_id = uuid.UUID(response.json()["id"])
+    return await wait_for(owner.workspace_id, job_id, finished, timeout=JOB_WAIT, what="the job to finish")
+
+
+async def run_now(client: httpx.AsyncClient, owner: Account, rule_id: str) -> JobOut:
+    """Run the rule once and wait for its job; the job must succeed."""
+    job = await job_done(owner, await client.post(f"/api/v1/automation/rules/{rule_id}/run", headers=owner.headers))
+    assert job.status == "succeeded", job.error
+    # A manual run's slot is the current second: the next run must be another second (another job).
+    await asyncio.sleep(1.05)
+    return job
+
+
+def summary(job: JobOut) -> dict[str, int]:
+    result = job.result if isinstance(job.result, dict) else {}
+    return {str(k): int(v) for k, v in (result.get("summary") or {}).items()}
+
+
+async def items(client: httpx.AsyncClient, owner: Account, job: JobOut) -> list[dict[str, Any]]:
+    response = await client.get(f"/api/v1/jobs/{job.id}/items", headers=owner.headers, params={"limit": 100})
+    assert response.status_code == 200, response.text
+    found: list[dict[str, Any]] = response.json()["items"]
+    return found
+
+
+async def control(sandbox: Sandbox, method: str, path: str, **kwargs: Any) -> Any:
+    response = await sandbox.control.request(method, path, **kwargs)
+    assert response.status_code < 300, response.text
+    return response.json()
