@@ -27,9 +27,10 @@ export const RULE_KINDS: readonly KindInfo[] = [
   { kind: "scheduled_publish", label: "Scheduled publishing", description: "Publishes a queue of drafts one by one from the start time, one per interval, each live before the next." },
 ];
 
-export const KIND_LABEL: Record<RuleKind, string> = Object.fromEntries(RULE_KINDS.map((k) => [k.kind, k.label])) as Record<RuleKind, string>;
-
 export const kindInfo = (kind: string): KindInfo | undefined => RULE_KINDS.find((k) => k.kind === kind);
+
+/** A kind in words; a kind this app does not know yet as the API names it. */
+export const kindName = (kind: string): string => kindInfo(kind)?.label ?? kind.replace(/_/g, " ");
 
 export type FollowSource = "followers_of" | "likers_of_my_items" | "feed_search";
 export const FOLLOW_SOURCES: { value: FollowSource; label: string }[] = [
@@ -122,7 +123,7 @@ export function localInput(iso: string | null | undefined): string {
 /** The form for an existing rule. */
 export function ruleForm(rule: Rule): RuleForm {
   const p = rule.params ?? {};
-  const base = emptyRuleForm(rule.account_id, rule.kind);
+  const base = emptyRuleForm(rule.account_id, rule.kind as RuleKind);
   const ids = Array.isArray(p.listing_ids) ? p.listing_ids.map(String) : [];
   const floors: Record<string, string> = {};
   if (p.floors && typeof p.floors === "object") for (const [id, v] of Object.entries(p.floors as Record<string, unknown>)) floors[id] = str(v);
@@ -304,7 +305,7 @@ export function ruleValues(form: RuleForm, context: RuleContext = {}): { body: R
   if (!name) errors.name = "A name is required";
   else if (name.length > 100) errors.name = "At most 100 characters";
   const interval = whole(form.intervalMinutes, 5, 44_640);
-  if (interval === null) errors.interval_minutes = "Minutes between runs: a whole number from 5 (at least) to 44,640 (31 days)";
+  if (interval === null) errors.interval_minutes = "A whole number of minutes, at least 5 and at most 44,640 (31 days)";
   if (!HHMM.test(form.activeFrom)) errors.active_from = "A time like 08:00";
   if (!HHMM.test(form.activeTo) && form.activeTo !== "24:00") errors.active_to = "A time like 22:00 (24:00 for the end of the day)";
   else if (form.activeTo === form.activeFrom) errors.active_to = "The active hours cannot start and end at the same time";
@@ -340,7 +341,7 @@ const sameJson = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringif
 
 /** The PATCH body for a rule: only what changed (kind and account are fixed), or the errors to show. */
 export function rulePatch(rule: Rule, form: RuleForm, context: RuleContext = {}): { body: RuleUpdate; errors: RuleErrors } {
-  const { body: whole, errors } = ruleValues({ ...form, kind: rule.kind, accountId: rule.account_id }, context);
+  const { body: whole, errors } = ruleValues({ ...form, kind: rule.kind as RuleKind, accountId: rule.account_id }, context);
   const body: RuleUpdate = {};
   if (whole.name !== rule.name) body.name = whole.name;
   if (!sameJson(whole.params, rule.params)) body.params = whole.params;

@@ -9,7 +9,7 @@ import { rules, type Rule } from "../api/automation";
 import { RuleEditor } from "../components/RuleEditor";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, StatusBadge, formatDate } from "../components/ui";
-import { KIND_LABEL, outcomeTone, scheduleText, summaryText } from "../lib/automationForms";
+import { kindName, outcomeTone, scheduleText, summaryText } from "../lib/automationForms";
 import { accountPath } from "../lib/paths";
 import { usePlanLimit } from "../lib/plan";
 
@@ -57,7 +57,7 @@ export function RuleRow({ rule, accounts }: { rule: Rule; accounts: Account[] })
         <div className="min-w-0 flex-1 space-y-0.5">
           <p className="flex flex-wrap items-center gap-2 font-medium">
             {rule.name}
-            <Badge tone="blue">{KIND_LABEL[rule.kind] ?? rule.kind}</Badge>
+            <Badge tone="blue">{kindName(rule.kind)}</Badge>
             <StatusBadge status={rule.status} />
           </p>
           {rule.pause_reason && rule.status === "paused" && (

@@ -3,12 +3,14 @@ import { useState } from "react";
 import { Link, useSearchParams } from "react-router";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { accounts as accountsApi, jobs, type JobItem } from "../api/endpoints";
-import { rules, type Run } from "../api/automation";
+import { rules, type Run, type RunOutcome } from "../api/automation";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
-import { KIND_LABEL, RULE_KINDS, outcomeTone, summaryText } from "../lib/automationForms";
+import { kindName, RULE_KINDS, outcomeTone, summaryText } from "../lib/automationForms";
 
 const PAGE = 25;
-const OUTCOMES = ["succeeded", "partial", "failed", "paused", "running", "pending"] as const;
+// Every outcome, each once, checked against the API's: an outcome it adds fails typecheck until it is here.
+const OUTCOME_SET = { succeeded: true, partial: true, failed: true, paused: true, running: true, pending: true, skipped: true } as const satisfies Record<RunOutcome, true>;
+const OUTCOMES = Object.keys(OUTCOME_SET) as RunOutcome[];
 const FILTERS = ["rule_id", "account_id", "kind", "outcome"] as const;
 
 const show = (value: unknown): string => (value === null || value === undefined || value === "" ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
@@ -83,7 +85,7 @@ function RunRow({ run }: { run: Run }) {
         <div className="min-w-0 flex-1">
           <p className="flex flex-wrap items-center gap-2">
             <span className="font-medium">{run.rule_name}</span>
-            <span className="text-xs text-slate-500">{KIND_LABEL[run.kind as keyof typeof KIND_LABEL] ?? run.kind}</span>
+            <span className="text-xs text-slate-500">{kindName(run.kind)}</span>
             <Badge tone={outcomeTone(run.outcome)}>{run.outcome}</Badge>
           </p>
           <p className="text-xs text-slate-500 dark:text-slate-400">
