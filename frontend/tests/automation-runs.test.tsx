@@ -22,6 +22,8 @@ const RUN = {
 const FAILED = { ...RUN, job_id: "j2", outcome: "failed", summary: {}, error: "The platform asked for a code", slot: null };
 const ITEMS = [
   { key: "l1", label: "Blue jacket", status: "done", error: null, created_at: "", result: { target: "l1", title: "Blue jacket", action: "price_changed", from: "20.00", to: "18.00" } },
+  { key: "m1", label: "bob", status: "done", error: null, created_at: "", result: { target: "bob", action: "message", trigger: "liked_item", subject: "item-7", text: "Hi bob!" } },
+  { key: "p1", label: "Green hat", status: "done", error: null, created_at: "", result: { target: "Green hat", action: "published", item_id: "it-9", url: "http://127.0.0.1:8001/items/it-9" } },
   { key: "l2", label: "Red scarf", status: "failed", error: "The item was not found on the platform", created_at: "", result: null },
 ];
 
@@ -59,7 +61,10 @@ describe("run history", () => {
     await user.click(within(first!).getByRole("button", { name: "Show results" }));
     const rows = await within(first!).findAllByTestId("run-result");
     expect(rows[0]).toHaveTextContent(/Blue jacket\s*price changed\s*20.00 → 18.00/);
-    expect(rows[1]).toHaveTextContent(/Red scarf\s*failed\s*The item was not found on the platform/);
+    expect(rows[1]).toHaveTextContent(/bob\s*message\s*“Hi bob!” · trigger: liked_item/);
+    expect(rows[2]).toHaveTextContent(/Green hat\s*published\s*item id: it-9 · on the platform/);
+    expect(within(rows[2]!).getByRole("link", { name: "on the platform" })).toHaveAttribute("href", "http://127.0.0.1:8001/items/it-9");
+    expect(rows[3]).toHaveTextContent(/Red scarf\s*failed\s*The item was not found on the platform/);
   });
 
   it("filters by outcome through the address", async () => {

@@ -29,10 +29,13 @@ import { Button, CheckboxField, SelectField, TextField } from "./ui";
 
 const LISTING_KINDS: RuleKind[] = ["bump", "price_drop", "scheduled_publish"];
 
-/** The listings a rule of this kind can act on: drafts to publish, or listings live on the account. */
-function pickable(kind: RuleKind, accountId: string, all: Listing[]): Listing[] {
-  if (kind === "scheduled_publish") return all.filter((l) => l.status === "draft");
-  return all.filter((l) => l.status === "published" && (!l.account_id || l.account_id === accountId));
+/**
+ * The listings a rule of this kind can act on: drafts to publish, or listings live on the
+ * account; plus those the rule has already (a queued draft published since, say).
+ */
+function pickable(kind: RuleKind, accountId: string, all: Listing[], chosen: string[]): Listing[] {
+  const fits = (l: Listing) => (kind === "scheduled_publish" ? l.status === "draft" : l.status === "published" && (!l.account_id || l.account_id === accountId));
+  return all.filter((l) => fits(l) || chosen.includes(l.id));
 }
 
 function ListingPicker({
@@ -135,7 +138,8 @@ export function RuleEditor({ rule, accounts, defaultAccountId = "", onClose }: {
     enabled: needsListings,
   });
   const templateList = useQuery({ queryKey: ["automation", "templates", "list"], queryFn: () => templates.list({ limit: 100 }), enabled: messaging });
-  const options = useMemo(() => pickable(form.kind, form.accountId, listingList.data?.items ?? []), [form.kind, form.accountId, listingList.data]);
+  const [initialIds] = useState(form.listingIds);
+  const options = useMemo(() => pickable(form.kind, form.accountId, listingList.data?.items ?? [], initialIds), [form.kind, form.accountId, listingList.data, initialIds]);
   const context: RuleContext = useMemo(
     () => ({ listings: Object.fromEntries((listingList.data?.items ?? []).map((l) => [l.id, { title: l.title, price: l.price }])) }),
     [listingList.data],

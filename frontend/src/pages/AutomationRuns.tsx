@@ -15,20 +15,22 @@ const FILTERS = ["rule_id", "account_id", "kind", "outcome"] as const;
 
 const show = (value: unknown): string => (value === null || value === undefined || value === "" ? "" : typeof value === "object" ? JSON.stringify(value) : String(value));
 
-/** One target's result in words: "price_changed · Blue jacket · 20 → 18". */
-export function resultText(item: JobItem): { action: string; target: string; change: string; note: string } {
+/** One target's result in words: "Blue jacket · price changed · 20.00 → 18.00", the message sent, a link to the item. */
+export function resultText(item: JobItem): { action: string; target: string; change: string; note: string; url: string | null } {
   const r = item.result && typeof item.result === "object" ? (item.result as Record<string, unknown>) : {};
   const from = show(r.from);
   const to = show(r.to);
-  const known = new Set(["target", "action", "from", "to", "title", "listing_id", "reason"]);
+  const known = new Set(["target", "action", "from", "to", "title", "listing_id", "reason", "text", "url", "found_sent", "subject"]);
   const extra = Object.entries(r)
     .filter(([k, v]) => !known.has(k) && v !== null && v !== undefined && v !== "" && typeof v !== "object")
     .map(([k, v]) => `${k.replace(/_/g, " ")}: ${String(v)}`);
+  const text = show(r.text);
   return {
     action: show(r.action).replace(/_/g, " "),
     target: show(r.title) || show(r.target) || item.label,
     change: from || to ? `${from || "—"} → ${to || "—"}` : "",
-    note: [show(r.reason), ...extra].filter(Boolean).join(" · "),
+    note: [show(r.reason), text ? `“${text}”` : "", ...extra].filter(Boolean).join(" · "),
+    url: typeof r.url === "string" && /^https?:\/\//.test(r.url) ? r.url : null,
   };
 }
 
@@ -57,7 +59,17 @@ export function RunResults({ jobId }: { jobId: string }) {
                 <td className="break-words py-1 pr-3 [overflow-wrap:anywhere]">{t.target}</td>
                 <td className="py-1 pr-3">{failed ? "failed" : t.action || "done"}</td>
                 <td className="py-1 pr-3 tabular-nums">{t.change}</td>
-                <td className="break-words py-1 [overflow-wrap:anywhere]">{failed ? (item.error ?? "") : t.note}</td>
+                <td className="break-words py-1 [overflow-wrap:anywhere]">
+                  {failed ? (item.error ?? "") : t.note}
+                  {!failed && t.url && (
+                    <>
+                      {t.note ? " · " : ""}
+                      <a className="text-indigo-700 underline dark:text-indigo-300" href={t.url} target="_blank" rel="noreferrer">
+                        on the platform
+                      </a>
+                    </>
+                  )}
+                </td>
               </tr>
             );
           })}
