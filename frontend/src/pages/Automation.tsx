@@ -152,7 +152,7 @@ export function groupByAccount(list: Rule[], accounts: Account[]): Group[] {
 }
 
 export function AutomationPage() {
-  const list = useQuery({ queryKey: ["automation", "rules", "list"], queryFn: () => rules.list({ limit: 200 }) });
+  const list = useQuery({ queryKey: ["automation", "rules", "list"], queryFn: () => rules.list({ limit: 100 }) });
   const accountList = useQuery({ queryKey: ["accounts", "list", { status: "" }], queryFn: () => accountsApi.list({ status: "", limit: 100 }), retry: false });
   const [creating, setCreating] = useState<string | null>(null);
   const limit = usePlanLimit("active_rules");
@@ -188,6 +188,11 @@ export function AutomationPage() {
         <Card title="New rule" className="mb-6">
           <RuleEditor accounts={accounts} defaultAccountId={creating} onClose={() => setCreating(null)} />
         </Card>
+      )}
+      {list.data && list.data.total > list.data.items.length && (
+        <p className="mb-4 text-sm text-amber-800 dark:text-amber-200">
+          The first {list.data.items.length} of {list.data.total} rules are shown; filter the run history by account to see the others' runs.
+        </p>
       )}
       {list.isPending ? (
         <Loading />

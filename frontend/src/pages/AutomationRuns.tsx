@@ -35,7 +35,7 @@ export function resultText(item: JobItem): { action: string; target: string; cha
 }
 
 export function RunResults({ jobId }: { jobId: string }) {
-  const items = useQuery({ queryKey: ["jobs", "items", jobId, "run"], queryFn: () => jobs.items(jobId, { limit: 200 }) });
+  const items = useQuery({ queryKey: ["jobs", "items", jobId, "run"], queryFn: () => jobs.items(jobId, { limit: 100 }) });
   if (items.isPending) return <Loading label="Loading results…" />;
   if (items.isError) return <ErrorState error={items.error} onRetry={() => items.refetch()} />;
   if (items.data.items.length === 0) return <p className="text-sm text-slate-500 dark:text-slate-400">This run had nothing to do.</p>;
@@ -131,7 +131,7 @@ export function AutomationRunsPage() {
   const offset = Number(params.get("offset") ?? 0) || 0;
   const query = { ...filters, limit: PAGE, offset };
   const list = useQuery({ queryKey: ["automation", "runs", query], queryFn: () => rules.runs(query), placeholderData: keepPreviousData });
-  const ruleList = useQuery({ queryKey: ["automation", "rules", "list"], queryFn: () => rules.list({ limit: 200 }) });
+  const ruleList = useQuery({ queryKey: ["automation", "rules", "list"], queryFn: () => rules.list({ limit: 100 }) });
   const accountList = useQuery({ queryKey: ["accounts", "list", { status: "" }], queryFn: () => accountsApi.list({ status: "", limit: 100 }), retry: false });
   const setFilter = (key: string, value: string) => {
     const next = new URLSearchParams(params);

@@ -8,7 +8,15 @@ import { inbox, type Conversation } from "../api/automation";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, CheckboxField, Empty, ErrorState, Loading, PageHeader, SelectField, TextArea, formatDate } from "../components/ui";
 
-const THREAD = 200;
+/** The API's largest page: a longer thread shows its latest messages. */
+const THREAD = 100;
+
+/** The latest messages of a conversation, oldest first. */
+async function latestMessages(id: string) {
+  const first = await inbox.messages(id, { limit: THREAD });
+  if (first.total <= THREAD) return first;
+  return inbox.messages(id, { limit: THREAD, offset: first.total - THREAD });
+}
 
 function Thread({ conversation }: { conversation: Conversation }) {
   const toast = useToast();
@@ -16,7 +24,7 @@ function Thread({ conversation }: { conversation: Conversation }) {
   const [text, setText] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [sent, setSent] = useState<string | null>(null);
-  const messages = useQuery({ queryKey: ["inbox", "messages", conversation.id], queryFn: () => inbox.messages(conversation.id, { limit: THREAD }) });
+  const messages = useQuery({ queryKey: ["inbox", "messages", conversation.id], queryFn: () => latestMessages(conversation.id) });
   const marked = useRef<string | null>(null);
   const markRead = useMutation({
     mutationFn: () => inbox.markRead(conversation.id),
@@ -58,7 +66,13 @@ function Thread({ conversation }: { conversation: Conversation }) {
         ) : messages.data.items.length === 0 ? (
           <p className="text-sm text-slate-500">No messages synced yet.</p>
         ) : (
-          messages.data.items.map((m) => (
+          <>
+          {messages.data.total > messages.data.items.length && (
+            <p className="text-center text-xs text-slate-500">
+              The latest {messages.data.items.length} of {messages.data.total} messages
+            </p>
+          )}
+          {messages.data.items.map((m) => (
             <div key={m.id} className={`flex ${m.outgoing ? "justify-end" : "justify-start"}`} data-testid="message">
               <div
                 className={`max-w-[80%] rounded-lg px-3 py-2 text-sm ${
@@ -71,7 +85,8 @@ function Thread({ conversation }: { conversation: Conversation }) {
                 </p>
               </div>
             </div>
-          ))
+          ))}
+          </>
         )}
         <div ref={end} />
       </div>
