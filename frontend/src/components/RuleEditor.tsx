@@ -314,7 +314,7 @@ export function RuleEditor({ rule, accounts, defaultAccountId = "", onClose }: {
         onChange={(e) => set("intervalMinutes", e.target.value, "interval_minutes")}
       />
       <TextField label="Starts at" type="datetime-local" value={form.startsAt} error={errors.starts_at} hint="Your browser's time; empty: now" onChange={(e) => set("startsAt", e.target.value, "starts_at")} />
-      <TextField label="Active from" type="time" value={form.activeFrom} error={errors.active_from} onChange={(e) => set("activeFrom", e.target.value, "active_from", "active_to")} />
+      <TextField label="Active from" value={form.activeFrom} error={errors.active_from} hint="HH:MM, in the rule's time zone" onChange={(e) => set("activeFrom", e.target.value, "active_from", "active_to")} />
       <TextField label="Active until" value={form.activeTo} error={errors.active_to} hint="HH:MM, 24:00 for the end of the day" onChange={(e) => set("activeTo", e.target.value, "active_to")} />
       <TextField label="Time zone" placeholder="the account's time zone" value={form.timezone} error={errors.timezone} hint="Like Europe/Paris; empty: the account's browser profile's" onChange={(e) => set("timezone", e.target.value, "timezone")} />
       <TextField label="Actions per day (cap)" inputMode="numeric" value={form.dailyCap} error={errors.daily_cap} onChange={(e) => set("dailyCap", e.target.value, "daily_cap")} />
