@@ -17,7 +17,7 @@ from tests.helpers import Account, grant_plan, register
 from tests.jobs.helpers import finished, wait_for
 from tests.platforms.conftest import PASSWORD, Sandbox
 
-JOB_WAIT = 120
+JOB_WAIT = 240
 WORKER_ENV = {"WORKER_JOB_TIMEOUT_SECONDS": "120", "BROWSER_ACTION_TIMEOUT_SECONDS": "5"}
 
 

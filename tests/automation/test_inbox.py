@@ -107,6 +107,7 @@ async def _send(sandbox: Sandbox, sender: str, recipient: str, body: str) -> Non
     await control(sandbox, "POST", "/__control/messages", json={"sender": sender, "recipient": recipient, "body": body})
 
 
+@pytest.mark.timeout(480)
 async def test_sync_unread_counts_reply_and_the_inbox_sync_rule(
     client: httpx.AsyncClient,
     sandbox: Sandbox,  # noqa: F811

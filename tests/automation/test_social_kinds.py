@@ -26,6 +26,9 @@ from tests.automation.social_helpers import (
 )
 from tests.platforms.conftest import Sandbox, sandbox, sandbox_process  # noqa: F401 - fixtures
 
+# Several browser runs per test, on a machine that may be busy: generous, but bounded.
+pytestmark = pytest.mark.timeout(480)
+
 
 @pytest.fixture
 def worker(start_worker: Any, sandbox: Sandbox) -> None:  # noqa: F811

@@ -105,10 +105,16 @@ async def follow(rr: RuleRun) -> Summary:
         if not await rr.spend():
             summary["capped"] = 1
             break
-        changed = await platforms.follow_user(rr.session, username)
-        await rr.run.record_item(
-            key, result={"target": username, "action": "follow" if changed else "already_following"}
-        )
+        try:
+            changed = await platforms.follow_user(rr.session, username)
+        except platforms.AccountUnavailable:
+            raise  # the account itself stops (its daily cap, disabled): the runner says so
+        except platforms.ActionFailed as exc:  # the platform refused this one user: the others go on
+            await rr.run.record_item(key, error=f"{username}: {exc}")
+            summary["failed"] = summary.get("failed", 0) + 1
+            continue
+        action = "follow" if changed else "already_following"
+        await rr.run.record_item(key, result={"target": username, "action": action})
         summary["followed" if changed else "already_following"] += 1
     return summary
 
@@ -132,7 +138,14 @@ async def unfollow_nonfollowers(rr: RuleRun) -> Summary:
         if not await rr.spend():
             summary["capped"] = 1
             break
-        changed = await platforms.unfollow_user(rr.session, user.username)
+        try:
+            changed = await platforms.unfollow_user(rr.session, user.username)
+        except platforms.AccountUnavailable:
+            raise
+        except platforms.ActionFailed as exc:
+            await rr.run.record_item(key, error=f"{user.username}: {exc}")
+            summary["failed"] = summary.get("failed", 0) + 1
+            continue
         action = "unfollow" if changed else "not_following"
         result = {"target": user.username, "action": action, "followed_at": user.followed_at.isoformat()}
         await rr.run.record_item(key, result=result)
@@ -162,7 +175,8 @@ async def _already_in_thread(rr: RuleRun, recipient: str, text: str) -> bool:
 async def _send_once(
     rr: RuleRun, params: MessageParams, trigger: str, recipient: str, subject: str, values: dict[str, str]
 ) -> str:
-    """One message through the ledger: "sent", "already_sent", "waiting" (its delay) or "capped"."""
+    """One message through the ledger: "sent", "already_sent", "waiting" (its delay), "capped", or "failed"
+    (the platform refused it: recorded, never tried again)."""
     key = f"{trigger}:{recipient}:{subject}" if subject else f"{trigger}:{recipient}"
     if key in rr.done:
         return "sent"
@@ -177,6 +191,8 @@ async def _send_once(
     )
     if entry.sent:
         return "already_sent"
+    if entry.status == "failed":
+        return "refused_before"
     if utcnow() < entry.created_at + timedelta(seconds=_delay_seconds(rr, params, recipient, subject)):
         return "waiting"
     await rr.run.check_cancelled()
@@ -190,7 +206,14 @@ async def _send_once(
     if not await rr.spend():
         return "capped"
     await ledger.set_body(rr.workspace_id, entry.id, text, rr.run.id)
-    await platforms.send_message(rr.session, recipient, text)
+    try:
+        await platforms.send_message(rr.session, recipient, text)
+    except platforms.AccountUnavailable:
+        raise
+    except platforms.ActionFailed as exc:
+        await ledger.mark_failed(rr.workspace_id, entry.id)
+        await rr.run.record_item(key, error=f"{recipient}: {exc}")
+        return "failed"
     await ledger.mark_sent(rr.workspace_id, entry.id)
     await rr.run.record_item(key, result={**result, "text": text[:200]})
     return "sent"

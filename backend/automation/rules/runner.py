@@ -131,10 +131,11 @@ async def resume_attended_rules(now: datetime | None = None) -> int:
 
 
 async def _set_active(row: dict[str, Any], now: datetime) -> None:
+    # The interrupted slot's job resumes with the account; the schedule goes on after it.
     changes = {
         AutomationRule.status: "active",
         AutomationRule.pause_reason: "",
-        AutomationRule.next_run_at: sched.first_slot(now, service.schedule_of(row)),
+        AutomationRule.next_run_at: sched.slot_after(now, now, service.schedule_of(row)),
         AutomationRule.updated_at: now,
     }
     condition = (AutomationRule.id == row["id"]) & (AutomationRule.status == "paused")

@@ -43,7 +43,7 @@ from backend.core.fields import sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
-from backend.core.scoped import scoped
+from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.listings import service as listings
@@ -234,8 +234,9 @@ async def count_active(workspace_id: uuid.UUID) -> int:
 async def _ensure_room(workspace_id: uuid.UUID) -> None:
     """402 naming the limit when one more active rule does not fit the plan (call inside a transaction)."""
     if db.is_postgres():
-        sql = "SELECT pg_advisory_xact_lock(hashtext('rules:' || {workspace}::text)) AS locked"
-        await scoped(AutomationRule, workspace_id).raw(sql)
+        # Locks a key, not rows: no table is read, so no workspace filter to apply.
+        sql = "SELECT pg_advisory_xact_lock(hashtext({}))"
+        await across_workspaces(AutomationRule).raw(sql, f"rules:{workspace_id}")
     await billing.ensure_capacity(workspace_id, Resource.active_rules, await count_active(workspace_id))
 
 

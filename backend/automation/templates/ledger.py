@@ -104,6 +104,15 @@ async def mark_sent(workspace_id: uuid.UUID, entry_id: uuid.UUID) -> None:
     )
 
 
+async def mark_failed(workspace_id: uuid.UUID, entry_id: uuid.UUID) -> None:
+    """The platform refused the message: kept (so it is never tried again) and shown as failed."""
+    await (
+        scoped(MessageLedger, workspace_id)
+        .update({MessageLedger.status: "failed"})
+        .where((MessageLedger.id == entry_id) & (MessageLedger.status == "reserved"))
+    )
+
+
 def _out(row: dict[str, Any]) -> LedgerEntryOut:
     return to_schema(row, LedgerEntryOut)
 

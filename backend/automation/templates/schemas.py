@@ -13,7 +13,7 @@ from backend.core.schemas import Name
 TemplateBody = Annotated[str, msgspec.Meta(min_length=1, max_length=2000, examples=["Hi {username}, thanks!"])]
 SampleText = Annotated[str, msgspec.Meta(max_length=200)]
 LedgerTrigger = Literal["new_follower", "liked_item"]
-LedgerStatus = Literal["reserved", "sent"]
+LedgerStatus = Literal["reserved", "sent", "failed"]
 
 
 class TemplateIn(msgspec.Struct, forbid_unknown_fields=True):
@@ -78,6 +78,7 @@ class LedgerEntryOut(msgspec.Struct):
     """What the message is about: the liked item's platform id; empty for a new follower."""
     body: str
     status: LedgerStatus
-    """reserved: claimed and waiting (for its delay, or a check after a crash); sent: in the recipient's inbox."""
+    """reserved: claimed and waiting (for its delay, or a check after a crash); sent: in the recipient's inbox;
+    failed: the platform refused it (not tried again)."""
     created_at: datetime
     sent_at: datetime | None

@@ -19,7 +19,10 @@ from backend.platforms.drivers.base import (
     Conversation,
     Credentials,
     FeedImage,
+    FollowedUser,
+    Follower,
     ItemStats,
+    Liker,
     ListingInput,
     LoginRequired,
     Message,
@@ -28,6 +31,7 @@ from backend.platforms.drivers.base import (
     PublishedItem,
     SelectorMissing,
     parse_count,
+    parse_time,
 )
 from backend.platforms.drivers.site_data import DATA_SECTIONS, SELECTORS_DIR, PlatformData, load_platform_data
 from backend.platforms.drivers.web_page import WebPage, format_price, normalize, parse_price
@@ -108,6 +112,9 @@ class WebDriver(WebPage):
                 return PublishedItem(item_id=own.item_id, url=own.url)
         return None
 
+    def is_copy(self, own: OwnListing, listing: ListingInput) -> bool:
+        return self.title_matches(own.title, listing) and (own.price is None or own.price == listing.price)
+
     def title_matches(self, shown: str, listing: ListingInput) -> bool:
         """Whether a title shown in the own-listings page is this listing's."""
         return normalize(shown) == normalize(listing.title)
@@ -151,6 +158,18 @@ class WebDriver(WebPage):
 
         return await self.collect("follower_item", parse, key=lambda name: name, limit=10_000)
 
+    async def my_followers(self) -> list[Follower]:
+        raise self.refuse("reading the account's followers with dates")
+
+    async def my_following(self) -> list[FollowedUser]:
+        raise self.refuse("reading whom the account follows")
+
+    async def likers(self, item_id: str) -> list[Liker]:
+        raise self.refuse("reading who liked a listing")
+
+    async def search_users(self, query: str, limit: int = 50) -> list[str]:
+        raise self.refuse("finding users by a feed search")
+
     async def open_conversation(self, username: str) -> None:
         await self.open(self.path("profile", username=username))
         await self.click_through("profile_message_button")
@@ -173,7 +192,7 @@ class WebDriver(WebPage):
                 Message(
                     sender=await self.text_of("message_sender", row),
                     body=await self.text_of("message_body", row),
-                    sent_at=time or None,
+                    sent_at=parse_time(time),
                 )
             )
         return messages
