@@ -113,7 +113,10 @@ async def control_like(request: Request[Any, Any, Any], data: dict[str, Any]) ->
 
 @post("/__control/follows", status_code=200)
 async def control_follow(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any]:
-    """{follower, followee, days_ago?, follow?: false to unfollow}: one user follows (or unfollows) another."""
+    """{follower, followee, days_ago?, follow?: false to unfollow}: one user follows (or unfollows) another.
+
+    With `days_ago` an existing follow is re-dated (to age the follows an automation made).
+    """
     store = store_of(request)
     follower = user_or_404(store, str(data.get("follower", "")))
     followee = user_or_404(store, str(data.get("followee", "")))

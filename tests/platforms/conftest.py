@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sandbox-pass-1"
+STARTUP_SECONDS = 60  # generous: a loaded CI machine starts Python slowly
 
 
 def _free_port() -> int:
@@ -59,7 +60,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"the sandbox exited: {process.stderr.read().decode() if process.stderr else ''}")
@@ -70,7 +71,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
             pass
         if time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError("the sandbox did not answer /healthz within 20 s")
+            raise RuntimeError(f"the sandbox did not answer /healthz within {STARTUP_SECONDS} s")
         time.sleep(0.1)
     yield SandboxProcess(url=url, db_path=db_path, process=process)
     process.send_signal(signal.SIGTERM)

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -21,7 +22,10 @@ from playwright.async_api import Browser
 from backend.platforms import service as platforms
 from backend.platforms.drivers.base import ActionFailed, Credentials
 from backend.platforms.runtime import identity as identities
+from backend.platforms.runtime.browser import close_pool
+from backend.platforms.runtime.sessions import NeedsAttention
 from backend.platforms.tables import PlatformAccount
+from backend.settings import get_settings
 from tests.helpers import register
 from tests.images import photo
 from tests.platforms.browser import chromium, sandbox_driver
@@ -138,6 +142,19 @@ async def test_relist_after_a_crash_between_delete_and_publish(
     assert relisted.item_id != original.item_id
 
 
+async def test_relist_whose_publish_answer_is_lost_makes_one_copy(
+    client: httpx.AsyncClient, browser: Browser, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    async with session_of(client, browser, sandbox, timeout_ms=2_000) as session:
+        listing = _listing(tmp_path, "Slow answer teapot", "19.00")
+        original = await platforms.publish_listing(session, listing)
+        await sandbox.drop_next_publish(hang_seconds=6)
+        relisted = await platforms.relist_listing(session, original.item_id, listing)
+    copies = [i for i in await sandbox.items(seller="alice") if i["title"] == "Slow answer teapot"]
+    assert [str(c["id"]) for c in copies] == [relisted.item_id]
+    assert relisted.item_id != original.item_id
+
+
 async def test_follow_and_unfollow_say_when_there_was_nothing_to_do(
     client: httpx.AsyncClient, browser: Browser, sandbox: Sandbox
 ) -> None:
@@ -222,3 +239,33 @@ async def test_inbox_unread_counts_and_reading_marks_read(
     assert thread[0].sent_at is not None
     assert after["dave"].unread_count == 0
     assert next(c for c in await sandbox.inbox("alice") if c["with_user"] == "dave")["unread_count"] == 0
+
+
+async def test_a_challenge_mid_run_parks_the_account(
+    app: Any, client: httpx.AsyncClient, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Through `run_as_account` (the pool, the limiter, the status): the change before the captcha stays done."""
+    monkeypatch.setenv("SANDBOX_URL", sandbox.url)
+    get_settings.cache_clear()
+    owner = await register(client)
+    account = await create(client, owner, "accounts", platform="sandbox", login="alice", password=PASSWORD)
+    oldest = str((await sandbox.items(seller="alice"))[-1]["id"])
+
+    async def bump_then_follow() -> None:
+        async with platforms.run_as_account(
+            app.state.redis, uuid.UUID(owner.workspace_id), uuid.UUID(account["id"])
+        ) as session:
+            await platforms.bump_listing(session, oldest)
+            await sandbox.set_challenge("alice")
+            await platforms.follow_user(session, "dave")
+
+    try:
+        with pytest.raises(NeedsAttention, match="captcha"):
+            await bump_then_follow()
+    finally:
+        await close_pool()
+    shown = (await client.get(f"/api/v1/accounts/{account['id']}", headers=owner.headers)).json()
+    assert shown["status"] == "needs_attention"
+    assert "captcha" in shown["status_reason"]
+    assert str((await sandbox.items(seller="alice"))[0]["id"]) == oldest
+    assert "dave" not in (await sandbox.follows("alice"))["following"]

@@ -10,6 +10,7 @@ importable from here too, so a driver imports everything shared from this module
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from playwright.async_api import Locator
@@ -158,17 +159,58 @@ class WebDriver(WebPage):
 
         return await self.collect("follower_item", parse, key=lambda name: name, limit=10_000)
 
+    def _username_in(self, href: str, shown: str) -> str | None:
+        """The username a people-list link points to (else the name it shows)."""
+        name = self.match("username", urlsplit(href).path) if href else None
+        return name or shown or None
+
     async def my_followers(self) -> list[Follower]:
-        raise self.refuse("reading the account's followers with dates")
+        """The own followers page; follow dates where the platform prints them (most show none)."""
+        profile = await self.own_profile_path()
+        await self.open(self.path("own_followers", profile=profile.rstrip("/")))
+
+        async def parse(row: Locator) -> Follower | None:
+            href = await self.attribute_of("follower_link", "href", row)
+            name = self._username_in(href, await self.text_of("follower_link", row))
+            since = parse_time(await self.attribute_of("follow_since", "datetime", row))
+            return Follower(name, since) if name else None
+
+        return await self.collect("follower_item", parse, key=lambda f: f.username, limit=10_000)
 
     async def my_following(self) -> list[FollowedUser]:
-        raise self.refuse("reading whom the account follows")
+        """The own following page; `follows_me` from the platform's badge, else from the own followers list."""
+        profile = await self.own_profile_path()
+        await self.open(self.path("own_following", profile=profile.rstrip("/")))
+
+        async def parse(row: Locator) -> FollowedUser | None:
+            href = await self.attribute_of("following_link", "href", row)
+            name = self._username_in(href, await self.text_of("following_link", row))
+            if not name:
+                return None
+            since = parse_time(await self.attribute_of("follow_since", "datetime", row))
+            return FollowedUser(name, since, await self.present("follows_you_badge", row))
+
+        following = await self.collect("following_item", parse, key=lambda f: f.username, limit=10_000)
+        if all(f.follows_me for f in following):
+            return following
+        followers = {f.username for f in await self.my_followers()}
+        return [replace(f, follows_me=f.follows_me or f.username in followers) for f in following]
 
     async def likers(self, item_id: str) -> list[Liker]:
-        raise self.refuse("reading who liked a listing")
+        raise self.refuse("list of who liked a post")
 
     async def search_users(self, query: str, limit: int = 50) -> list[str]:
-        raise self.refuse("finding users by a feed search")
+        """The authors or sellers of what a search finds, without this account."""
+        me = self.match("username", await self.own_profile_path())
+        await self.open(self.path("search", query=query), require_login=False)
+
+        async def parse(card: Locator) -> str | None:
+            href = await self.attribute_of("feed_item_seller", "href", card)
+            name = self.match("username", urlsplit(self.absolute(href)).path) if href else None
+            name = name or await self.text_of("feed_item_seller", card)
+            return name if name and name != me else None
+
+        return await self.collect("feed_item", parse, key=lambda name: name, limit=limit)
 
     async def open_conversation(self, username: str) -> None:
         await self.open(self.path("profile", username=username))
@@ -208,10 +250,14 @@ class WebDriver(WebPage):
             user = await self.text_of("inbox_thread_user", row)
             if not user:
                 return None
+            unread = await self.present("inbox_thread_unread", row)
+            count = parse_count(await self.text_of("inbox_thread_unread_count", row))
             return Conversation(
                 with_user=user,
                 last_message=await self.text_of("inbox_thread_preview", row),
-                unread=await self.present("inbox_thread_unread", row),
+                unread=unread or count > 0,
+                unread_count=count or int(unread),
+                last_message_at=parse_time(await self.attribute_of("inbox_thread_time", "datetime", row)),
             )
 
         return await self.collect("inbox_thread", parse, key=lambda conversation: conversation.with_user, limit=500)

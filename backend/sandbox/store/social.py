@@ -30,6 +30,13 @@ WHERE f.username = ? ORDER BY x.created_at, t.username
 """
 
 
+_LIKE = "INSERT INTO likes (user_id, item_id, created_at) VALUES (?, ?, ?) ON CONFLICT (user_id, item_id)"
+_FOLLOW = (
+    "INSERT INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?) ON CONFLICT (follower_id, followee_id)"
+)
+_REDATE = " DO UPDATE SET created_at = excluded.created_at"
+
+
 class Social(Database):
     """Likes and follows; liking or following twice is the same as once."""
 
@@ -39,11 +46,10 @@ class Social(Database):
         return self._one("SELECT 1 FROM likes WHERE user_id = ? AND item_id = ?", (user_id, item_id)) is not None
 
     def like(self, user_id: int, item_id: int, *, at: str | None = None) -> None:
+        """Like (a second time changes nothing); with `at` (control API) the like is dated then, even if it exists."""
+        sql = _LIKE + (" DO NOTHING" if at is None else _REDATE)
         with self._tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO likes (user_id, item_id, created_at) VALUES (?, ?, ?)",
-                (user_id, item_id, at or self.now()),
-            )
+            db.execute(sql, (user_id, item_id, at or self.now()))
 
     def unlike(self, user_id: int, item_id: int) -> None:
         with self._tx() as db:
@@ -61,11 +67,10 @@ class Social(Database):
     # --- follows ----------------------------------------------------------
 
     def follow(self, follower_id: int, followee_id: int, *, at: str | None = None) -> None:
+        """Follow (a second time changes nothing); with `at` (control API) it is dated then, even if it exists."""
+        sql = _FOLLOW + (" DO NOTHING" if at is None else _REDATE)
         with self._tx() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO follows (follower_id, followee_id, created_at) VALUES (?, ?, ?)",
-                (follower_id, followee_id, at or self.now()),
-            )
+            db.execute(sql, (follower_id, followee_id, at or self.now()))
 
     def unfollow(self, follower_id: int, followee_id: int) -> None:
         with self._tx() as db:

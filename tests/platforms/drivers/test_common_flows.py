@@ -133,7 +133,7 @@ async def test_read_inbox(make_site: SiteFactory, platform: str) -> None:
     site, driver, spec = setup(make_site, platform)
     site.get(spec.inbox, "inbox.html")
     assert await driver.read_inbox() == [
-        Conversation("anna", "Is it still available?", unread=True),
+        Conversation("anna", "Is it still available?", unread=True, unread_count=1),
         Conversation("ben", "Thanks!", unread=False),
     ]
 
