@@ -87,3 +87,80 @@ test("templates with live preview, a rule created, refused on a field, paused an
   }
   await expect(page.getByText("No conversations yet")).toBeVisible();
 });
+
+const SANDBOX_PASSWORD = "sandbox-pass-1";
+
+/** The sandbox's control API (what its own tests use). */
+async function control(path: string, body?: unknown): Promise<unknown> {
+  const url = process.env.E2E_SANDBOX_URL;
+  if (!url) throw new Error("E2E_SANDBOX_URL is not set: global setup did not run");
+  const response = await fetch(`${url}/__control/${path}`, body === undefined ? {} : { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  expect(response.status, await response.clone().text()).toBeLessThan(300);
+  return response.json();
+}
+
+test("the inbox synced from the sandbox, a reply sent through it, and an inbox-sync rule run now with its results", async ({ page }) => {
+  const stamp = Date.now().toString(36);
+  const seller = `sam${stamp}`;
+  const buyer = `bea${stamp}`;
+  for (const username of [seller, buyer]) await control("users", { username, password: SANDBOX_PASSWORD });
+  await control("messages", { sender: buyer, recipient: seller, body: "Hello! Is the jacket still available?" });
+  await control("messages", { sender: buyer, recipient: seller, body: "Would you take 20?" });
+
+  await page.goto("/register");
+  await page.getByLabel("Full name").fill("Sam Seller");
+  await page.getByLabel("Email").fill(`e2e-inbox-${stamp}@example.com`);
+  await page.getByLabel("Password").fill("a long password");
+  await page.getByRole("button", { name: "Sign up" }).click();
+  await expect(page.getByRole("heading", { name: "Hello, Sam Seller" })).toBeVisible();
+  await page.getByRole("link", { name: "Accounts" }).first().click();
+  await page.getByLabel("Login").fill(seller);
+  await page.getByLabel("Password").fill(SANDBOX_PASSWORD);
+  await page.getByLabel("Label").fill("Sam's shop");
+  await page.getByRole("button", { name: "Add account" }).click();
+  await expect(page.getByTestId("account-row").filter({ hasText: "Sam's shop" })).toBeVisible();
+
+  // --- Sync now: the conversation arrives with its unread count (the job's end refetches the list).
+  await page.getByRole("link", { name: "Inbox" }).first().click();
+  await expect(page.getByText("No conversations yet")).toBeVisible();
+  await page.getByRole("button", { name: "Sync now" }).click();
+  const conversation = page.getByTestId("conversation").filter({ hasText: buyer });
+  await expect(conversation).toBeVisible({ timeout: 90_000 });
+  await expect(conversation.getByLabel("2 unread")).toBeVisible();
+  await expect(page.getByRole("heading", { name: "Inbox (2 unread)" })).toBeVisible();
+
+  // --- The thread, read in Sellpilot; a reply goes out through the platform as a job.
+  await conversation.getByRole("button").click();
+  const thread = page.getByTestId("thread");
+  await expect(thread.getByTestId("message")).toHaveCount(2);
+  await expect(thread.getByTestId("message").last()).toContainText("Would you take 20?");
+  await expect(conversation.getByLabel(/unread/)).toHaveCount(0);
+  await page.getByLabel("Reply", { exact: true }).fill("Yes, it is! 22 and it's yours.");
+  await page.getByRole("button", { name: "Send" }).click();
+  await expect(page.getByTestId("reply-job")).toBeVisible();
+  await expect(thread.getByTestId("message")).toHaveCount(3, { timeout: 90_000 });
+  await expect(thread.getByTestId("message").last()).toContainText("Yes, it is! 22 and it's yours.");
+  const theirs = (await control(`inbox?username=${buyer}`)) as { last_message?: string }[];
+  expect(JSON.stringify(theirs)).toContain("22 and it");
+  await screenshots(page, "inbox-thread");
+
+  // --- An inbox-sync rule, run now: the run history shows the run and what it did.
+  await page.getByRole("link", { name: "Automation", exact: true }).first().click();
+  await page.getByRole("button", { name: "New rule" }).click();
+  const form = page.getByRole("form", { name: "New rule" });
+  await form.getByLabel("What it does").selectOption("inbox_sync");
+  await form.getByLabel("Name").fill("Read the inbox");
+  await form.getByRole("button", { name: "Create rule" }).click();
+  const row = page.getByTestId("rule-row").filter({ hasText: "Read the inbox" });
+  await row.getByRole("button", { name: "Run now" }).click();
+  await expect(row.getByRole("link", { name: "follow the run" })).toBeVisible();
+  await expect(row.getByTestId("rule-last")).toContainText("succeeded", { timeout: 90_000 });
+  await row.getByRole("link", { name: "history" }).click();
+  await expect(page.getByRole("heading", { name: "Run history", exact: true })).toBeVisible();
+  const run = page.getByTestId("run-row").first();
+  await expect(run).toContainText("Read the inbox");
+  await expect(run).toContainText("succeeded");
+  await run.getByRole("button", { name: "Show results" }).click();
+  await expect(run.getByTestId("run-result").first()).toContainText("sync");
+  await screenshots(page, "automation-run-history");
+});

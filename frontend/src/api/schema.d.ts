@@ -1471,7 +1471,7 @@ export interface components {
             rule_id: string | null;
             sent_at: string | null;
             /** @enum {string} */
-            status: "reserved" | "sent";
+            status: "reserved" | "sent" | "failed";
             subject: string;
             trigger: string;
         };

@@ -37,7 +37,10 @@ function Thread({ conversation }: { conversation: Conversation }) {
     }
   }, [conversation.id, conversation.unread_count, markRead.mutate]);
   const end = useRef<HTMLDivElement>(null);
-  useEffect(() => end.current?.scrollIntoView?.({ block: "end" }), [messages.data]);
+  // A block body: Chromium's scrollIntoView returns a promise, which React would take for a cleanup.
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: "end" });
+  }, [messages.data]);
   const reply = useMutation({
     mutationFn: (body: string) => inbox.reply(conversation.id, body),
     onSuccess: (job) => {
@@ -90,7 +93,7 @@ function Thread({ conversation }: { conversation: Conversation }) {
         )}
         <div ref={end} />
       </div>
-      <form onSubmit={submit} className="space-y-2" aria-label="Reply">
+      <form onSubmit={submit} className="space-y-2" aria-label={`Reply to ${conversation.with_user}`}>
         <TextArea label="Reply" rows={3} value={text} error={error} onChange={(e) => (setText(e.target.value), setError(null))} />
         <div className="flex flex-wrap items-center gap-3">
           <Button type="submit" busy={reply.isPending}>

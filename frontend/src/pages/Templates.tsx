@@ -162,7 +162,7 @@ function Ledger() {
                     {e.body}
                   </td>
                   <td className="py-1 pr-3">
-                    <Badge tone={e.status === "sent" ? "green" : "gray"}>{e.status}</Badge>
+                    <Badge tone={e.status === "sent" ? "green" : e.status === "failed" ? "red" : "gray"}>{e.status}</Badge>
                   </td>
                   <td className="py-1">{formatDate(e.sent_at)}</td>
                 </tr>
