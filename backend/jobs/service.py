@@ -135,6 +135,27 @@ async def enqueue(
     return job_out(row)
 
 
+async def enqueue_batch(
+    redis: ArqRedis,
+    workspace_id: uuid.UUID,
+    kind: str,
+    specs: list[tuple[dict[str, Any], str, uuid.UUID | None]],
+) -> int:
+    """Create and send many jobs of one workspace at once, each (payload, idempotency key, account).
+
+    For work the system starts on a schedule (automation rule runs): a few statements
+    for the whole batch instead of several per job, no plan check (see `enqueue`).
+    A key already used makes no second job. Returns how many jobs were created.
+    """
+    created: list[dict[str, Any]] = []
+    for start in range(0, len(specs), 500):
+        created.extend(await store.create_jobs_batch(workspace_id, kind, specs[start : start + 500]))
+    if created:
+        await events.publish(redis, workspace_id, *(events.event_from_job("job.created", row) for row in created))
+        await store.dispatch_batch(redis, workspace_id, [row["id"] for row in created])
+    return len(created)
+
+
 def _json_field(column: str, key: str) -> str:
     if not key.replace("_", "").isalnum():
         raise ValueError(f"not a JSON key: {key!r}")

@@ -49,6 +49,7 @@ from backend.platforms.drivers.base import (
     OwnListing,
     PublishedItem,
 )
+from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
@@ -91,6 +92,7 @@ __all__ = [
     "run_as_account",
     "search_users",
     "send_message",
+    "supports",
     "unfollow_user",
 ]
 
@@ -274,6 +276,13 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
     refuse costs no browser work and no daily action.
     """
     return requirements.publish_problems(platform, draft)
+
+
+def supports(platform: str, action: str) -> bool:
+    """Whether the platform's driver has `action` at all (a name of `Driver.capabilities`: "bump",
+    "change_price", "likers", "search_users", "send_message"…); e.g. False for bumping on Pinterest.
+    Lets a rule be refused when it is created rather than fail at every run."""
+    return platform in DRIVERS and action in DRIVERS[platform].capabilities
 
 
 def find_browser() -> ChromiumLookup:

@@ -1,24 +1,36 @@
-"""Shared steps of the social kinds and inbox tests: a sandbox account in Sellpilot, rules run now, jobs awaited.
+"""Shared steps of the social kinds and inbox tests: a sandbox account in Sellpilot, rules run now, jobs run.
 
-The sandbox marketplace runs as a real process (tests.platforms.conftest) and
-the rules run in a real arq worker driving Chromium through the platforms facade.
+The sandbox marketplace runs as a real process (tests.platforms.conftest, shared
+through tests/automation/conftest.py); a job made through the API is run in this
+process by the jobs engine, as a worker would, driving real Chromium through the
+platforms facade.
 """
 
 from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import AsyncIterator
 from typing import Any
 
 import httpx
+import pytest
 
+from backend.jobs import runner as engine
+from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
+from backend.platforms.runtime.browser import close_pool
+from backend.worker import JOB_HANDLERS
 from tests.helpers import Account, grant_plan, register
-from tests.jobs.helpers import finished, wait_for
 from tests.platforms.conftest import PASSWORD, Sandbox
 
-JOB_WAIT = 240
-WORKER_ENV = {"WORKER_JOB_TIMEOUT_SECONDS": "120", "BROWSER_ACTION_TIMEOUT_SECONDS": "5"}
+
+@pytest.fixture
+async def on_the_sandbox(sandbox: Sandbox, override_env: Any) -> AsyncIterator[Sandbox]:
+    """The sandbox, with this process's platforms pointed at it (its browser closed afterwards)."""
+    override_env(SANDBOX_URL=sandbox.url, BROWSER_ACTION_TIMEOUT_SECONDS="10")
+    yield sandbox
+    await close_pool(wait_seconds=5)
 
 
 async def owner(client: httpx.AsyncClient) -> Account:
@@ -67,15 +79,18 @@ async def rule(client: httpx.AsyncClient, owner: Account, account_id: str, kind:
     return rule_id
 
 
-async def job_done(owner: Account, response: httpx.Response) -> JobOut:
+async def job_done(app: Any, owner: Account, response: httpx.Response) -> JobOut:
+    """Run the job the request started, here, as a worker would; its record afterwards."""
     assert response.status_code == 202, response.text
     job_id = uuid.UUID(response.json()["id"])
-    return await wait_for(owner.workspace_id, job_id, finished, timeout=JOB_WAIT, what="the job to finish")
+    await engine.run_job(app.state.redis, job_id, JOB_HANDLERS, 0.1)
+    return await jobs.get_job(uuid.UUID(owner.workspace_id), job_id)
 
 
-async def run_now(client: httpx.AsyncClient, owner: Account, rule_id: str) -> JobOut:
-    """Run the rule once and wait for its job; the job must succeed."""
-    job = await job_done(owner, await client.post(f"/api/v1/automation/rules/{rule_id}/run", headers=owner.headers))
+async def run_now(app: Any, client: httpx.AsyncClient, owner: Account, rule_id: str) -> JobOut:
+    """Run the rule once (POST …/run, its job run here); the job must succeed."""
+    response = await client.post(f"/api/v1/automation/rules/{rule_id}/run", headers=owner.headers)
+    job = await job_done(app, owner, response)
     assert job.status == "succeeded", job.error
     # A manual run's slot is the current second: the next run must be another second (another job).
     await asyncio.sleep(1.05)

@@ -13,10 +13,10 @@ import pytest
 
 from backend.automation.inbox import service as inbox
 from backend.automation.tables import Conversation
-from tests.automation.social_helpers import (
-    WORKER_ENV,
+from tests.automation.social_helpers import (  # noqa: F401 - on_the_sandbox is a fixture
     control,
     job_done,
+    on_the_sandbox,
     owner,
     platform_account,
     rule,
@@ -24,7 +24,7 @@ from tests.automation.social_helpers import (
     sandbox_user,
 )
 from tests.helpers import register
-from tests.platforms.conftest import Sandbox, sandbox, sandbox_process  # noqa: F401 - fixtures
+from tests.platforms.conftest import Sandbox
 
 BASE = "/api/v1/inbox"
 
@@ -98,20 +98,16 @@ async def test_list_read_and_tenancy_without_a_browser(client: httpx.AsyncClient
     assert foreign_sync.status_code == 404
 
 
-@pytest.fixture
-def worker(start_worker: Any, sandbox: Sandbox) -> None:  # noqa: F811
-    start_worker(SANDBOX_URL=sandbox.url, **WORKER_ENV)
-
-
-async def _send(sandbox: Sandbox, sender: str, recipient: str, body: str) -> None:  # noqa: F811
+async def _send(sandbox: Sandbox, sender: str, recipient: str, body: str) -> None:
     await control(sandbox, "POST", "/__control/messages", json={"sender": sender, "recipient": recipient, "body": body})
 
 
 @pytest.mark.timeout(480)
+@pytest.mark.usefixtures("on_the_sandbox")
 async def test_sync_unread_counts_reply_and_the_inbox_sync_rule(
     client: httpx.AsyncClient,
-    sandbox: Sandbox,  # noqa: F811
-    worker: None,
+    app: Any,
+    sandbox: Sandbox,
 ) -> None:
     me, buyer, other = [await sandbox_user(sandbox, p) for p in ("shop", "buyer", "other")]
     await _send(sandbox, buyer, me, "Hello! Is the lamp still available?")
@@ -120,7 +116,7 @@ async def test_sync_unread_counts_reply_and_the_inbox_sync_rule(
     account = await platform_account(client, person, me)
 
     sync = await job_done(
-        person, await client.post(f"{BASE}/sync", headers=person.headers, json={"account_id": account})
+        app, person, await client.post(f"{BASE}/sync", headers=person.headers, json={"account_id": account})
     )
     assert sync.status == "succeeded", sync.error
     page = (await client.get(BASE, headers=person.headers)).json()
@@ -137,8 +133,8 @@ async def test_sync_unread_counts_reply_and_the_inbox_sync_rule(
     await _send(sandbox, buyer, me, "Or Friday?")
     await _send(sandbox, other, me, "Do you ship abroad?")
     rule_id = await rule(client, person, account, "inbox_sync")
-    await run_now(client, person, rule_id)
-    await run_now(client, person, rule_id)
+    await run_now(app, client, person, rule_id)
+    await run_now(app, client, person, rule_id)
     by_user = {c["with_user"]: c for c in (await client.get(BASE, headers=person.headers)).json()["items"]}
     assert (by_user[buyer]["unread_count"], by_user[other]["unread_count"]) == (3, 1)
     bodies = [m["body"] for m in (await client.get(f"{url}/messages", headers=person.headers)).json()["items"]]
@@ -146,7 +142,7 @@ async def test_sync_unread_counts_reply_and_the_inbox_sync_rule(
 
     assert (await client.post(f"{url}/read", headers=person.headers)).json()["unread_count"] == 0
     reply = await job_done(
-        person, await client.post(f"{url}/reply", headers=person.headers, json={"text": "Friday works, see you!"})
+        app, person, await client.post(f"{url}/reply", headers=person.headers, json={"text": "Friday works, see you!"})
     )
     assert reply.status == "succeeded", reply.error
     on_sandbox = [m for m in await sandbox.messages(me, buyer) if m["body"] == "Friday works, see you!"]

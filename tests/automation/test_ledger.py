@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
 import httpx
 
+from backend.automation.kinds import social_kinds
+from backend.automation.kinds.base import RuleRun
+from backend.automation.rules.schemas import MessageNewFollowersParams
 from backend.automation.templates import ledger
 from tests.helpers import register
 
@@ -72,3 +78,32 @@ async def test_reserve_is_once_per_recipient_and_trigger_even_when_raced(client:
 
     stranger = await register(client)
     assert (await client.get(BASE, headers=stranger.headers)).json()["total"] == 0
+
+
+async def test_a_recipient_first_seen_waits_its_random_delay(client: httpx.AsyncClient) -> None:
+    """Before its delay a message is only reserved (nothing is sent, no browser is touched); each recipient's
+    delay is drawn once in [min, max] and stays the same on every run."""
+    account = await register(client)
+    workspace = uuid.UUID(account.workspace_id)
+    params = MessageNewFollowersParams(template_id=uuid.uuid4(), delay_min_seconds=600, delay_max_seconds=1200)
+    fake_run: Any = SimpleNamespace(id=uuid.uuid4())
+    no_session: Any = None  # never reached while the delay runs
+    rr = RuleRun(
+        run=fake_run,
+        workspace_id=workspace,
+        rule_id=uuid.uuid4(),
+        account_id=uuid.uuid4(),
+        kind="message_new_followers",
+        params={},
+        slot=datetime.now(UTC),
+        session=no_session,
+    )
+    delays = {name: social_kinds._delay_seconds(rr, params, name, "") for name in ("ann", "ben", "cat", "dan")}
+    assert all(600 <= d <= 1200 for d in delays.values())
+    assert len(set(delays.values())) > 1
+    assert social_kinds._delay_seconds(rr, params, "ann", "") == delays["ann"]
+    for _ in range(2):
+        outcome = await social_kinds._send_once(rr, params, ledger.NEW_FOLLOWER, "ann", "", {"username": "ann"})
+        assert outcome == "waiting"
+    page = (await client.get(BASE, headers=account.headers)).json()
+    assert [(e["recipient"], e["status"], e["body"]) for e in page["items"]] == [("ann", "reserved", "")]

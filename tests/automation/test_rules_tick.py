@@ -66,7 +66,6 @@ async def test_two_ticks_at_once_claim_and_send_each_slot_once(client: httpx.Asy
     rules = (await client.get(RULES, headers=owner.headers)).json()["items"]
     for rule in rules:
         assert rule["next_run_at"] > utcnow().isoformat()
-        assert rule["last_job_id"] is not None
 
 
 async def test_a_worker_killed_between_claim_and_send_loses_nothing(client: httpx.AsyncClient, app: Any) -> None:
@@ -78,8 +77,7 @@ async def test_a_worker_killed_between_claim_and_send_loses_nothing(client: http
     assert await _jobs_by_key(owner) == {}
 
     result = await runner.tick(app.state.redis)  # the next tick, on any worker
-    assert result["claimed"] == 0
-    assert result["sent"] == 1
+    assert result == {"resumed": 0, "claimed": 0, "sent": 1}
     assert await _jobs_by_key(owner) == {slot_key(rule_id, slot): 1}
 
     # Killed after sending but before clearing the outbox: sent again, still one job.

@@ -269,3 +269,12 @@ async def test_a_challenge_mid_run_parks_the_account(
     assert "captcha" in shown["status_reason"]
     assert str((await sandbox.items(seller="alice"))[0]["id"]) == oldest
     assert "dave" not in (await sandbox.follows("alice"))["following"]
+
+
+def test_supports_says_which_platform_has_which_action() -> None:
+    assert platforms.supports("sandbox", "bump") is True
+    assert platforms.supports("sandbox", "likers") is True
+    assert platforms.supports("pinterest", "bump") is False
+    assert platforms.supports("tiktok", "likers") is False
+    assert platforms.supports("vinted", "likers") is True
+    assert platforms.supports("nowhere", "bump") is False

@@ -123,7 +123,7 @@ async def mark_read(workspace_id: uuid.UUID, conversation_id: uuid.UUID) -> Conv
 # --- syncing ---------------------------------------------------------------------
 
 
-def _message_key(message: Any, position: int) -> str:
+def _message_key(message: platforms.Message, position: int) -> str:
     if message.message_id:
         return str(message.message_id)[:128]
     moment = message.sent_at.isoformat() if message.sent_at else ""
@@ -162,7 +162,7 @@ async def _conversation_for(
 
 
 async def store_thread(
-    workspace_id: uuid.UUID, conversation_id: uuid.UUID, me: str, messages: Sequence[Any]
+    workspace_id: uuid.UUID, conversation_id: uuid.UUID, me: str, messages: Sequence[platforms.Message]
 ) -> tuple[int, int]:
     """Add the messages not stored yet; (added, of which incoming)."""
     stored = {
@@ -206,7 +206,7 @@ async def sync_conversation(
     workspace_id: uuid.UUID,
     account_id: uuid.UUID,
     with_user: str,
-    summary: Any = None,
+    summary: platforms.Conversation | None = None,
 ) -> dict[str, Any]:
     """Read one thread (which marks it read on the platform) and store what is new; returns the row."""
     row, created = await _conversation_for(workspace_id, account_id, session.identity.platform, with_user)
@@ -229,7 +229,7 @@ async def sync_conversation(
     return await conversation_row(workspace_id, row["id"])
 
 
-def _changed(row: dict[str, Any] | None, summary: Any) -> bool:
+def _changed(row: dict[str, Any] | None, summary: platforms.Conversation) -> bool:
     if row is None or summary.unread_count > 0 or summary.unread:
         return True
     return bool(row["last_message"] != summary.last_message or row["last_message_at"] != summary.last_message_at)

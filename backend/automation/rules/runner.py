@@ -71,39 +71,37 @@ async def claim_due(now: datetime | None = None, batch: int | None = None) -> li
 
 
 async def send_pending(redis: ArqRedis, now: datetime | None = None) -> int:
-    """Send every claimed slot as its job (a slot left by a crashed tick too); returns how many were sent."""
+    """Send every claimed slot as its job (a slot left by a crashed tick too); returns how many jobs were created.
+
+    Per workspace, one batch: the jobs are inserted in one statement (a key already
+    used makes no second job) and dispatched together; then each group of rules with
+    the same slot and next slot leaves the outbox in one statement.
+    """
     now = now or utcnow()
     # The outbox of the scheduler, over all workspaces (see `claim_due`).
     rows = await across_workspaces(AutomationRule).select().where(AutomationRule.pending_slot.is_not_null())
-    sent = 0
+    by_workspace: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for row in rows:
-        slot = _when(row["pending_slot"])
+        by_workspace.setdefault(row["workspace"], []).append(row)
+    created = 0
+    for workspace_id, pending in by_workspace.items():
+        specs = []
+        moves: dict[tuple[datetime, datetime], list[uuid.UUID]] = {}
+        for row in pending:
+            slot = _when(row["pending_slot"])
+            specs.append((service.run_payload(row, slot), sched.slot_key(row["id"], slot), row["account_id"]))
+            following = sched.slot_after(slot, now, service.schedule_of(row))
+            moves.setdefault((slot, following), []).append(row["id"])
         try:
-            job = await jobs.enqueue(
-                redis,
-                row["workspace"],
-                service.RUN_KIND,
-                service.run_payload(row, slot),
-                within_plan=False,
-                idempotency_key=sched.slot_key(row["id"], slot),
-                account_id=row["account_id"],
-            )
+            created += await jobs.enqueue_batch(redis, workspace_id, service.RUN_KIND, specs)
         except Exception:
-            log.exception("rule_slot_not_sent", rule_id=str(row["id"]))
-            continue  # stays pending: the next tick tries again
-        following = sched.slot_after(slot, now, service.schedule_of(row))
-        changes = {
-            AutomationRule.pending_slot: None,
-            AutomationRule.next_run_at: following,
-            AutomationRule.last_job_id: job.id,
-        }
-        await (
-            scoped(AutomationRule, row["workspace"])
-            .update(changes)
-            .where((AutomationRule.id == row["id"]) & (AutomationRule.pending_slot == slot))
-        )
-        sent += 1
-    return sent
+            log.exception("rule_slots_not_sent", workspace_id=str(workspace_id), slots=len(specs))
+            continue  # they stay pending: the next tick sends them (same keys)
+        rules = scoped(AutomationRule, workspace_id)
+        for (slot, following), ids in moves.items():
+            changes = {AutomationRule.pending_slot: None, AutomationRule.next_run_at: following}
+            await rules.update(changes).where(AutomationRule.id.is_in(ids) & (AutomationRule.pending_slot == slot))
+    return created
 
 
 async def resume_attended_rules(now: datetime | None = None) -> int:
