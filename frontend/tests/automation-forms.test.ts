@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ApiError } from "../src/api/client";
 import type { Rule } from "../src/api/automation";
-import { emptyRuleForm, ruleFieldErrors, ruleForm, rulePatch, ruleValues, scheduleText, summaryText } from "../src/lib/automationForms";
+import { emptyRuleForm, ruleFieldErrors, ruleForm, rulePatch, ruleValues } from "../src/lib/automationForms";
+import { scheduleText, summaryText } from "../src/lib/automation";
 
 const RULE: Rule = {
   id: "r1",

@@ -11,9 +11,7 @@ import type { Account } from "../api/platforms";
 import { rules, templates, type Rule, type RuleKind } from "../api/automation";
 import {
   FOLLOW_SOURCES,
-  RULE_KINDS,
   emptyRuleForm,
-  kindInfo,
   ruleFieldErrors,
   rulePatch,
   ruleForm,
@@ -23,6 +21,7 @@ import {
   type RuleErrors,
   type RuleForm,
 } from "../lib/automationForms";
+import { RULE_KINDS, kindInfo } from "../lib/automation";
 import { usePlanLimit } from "../lib/plan";
 import { useToast } from "./toast";
 import { Button, CheckboxField, SelectField, TextField } from "./ui";

@@ -9,7 +9,7 @@ import { rules, type Rule } from "../api/automation";
 import { RuleEditor } from "../components/RuleEditor";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, StatusBadge, formatDate } from "../components/ui";
-import { kindName, outcomeTone, scheduleText, summaryText } from "../lib/automationForms";
+import { kindName, outcomeTone, scheduleText, summaryText } from "../lib/automation";
 import { accountPath } from "../lib/paths";
 import { usePlanLimit } from "../lib/plan";
 

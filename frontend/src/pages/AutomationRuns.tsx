@@ -5,7 +5,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { accounts as accountsApi, jobs, type JobItem } from "../api/endpoints";
 import { rules, type Run, type RunOutcome } from "../api/automation";
 import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../components/ui";
-import { kindName, RULE_KINDS, outcomeTone, summaryText } from "../lib/automationForms";
+import { kindName, RULE_KINDS, outcomeTone, summaryText } from "../lib/automation";
 
 const PAGE = 25;
 // Every outcome, each once, checked against the API's: an outcome it adds fails typecheck until it is here.
