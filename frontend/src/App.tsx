@@ -11,6 +11,10 @@ import { JobDetailPage, JobsPage } from "./pages/Jobs";
 import { AccountsPage, ProfilesPage, ProxiesPage } from "./pages/Platforms";
 import { BillingPage } from "./pages/Billing";
 import { SettingsPage } from "./pages/Settings";
+import { AutomationPage } from "./pages/Automation";
+import { AutomationRunsPage } from "./pages/AutomationRuns";
+import { TemplatesPage } from "./pages/Templates";
+import { InboxPage } from "./pages/Inbox";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -44,6 +48,10 @@ export function App() {
         <Route path="accounts" element={<AccountsPage />} />
         <Route path="proxies" element={<ProxiesPage />} />
         <Route path="profiles" element={<ProfilesPage />} />
+        <Route path="automation" element={<AutomationPage />} />
+        <Route path="automation/runs" element={<AutomationRunsPage />} />
+        <Route path="automation/templates" element={<TemplatesPage />} />
+        <Route path="inbox" element={<InboxPage />} />
         <Route path="billing" element={<BillingPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Empty title="Page not found" />} />

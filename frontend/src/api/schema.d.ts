@@ -220,6 +220,182 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/automation/ledger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListLedger */
+        get: operations["ApiV1AutomationLedgerListLedger"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListRules */
+        get: operations["ApiV1AutomationRulesListRules"];
+        put?: never;
+        /** CreateRule */
+        post: operations["ApiV1AutomationRulesCreateRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetRule */
+        get: operations["ApiV1AutomationRulesRuleIdGetRule"];
+        put?: never;
+        post?: never;
+        /** DeleteRule */
+        delete: operations["ApiV1AutomationRulesRuleIdDeleteRule"];
+        options?: never;
+        head?: never;
+        /** UpdateRule */
+        patch: operations["ApiV1AutomationRulesRuleIdUpdateRule"];
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause */
+        post: operations["ApiV1AutomationRulesRuleIdPausePause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["ApiV1AutomationRulesRuleIdResumeResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/rules/{rule_id}/run": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RunNow */
+        post: operations["ApiV1AutomationRulesRuleIdRunRunNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListRuns */
+        get: operations["ApiV1AutomationRunsListRuns"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListTemplates */
+        get: operations["ApiV1AutomationTemplatesListTemplates"];
+        put?: never;
+        /** CreateTemplate */
+        post: operations["ApiV1AutomationTemplatesCreateTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/automation/templates/{template_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetTemplate */
+        get: operations["ApiV1AutomationTemplatesTemplateIdGetTemplate"];
+        put?: never;
+        post?: never;
+        /** DeleteTemplate */
+        delete: operations["ApiV1AutomationTemplatesTemplateIdDeleteTemplate"];
+        options?: never;
+        head?: never;
+        /** UpdateTemplate */
+        patch: operations["ApiV1AutomationTemplatesTemplateIdUpdateTemplate"];
+        trace?: never;
+    };
+    "/api/v1/automation/templates/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Preview */
+        post: operations["ApiV1AutomationTemplatesPreviewPreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing": {
         parameters: {
             query?: never;
@@ -316,6 +492,91 @@ export interface paths {
         put?: never;
         /** StreamToken */
         post: operations["ApiV1EventsTokenStreamToken"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListConversations */
+        get: operations["ApiV1InboxListConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{conversation_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListMessages */
+        get: operations["ApiV1InboxConversationIdMessagesListMessages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{conversation_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** MarkRead */
+        post: operations["ApiV1InboxConversationIdReadMarkRead"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/{conversation_id}/reply": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reply */
+        post: operations["ApiV1InboxConversationIdReplyReply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inbox/sync": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sync */
+        post: operations["ApiV1InboxSyncSync"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1059,6 +1320,20 @@ export interface components {
             /** @enum {string} */
             plan: "pro" | "business";
         };
+        /** ConversationOut */
+        ConversationOut: {
+            /** Format: uuid */
+            account_id: string;
+            account_label: string;
+            /** Format: uuid */
+            id: string;
+            last_message: string;
+            last_message_at: string | null;
+            platform: string;
+            synced_at: string | null;
+            unread_count: number;
+            with_user: string;
+        };
         /** FromTemplate */
         FromTemplate: {
             /** @example en-US */
@@ -1087,6 +1362,15 @@ export interface components {
             row: number;
             /** @enum {string} */
             status: "created" | "skipped" | "failed";
+        };
+        /** InboxMessageOut */
+        InboxMessageOut: {
+            body: string;
+            /** Format: uuid */
+            id: string;
+            outgoing: boolean;
+            sender: string;
+            sent_at: string | null;
         };
         /** InvitationOut */
         InvitationOut: {
@@ -1173,6 +1457,23 @@ export interface components {
             kind: string;
             mean_duration_seconds: number | null;
             success_rate: number | null;
+        };
+        /** LedgerEntryOut */
+        LedgerEntryOut: {
+            /** Format: uuid */
+            account_id: string;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            recipient: string;
+            rule_id: string | null;
+            sent_at: string | null;
+            /** @enum {string} */
+            status: "reserved" | "sent" | "failed";
+            subject: string;
+            trigger: string;
         };
         /** LimitOut */
         LimitOut: {
@@ -1319,6 +1620,48 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[ConversationOut] */
+        "Page_backend.automation.inbox.schemas.ConversationOut_": {
+            items: components["schemas"]["ConversationOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[InboxMessageOut] */
+        "Page_backend.automation.inbox.schemas.InboxMessageOut_": {
+            items: components["schemas"]["InboxMessageOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[RuleOut] */
+        "Page_backend.automation.rules.schemas.RuleOut_": {
+            items: components["schemas"]["RuleOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[RunOut] */
+        "Page_backend.automation.rules.schemas.RunOut_": {
+            items: components["schemas"]["RunOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[LedgerEntryOut] */
+        "Page_backend.automation.templates.schemas.LedgerEntryOut_": {
+            items: components["schemas"]["LedgerEntryOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[TemplateOut] */
+        "Page_backend.automation.templates.schemas.TemplateOut_": {
+            items: components["schemas"]["TemplateOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[JobItemOut] */
         "Page_backend.jobs.schemas.JobItemOut_": {
             items: components["schemas"]["JobItemOut"][];
@@ -1380,6 +1723,30 @@ export interface components {
             driver_verified: boolean;
             name: string;
             title: string;
+        };
+        /** PreviewIn */
+        PreviewIn: {
+            /** @example Hi {username}, thanks! */
+            body: string;
+            sample?: components["schemas"]["PreviewSample"] | null;
+        };
+        /** PreviewOut */
+        PreviewOut: {
+            text: string;
+            variables: string[];
+        };
+        /** PreviewSample */
+        PreviewSample: {
+            /** @default 22.50 */
+            discount_price: string;
+            /** @default Vintage denim jacket */
+            item_title: string;
+            /** @default my_shop */
+            my_name: string;
+            /** @default 25.00 */
+            price: string;
+            /** @default jane_doe */
+            username: string;
         };
         /** PriceChangeOut */
         PriceChangeOut: {
@@ -1533,6 +1900,10 @@ export interface components {
             /** @example Jane's shop */
             workspace_name?: string | null;
         };
+        /** ReplyIn */
+        ReplyIn: {
+            text: string;
+        };
         /** RetryFailedRequest */
         RetryFailedRequest: {
             kind: string;
@@ -1541,10 +1912,148 @@ export interface components {
         RetryFailedResponse: {
             retried: string[];
         };
+        /** RuleIn */
+        RuleIn: {
+            /** Format: uuid */
+            account_id: string;
+            /**
+             * @description HH:MM (24:00 for end of day)
+             * @default 00:00
+             */
+            active_from: string;
+            /**
+             * @description HH:MM (24:00 for end of day)
+             * @default 24:00
+             */
+            active_to: string;
+            /** @default 50 */
+            daily_cap: number;
+            /** @default true */
+            enabled: boolean;
+            /**
+             * @description Minutes between runs (at least 5)
+             * @default 60
+             */
+            interval_minutes: number;
+            kind: string;
+            name: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            starts_at?: string | null;
+            timezone?: string | null;
+        };
+        /** RuleOut */
+        RuleOut: {
+            /** Format: uuid */
+            account_id: string;
+            account_label: string;
+            actions_today: number;
+            active_from: string;
+            active_to: string;
+            /** Format: date-time */
+            created_at: string;
+            daily_cap: number;
+            /** Format: uuid */
+            id: string;
+            interval_minutes: number;
+            kind: string;
+            last_job_id: string | null;
+            last_outcome: string;
+            last_run_at: string | null;
+            last_summary: {
+                [key: string]: number;
+            };
+            name: string;
+            next_run_at: string | null;
+            params: {
+                [key: string]: unknown;
+            };
+            pause_reason: string;
+            platform: string;
+            starts_at: string | null;
+            /** @enum {string} */
+            status: "active" | "paused" | "completed";
+            timezone: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** RuleUpdate */
+        RuleUpdate: {
+            /** @description HH:MM (24:00 for end of day) */
+            active_from?: string;
+            /** @description HH:MM (24:00 for end of day) */
+            active_to?: string;
+            daily_cap?: number;
+            /** @description Minutes between runs (at least 5) */
+            interval_minutes?: number;
+            name?: string;
+            params?: {
+                [key: string]: unknown;
+            };
+            starts_at?: string | null;
+            timezone?: string;
+        };
+        /** RunOut */
+        RunOut: {
+            account_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            error: string | null;
+            finished_at: string | null;
+            /** Format: uuid */
+            job_id: string;
+            kind: string;
+            /** @enum {string} */
+            outcome: "succeeded" | "partial" | "failed" | "paused" | "running" | "pending" | "skipped";
+            rule_id: string | null;
+            rule_name: string;
+            slot: string | null;
+            started_at: string | null;
+            status: string;
+            summary: {
+                [key: string]: number;
+            };
+        };
         /** StreamToken */
         StreamToken: {
             expires_in: number;
             token: string;
+        };
+        /** SyncIn */
+        SyncIn: {
+            /** Format: uuid */
+            account_id: string;
+        };
+        /** TemplateIn */
+        TemplateIn: {
+            /** @default false */
+            ai_variant: boolean;
+            /** @example Hi {username}, thanks! */
+            body: string;
+            /** @example Jane's shop */
+            name: string;
+        };
+        /** TemplateOut */
+        TemplateOut: {
+            ai_variant: boolean;
+            body: string;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+            variables: string[];
+        };
+        /** TemplateUpdate */
+        TemplateUpdate: {
+            ai_variant?: boolean;
+            /** @example Hi {username}, thanks! */
+            body?: string;
+            /** @example Jane's shop */
+            name?: string;
         };
         /** TokenPair */
         TokenPair: {
@@ -2136,6 +2645,631 @@ export interface operations {
             };
         };
     };
+    ApiV1AutomationLedgerListLedger: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                recipient?: string | null;
+                rule_id?: string | null;
+                trigger?: "new_follower" | "liked_item" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.templates.schemas.LedgerEntryOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesListRules: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                kind?: "bump" | "relist" | "follow" | "unfollow_nonfollowers" | "message_new_followers" | "message_likers" | "price_drop" | "inbox_sync" | "scheduled_publish" | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "active" | "paused" | "completed" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.rules.schemas.RuleOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesCreateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdGetRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdDeleteRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdUpdateRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdPausePause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdResumeResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRulesRuleIdRunRunNow: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                rule_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationRunsListRuns: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                kind?: "bump" | "relist" | "follow" | "unfollow_nonfollowers" | "message_new_followers" | "message_likers" | "price_drop" | "inbox_sync" | "scheduled_publish" | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                outcome?: "succeeded" | "partial" | "failed" | "paused" | "running" | "pending" | "skipped" | null;
+                rule_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.rules.schemas.RunOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesListTemplates: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.templates.schemas.TemplateOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesCreateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesTemplateIdGetTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesTemplateIdDeleteTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesTemplateIdUpdateTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                template_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TemplateUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TemplateOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AutomationTemplatesPreviewPreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PreviewOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1BillingGetBilling: {
         parameters: {
             query?: never;
@@ -2292,6 +3426,208 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["StreamToken"];
+                };
+            };
+        };
+    };
+    ApiV1InboxListConversations: {
+        parameters: {
+            query?: {
+                account_id?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only conversations with (or without) unread messages */
+                unread?: boolean | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.inbox.schemas.ConversationOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InboxConversationIdMessagesListMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.automation.inbox.schemas.InboxMessageOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InboxConversationIdReadMarkRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InboxConversationIdReplyReply: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                conversation_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReplyIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InboxSyncSync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SyncIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

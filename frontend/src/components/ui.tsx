@@ -136,7 +136,7 @@ export function TextField({ label, error, hint, className = "", ...props }: Fiel
   );
 }
 
-export function TextArea({ label, error, hint, className = "", ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+export function TextArea({ label, error, hint, className = "", ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement> & Pick<ComponentPropsWithRef<"textarea">, "ref">) {
   const id = useId();
   return (
     <FieldShell id={id} label={label} error={error} hint={hint}>
@@ -215,6 +215,9 @@ const STATUS_TONE: Record<string, keyof typeof BADGE> = {
   unhealthy: "red",
   cancelled: "gray",
   inactive: "gray",
+  paused: "amber",
+  completed: "green",
+  partial: "amber",
 };
 
 export function StatusBadge({ status }: { status: string }) {

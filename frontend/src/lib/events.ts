@@ -120,6 +120,10 @@ export function queriesChangedBy(kind: string): string[] {
   if (kind.startsWith("accounts.")) return ["accounts"];
   if (kind.startsWith("proxies.")) return ["proxies"];
   if (kind === "listings.publish") return ["listings", "accounts"];
+  // A rule's run changes the rule (last outcome, next run), and may change listings
+  // (bump, relist, price drop, publish), the account (a challenge) and the inbox.
+  if (kind === "automation.run") return ["automation", "listings", "accounts", "inbox"];
+  if (kind.startsWith("inbox.")) return ["inbox"];
   return [];
 }
 

@@ -8,6 +8,9 @@ export const KIND_LABELS: Record<string, string> = {
   "accounts.test_login": "Test login",
   "accounts.resume": "Resume account",
   "proxies.health_check": "Check proxy",
+  "automation.run": "Automation run",
+  "inbox.sync": "Sync inbox",
+  "inbox.reply": "Send reply",
 };
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
