@@ -8,6 +8,7 @@ for billing's usage page.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from backend import db
@@ -45,7 +46,22 @@ async def lock_workspace_jobs(workspace_id: uuid.UUID) -> None:
         await across_workspaces(Job).raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"jobs:{workspace_id}")
 
 
+# A worker asks for the share of every job it runs: the answer is kept this long in the
+# process, so a plan change reaches the workers' turns within it (the 402 at enqueue is exact).
+SHARE_TTL_SECONDS = 5.0
+_MAX_SHARES_KEPT = 10_000
+_shares: dict[uuid.UUID, tuple[float, int]] = {}
+
+
 async def running_share(workspace_id: uuid.UUID) -> int:
     """Jobs of the workspace that may run at once over all workers (see `fairness`)."""
+    now = time.monotonic()
+    kept = _shares.get(workspace_id)
+    if kept is not None and kept[0] > now:
+        return kept[1]
     plan = await billing.effective_plan(workspace_id)
-    return max(1, min(plan.limits[Resource.concurrent_jobs], get_settings().jobs.max_jobs_per_workspace))
+    share = max(1, min(plan.limits[Resource.concurrent_jobs], get_settings().jobs.max_jobs_per_workspace))
+    if len(_shares) >= _MAX_SHARES_KEPT:
+        _shares.clear()
+    _shares[workspace_id] = (now + SHARE_TTL_SECONDS, share)
+    return share

@@ -12,6 +12,7 @@ from typing import Any
 
 import msgspec
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from backend.core.clock import utcnow
 from backend.core.redis import redis_key
@@ -44,15 +45,20 @@ def event_from_job(event_type: str, job: dict[str, Any], payload: dict[str, Any]
     )
 
 
+def add_to(pipe: Pipeline, workspace_id: uuid.UUID, *batch: JobEvent) -> None:
+    """Queue the XADDs of `batch` on a pipeline, so they travel with the caller's other commands."""
+    key, max_len = stream_key(workspace_id), get_settings().jobs.events_max_len
+    for event in batch:
+        pipe.xadd(key, {"data": _encoder.encode(event)}, maxlen=max_len, approximate=True)
+
+
 async def publish(redis: Redis, workspace_id: uuid.UUID, *batch: JobEvent) -> str:
     """Append events in order (one round trip); returns the last one's stream id.
 
     Call after the change they report is committed.
     """
-    key, max_len = stream_key(workspace_id), get_settings().jobs.events_max_len
     async with redis.pipeline(transaction=False) as pipe:
-        for event in batch:
-            pipe.xadd(key, {"data": _encoder.encode(event)}, maxlen=max_len, approximate=True)
+        add_to(pipe, workspace_id, *batch)
         ids = await pipe.execute()
     last = ids[-1]
     return last.decode() if isinstance(last, bytes) else str(last)

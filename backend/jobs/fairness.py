@@ -14,6 +14,7 @@ import contextlib
 import random
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 from arq.connections import ArqRedis
 
@@ -25,30 +26,52 @@ from backend.jobs.tables import Job, JobStatus
 TURN_RETRY_SECONDS = 1.0
 
 
+def _may_run(row: dict[str, Any] | None, dispatch: int | None) -> bool:
+    """Whether the asking dispatch could run the job (else the runner sees why and stops)."""
+    return not (
+        row is None
+        or row["status"] in store.TERMINAL_VALUES
+        or row["status"] == JobStatus.paused.value
+        or (dispatch is not None and dispatch < row["dispatches"])
+    )
+
+
+async def _row(job_id: uuid.UUID) -> dict[str, Any] | None:
+    # The worker knows only the job's id: its row says which workspace's job it is.
+    columns = (Job.id, Job.workspace, Job.status, Job.dispatches)
+    row: dict[str, Any] | None = await across_workspaces(Job).select(*columns).where(Job.id == job_id).first()
+    return row
+
+
 @contextlib.asynccontextmanager
-async def turn(redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None) -> AsyncIterator[bool]:
+async def turn(
+    redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None, workspace_id: uuid.UUID | None = None
+) -> AsyncIterator[bool]:
     """Yield True holding one of the job's workspace's turns, or False once the job is queued again for later.
 
     `dispatch` is the asking arq job's dispatch number: an older one is let
     through without a turn, for the runner to ignore; queuing it again would
     move the dispatch on and make the job's current arq job stale instead.
+    `workspace_id` comes with the arq job (dispatches sent before it did not
+    carry it: their row is read first); the row is otherwise read only when
+    the workspace's turns are all taken.
     """
-    # The worker knows only the job's id; its row says which workspace's turn to take.
-    columns = (Job.id, Job.workspace, Job.status, Job.dispatches)
-    row = await across_workspaces(Job).select(*columns).where(Job.id == job_id).first()
-    if (
-        row is None
-        or row["status"] in store.TERMINAL_VALUES
-        or row["status"] == JobStatus.paused.value
-        or (dispatch is not None and dispatch < row["dispatches"])
-    ):
-        yield True  # nothing will run: the runner sees why and stops
-        return
-    limit = Limit(max_concurrent=await capacity.running_share(row["workspace"]))
+    row: dict[str, Any] | None = None
+    if workspace_id is None:
+        row = await _row(job_id)
+        if row is None or not _may_run(row, dispatch):
+            yield True  # nothing will run: the runner sees why and stops
+            return
+        workspace_id = row["workspace"]
+    limit = Limit(max_concurrent=await capacity.running_share(workspace_id))
     async with contextlib.AsyncExitStack() as stack:
         try:
-            await stack.enter_async_context(slot(redis, f"ws:{row['workspace']}:jobs", limit, timeout=0))
+            await stack.enter_async_context(slot(redis, f"ws:{workspace_id}:jobs", limit, timeout=0))
         except LimiterTimeout:
+            row = row or await _row(job_id)
+            if row is None or not _may_run(row, dispatch):
+                yield True  # let through without a turn: the runner sees why and stops
+                return
             # Jittered, so a backlog does not come back all at once.
             await store.dispatch(redis, row, defer_seconds=TURN_RETRY_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311
             yield False

@@ -67,10 +67,8 @@ async def recover_orphaned(redis: ArqRedis, find_dead: Callable[[set[str]], Awai
         if fresh is None:
             continue
         log.warning("job_of_dead_worker_redispatched", job_id=str(row["id"]), worker_id=row["worker_id"])
-        await events.publish(
-            redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, {"error": fresh["error"]})
-        )
-        await store.resend(redis, fresh["id"], fresh["dispatches"])
+        retrying = events.event_from_job("job.retrying", fresh, {"error": fresh["error"]})
+        await store.send(redis, fresh, fresh["dispatches"], announce=[retrying])
         recovered += 1
     return recovered
 
@@ -85,7 +83,7 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
     # A sweep for the engine: retries of every workspace.
     rows = (
         await across_workspaces(Job)
-        .select(Job.id, Job.dispatches)
+        .select(Job.id, Job.workspace, Job.dispatches)
         .where(
             (Job.status == JobStatus.retrying.value)
             & (Job.dispatches > 0)
@@ -101,7 +99,7 @@ async def resend_lost_retries(redis: ArqRedis, grace_seconds: float) -> int:
         queued = await pipe.execute()
     sent = 0
     for row, present in zip(rows, queued, strict=True):
-        if not present and await store.resend(redis, row["id"], row["dispatches"]):
+        if not present and await store.resend(redis, row, row["dispatches"]):
             log.info("lost_retry_resent", job_id=str(row["id"]))
             sent += 1
     return sent

@@ -17,6 +17,7 @@ from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
+from piccolo.query.functions import Coalesce
 from prometheus_client import Counter, Histogram
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -208,6 +209,53 @@ async def _row(job_id: uuid.UUID) -> dict[str, Any]:
     return row
 
 
+NOT_RUNNABLE = [*store.TERMINAL_VALUES, JobStatus.paused.value]
+
+
+async def _start(
+    job_id: uuid.UUID, kinds: list[str], worker_id: str | None, dispatch: int | None
+) -> dict[str, Any] | None:
+    """Mark the job running as this dispatch and read it, in one statement; None when it is not to run here.
+
+    Not to run: finished, cancelled, paused, of a kind no handler here runs, or
+    asked by an older dispatch than the job's (then `run_job` reads why).
+    """
+    if not kinds:
+        return None
+    changes: dict[Any, Any] = {
+        Job.status: JobStatus.running.value,
+        Job.attempts: Job.attempts + 1,
+        Job.started_at: Coalesce(Job.started_at, utcnow()),
+        Job.worker_id: worker_id,
+    }
+    condition = (Job.id == job_id) & Job.status.not_in(NOT_RUNNABLE) & Job.kind.is_in(kinds)
+    if dispatch is not None:
+        # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
+        changes[Job.dispatches] = dispatch
+        condition &= Job.dispatches <= dispatch
+    # The worker is handed only ids: the row (whichever workspace's) says the rest.
+    rows = await across_workspaces(Job).update(changes).where(condition).returning(*store.JOB_COLUMNS)
+    return store.loaded(rows[0]) if rows else None
+
+
+async def _why_not_started(
+    redis: ArqRedis, job_id: uuid.UUID, handlers: Mapping[str, Handler], dispatch: int | None
+) -> None:
+    """The rare path: the job was not started; say why, and fail a job no worker can run."""
+    try:
+        row = await _row(job_id)
+    except LookupError:
+        log.warning("job_row_missing", job_id=str(job_id))
+        return
+    if row["status"] in NOT_RUNNABLE:
+        return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
+    if dispatch is not None and dispatch < row["dispatches"]:
+        log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
+        return
+    if row["kind"] not in handlers:
+        await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
+
+
 async def run_job(
     redis: ArqRedis,
     job_id: uuid.UUID,
@@ -224,36 +272,11 @@ async def run_job(
     retrying the job of a worker whose jobs were already given to another)
     finds the job is no longer its own and does nothing.
     """
-    try:
-        row = await _row(job_id)
-    except LookupError:
-        log.warning("job_row_missing", job_id=str(job_id))
+    row = await _start(job_id, list(handlers), worker_id, dispatch)
+    if row is None:
+        await _why_not_started(redis, job_id, handlers, dispatch)
         return
-    if row["status"] in store.TERMINAL_VALUES or row["status"] == JobStatus.paused.value:
-        return  # cancelled (never retried), finished by an earlier run, or waiting to be resumed
-    if dispatch is not None and dispatch < row["dispatches"]:
-        log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
-        return
-    handler = handlers.get(row["kind"])
-    if handler is None:
-        await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
-        return
-    started = await store.update_job(
-        row["workspace"],
-        job_id,
-        {
-            Job.status: JobStatus.running.value,
-            Job.attempts: Job.attempts + 1,
-            Job.started_at: row["started_at"] or utcnow(),
-            Job.worker_id: worker_id,
-            # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
-            Job.dispatches: max(dispatch or 0, row["dispatches"]),
-        },
-        Job.status.not_in([*store.TERMINAL_VALUES, JobStatus.paused.value]) & (Job.dispatches == row["dispatches"]),
-    )
-    if started is None:
-        return
-    row = started
+    handler = handlers[row["kind"]]
     JOB_RUNS.labels(kind=row["kind"]).inc()
     run = JobRun(redis, row)
     began = time.monotonic()
@@ -298,8 +321,7 @@ async def run_job(
         return
     if isinstance(result, WaitForChildren):
         for child in run.children_to_start:
-            await events.publish(redis, child["workspace"], events.event_from_job("job.created", child))
-            await store.dispatch(redis, child)
+            await store.dispatch(redis, child, announce=[events.event_from_job("job.created", child)])
         await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
     await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
@@ -310,18 +332,18 @@ async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry
     if row["attempts"] >= row["max_attempts"]:
         await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
         return
-    fresh = await store.update_job(
-        row["workspace"], row["id"], {Job.status: JobStatus.retrying.value, Job.error: error}, _still_ours(row)
-    )
+    # The next dispatch is taken in the same statement; it is sent with the event in one round trip.
+    changes = {Job.status: JobStatus.retrying.value, Job.error: error, **_next_dispatch()}
+    fresh = await store.update_job(row["workspace"], row["id"], changes, _still_ours(row))
     if fresh is None:
         return  # cancelled meanwhile
     delay = backoff_seconds(row["attempts"], retry_base)
-    await events.publish(
-        redis,
-        row["workspace"],
-        events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)}),
-    )
-    await store.dispatch(redis, fresh, defer_seconds=delay)
+    retrying = events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)})
+    await store.send(redis, fresh, fresh["dispatches"], delay, announce=[retrying])
+
+
+def _next_dispatch() -> dict[Any, Any]:
+    return {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
 
 
 def _still_ours(row: dict[str, Any]) -> Any:
@@ -329,28 +351,31 @@ def _still_ours(row: dict[str, Any]) -> Any:
     return (Job.status == JobStatus.running.value) & (Job.dispatches == row["dispatches"])
 
 
-async def _set_aside(redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str) -> dict[str, Any] | None:
-    """Park a running job (paused or deferred) with the reason; not counted as an attempt."""
+async def _set_aside(
+    redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str, *, redispatch: bool = False
+) -> dict[str, Any] | None:
+    """Park a running job (paused or deferred) with the reason; not counted as an attempt.
+
+    With `redispatch`, the job's next dispatch is taken in the same statement (for the caller to send).
+    """
     reason = user_error(reason)
-    return await store.update_job(
-        row["workspace"],
-        row["id"],
-        {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1},
-        _still_ours(row),
-    )
+    changes = {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1}
+    if redispatch:
+        changes.update(_next_dispatch())
+    return await store.update_job(row["workspace"], row["id"], changes, _still_ours(row))
 
 
 async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
-    fresh = await _set_aside(redis, row, JobStatus.retrying, reason)
+    fresh = await _set_aside(redis, row, JobStatus.retrying, reason, redispatch=True)
     if fresh is None:
         return  # cancelled meanwhile
     # The reason as stored (one line, capped), never the raw exception text.
     payload = {"error": fresh["error"], "in_seconds": round(seconds, 2)}
     try:
-        await events.publish(redis, fresh["workspace"], events.event_from_job("job.retrying", fresh, payload))
-        await store.dispatch(redis, fresh, defer_seconds=seconds)
+        retrying = events.event_from_job("job.retrying", fresh, payload)
+        await store.send(redis, fresh, fresh["dispatches"], seconds, announce=[retrying])
     except REDIS_LOST:
-        # The row says `retrying`; the sweeper sends it once Redis answers again.
+        # The row says `retrying` as its next dispatch; the sweeper sends it once Redis answers again.
         log.warning("job_dispatch_left_to_sweeper", job_id=str(fresh["id"]))
 
 

@@ -9,19 +9,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 import msgspec
 from arq.connections import ArqRedis
+from arq.constants import job_key_prefix, result_key_prefix
+from arq.jobs import serialize_job
+from arq.utils import timestamp_ms
 from piccolo.query import Select
+from redis.asyncio.client import Pipeline
 
 from backend import db
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.redis import arq_queue_name
 from backend.core.scoped import scoped
-from backend.jobs import capacity
-from backend.jobs.schemas import JobOut
+from backend.jobs import capacity, events
+from backend.jobs.schemas import JobEvent, JobOut
 from backend.jobs.tables import TERMINAL, Job
 from backend.settings import get_settings
 
@@ -125,6 +130,7 @@ async def create_job(
     created_by: uuid.UUID | None = None,
     account_id: uuid.UUID | None = None,
     within_plan: bool = False,
+    dispatched: bool = False,
 ) -> tuple[dict[str, Any], bool]:
     """Insert a job row; with an idempotency key already used in the workspace, return that job instead.
 
@@ -132,6 +138,9 @@ async def create_job(
     otherwise); `enqueue` asks for it, so every kind started by a person
     counts. Returns (job row, created). Call `dispatch` for a created job once
     the surrounding transaction has committed (or use `enqueue`, which does both).
+    With `dispatched`, the row is inserted as its first dispatch already (the
+    caller `send`s `<id>:1` right after the commit; if it dies first, the
+    stalled-jobs sweeper sends that same dispatch).
     """
     if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
         return existing, False
@@ -154,6 +163,8 @@ async def create_job(
                     total=total,
                     created_by=created_by,
                     account=account_id,
+                    dispatches=1 if dispatched else 0,
+                    dispatched_at=utcnow() if dispatched else None,
                 )
             ).returning(*JOB_COLUMNS)
     except Exception as exc:
@@ -171,28 +182,64 @@ async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
     return row
 
 
-async def send(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int, defer_seconds: float = 0) -> bool:
-    """Enqueue the arq job `<id>:<dispatch number>`; arq ignores a repeat while that one exists."""
-    sent = await redis.enqueue_job(
-        RUN_JOB_TASK,
-        str(job_id),
-        _job_id=f"{job_id}:{dispatch_number}",
-        _queue_name=arq_queue_name(),
-        _defer_by=defer_seconds or None,
+# arq's enqueue_job (WATCH, EXISTS, MULTI/PSETEX/ZADD/EXEC: three round trips) as one script:
+# a dispatch arq still holds (queued, or its result kept) is not sent twice, as in arq.
+_ENQUEUE = """
+if redis.call('EXISTS', KEYS[1], KEYS[2]) > 0 then return 0 end
+redis.call('PSETEX', KEYS[1], ARGV[1], ARGV[2])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[4])
+return 1
+"""
+
+
+def _add_enqueue(
+    pipe: Pipeline, redis: ArqRedis, job_id: uuid.UUID, workspace_id: uuid.UUID, number: int, defer: float
+) -> None:
+    """Queue arq's enqueue of the dispatch `<id>:<number>` on a pipeline: the job arq would store, by arq's rules."""
+    arq_job_id = f"{job_id}:{number}"
+    enqueued_ms = timestamp_ms()
+    defer_ms = round(defer * 1000) if defer else 0
+    data = serialize_job(
+        RUN_JOB_TASK, (str(job_id), str(workspace_id)), {}, None, enqueued_ms, serializer=redis.job_serializer
     )
-    return sent is not None
+    keys = (job_key_prefix + arq_job_id, result_key_prefix + arq_job_id, arq_queue_name())
+    args: list[Any] = [defer_ms + redis.expires_extra_ms, data, enqueued_ms + defer_ms, arq_job_id]
+    pipe.eval(_ENQUEUE, 3, *keys, *args)
 
 
-async def resend(redis: ArqRedis, job_id: uuid.UUID, dispatch_number: int) -> bool:
+async def send(
+    redis: ArqRedis,
+    job: dict[str, Any],
+    dispatch_number: int,
+    defer_seconds: float = 0,
+    announce: Sequence[JobEvent] = (),
+) -> bool:
+    """Enqueue the arq job `<id>:<dispatch number>`, after publishing `announce`, in one round trip.
+
+    arq ignores a repeat while that dispatch exists (False then). The arq job
+    carries the job's id and its workspace's (so the worker takes the
+    workspace's turn without reading the row first).
+    """
+    async with redis.pipeline(transaction=False) as pipe:
+        if announce:
+            events.add_to(pipe, job["workspace"], *announce)
+        _add_enqueue(pipe, redis, job["id"], job["workspace"], dispatch_number, defer_seconds)
+        replies = await pipe.execute()
+    return bool(replies[-1])
+
+
+async def resend(redis: ArqRedis, job: dict[str, Any], dispatch_number: int) -> bool:
     """Send a job's dispatch again (its arq job was lost); False when arq still holds it."""
-    return await send(redis, job_id, dispatch_number)
+    return await send(redis, job, dispatch_number)
 
 
-async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0) -> None:
-    """Hand a committed job to arq, as its next dispatch."""
+async def dispatch(
+    redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 0, announce: Sequence[JobEvent] = ()
+) -> None:
+    """Hand a committed job to arq as its next dispatch; `announce` is published just before, in the same round trip."""
     changes = {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
     await scoped(Job, job["workspace"]).update(changes).where(Job.id == job["id"])
-    await send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
+    await send(redis, job, job["dispatches"] + 1, defer_seconds, announce)
 
 
 async def create_jobs_batch(
@@ -229,12 +276,12 @@ async def dispatch_batch(redis: ArqRedis, workspace_id: uuid.UUID, job_ids: list
         await scoped(Job, workspace_id)
         .update(changes)
         .where(Job.id.is_in(job_ids) & (Job.dispatches == 0))
-        .returning(Job.id, Job.dispatches)
+        .returning(Job.id, Job.workspace, Job.dispatches)
     )
     gate = asyncio.Semaphore(32)  # arq's enqueue is a few round trips each: overlap them
 
     async def one(row: dict[str, Any]) -> None:
         async with gate:
-            await send(redis, row["id"], row["dispatches"])
+            await send(redis, row, row["dispatches"])
 
     await asyncio.gather(*(one(row) for row in rows))

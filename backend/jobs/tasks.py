@@ -18,13 +18,15 @@ from backend.settings import get_settings
 LOST_RETRY_GRACE_SECONDS = 10.0
 
 
-async def run_job(ctx: dict[str, Any], job_id: str) -> None:
+async def run_job(ctx: dict[str, Any], job_id: str, workspace_id: str | None = None) -> None:
     """Every job runs through here; `ctx["job_handlers"]` maps its kind to the code that does the work.
 
     It runs in its workspace's turn (see `fairness`), or goes back to the queue for a moment.
+    `workspace_id` is the job's workspace (dispatches sent by older versions lack it).
     """
     dispatch = recovery.dispatch_number(str(ctx.get("job_id", "")))
-    async with fairness.turn(ctx["redis"], uuid.UUID(job_id), dispatch) as granted:
+    workspace = uuid.UUID(workspace_id) if workspace_id else None
+    async with fairness.turn(ctx["redis"], uuid.UUID(job_id), dispatch, workspace) as granted:
         if granted:
             await runner.run_job(
                 ctx["redis"],
