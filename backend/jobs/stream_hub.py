@@ -48,7 +48,11 @@ DROPPED = Counter("sellpilot_sse_dropped_subscribers", "Event-stream subscribers
 SUBSCRIBER_BUFFER = 1_000
 READ_COUNT = 500
 RETRY_PAUSE_SECONDS = 0.5
-CLIENT_NAME = "sellpilot-sse-hub"
+
+
+def client_name() -> str:
+    """How the reader's Redis connection names itself (CLIENT LIST), per deployment."""
+    return "sse-hub:" + "".join(c if c.isprintable() and not c.isspace() else "_" for c in get_settings().redis.key_prefix)
 
 
 def order(event_id: str) -> tuple[int, int]:
@@ -191,7 +195,7 @@ class StreamHub:
     async def _read_loop(self) -> None:
         settings = get_settings().redis
         client = Redis.from_url(
-            settings.url, socket_connect_timeout=5, socket_timeout=10, client_name=CLIENT_NAME, max_connections=1
+            settings.url, socket_connect_timeout=5, socket_timeout=10, client_name=client_name(), max_connections=1
         )
         HUB_READERS.inc()
         try:
