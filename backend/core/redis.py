@@ -2,18 +2,29 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from arq.connections import ArqRedis
 from litestar.datastructures import State
-from redis.asyncio import ConnectionPool
+from redis.asyncio import BlockingConnectionPool, ConnectionPool
 
 from backend.settings import get_settings
 
 
-def create_redis(url: str | None = None) -> ArqRedis:
-    """A Redis client that can also enqueue arq jobs (ArqRedis is a redis.asyncio.Redis)."""
-    pool = ConnectionPool.from_url(
-        url or get_settings().redis.url, socket_connect_timeout=5, socket_timeout=10, health_check_interval=30
-    )
+def create_redis(url: str | None = None, max_connections: int | None = None) -> ArqRedis:
+    """A Redis client that can also enqueue arq jobs (ArqRedis is a redis.asyncio.Redis).
+
+    With `max_connections` the pool never grows past it: a command waits for a free
+    connection instead (so only for clients whose commands never block for long).
+    """
+    options: dict[str, Any] = {"socket_connect_timeout": 5, "socket_timeout": 10, "health_check_interval": 30}
+    pool: ConnectionPool
+    if max_connections is None:
+        pool = ConnectionPool.from_url(url or get_settings().redis.url, **options)
+    else:
+        pool = BlockingConnectionPool.from_url(
+            url or get_settings().redis.url, max_connections=max_connections, timeout=10, **options
+        )
     return ArqRedis(pool, default_queue_name=arq_queue_name())
 
 

@@ -52,7 +52,9 @@ RETRY_PAUSE_SECONDS = 0.5
 
 def client_name() -> str:
     """How the reader's Redis connection names itself (CLIENT LIST), per deployment."""
-    return "sse-hub:" + "".join(c if c.isprintable() and not c.isspace() else "_" for c in get_settings().redis.key_prefix)
+    return "sse-hub:" + "".join(
+        c if c.isprintable() and not c.isspace() else "_" for c in get_settings().redis.key_prefix
+    )
 
 
 def order(event_id: str) -> tuple[int, int]:
