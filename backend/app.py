@@ -35,7 +35,7 @@ from backend.spa import serve_spa
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
-    app.state.redis = create_redis(max_connections=get_settings().redis.api_max_connections)
+    app.state.redis = create_redis(max_idle=get_settings().redis.api_idle_connections)
     try:
         yield
     finally:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import os
 import sys
 import time
 import uuid
@@ -56,6 +57,7 @@ class Subscriber(asyncio.Protocol):
         self.buffer = b""
         self.seen = 0
         self.probes = 0
+        self.status: bytes | None = None
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -65,6 +67,8 @@ class Subscriber(asyncio.Protocol):
 
     def data_received(self, data: bytes) -> None:
         now = time.time()
+        if self.status is None:
+            self.status = data.split(b"\r\n", 1)[0]
         self.buffer += data
         end = self.buffer.rfind(b"\r\n\r\n")
         if end < 0:
@@ -100,6 +104,13 @@ def progress(job_id: uuid.UUID, n: int, payload: dict[str, Any]) -> Any:
         at=datetime.datetime.now(datetime.UTC),
         payload=payload,
     )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def metric(http: Any, name: str) -> float:
@@ -140,7 +151,15 @@ async def all_live(redis: Any, workspace: uuid.UUID, subscribers: list[Subscribe
         await asyncio.sleep(0.2)
         return all(s.probes for s in subscribers)
 
-    await wait_until_async(received, "every subscriber to receive a probe event", limit_seconds=120)
+    try:
+        await wait_until_async(received, "every subscriber to receive a probe event", limit_seconds=120)
+    except RuntimeError:
+        statuses: dict[bytes, int] = {}
+        for s in subscribers:
+            status = s.status or b"(nothing yet)"
+            statuses[status] = statuses.get(status, 0) + 1
+        live = sum(1 for s in subscribers if s.probes)
+        raise RuntimeError(f"{live} of {len(subscribers)} subscribers got a probe; responses: {statuses}") from None
 
 
 async def one_round(url: str, pid: int, subscribers: int, events_count: int, interval: float) -> dict[str, float]:
@@ -189,6 +208,7 @@ async def one_round(url: str, pid: int, subscribers: int, events_count: int, int
         open_streams = await metric(http, "sellpilot_sse_open_streams")
 
         job_id = uuid.uuid4()
+        cpu_before, client_cpu_before = cpu_seconds(pid), time.process_time()
         for i in range(events_count):
             await events.publish(redis, workspace, progress(job_id, i, {"sent": time.time(), "n": i}))
             await asyncio.sleep(interval)
@@ -197,6 +217,7 @@ async def one_round(url: str, pid: int, subscribers: int, events_count: int, int
             return all(s.seen >= events_count for s in subs)
 
         await wait_until_async(delivered, "every event to reach every subscriber", limit_seconds=120)
+        cpu_used, client_cpu = cpu_seconds(pid) - cpu_before, time.process_time() - client_cpu_before
         dropped = await metric(http, "sellpilot_sse_dropped_subscribers_total")
         for sub in subs:
             sub.close()
@@ -213,6 +234,8 @@ async def one_round(url: str, pid: int, subscribers: int, events_count: int, int
         "rss_before_mib": rss_before / 1024,
         "rss_after_mib": rss_after / 1024,
         "kib_per_subscriber": (rss_after - rss_before) / subscribers,
+        "server_us_per_delivery": cpu_used / (subscribers * events_count) * 1e6,
+        "client_us_per_delivery": client_cpu / (subscribers * events_count) * 1e6,
         "redis_connections": held,
         "redis_connections_peak": peak,
         "hub_readers": readers,
@@ -258,6 +281,8 @@ def main() -> None:
     row("latency append → received, p50 (ms)", "p50_ms")
     row("latency append → received, p99 (ms)", "p99_ms")
     row("latency, max (ms)", "max_ms")
+    row("API process CPU per delivery (µs)", "server_us_per_delivery")
+    row("client CPU per delivery (µs)", "client_us_per_delivery")
     row("memory per subscriber (KiB)", "kib_per_subscriber")
     row("Redis connections held, subscribers open", "redis_connections")
     row("Redis connections, peak during the round", "redis_connections_peak")

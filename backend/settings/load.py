@@ -247,7 +247,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         redis=RedisSettings(
             url=redis_url,
             key_prefix=_redis_key_prefix(env, app_env, data_dir),
-            api_max_connections=env.integer("REDIS_API_MAX_CONNECTIONS", 4, minimum=1),
+            api_idle_connections=env.integer("REDIS_API_IDLE_CONNECTIONS", 4, minimum=1),
         ),
         auth=AuthSettings(
             secret_key=secret_key,
