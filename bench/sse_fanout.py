@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import datetime
 import os
 import sys
@@ -136,7 +137,7 @@ async def open_subscribers(port: int, token: str, count: int, latencies: list[fl
     return list(await asyncio.gather(*(one() for _ in range(count))))
 
 
-async def all_live(redis: Any, workspace: uuid.UUID, subscribers: list[Subscriber]) -> None:
+async def all_live(redis: Any, workspace: uuid.UUID, subscribers: list[Subscriber], http: Any = None) -> None:
     """Append probe events until every subscriber has received one: then all of them follow the stream."""
     from backend.jobs import events
 
@@ -159,7 +160,14 @@ async def all_live(redis: Any, workspace: uuid.UUID, subscribers: list[Subscribe
             status = s.status or b"(nothing yet)"
             statuses[status] = statuses.get(status, 0) + 1
         live = sum(1 for s in subscribers if s.probes)
-        raise RuntimeError(f"{live} of {len(subscribers)} subscribers got a probe; responses: {statuses}") from None
+        server = "?"
+        if http is not None:
+            with contextlib.suppress(Exception):
+                async with asyncio.timeout(10):
+                    server = str(await metric(http, "sellpilot_sse_open_streams"))
+        raise RuntimeError(
+            f"{live} of {len(subscribers)} subscribers got a probe; responses: {statuses}; open streams {server}"
+        ) from None
 
 
 async def one_round(url: str, pid: int, subscribers: int, events_count: int, interval: float) -> dict[str, float]:
@@ -201,7 +209,7 @@ async def one_round(url: str, pid: int, subscribers: int, events_count: int, int
         sampler = asyncio.create_task(sample())
         latencies: list[float] = []
         subs = await open_subscribers(port, token, subscribers, latencies)
-        await all_live(redis, workspace, subs)
+        await all_live(redis, workspace, subs, http)
         rss_after = rss_kib(pid)
         held = tcp_connections_to(pid, REDIS_PORT)
         readers = await metric(http, "sellpilot_sse_hub_readers")

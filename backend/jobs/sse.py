@@ -115,16 +115,23 @@ async def _live(
         last_sent = time.monotonic()
         while True:
             wait = min(settings.sse_heartbeat_seconds - (time.monotonic() - last_sent), deadline - time.monotonic())
-            frame = await subscription.next(max(wait, 0.0))
-            if frame is not None:
-                if frame.order <= sent:
-                    continue
-                sent = frame.order
-                if _wanted(frame.event, job_id):
-                    yield frame.data
+            frames = await subscription.next_batch(max(wait, 0.0))
+            if frames:
+                # Whatever queued up while this client was being served goes out in one write.
+                chunks, ended = [], False
+                for frame in frames:
+                    if frame.order <= sent:
+                        continue
+                    sent = frame.order
+                    if _wanted(frame.event, job_id):
+                        chunks.append(frame.data)
+                        if ended := _ends(frame.event, job_id):
+                            break
+                if chunks:
+                    yield chunks[0] if len(chunks) == 1 else b"".join(chunks)
                     last_sent = time.monotonic()
-                    if _ends(frame.event, job_id):
-                        return
+                if ended:
+                    return
             elif subscription.dropped:
                 yield RECONNECT  # it fell too far behind; it resumes from its last id
                 return

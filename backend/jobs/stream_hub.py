@@ -109,20 +109,22 @@ class Subscription:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def next(self, wait_seconds: float) -> Frame | None:
-        """The next frame, or None after `wait_seconds` without one or once dropped."""
+    async def next_batch(self, wait_seconds: float) -> list[Frame]:
+        """Every frame buffered now (waiting up to `wait_seconds` for one); empty if none came or once dropped."""
         if not self.frames and not self.dropped:
             self.waiter = asyncio.get_running_loop().create_future()
             try:
                 async with asyncio.timeout(wait_seconds):
                     await self.waiter
             except TimeoutError:
-                return None
+                return []
             finally:
                 self.waiter = None
         if self.dropped or not self.frames:
-            return None
-        return self.frames.popleft()
+            return []
+        batch = list(self.frames)
+        self.frames.clear()
+        return batch
 
 
 @dataclass(eq=False)

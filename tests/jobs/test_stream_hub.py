@@ -126,12 +126,14 @@ async def _collect(stream: AsyncIterator[bytes], until_n: int | None = None) -> 
     """Parse an SSE generator's bytes into messages, up to the event numbered `until_n`."""
     collected: list[Message] = []
     async for chunk in stream:
-        message = _parse(chunk)
-        collected.append(message)
-        if message.event == "reconnect":
-            break
-        if until_n is not None and message.event == "job.progress" and message.json["payload"]["n"] == until_n:
-            break
+        # One write may carry several messages (those that queued up meanwhile).
+        for part in chunk.split(b"\r\n\r\n")[:-1]:
+            message = _parse(part)
+            collected.append(message)
+            if message.event == "reconnect":
+                return collected
+            if until_n is not None and message.event == "job.progress" and message.json["payload"]["n"] == until_n:
+                return collected
     return collected
 
 
