@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -14,6 +15,9 @@ from backend import apidocs, db
 from backend.admin.routes import AdminController
 from backend.auth.routes import AuthController, StreamTokenController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests, provide_stream_principal
+from backend.automation.inbox.routes import InboxController
+from backend.automation.rules.routes import RuleController, RunController
+from backend.automation.templates.routes import LedgerController, TemplateController
 from backend.billing.routes import BillingController
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
@@ -36,6 +40,11 @@ from backend.spa import serve_spa
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
     app.state.redis = create_redis(max_idle=get_settings().redis.api_idle_connections)
+    # Everything made at start-up (modules, routes, schemas: ~190k objects) lives
+    # as long as the process. Frozen, it is left out of every collection, so a
+    # full collection no longer walks it (it cost 105-135 ms, most of the p99).
+    gc.collect()
+    gc.freeze()
     try:
         yield
     finally:
@@ -80,6 +89,11 @@ def create_app() -> Litestar:
             ProxyController,
             ProfileController,
             AdminController,
+            RuleController,
+            RunController,
+            TemplateController,
+            LedgerController,
+            InboxController,
         ],
         before_request=limit_general_requests,
     )

@@ -54,6 +54,18 @@ def is_postgres() -> bool:
     return isinstance(DB, PostgresEngine)
 
 
+async def _release_as_is(connection: asyncpg.Connection) -> None:
+    """What a connection does on its way back to the pool beyond asyncpg's rollback: nothing.
+
+    asyncpg always rolls back a transaction left open before calling this (so
+    an open transaction never leaks to the next user). Its default reset adds a
+    round trip per release (`pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *;
+    RESET ALL`) for session state this app never sets: no session-level
+    advisory locks (only `pg_advisory_xact_lock`, released at commit), no
+    cursors held past a query, no LISTEN, no SET.
+    """
+
+
 async def start() -> None:
     """Open the connection pool (PostgreSQL) or switch on WAL (SQLite)."""
     if isinstance(DB, PostgresEngine):
@@ -61,6 +73,7 @@ async def start() -> None:
         await DB.start_connection_pool(
             min_size=settings.database.pool_min_size,
             max_size=settings.database.pool_max_size,
+            reset=_release_as_is,
         )
     elif isinstance(DB, SQLiteEngine):
         # WAL lets readers go on while one connection writes; it is a property

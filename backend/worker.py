@@ -17,8 +17,10 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 
 from backend import db
+from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
 from backend.core.aio import bounded
+from backend.core.lazy import import_lazy_modules
 from backend.core.redis import arq_queue_name
 from backend.jobs import tasks as jobs_tasks
 from backend.listings import tasks as listings_tasks
@@ -28,7 +30,7 @@ from backend.platforms import tasks as platforms_tasks
 from backend.settings import get_settings
 
 # Started in this order, shut down in this order (jobs first: the heartbeat goes at once).
-DOMAIN_TASKS: tuple[ModuleType, ...] = (jobs_tasks, billing_tasks, listings_tasks, platforms_tasks)
+DOMAIN_TASKS: tuple[ModuleType, ...] = (jobs_tasks, billing_tasks, listings_tasks, platforms_tasks, automation_tasks)
 
 
 def _collect(name: str) -> list[Any]:
@@ -53,6 +55,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     configure_logging(settings.observability)
     configure_sentry(settings, worker=True)
     await db.start()
+    # The SDKs the API leaves out (openai, stripe, playwright): a worker uses them, so it
+    # pays for the import now rather than inside its first job's timeout.
+    import_lazy_modules()
     ctx["worker_id"] = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
     for module in DOMAIN_TASKS:
         if (hook := getattr(module, "on_worker_startup", None)) is not None:

@@ -21,7 +21,7 @@ from typing import Any
 
 sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parent.parent))
 
-from bench._harness import ROOT, bench_environment, machine  # noqa: E402
+from bench._harness import ROOT, bench_environment, machine
 
 SUBMIT_CONCURRENCY = 50
 

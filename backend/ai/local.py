@@ -293,6 +293,10 @@ class LocalProvider:
         tags = " ".join(f"#{w.lower().strip('#,.!')}" for w in words[:5] if len(w) > 3)
         return f"{brief.strip()} {tags}".strip()
 
+    async def rewrite_message(self, text: str, recipient: str) -> str:
+        """Offline there is no one to rewrite it: the text is kept as is."""
+        return text
+
     async def make_image(self, prompt: str) -> bytes:
         """A plain card with the prompt's text: a placeholder, not a generated picture."""
         image = Image.new("RGB", (1024, 1024), (240, 240, 240))

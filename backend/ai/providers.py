@@ -9,13 +9,17 @@ import base64
 import json
 from collections.abc import Mapping
 from functools import lru_cache
-from typing import Any, Protocol
-
-import openai
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.ai.local import LocalProvider
 from backend.ai.schemas import ImageInput, InvalidDraft, ListingDraft, draft_json_schema, parse_draft
+from backend.core.lazy import lazy_module
 from backend.settings import AISettings, get_settings
+
+if TYPE_CHECKING:
+    import openai
+else:
+    openai = lazy_module("openai")  # imported when a provider is made, not with the API
 
 
 class ProviderUnavailable(Exception):
@@ -30,6 +34,8 @@ class AIProvider(Protocol):
     async def score_image(self, image: ImageInput, brief: str) -> float: ...
 
     async def write_caption(self, brief: str) -> str: ...
+
+    async def rewrite_message(self, text: str, recipient: str) -> str: ...
 
     async def make_image(self, prompt: str) -> bytes: ...
 
@@ -115,6 +121,14 @@ class OpenAIProvider:
         return (
             await self._complete([{"type": "text", "text": f"Write a short social caption for: {brief}"}], None)
         ).strip()
+
+    async def rewrite_message(self, text: str, recipient: str) -> str:
+        prompt = (
+            "Rewrite this marketplace message to another user so it reads naturally and personally, keeping its "
+            "meaning, every name, price and item, its language and about its length. Answer with the message only."
+            f"\nRecipient: {recipient}\nMessage: {text}"
+        )
+        return (await self._complete([{"type": "text", "text": prompt}], None)).strip()
 
     async def make_image(self, prompt: str) -> bytes:
         try:

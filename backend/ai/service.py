@@ -17,4 +17,14 @@ __all__ = [
     "ProviderUnavailable",
     "categories",
     "get_provider",
+    "rewrite_message",
 ]
+
+
+async def rewrite_message(text: str, recipient: str) -> str:
+    """`text` reworded for `recipient` by the configured provider (the offline `local` one keeps it as is).
+
+    Raises `ProviderUnavailable` or `InvalidDraft` like the other calls; an empty answer keeps the text.
+    """
+    rewritten = await get_provider().rewrite_message(text, recipient)
+    return rewritten.strip() or text

@@ -20,7 +20,7 @@ from backend.auth.tables import Membership, RefreshToken, User
 from backend.core.clock import utcnow
 from backend.core.errors import NotAuthenticated
 from backend.core.principal import Principal, Role
-from backend.core.scoped import across_workspaces, scoped
+from backend.core.scoped import across_workspaces, prepared, scoped
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -172,11 +172,12 @@ async def revoke_sessions_in(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Non
     )
 
 
-async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Principal | None:
-    """The caller behind a token, or None if the user is gone, disabled or no longer in that workspace."""
-    row = (
-        await scoped(Membership, workspace_id)
-        .select(
+# Asked on every authenticated request: built once, so a request only fills in the ids. Nothing of
+# the answer is kept: a removed, paused or disabled member is refused on the very next request.
+_PRINCIPAL = prepared(
+    Membership,
+    lambda members, user_id: (
+        members.select(
             Membership.role,
             Membership.user.email.as_alias("email"),
             Membership.user.is_superuser.as_alias("is_superuser"),
@@ -186,14 +187,21 @@ async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Princip
             & (Membership.paused == False)  # noqa: E712
             & (Membership.user.is_active == True)  # noqa: E712
         )
-        .first()
-    )
+        .limit(1)
+    ),
+    arity=1,
+)
+
+
+async def load_principal(user_id: uuid.UUID, workspace_id: uuid.UUID) -> Principal | None:
+    """The caller behind a token, or None if the user is gone, disabled or no longer in that workspace."""
+    row = await _PRINCIPAL.first(workspace_id, user_id)
     if row is None:
         return None
     return Principal(
         user_id=user_id,
         email=row["email"],
-        is_superuser=row["is_superuser"],
+        is_superuser=bool(row["is_superuser"]),
         workspace_id=workspace_id,
         role=Role(row["role"]),
     )

@@ -86,7 +86,7 @@ class MessageLedger(Table, tablename="automation_message_ledger"):
     subject = Varchar(length=255, default="")
     body = Text(default="")
     job_id = UUID(null=True, default=None)
-    # reserved (claimed, not yet confirmed sent), sent
+    # reserved (claimed, not yet confirmed sent), sent, failed (refused by the platform: never retried)
     status = Varchar(length=16, default="reserved")
     created_at = Timestamptz(default=TimestamptzNow())
     sent_at = Timestamptz(null=True, default=None)

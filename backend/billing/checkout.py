@@ -7,9 +7,8 @@ no second customer or session.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import stripe
 import structlog
 
 from backend import db
@@ -22,6 +21,9 @@ from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput
 from backend.core.scoped import scoped
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    import stripe
 
 log = structlog.get_logger(__name__)
 

@@ -6,13 +6,18 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
-import stripe
 
 from backend.core.errors import Unavailable, UpstreamUnavailable
+from backend.core.lazy import lazy_module
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    import stripe
+else:
+    stripe = lazy_module("stripe")  # imported on the first call to Stripe, not with the API
 
 PAYMENTS_UNREACHABLE = "Payments are unreachable right now; try again in a minute"
 

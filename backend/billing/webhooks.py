@@ -10,10 +10,9 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
-import stripe
 import structlog
 from arq.connections import ArqRedis
 
@@ -24,8 +23,14 @@ from backend.billing.tables import BillingEvent, Subscription
 from backend.billing.usage import apply_plan_limits, subscription_of
 from backend.core.clock import utcnow
 from backend.core.errors import InvalidInput
+from backend.core.lazy import lazy_module
 from backend.core.scoped import across_workspaces, scoped
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    import stripe
+else:
+    stripe = lazy_module("stripe")  # imported by the first webhook, not with the API
 
 log = structlog.get_logger(__name__)
 

@@ -16,6 +16,7 @@ from typing import Any
 import structlog
 from arq.connections import ArqRedis
 from arq.jobs import Job as ArqJob
+from piccolo.columns.combination import WhereRaw
 from redis.asyncio import Redis
 
 from backend import db
@@ -116,18 +117,87 @@ async def enqueue(
     workspace_id: uuid.UUID,
     kind: str,
     payload: dict[str, Any] | None = None,
+    *,
+    within_plan: bool = True,
     **options: Any,
 ) -> JobOut:
     """Create a job and send it to the workers; the same idempotency key returns the same job.
 
-    A new job must fit the plan's concurrent jobs (402 naming the limit otherwise).
+    A new job must fit the plan's concurrent jobs (402 naming the limit otherwise);
+    `within_plan=False` is for work the system starts on a schedule a person set up
+    (automation rule runs: the plan limits their rules instead), which must not be lost to a 402.
     Must not be called inside an open transaction: the job is sent right away.
     """
-    row, created = await create_job(workspace_id, kind, payload, within_plan=True, **options)
+    row, created = await create_job(workspace_id, kind, payload, within_plan=within_plan, **options)
     if created:
         await events.publish(redis, workspace_id, events.event_from_job("job.created", row))
         await dispatch(redis, row)
     return job_out(row)
+
+
+async def enqueue_batch(
+    redis: ArqRedis,
+    workspace_id: uuid.UUID,
+    kind: str,
+    specs: list[tuple[dict[str, Any], str, uuid.UUID | None]],
+) -> int:
+    """Create and send many jobs of one workspace at once, each (payload, idempotency key, account).
+
+    For work the system starts on a schedule (automation rule runs): a few statements
+    for the whole batch instead of several per job, no plan check (see `enqueue`).
+    A key already used makes no second job. Returns how many jobs were created.
+    """
+    created: list[dict[str, Any]] = []
+    for start in range(0, len(specs), 500):
+        created.extend(await store.create_jobs_batch(workspace_id, kind, specs[start : start + 500]))
+    if created:
+        await events.publish(redis, workspace_id, *(events.event_from_job("job.created", row) for row in created))
+        await store.dispatch_batch(redis, workspace_id, [row["id"] for row in created])
+    return len(created)
+
+
+def _json_field(column: str, key: str) -> str:
+    if not key.replace("_", "").isalnum():
+        raise ValueError(f"not a JSON key: {key!r}")
+    if db.is_postgres():
+        return f"({column} ->> '{key}')"
+    return f"json_extract({column}, '$.{key}')"
+
+
+async def list_jobs_matching(
+    workspace_id: uuid.UUID,
+    kind: str,
+    *,
+    key_prefix: str | None = None,
+    account_id: uuid.UUID | None = None,
+    statuses: list[str] | None = None,
+    payload_equals: dict[str, str] | None = None,
+    result_equals: dict[str, str] | None = None,
+    limit: int,
+    offset: int,
+) -> Page[JobOut]:
+    """Jobs of one kind, newest first, filtered by idempotency-key prefix, account, status and JSON fields
+    of their payload or result (for domains that keep their subject there, e.g. an automation rule's runs)."""
+    filters: list[Any] = [Job.kind == kind]
+    if key_prefix is not None:
+        if "%" in key_prefix or "_" in key_prefix:
+            raise ValueError("a key prefix may not hold LIKE wildcards")
+        filters.append(Job.idempotency_key.like(key_prefix + "%"))
+    if account_id is not None:
+        filters.append(Job.account == account_id)
+    if statuses:
+        filters.append(Job.status.is_in(statuses))
+    for column, wanted in (("payload", payload_equals or {}), ("result", result_equals or {})):
+        for key, value in wanted.items():
+            filters.append(WhereRaw(f"{_json_field(column, key)} = {{}}", value))
+    return await fetch_page(
+        store.jobs_of(workspace_id).order_by(Job.created_at, ascending=False),
+        scoped(Job, workspace_id).count(),
+        job_out,
+        limit,
+        offset,
+        filters,
+    )
 
 
 # --- cancel and retry ---------------------------------------------------------

@@ -6,6 +6,7 @@ dispatch (`<id>:<n>`), so a repeat of the same dispatch is ignored by arq.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import uuid
 from typing import Any
@@ -192,3 +193,48 @@ async def dispatch(redis: ArqRedis, job: dict[str, Any], defer_seconds: float = 
     changes = {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
     await scoped(Job, job["workspace"]).update(changes).where(Job.id == job["id"])
     await send(redis, job["id"], job["dispatches"] + 1, defer_seconds)
+
+
+async def create_jobs_batch(
+    workspace_id: uuid.UUID, kind: str, specs: list[tuple[dict[str, Any], str, uuid.UUID | None]]
+) -> list[dict[str, Any]]:
+    """Insert many jobs of one workspace in one statement: (payload, idempotency key, account) each.
+
+    A key already used is skipped (the unique index decides, so racing batches never
+    make two jobs of one key); returns the rows created, not yet dispatched. No plan check:
+    this is for work the system schedules (see `service.enqueue_batch`).
+    """
+    attempts = get_settings().jobs.default_max_attempts
+    rows = [
+        Job(
+            workspace=workspace_id,
+            kind=kind,
+            payload=payload,
+            idempotency_key=key,
+            max_attempts=attempts,
+            account=account,
+        )
+        for payload, key, account in specs
+    ]
+    created = await Job.insert(*rows).on_conflict(action="DO NOTHING").returning(*JOB_COLUMNS)
+    return [loaded(row) for row in created]
+
+
+async def dispatch_batch(redis: ArqRedis, workspace_id: uuid.UUID, job_ids: list[uuid.UUID]) -> None:
+    """Hand many committed, never-dispatched jobs of one workspace to arq: one counter update, one send each."""
+    if not job_ids:
+        return
+    changes = {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
+    rows = (
+        await scoped(Job, workspace_id)
+        .update(changes)
+        .where(Job.id.is_in(job_ids) & (Job.dispatches == 0))
+        .returning(Job.id, Job.dispatches)
+    )
+    gate = asyncio.Semaphore(32)  # arq's enqueue is a few round trips each: overlap them
+
+    async def one(row: dict[str, Any]) -> None:
+        async with gate:
+            await send(redis, row["id"], row["dispatches"])
+
+    await asyncio.gather(*(one(row) for row in rows))

@@ -20,14 +20,13 @@ from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
-from backend.core.fields import like_pattern, sent_fields
-from backend.core.pagination import fetch_page
+from backend.core.fields import sent_fields
 from backend.core.quotas import Resource
-from backend.core.schemas import Page
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobFailed, JobRun, Limit, slot
+from backend.listings import listing_page
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
@@ -176,45 +175,7 @@ async def _save_draft(
 # --- drafts and listings -----------------------------------------------------
 
 
-async def list_listings(
-    workspace_id: uuid.UUID,
-    *,
-    status: str | None,
-    account_id: uuid.UUID | None,
-    category: str | None,
-    search: str | None,
-    sort: str,
-    descending: bool,
-    limit: int,
-    offset: int,
-) -> Page[ListingOut]:
-    conditions: list[Any] = []
-    if status:
-        conditions.append(Listing.status == status)
-    if account_id:
-        conditions.append(Listing.account_id == account_id)
-    if category:
-        conditions.append(Listing.category == category)
-    if search:
-        pattern = like_pattern(search)
-        conditions.append(
-            Listing.title.ilike(pattern) | Listing.description.ilike(pattern) | Listing.brand.ilike(pattern)
-        )
-    column = {
-        "created_at": Listing.created_at,
-        "updated_at": Listing.updated_at,
-        "price": Listing.price,
-        "title": Listing.title,
-    }[sort]
-    listings = scoped(Listing, workspace_id)
-    return await fetch_page(
-        listings.select().output(load_json=True).order_by(column, ascending=not descending).order_by(Listing.id),
-        listings.count(),
-        listing_out,
-        limit,
-        offset,
-        conditions,
-    )
+list_listings = listing_page.list_listings
 
 
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
@@ -354,12 +315,27 @@ async def publish_draft(run: JobRun, listing_id: uuid.UUID, account_id: uuid.UUI
     problems = publish_problems(row, platform)
     if problems:  # edited since the publish was asked for: fail before any browser work or daily action
         raise JobFailed("; ".join(problems))
+    draft = await _listing_input(run.workspace_id, row)
+    async with (
+        platforms.account_job(run, "publish"),
+        platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
+    ):
+        published = await platforms.publish_listing(session, draft)
+    await mark_published(run.workspace_id, listing_id, account_id, published.item_id, published.url)
+    await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})
+    return {"item_id": published.item_id, "url": published.url}
+
+
+# --- for automation rules (bump, relist, price drop, scheduled publish) ---------------
+
+
+async def _listing_input(workspace_id: uuid.UUID, row: dict[str, Any]) -> platforms.ListingInput:
     media_ids = [uuid.UUID(m) for m in row["media_ids"]]
-    photos = await media.rows_for(run.workspace_id, media_ids)
-    draft = platforms.ListingInput(
+    photos = await media.rows_for(workspace_id, media_ids)
+    return platforms.ListingInput(
         title=row["title"],
         description=row["description"],
-        price=Decimal(row["price"]),
+        price=Decimal(str(row["price"])),
         currency=row["currency"],
         photos=[media.file_path(photos[m]) for m in media_ids],
         category=row["category"],
@@ -367,24 +343,59 @@ async def publish_draft(run: JobRun, listing_id: uuid.UUID, account_id: uuid.UUI
         size=row["size"],
         condition=row["condition"],
     )
-    async with (
-        platforms.account_job(run, "publish"),
-        platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
-    ):
-        published = await platforms.publish_listing(session, draft)
+
+
+async def listing_input(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> platforms.ListingInput:
+    """What the platform needs to publish the draft (same photos and fields); 404 when not this workspace's."""
+    return await _listing_input(workspace_id, await _listing_row(workspace_id, listing_id))
+
+
+async def published_on_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> list[ListingOut]:
+    """The drafts published through this account (they carry the platform's item id)."""
+    rows = (
+        await scoped(Listing, workspace_id)
+        .select()
+        .where((Listing.account_id == account_id) & (Listing.status == "published"))
+        .order_by(Listing.created_at)
+        .output(load_json=True)
+    )
+    return [listing_out(row) for row in rows]
+
+
+async def mark_published(
+    workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID, item_id: str, url: str
+) -> None:
+    """Record the platform's item for the draft (after a publish, or the new item after a relist: history kept)."""
+    changes = {
+        Listing.status: "published",
+        Listing.account_id: account_id,
+        Listing.platform_item_id: item_id,
+        Listing.platform_url: url,
+        Listing.updated_at: utcnow(),
+    }
     async with db.transaction():
-        await (
-            scoped(Listing, run.workspace_id)
-            .update(
-                {
-                    Listing.status: "published",
-                    Listing.account_id: account_id,
-                    Listing.platform_item_id: published.item_id,
-                    Listing.platform_url: published.url,
-                    Listing.updated_at: utcnow(),
-                }
-            )
-            .where(Listing.id == listing_id)
+        await scoped(Listing, workspace_id).update(changes).where(Listing.id == listing_id)
+
+
+async def change_price(
+    workspace_id: uuid.UUID, listing_id: uuid.UUID, new_price: Decimal, changed_by: uuid.UUID | None = None
+) -> Decimal:
+    """Set the draft's price, keeping the change in its price history; returns the old price."""
+    row = await _listing_row(workspace_id, listing_id)
+    old = Decimal(str(row["price"]))
+    new_price = new_price.quantize(Decimal("0.01"))
+    if old == new_price:
+        return old
+    async with db.transaction():
+        values = {Listing.price: new_price, Listing.updated_at: utcnow()}
+        await scoped(Listing, workspace_id).update(values).where(Listing.id == listing_id)
+        change = PriceChange(
+            listing=listing_id,
+            workspace=workspace_id,
+            old_price=old,
+            new_price=new_price,
+            currency=row["currency"],
+            changed_by=changed_by,
         )
-    await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})
-    return {"item_id": published.item_id, "url": published.url}
+        await PriceChange.insert(change)
+    return old

@@ -30,32 +30,70 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
+from decimal import Decimal
 
 from arq.connections import ArqRedis
 
 from backend.jobs.service import JobRun
 from backend.platforms.accounts import service as accounts
 from backend.platforms.drivers import requirements
-from backend.platforms.drivers.base import ListingInput, PublishedItem
+from backend.platforms.drivers.base import (
+    ActionFailed,
+    Conversation,
+    FollowedUser,
+    Follower,
+    Liker,
+    ListingInput,
+    Message,
+    NotSupported,
+    OwnListing,
+    PublishedItem,
+)
+from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
-from backend.platforms.runtime.sessions import AccountSession
+from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
 from backend.platforms.schemas import AccountOut
 from backend.settings import get_settings
 
 __all__ = [
     "AccountOut",
     "AccountSession",
+    "AccountUnavailable",
+    "ActionFailed",
+    "Conversation",
     "DraftFacts",
+    "FollowedUser",
+    "Follower",
+    "Liker",
     "ListingInput",
+    "Message",
+    "NotSupported",
+    "OwnListing",
     "PublishedItem",
     "account_job",
+    "bump_listing",
+    "change_listing_price",
+    "delist_listing",
     "find_browser",
+    "follow_user",
+    "followers_of",
     "get_account",
+    "likers_of",
+    "my_followers",
+    "my_following",
+    "my_listings",
     "publish_listing",
     "publish_problems",
+    "read_conversation",
+    "read_inbox",
+    "relist_listing",
     "run_as_account",
+    "search_users",
+    "send_message",
+    "supports",
+    "unfollow_user",
 ]
 
 
@@ -109,6 +147,123 @@ async def publish_listing(session: AccountSession, listing: ListingInput) -> Pub
     return await actions.publish_listing(session.driver, listing, check_first=True)
 
 
+# --- own listings ------------------------------------------------------------------------------
+# Reads change nothing and retry with backoff; each change spends one daily action first and is
+# verify-then-retry (after an unknown outcome the platform is checked before any new try).
+# A platform without the action raises `NotSupported` (an `ActionFailed`: the item fails with the reason).
+
+
+async def my_listings(session: AccountSession) -> list[OwnListing]:
+    """The account's own listings in the platform's order (most recently bumped or listed first).
+
+    Each has the platform's id, title, price, URL, when it was listed (`listed_at`, its age),
+    views, likes, and whether it is sold, where the platform shows them.
+    """
+    return await actions.read(session.driver.my_listings, "reading the account's listings")
+
+
+async def bump_listing(session: AccountSession, item_id: str) -> None:
+    """Bump one of the account's listings (to the top of the platform's order). One daily action."""
+    await session.count_action()
+    await actions.bump(session.driver, item_id)
+
+
+async def change_listing_price(session: AccountSession, item_id: str, price: Decimal) -> None:
+    """Set the price of one of the account's listings; verified on the listings page. One daily action."""
+    await session.count_action()
+    await actions.change_price(session.driver, item_id, price)
+
+
+async def delist_listing(session: AccountSession, item_id: str) -> None:
+    """Delete one of the account's listings and verify it is gone; nothing to do (no action spent) if it is."""
+    if not await actions.is_listed(session.driver, item_id):
+        return
+    await session.count_action()
+    await actions.delete_listing(session.driver, item_id)
+
+
+async def relist_listing(session: AccountSession, old_item_id: str, listing: ListingInput) -> PublishedItem:
+    """Delete the old item (verified gone) and publish `listing` again; returns the new item (a new id).
+
+    Idempotent: re-running after a crash at any point ends with exactly one live
+    copy with a new id, never none and never two (an earlier run's copy is found
+    first and returned). One daily action for each step really made (the delete, the publish).
+    """
+    return await actions.relist(session.driver, old_item_id, listing, session.count_action)
+
+
+# --- people -------------------------------------------------------------------------------------
+
+
+async def follow_user(session: AccountSession, username: str) -> bool:
+    """Follow `username`; False (no daily action spent) when the account already follows them."""
+    if await actions.read(lambda: session.driver.is_following(username), f"checking whether {username} is followed"):
+        return False
+    await session.count_action()
+    return await actions.follow(session.driver, username, following=True)
+
+
+async def unfollow_user(session: AccountSession, username: str) -> bool:
+    """Unfollow `username`; False (no daily action spent) when the account does not follow them."""
+    if not await actions.read(
+        lambda: session.driver.is_following(username), f"checking whether {username} is followed"
+    ):
+        return False
+    await session.count_action()
+    return await actions.follow(session.driver, username, following=False)
+
+
+async def my_following(session: AccountSession) -> list[FollowedUser]:
+    """Whom the account follows: username, `followed_at` (where shown), `follows_me` (they follow back)."""
+    return await actions.read(session.driver.my_following, "reading whom the account follows")
+
+
+async def my_followers(session: AccountSession) -> list[Follower]:
+    """Who follows the account: username and `followed_at` (where shown)."""
+    return await actions.read(session.driver.my_followers, "reading the account's followers")
+
+
+async def followers_of(session: AccountSession, username: str) -> list[str]:
+    """The usernames following `username` (anyone on the platform)."""
+    return await actions.read(lambda: session.driver.list_followers(username), f"reading {username}'s followers")
+
+
+async def likers_of(session: AccountSession, item_id: str) -> list[Liker]:
+    """Who liked one of the account's own items (username, `liked_at` where shown), latest first."""
+    return await actions.read(lambda: session.driver.likers(item_id), "reading who liked the listing")
+
+
+async def search_users(session: AccountSession, query: str, limit: int = 50) -> list[str]:
+    """Users found by a feed search for `query` (the sellers of matching items), without the account itself."""
+    return await actions.read(lambda: session.driver.search_users(query, limit), "searching the feed")
+
+
+# --- messages -----------------------------------------------------------------------------------
+
+
+async def send_message(session: AccountSession, username: str, text: str) -> None:
+    """Send `text` to `username`. One daily action. After an unknown outcome (a timeout) the conversation
+    is checked before any new try, so the message appears once."""
+    await session.count_action()
+    await actions.send_message(session.driver, username, text, sender=session.username)
+
+
+async def read_inbox(session: AccountSession) -> list[Conversation]:
+    """The account's conversations, latest first: with whom, last message and its time, unread count."""
+    return await actions.read(session.driver.read_inbox, "reading the inbox")
+
+
+async def read_conversation(session: AccountSession, username: str) -> list[Message]:
+    """The thread with `username`, oldest first (sender, body, `sent_at`, the platform's `message_id`).
+
+    Reading it marks it read on the platform, like opening it in a browser.
+    """
+    return await actions.read(lambda: session.driver.read_conversation(username), f"reading the thread with {username}")
+
+
+# --- accounts -----------------------------------------------------------------------------------
+
+
 async def get_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> AccountOut:
     """The account (platform, status, caps; never a secret); 404 when it is not this workspace's."""
     return await accounts.get_account(workspace_id, account_id)
@@ -121,6 +276,13 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
     refuse costs no browser work and no daily action.
     """
     return requirements.publish_problems(platform, draft)
+
+
+def supports(platform: str, action: str) -> bool:
+    """Whether the platform's driver has `action` at all (a name of `Driver.capabilities`: "bump",
+    "change_price", "likers", "search_users", "send_message"…); e.g. False for bumping on Pinterest.
+    Lets a rule be refused when it is created rather than fail at every run."""
+    return platform in DRIVERS and action in DRIVERS[platform].capabilities
 
 
 def find_browser() -> ChromiumLookup:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 from typing import Any
 
 from litestar import Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.exceptions import NotFoundException, ValidationException
 
 from backend.sandbox.pages import Faults, faults_of, store_of, user_or_404
 from backend.sandbox.seed import seed
-from backend.sandbox.store import StoreError
+from backend.sandbox.store import Item, StoreError, iso, utcnow
 
 
 @post("/__control/reset", status_code=200)
@@ -54,9 +55,15 @@ async def control_faults(request: Request[Any, Any, Any], data: dict[str, Any]) 
     faults = faults_of(request)
     if "drop_next_publish" in data:
         faults.drop_next_publish = bool(data["drop_next_publish"])
+    if "drop_next_message" in data:
+        faults.drop_next_message = bool(data["drop_next_message"])
     if "hang_seconds" in data:
         faults.hang_seconds = max(0.0, float(data["hang_seconds"]))
-    return {"drop_next_publish": faults.drop_next_publish, "hang_seconds": faults.hang_seconds}
+    return {
+        "drop_next_publish": faults.drop_next_publish,
+        "drop_next_message": faults.drop_next_message,
+        "hang_seconds": faults.hang_seconds,
+    }
 
 
 @get("/__control/items")
@@ -78,6 +85,96 @@ async def control_follows(request: Request[Any, Any, Any], username: str) -> dic
     return {"followers": store.followers(username), "following": store.following(username)}
 
 
+def _ago(data: dict[str, Any]) -> str | None:
+    """`days_ago` in a control request → the time that long ago (None: now)."""
+    days = data.get("days_ago")
+    return iso(utcnow() - timedelta(days=float(days))) if days is not None else None
+
+
+def _item_of(request: Request[Any, Any, Any], item_id: int) -> Item:
+    item = store_of(request).item(item_id)
+    if item is None:
+        raise NotFoundException("No such listing.")
+    return item
+
+
+@post("/__control/likes", status_code=200)
+async def control_like(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """{username, item_id, days_ago?, like?: false to unlike}: another user likes (or unlikes) an item."""
+    store = store_of(request)
+    user = user_or_404(store, str(data.get("username", "")))
+    item = _item_of(request, int(data.get("item_id", 0)))
+    if data.get("like", True):
+        store.like(user.id, item.id, at=_ago(data))
+    else:
+        store.unlike(user.id, item.id)
+    return {"likers": [link.username for link in store.likers(item.id)]}
+
+
+@post("/__control/follows", status_code=200)
+async def control_follow(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """{follower, followee, days_ago?, follow?: false to unfollow}: one user follows (or unfollows) another.
+
+    With `days_ago` an existing follow is re-dated (to age the follows an automation made).
+    """
+    store = store_of(request)
+    follower = user_or_404(store, str(data.get("follower", "")))
+    followee = user_or_404(store, str(data.get("followee", "")))
+    if data.get("follow", True):
+        store.follow(follower.id, followee.id, at=_ago(data))
+    else:
+        store.unfollow(follower.id, followee.id)
+    return {"following": store.is_following(follower.id, followee.id)}
+
+
+@get("/__control/follow-links")
+async def control_follow_links(request: Request[Any, Any, Any], username: str) -> dict[str, Any]:
+    """A user's followers and followees with the follow dates (oldest first) and whether it is mutual."""
+    store = store_of(request)
+    user_or_404(store, username)
+    return {
+        "followers": [vars(link) for link in store.follower_links(username)],
+        "following": [vars(link) for link in store.following_links(username)],
+    }
+
+
+@post("/__control/messages", status_code=201)
+async def control_send(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """{sender, recipient, body, days_ago?}: a message from one user to another (unread until opened)."""
+    store = store_of(request)
+    sender = user_or_404(store, str(data.get("sender", "")))
+    recipient = user_or_404(store, str(data.get("recipient", "")))
+    body = str(data.get("body", "")).strip()
+    if not body:
+        raise ValidationException("body is required")
+    return {"id": store.send_message(sender.id, recipient.id, body, at=_ago(data))}
+
+
+@get("/__control/inbox")
+async def control_inbox(request: Request[Any, Any, Any], username: str) -> list[dict[str, Any]]:
+    """A user's conversations as their inbox shows them (latest first, unread counts)."""
+    store = store_of(request)
+    user = user_or_404(store, username)
+    return [c.as_json() for c in store.conversations(user.id)]
+
+
+@post("/__control/items/{item_id:int}/age", status_code=200)
+async def control_age(request: Request[Any, Any, Any], item_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """{days}: the item was listed (and last bumped) that many days earlier."""
+    store = store_of(request)
+    if not store.age_item(item_id, float(data.get("days", 0))):
+        raise NotFoundException("No such listing.")
+    return _item_of(request, item_id).as_json()
+
+
+@post("/__control/items/{item_id:int}/sold", status_code=200)
+async def control_sold(request: Request[Any, Any, Any], item_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """{sold?: true}: mark the item sold (or not)."""
+    if not store_of(request).set_sold(item_id, bool(data.get("sold", True))):
+        raise NotFoundException("No such listing.")
+    return _item_of(request, item_id).as_json()
+
+
 ROUTES = [
     control_reset,
     control_create_user,
@@ -87,4 +184,11 @@ ROUTES = [
     control_items,
     control_messages,
     control_follows,
+    control_like,
+    control_follow,
+    control_follow_links,
+    control_send,
+    control_inbox,
+    control_age,
+    control_sold,
 ]

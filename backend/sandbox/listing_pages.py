@@ -85,6 +85,15 @@ async def unlike(request: Request[Any, Any, Any], item_id: int) -> Redirect:
     return redirect(f"/items/{item_id}")
 
 
+@get("/items/{item_id:int}/likers")
+async def likers(request: Request[Any, Any, Any], item_id: int) -> Template:
+    """Who liked the item: only its seller sees this page."""
+    viewer = require_user(request)
+    store = store_of(request)
+    item = own_item(store, viewer, item_id)
+    return render(request, viewer, "likers.html", item=item, likers=store.likers(item_id))
+
+
 @get("/photos/{photo_id:int}")
 async def photo(request: Request[Any, Any, Any], photo_id: int) -> Response[bytes]:
     found = store_of(request).photo(photo_id)
@@ -203,4 +212,4 @@ async def delete(request: Request[Any, Any, Any], item_id: int) -> Redirect:
     return redirect("/my/listings", "Listing deleted.")
 
 
-ROUTES = [feed, item_page, like, unlike, photo, sell_page, sell, my_listings, bump, change_price, delete]
+ROUTES = [feed, item_page, like, unlike, likers, photo, sell_page, sell, my_listings, bump, change_price, delete]

@@ -25,9 +25,10 @@ CHALLENGE_NEXT_COOKIE = "sandbox_challenge_next"
 
 @dataclass
 class Faults:
-    """Failures the control API arms for tests: the next publish is saved but its answer is lost."""
+    """Failures the control API arms for tests: the next publish (or message) is saved but its answer is lost."""
 
     drop_next_publish: bool = False
+    drop_next_message: bool = False
     hang_seconds: float = 30.0
 
 

@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
-from litestar import Request, Response, get, post
+from litestar import MediaType, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.response import Redirect, Template
 
-from backend.sandbox.pages import current_user, form_field, redirect, render, require_user, store_of, user_or_404
+from backend.sandbox.pages import (
+    current_user,
+    faults_of,
+    form_field,
+    redirect,
+    render,
+    require_user,
+    store_of,
+    user_or_404,
+)
 from backend.sandbox.store import MESSAGE_MAX, Store, User
 
 # --- users and follows -------------------------------------------------------
@@ -32,22 +42,37 @@ async def profile(request: Request[Any, Any, Any], username: str) -> Template:
     )
 
 
+def _user_list(request: Request[Any, Any, Any], viewer: User | None, user: User, kind: str) -> Template:
+    store = store_of(request)
+    if kind == "follower":
+        links, title = store.follower_links(user.username), "Followers"
+    else:
+        links, title = store.following_links(user.username), "Following"
+    return render(request, viewer, "user_list.html", user=user, kind=kind, title=title, links=links)
+
+
 @get("/users/{username:str}/followers")
 async def followers(request: Request[Any, Any, Any], username: str) -> Template:
     viewer = current_user(request)
-    store = store_of(request)
-    user = user_or_404(store, username)
-    names = store.followers(username)
-    return render(request, viewer, "user_list.html", user=user, kind="follower", title="Followers", names=names)
+    return _user_list(request, viewer, user_or_404(store_of(request), username), "follower")
 
 
 @get("/users/{username:str}/following")
 async def following(request: Request[Any, Any, Any], username: str) -> Template:
     viewer = current_user(request)
-    store = store_of(request)
-    user = user_or_404(store, username)
-    names = store.following(username)
-    return render(request, viewer, "user_list.html", user=user, kind="following", title="Following", names=names)
+    return _user_list(request, viewer, user_or_404(store_of(request), username), "following")
+
+
+@get("/my/followers")
+async def my_followers(request: Request[Any, Any, Any]) -> Template:
+    viewer = require_user(request)
+    return _user_list(request, viewer, viewer, "follower")
+
+
+@get("/my/following")
+async def my_following(request: Request[Any, Any, Any]) -> Template:
+    viewer = require_user(request)
+    return _user_list(request, viewer, viewer, "following")
 
 
 @post("/users/{username:str}/follow")
@@ -120,7 +145,24 @@ async def send_message(request: Request[Any, Any, Any], username: str) -> Respon
             error=error,
         )
     store.send_message(viewer.id, other.id, body)
+    faults = faults_of(request)
+    if faults.drop_next_message:
+        # The message is sent, but the answer never arrives in time.
+        faults.drop_next_message = False
+        await asyncio.sleep(faults.hang_seconds)
+        return Response("Gateway timeout", status_code=504, media_type=MediaType.TEXT)
     return redirect(f"/messages/{username}")
 
 
-ROUTES = [profile, followers, following, follow, unfollow, inbox, conversation, send_message]
+ROUTES = [
+    profile,
+    followers,
+    following,
+    my_followers,
+    my_following,
+    follow,
+    unfollow,
+    inbox,
+    conversation,
+    send_message,
+]

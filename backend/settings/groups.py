@@ -201,6 +201,14 @@ class ServerSettings:
 
 
 @dataclass(frozen=True)
+class AutomationSettings:
+    tick_batch: int
+    """Due rules one scheduler tick claims at most (the rest wait for the next tick, a minute later)."""
+    tick_enabled: bool
+    """Whether workers run the scheduler tick each minute (off in tests that tick by hand)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -215,6 +223,7 @@ class Settings:
     platforms: PlatformSettings
     observability: ObservabilitySettings
     server: ServerSettings
+    automation: AutomationSettings
     version: str = field(default="0.1.0")
 
     @property

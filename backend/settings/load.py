@@ -17,6 +17,7 @@ from backend.settings.env import Env
 from backend.settings.groups import (
     AISettings,
     AuthSettings,
+    AutomationSettings,
     BillingSettings,
     DatabaseSettings,
     IPNetwork,
@@ -316,5 +317,9 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             allowed_origins=_origins(env.text("ALLOWED_ORIGINS", default_origins)),
             forwarded_allow_ips=_trusted_proxies(env.text("FORWARDED_ALLOW_IPS", "127.0.0.1")),
             spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
+        ),
+        automation=AutomationSettings(
+            tick_batch=env.integer("AUTOMATION_TICK_BATCH", 2000, minimum=1),
+            tick_enabled=env.flag("AUTOMATION_TICK_ENABLED", True),
         ),
     )

@@ -169,3 +169,41 @@ async def test_a_draft_the_platform_would_refuse_is_a_400_before_any_job(client:
 
 def test_every_platform_says_what_publishing_needs() -> None:
     assert set(REQUIREMENTS) == set(PLATFORMS)
+
+
+async def test_the_list_shows_each_draft_as_its_own_page_does(client: httpx.AsyncClient) -> None:
+    # The list is built by a prepared query that selects only ListingOut's columns; the single
+    # draft's route is not: both must show the same draft the same way, JSON columns included.
+    account = await register(client)
+    job = uuid.uuid4()
+    await _draft(account, source_job=job, source_key="item-0001", media_ids=[str(uuid.uuid4())], brand=None)
+    await _draft(account, title="Wool jumper", materials=["wool", "silk"], price=Decimal("12.34"), size="M")
+    listed = (await client.get("/api/v1/listings", headers=account.headers)).json()
+    assert listed["total"] == 2
+    for item in listed["items"]:
+        single = (await client.get(f"/api/v1/listings/{item['id']}", headers=account.headers)).json()
+        assert item == single
+    assert {item["source_job_id"] for item in listed["items"]} == {str(job), None}
+
+
+async def test_totals_and_tenancy_hold_on_every_page_and_filter(client: httpx.AsyncClient) -> None:
+    owner = await register(client)
+    neighbour = await register(client)
+    for i in range(5):
+        await _draft(owner, title=f"Denim jacket {i}", status="published" if i % 2 else "draft")
+        await _draft(neighbour, title=f"Denim jacket {i}", status="draft")
+    base = "/api/v1/listings"
+    pages = [
+        (await client.get(f"{base}?limit=2&offset={offset}&sort=title&order=asc", headers=owner.headers)).json()
+        for offset in (0, 2, 4, 6)
+    ]
+    assert [page["total"] for page in pages] == [5, 5, 5, 5]
+    titles = [item["title"] for page in pages for item in page["items"]]
+    assert titles == [f"Denim jacket {i}" for i in range(5)]
+    drafts = (await client.get(f"{base}?status=draft&q=denim&limit=1", headers=owner.headers)).json()
+    assert drafts["total"] == 3
+    assert len(drafts["items"]) == 1
+    assert (await client.get(f"{base}?status=archived", headers=owner.headers)).json()["total"] == 0
+    theirs = (await client.get(f"{base}?q=denim", headers=neighbour.headers)).json()
+    assert theirs["total"] == 5
+    assert {item["status"] for item in theirs["items"]} == {"draft"}

@@ -19,6 +19,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sandbox-pass-1"
+STARTUP_SECONDS = 60  # generous: a loaded CI machine starts Python slowly
 
 
 def _free_port() -> int:
@@ -59,7 +60,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
         stderr=subprocess.PIPE,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
+    deadline = time.monotonic() + STARTUP_SECONDS
     while True:
         if process.poll() is not None:
             raise RuntimeError(f"the sandbox exited: {process.stderr.read().decode() if process.stderr else ''}")
@@ -70,7 +71,7 @@ def sandbox_process() -> Iterator[SandboxProcess]:
             pass
         if time.monotonic() > deadline:
             process.kill()
-            raise RuntimeError("the sandbox did not answer /healthz within 20 s")
+            raise RuntimeError(f"the sandbox did not answer /healthz within {STARTUP_SECONDS} s")
         time.sleep(0.1)
     yield SandboxProcess(url=url, db_path=db_path, process=process)
     process.send_signal(signal.SIGTERM)
@@ -113,6 +114,47 @@ class Sandbox:
             "/__control/faults", json={"drop_next_publish": True, "hang_seconds": hang_seconds}
         )
         response.raise_for_status()
+
+    async def drop_next_message(self, hang_seconds: float = 30) -> None:
+        response = await self.control.post(
+            "/__control/faults", json={"drop_next_message": True, "hang_seconds": hang_seconds}
+        )
+        response.raise_for_status()
+
+    async def _post(self, path: str, **body: Any) -> Any:
+        response = await self.control.post(path, json=body)
+        response.raise_for_status()
+        return response.json()
+
+    async def like(self, username: str, item_id: int | str, days_ago: float | None = None) -> None:
+        await self._post("/__control/likes", username=username, item_id=int(item_id), days_ago=days_ago)
+
+    async def follow(self, follower: str, followee: str, days_ago: float | None = None, follow: bool = True) -> None:
+        await self._post("/__control/follows", follower=follower, followee=followee, days_ago=days_ago, follow=follow)
+
+    async def follow_links(self, username: str) -> dict[str, list[dict[str, Any]]]:
+        response = await self.control.get("/__control/follow-links", params={"username": username})
+        response.raise_for_status()
+        result: dict[str, list[dict[str, Any]]] = response.json()
+        return result
+
+    async def send(self, sender: str, recipient: str, body: str) -> int:
+        result: int = (await self._post("/__control/messages", sender=sender, recipient=recipient, body=body))["id"]
+        return result
+
+    async def inbox(self, username: str) -> list[dict[str, Any]]:
+        response = await self.control.get("/__control/inbox", params={"username": username})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    async def age_item(self, item_id: int | str, days: float) -> dict[str, Any]:
+        result: dict[str, Any] = await self._post(f"/__control/items/{int(item_id)}/age", days=days)
+        return result
+
+    async def mark_sold(self, item_id: int | str, sold: bool = True) -> dict[str, Any]:
+        result: dict[str, Any] = await self._post(f"/__control/items/{int(item_id)}/sold", sold=sold)
+        return result
 
     async def items(self, seller: str | None = None) -> list[dict[str, Any]]:
         response = await self.control.get("/__control/items", params={"seller": seller} if seller else {})

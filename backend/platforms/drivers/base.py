@@ -20,12 +20,20 @@ import random
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
-from playwright.async_api import Locator, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
+from backend.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator, Page
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 
 class DriverError(Exception):
@@ -94,7 +102,9 @@ class ItemStats:
 class Message:
     sender: str
     body: str
-    sent_at: str | None = None
+    sent_at: datetime | None = None
+    message_id: str = ""
+    """The platform's id of the message ("" where the platform shows none)."""
 
 
 @dataclass(frozen=True)
@@ -103,6 +113,9 @@ class Conversation:
     last_message: str
     unread: bool = False
     messages: tuple[Message, ...] = ()
+    unread_count: int = 0
+    """Messages not read yet (1 where the platform only marks a thread unread)."""
+    last_message_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -120,6 +133,37 @@ class OwnListing:
     price: Decimal | None
     url: str
     bumped_at: str | None = None
+    """As the platform shows it; compared only for change (a bump moved it)."""
+    listed_at: datetime | None = None
+    """When it was listed (its age), where the platform shows it."""
+    views: int = 0
+    likes: int = 0
+    sold: bool = False
+
+
+@dataclass(frozen=True)
+class FollowedUser:
+    """Someone this account follows: since when, and whether they follow back."""
+
+    username: str
+    followed_at: datetime | None = None
+    follows_me: bool = False
+
+
+@dataclass(frozen=True)
+class Follower:
+    """Someone who follows this account, and since when."""
+
+    username: str
+    followed_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Liker:
+    """Someone who liked one of this account's items, and when."""
+
+    username: str
+    liked_at: datetime | None = None
 
 
 class Selectors:
@@ -207,6 +251,17 @@ def parse_count(text: str) -> int:
     return int(value)
 
 
+def parse_time(text: str | None) -> datetime | None:
+    """An ISO-8601 time as a page shows it → an aware UTC datetime; None if absent or unreadable."""
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 class Driver(ABC):
     """The protocol. One instance drives one page of one account.
 
@@ -231,6 +286,10 @@ class Driver(ABC):
             "follow",
             "unfollow",
             "list_followers",
+            "my_followers",
+            "my_following",
+            "likers",
+            "search_users",
             "send_message",
             "read_inbox",
             "collect_feed_images",
@@ -295,10 +354,27 @@ class Driver(ABC):
     async def list_followers(self, username: str) -> list[str]: ...
 
     @abstractmethod
+    async def my_followers(self) -> list[Follower]:
+        """Who follows this account, with the dates where the platform shows them."""
+
+    @abstractmethod
+    async def my_following(self) -> list[FollowedUser]:
+        """Whom this account follows, since when, and whether each follows back."""
+
+    @abstractmethod
+    async def likers(self, item_id: str) -> list[Liker]:
+        """Who liked one of this account's own items."""
+
+    @abstractmethod
+    async def search_users(self, query: str, limit: int = 50) -> list[str]:
+        """Usernames found by a feed search (the sellers or authors of what matches), without this account."""
+
+    @abstractmethod
     async def send_message(self, username: str, text: str) -> None: ...
 
     @abstractmethod
-    async def read_conversation(self, username: str) -> list[Message]: ...
+    async def read_conversation(self, username: str) -> list[Message]:
+        """The thread with `username`, oldest first; opening it marks it read on the platform."""
 
     @abstractmethod
     async def read_inbox(self) -> list[Conversation]: ...
@@ -311,12 +387,16 @@ class Driver(ABC):
     async def read_item_stats(self, item_id: str) -> ItemStats: ...
 
     # Shared helpers
+    def is_copy(self, own: OwnListing, listing: ListingInput) -> bool:
+        """Whether an own listing the platform shows is `listing` (same title, and price where shown)."""
+        return own.title == listing.title and (own.price is None or own.price == listing.price)
+
     async def goto(self, path_or_url: str) -> None:
         """Open a page; `OutcomeUnknown` when it does not load in time, `ChallengeRequired` on a challenge."""
         target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
         try:
             await self.page.goto(target, wait_until="domcontentloaded")
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
         await self.raise_for_challenge()
 

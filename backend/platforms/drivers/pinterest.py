@@ -8,7 +8,8 @@ public pages and tested only against HTML fixtures shaped like them
 A listing becomes a Pin: its first photo, title, description and destination
 link (`ListingInput.link`); the category, when given, names the board (best
 effort). Pins have no price and cannot be bumped: `bump` and `change_price`
-raise `NotSupported`. Follow works for users ("name") and boards
+raise `NotSupported`, and so does `likers` (Pinterest shows no list of who
+reacted to a Pin). Follow works for users ("name") and boards
 ("name/board"). Stats: views are impressions where Pinterest shows them, likes
 are reactions plus saves.
 """
@@ -28,7 +29,7 @@ class PinterestDriver(WebDriver):
     title = "Pinterest"
     verified = False
     default_base_url = "https://www.pinterest.com"
-    capabilities = Driver.capabilities - {"bump", "change_price"}
+    capabilities = Driver.capabilities - {"bump", "change_price", "likers"}
 
     async def publish_listing(self, listing: ListingInput) -> PublishedItem:
         await self.open(self.path("new_pin"))

@@ -7,14 +7,13 @@ drivers use theirs; the sandbox's control API is for tests and never used here.
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlencode
 
-from playwright.async_api import Locator
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     ActionFailed,
     ChallengeRequired,
@@ -22,7 +21,10 @@ from backend.platforms.drivers.base import (
     Credentials,
     Driver,
     FeedImage,
+    FollowedUser,
+    Follower,
     ItemStats,
+    Liker,
     ListingInput,
     LoginRequired,
     Message,
@@ -31,8 +33,17 @@ from backend.platforms.drivers.base import (
     PublishedItem,
     Selectors,
     parse_count,
+    parse_time,
 )
 from backend.settings import get_settings
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 _DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
 PATHS: dict[str, str] = _DATA["paths"]
@@ -77,7 +88,7 @@ class SandboxDriver(Driver):
         try:
             async with self.page.expect_navigation(wait_until="domcontentloaded"):
                 await button.click()
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
         await self.raise_for_challenge()
 
@@ -138,6 +149,10 @@ class SandboxDriver(Driver):
                     price=_price(await price.first.get_attribute("data-price")) if price is not None else None,
                     url=self.url(self.path("item", item_id=item_id)),
                     bumped_at=await row.get_attribute("data-bumped-at"),
+                    listed_at=parse_time(await row.get_attribute("data-listed-at")),
+                    views=parse_count(await row.get_attribute("data-views") or "0"),
+                    likes=parse_count(await row.get_attribute("data-likes") or "0"),
+                    sold=await row.get_attribute("data-sold") == "true",
                 )
             )
         return listings
@@ -202,6 +217,60 @@ class SandboxDriver(Driver):
         found = await SELECTORS.find_optional(self.page, "follower")
         return [await f.get_attribute("data-username") or "" for f in await found.all()] if found else []
 
+    async def _links(self, path: str, row: str) -> list[tuple[str, datetime | None, bool]]:
+        """(username, since, mutual) of each row of a people list (followers, following, likers)."""
+        await self.goto(path)
+        await self._require_login()
+        found = await SELECTORS.find_optional(self.page, row)
+        links = []
+        for node in await found.all() if found else []:
+            since = await SELECTORS.find_optional(node, "since")
+            links.append(
+                (
+                    await node.get_attribute("data-username") or "",
+                    parse_time(await since.first.get_attribute("datetime")) if since else None,
+                    await node.get_attribute("data-mutual") == "true",
+                )
+            )
+        return links
+
+    async def my_followers(self) -> list[Follower]:
+        return [Follower(name, since) for name, since, _ in await self._links(self.path("my_followers"), "follower")]
+
+    async def my_following(self) -> list[FollowedUser]:
+        links = await self._links(self.path("my_following"), "followee")
+        return [FollowedUser(name, since, mutual) for name, since, mutual in links]
+
+    async def likers(self, item_id: str) -> list[Liker]:
+        links = await self._links(self.path("likers", item_id=item_id), "liker")
+        if not await SELECTORS.present(self.page, "likers_page"):
+            raise ActionFailed(f"Listing {item_id} is not among this account's listings on the sandbox marketplace")
+        return [Liker(name, since) for name, since, _ in links]
+
+    async def search_users(self, query: str, limit: int = 50) -> list[str]:
+        me = await self._me()
+        path = self.path("feed") + f"?{urlencode({'q': query})}"
+        names: list[str] = []
+        while path and len(names) < limit:
+            await self.goto(path)
+            cards = await SELECTORS.find_optional(self.page, "feed_card")
+            for card in await cards.all() if cards else []:
+                seller = await card.get_attribute("data-seller") or await SELECTORS.text(card, "card_seller")
+                if seller and seller != me and seller not in names:
+                    names.append(seller)
+                    if len(names) >= limit:
+                        break
+            next_link = await SELECTORS.find_optional(self.page, "next_page")
+            path = (await next_link.first.get_attribute("href") or "") if next_link else ""
+        return names
+
+    async def _me(self) -> str:
+        """The logged-in account's username, from the page's navigation."""
+        if not await SELECTORS.present(self.page, "logged_in_user"):
+            await self.goto(self.path("my_listings"))
+        await self._require_login()
+        return await (await SELECTORS.find(self.page, "logged_in_user")).first.get_attribute("data-username") or ""
+
     async def send_message(self, username: str, text: str) -> None:
         await self.goto(self.path("conversation", username=username))
         await self._require_login()
@@ -222,7 +291,8 @@ class SandboxDriver(Driver):
                 Message(
                     sender=await node.get_attribute("data-sender") or "",
                     body=await SELECTORS.text(node, "message_body"),
-                    sent_at=await time_node.first.get_attribute("datetime") if time_node else None,
+                    sent_at=parse_time(await time_node.first.get_attribute("datetime")) if time_node else None,
+                    message_id=await node.get_attribute("data-message-id") or "",
                 )
             )
         return messages
@@ -231,14 +301,20 @@ class SandboxDriver(Driver):
         await self.goto(self.path("inbox"))
         await self._require_login()
         found = await SELECTORS.find_optional(self.page, "conversation")
-        return [
-            Conversation(
-                with_user=await node.get_attribute("data-with") or "",
-                last_message=await SELECTORS.text(node, "last_message"),
-                unread=await node.get_attribute("data-unread") == "true",
+        conversations = []
+        for node in await found.all() if found else []:
+            unread = await node.get_attribute("data-unread") == "true"
+            last_time = await SELECTORS.find_optional(node, "last_time")
+            conversations.append(
+                Conversation(
+                    with_user=await node.get_attribute("data-with") or "",
+                    last_message=await SELECTORS.text(node, "last_message"),
+                    unread=unread,
+                    unread_count=parse_count(await node.get_attribute("data-unread-count") or str(int(unread))),
+                    last_message_at=parse_time(await last_time.first.get_attribute("datetime")) if last_time else None,
+                )
             )
-            for node in (await found.all() if found else [])
-        ]
+        return conversations
 
     # Reads
     async def collect_feed_images(self, query: str | None = None, limit: int = 50) -> list[FeedImage]:

@@ -7,7 +7,8 @@ paths are data in `selectors/tiktok.json`.
 
 A listing becomes a post: one video file, or up to 35 photos, with a caption
 made of the title and the description. Posts have no price and cannot be
-bumped: `bump` and `change_price` raise `NotSupported`. Stats: likes from the
+bumped: `bump` and `change_price` raise `NotSupported`; TikTok shows nobody
+the list of who liked a post, so `likers` does too. Stats: likes from the
 post's page, views from the page or else from the account's post grid.
 """
 
@@ -44,7 +45,7 @@ class TikTokDriver(WebDriver):
     title = "TikTok"
     verified = False
     default_base_url = "https://www.tiktok.com"
-    capabilities = Driver.capabilities - {"bump", "change_price"}
+    capabilities = Driver.capabilities - {"bump", "change_price", "likers"}
 
     async def publish_listing(self, listing: ListingInput) -> PublishedItem:
         files = [Path(photo) for photo in listing.photos]

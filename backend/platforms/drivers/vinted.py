@@ -8,14 +8,21 @@ pages and tested only against HTML fixtures shaped like them
 Vinted calls bumping "Bump" (formerly "Push up"): it is a paid feature. The
 driver clicks the item's Bump button when it is there; when Vinted asks for a
 payment it stops with `ActionFailed` (Sellpilot never pays on the user's behalf).
+
+Likers are the members who favourited an item (its favourites list, seen by
+the seller); Vinted prints no follow dates, so `followed_at` is None there.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from backend.platforms.drivers.base import ActionFailed, ListingInput, PublishedItem
+from backend.platforms.drivers.base import ActionFailed, Liker, ListingInput, PublishedItem, parse_time
 from backend.platforms.drivers.web import WebDriver, format_price
+
+if TYPE_CHECKING:
+    from playwright.async_api import Locator
 
 
 class VintedDriver(WebDriver):
@@ -55,6 +62,17 @@ class VintedDriver(WebDriver):
                 "Vinted's Bump is a paid feature and asks for a payment; Sellpilot does not pay for you."
                 " Buy the bump in Vinted, or turn off bumping for this account"
             )
+
+    async def likers(self, item_id: str) -> list[Liker]:
+        """Who favourited one of the account's items: the item's favourites list (only its seller sees it)."""
+        await self.open(self.path("likers", item_id=item_id))
+
+        async def parse(row: Locator) -> Liker | None:
+            href = await self.attribute_of("liker_link", "href", row)
+            name = self._username_in(href, await self.text_of("liker_link", row))
+            return Liker(name, parse_time(await self.attribute_of("follow_since", "datetime", row))) if name else None
+
+        return await self.collect("liker_item", parse, key=lambda liker: liker.username, limit=10_000)
 
     async def change_price(self, item_id: str, price: Decimal) -> None:
         await self.open(self.path("edit_item", item_id=item_id))

@@ -10,16 +10,19 @@ importable from here too, so a driver imports everything shared from this module
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from playwright.async_api import Locator
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     Conversation,
     Credentials,
     FeedImage,
+    FollowedUser,
+    Follower,
     ItemStats,
+    Liker,
     ListingInput,
     LoginRequired,
     Message,
@@ -28,9 +31,18 @@ from backend.platforms.drivers.base import (
     PublishedItem,
     SelectorMissing,
     parse_count,
+    parse_time,
 )
 from backend.platforms.drivers.site_data import DATA_SECTIONS, SELECTORS_DIR, PlatformData, load_platform_data
 from backend.platforms.drivers.web_page import WebPage, format_price, normalize, parse_price
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 __all__ = [
     "DATA_SECTIONS",
@@ -69,7 +81,7 @@ class WebDriver(WebPage):
         await self.open(self.path("home"), require_login=False)
         try:
             return await self.wait_any("logged_in_marker", "login_wall", "logged_out_marker") == "logged_in_marker"
-        except PlaywrightTimeoutError:
+        except playwright_api.TimeoutError:
             await self.raise_for_challenge()
             return False
 
@@ -107,6 +119,9 @@ class WebDriver(WebPage):
             if self.title_matches(own.title, listing) and (own.price is None or own.price == listing.price):
                 return PublishedItem(item_id=own.item_id, url=own.url)
         return None
+
+    def is_copy(self, own: OwnListing, listing: ListingInput) -> bool:
+        return self.title_matches(own.title, listing) and (own.price is None or own.price == listing.price)
 
     def title_matches(self, shown: str, listing: ListingInput) -> bool:
         """Whether a title shown in the own-listings page is this listing's."""
@@ -151,6 +166,59 @@ class WebDriver(WebPage):
 
         return await self.collect("follower_item", parse, key=lambda name: name, limit=10_000)
 
+    def _username_in(self, href: str, shown: str) -> str | None:
+        """The username a people-list link points to (else the name it shows)."""
+        name = self.match("username", urlsplit(href).path) if href else None
+        return name or shown or None
+
+    async def my_followers(self) -> list[Follower]:
+        """The own followers page; follow dates where the platform prints them (most show none)."""
+        profile = await self.own_profile_path()
+        await self.open(self.path("own_followers", profile=profile.rstrip("/")))
+
+        async def parse(row: Locator) -> Follower | None:
+            href = await self.attribute_of("follower_link", "href", row)
+            name = self._username_in(href, await self.text_of("follower_link", row))
+            since = parse_time(await self.attribute_of("follow_since", "datetime", row))
+            return Follower(name, since) if name else None
+
+        return await self.collect("follower_item", parse, key=lambda f: f.username, limit=10_000)
+
+    async def my_following(self) -> list[FollowedUser]:
+        """The own following page; `follows_me` from the platform's badge, else from the own followers list."""
+        profile = await self.own_profile_path()
+        await self.open(self.path("own_following", profile=profile.rstrip("/")))
+
+        async def parse(row: Locator) -> FollowedUser | None:
+            href = await self.attribute_of("following_link", "href", row)
+            name = self._username_in(href, await self.text_of("following_link", row))
+            if not name:
+                return None
+            since = parse_time(await self.attribute_of("follow_since", "datetime", row))
+            return FollowedUser(name, since, await self.present("follows_you_badge", row))
+
+        following = await self.collect("following_item", parse, key=lambda f: f.username, limit=10_000)
+        if all(f.follows_me for f in following):
+            return following
+        followers = {f.username for f in await self.my_followers()}
+        return [replace(f, follows_me=f.follows_me or f.username in followers) for f in following]
+
+    async def likers(self, item_id: str) -> list[Liker]:
+        raise self.refuse("list of who liked a post")
+
+    async def search_users(self, query: str, limit: int = 50) -> list[str]:
+        """The authors or sellers of what a search finds, without this account."""
+        me = self.match("username", await self.own_profile_path())
+        await self.open(self.path("search", query=query), require_login=False)
+
+        async def parse(card: Locator) -> str | None:
+            href = await self.attribute_of("feed_item_seller", "href", card)
+            name = self.match("username", urlsplit(self.absolute(href)).path) if href else None
+            name = name or await self.text_of("feed_item_seller", card)
+            return name if name and name != me else None
+
+        return await self.collect("feed_item", parse, key=lambda name: name, limit=limit)
+
     async def open_conversation(self, username: str) -> None:
         await self.open(self.path("profile", username=username))
         await self.click_through("profile_message_button")
@@ -173,7 +241,7 @@ class WebDriver(WebPage):
                 Message(
                     sender=await self.text_of("message_sender", row),
                     body=await self.text_of("message_body", row),
-                    sent_at=time or None,
+                    sent_at=parse_time(time),
                 )
             )
         return messages
@@ -189,10 +257,14 @@ class WebDriver(WebPage):
             user = await self.text_of("inbox_thread_user", row)
             if not user:
                 return None
+            unread = await self.present("inbox_thread_unread", row)
+            count = parse_count(await self.text_of("inbox_thread_unread_count", row))
             return Conversation(
                 with_user=user,
                 last_message=await self.text_of("inbox_thread_preview", row),
-                unread=await self.present("inbox_thread_unread", row),
+                unread=unread or count > 0,
+                unread_count=count or int(unread),
+                last_message_at=parse_time(await self.attribute_of("inbox_thread_time", "datetime", row)),
             )
 
         return await self.collect("inbox_thread", parse, key=lambda conversation: conversation.with_user, limit=500)

@@ -14,12 +14,10 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 from urllib.parse import quote, urljoin, urlsplit
 
-from playwright.async_api import Locator, Page
-from playwright.async_api import TimeoutError as PlaywrightTimeoutError
-
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     ActionFailed,
     ChallengeRequired,
@@ -32,6 +30,14 @@ from backend.platforms.drivers.base import (
     Selectors,
 )
 from backend.platforms.drivers.site_data import PlatformData, load_platform_data
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Locator, Page
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 # A page whose whole text is shorter than this is checked for challenge phrases
 # (captcha pages are short; a long page quoting such a phrase is not a challenge).
@@ -126,7 +132,7 @@ class WebPage(Driver):
         if combined is not None:
             try:
                 await combined.first.wait_for(state="attached")
-            except PlaywrightTimeoutError:
+            except playwright_api.TimeoutError:
                 await self.raise_for_blockers()
         return (await self.selectors.find(root, name)).first
 
@@ -178,7 +184,7 @@ class WebPage(Driver):
         """`wait_any` for reading steps: a timeout means the page is not what we expected."""
         try:
             return await self.wait_any(*names)
-        except PlaywrightTimeoutError:
+        except playwright_api.TimeoutError:
             await self.raise_for_blockers()
             raise SelectorMissing(f"{self.platform}: nothing on the page matches any of {', '.join(names)}") from None
 
@@ -251,7 +257,7 @@ class WebPage(Driver):
         if await field.evaluate("element => element.tagName") == "SELECT":
             try:
                 await field.select_option(label=value, timeout=OPTION_WAIT_MS)
-            except PlaywrightTimeoutError:
+            except playwright_api.TimeoutError:
                 return False
             return True
         await field.click()
@@ -263,7 +269,7 @@ class WebPage(Driver):
         option = options.filter(has_text=value).first
         try:
             await option.wait_for(state="visible", timeout=OPTION_WAIT_MS)
-        except PlaywrightTimeoutError:
+        except playwright_api.TimeoutError:
             return False
         await option.click()
         return True
@@ -292,7 +298,7 @@ class WebPage(Driver):
             await clickable.click()
             watched = (success, *also, error, "challenge", *(("login_wall",) if watch_login_wall else ()))
             outcome = await self.wait_any(*watched, text=success_text)
-        except PlaywrightTimeoutError as exc:
+        except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(
                 f"{self.title}: {action} got no answer in time; check whether it happened before trying again"
             ) from exc

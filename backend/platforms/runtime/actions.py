@@ -14,12 +14,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import structlog
-from playwright.async_api import Error as PlaywrightError
 
-from backend.platforms.drivers.base import Driver, ListingInput, OutcomeUnknown, PublishedItem
+from backend.core.lazy import lazy_module
+from backend.platforms.drivers.base import Driver, ListingInput, OutcomeUnknown, OwnListing, PublishedItem
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 log = structlog.get_logger(__name__)
 
@@ -35,7 +42,7 @@ async def read(fetch: Callable[[], Awaitable[T]], what: str, attempts: int = REA
     for attempt in range(1, attempts + 1):
         try:
             return await fetch()
-        except (OutcomeUnknown, PlaywrightError) as exc:
+        except (OutcomeUnknown, playwright_api.Error) as exc:
             if attempt == attempts:
                 raise OutcomeUnknown(f"{what}: no answer after {attempts} tries ({exc})") from exc
             log.info("read_retry", what=what, attempt=attempt, error=str(exc))
@@ -56,7 +63,7 @@ async def change(
     for attempt in range(1, attempts + 1):
         try:
             return await do()
-        except (OutcomeUnknown, PlaywrightError) as exc:
+        except (OutcomeUnknown, playwright_api.Error) as exc:
             log.warning("outcome_unknown", what=what, attempt=attempt, error=str(exc))
             found = await read(took_effect, f"checking whether {what} took effect")
             if found is not None:
@@ -107,6 +114,12 @@ async def change_price(driver: Driver, item_id: str, price: Decimal) -> bool:
     return await change(do, changed, "changing the price")
 
 
+async def is_listed(driver: Driver, item_id: str) -> bool:
+    """Whether the item is among the account's own listings now."""
+    own = await read(driver.my_listings, "reading the account's listings")
+    return any(o.item_id == item_id for o in own)
+
+
 async def delete_listing(driver: Driver, item_id: str) -> bool:
     async def do() -> bool:
         await driver.delete_listing(item_id)
@@ -145,3 +158,37 @@ async def send_message(driver: Driver, username: str, text: str, sender: str) ->
         return True if await copies() > before else None
 
     return await change(do, sent, "sending the message")
+
+
+def _new_copy(own: list[OwnListing], driver: Driver, old_item_id: str, listing: ListingInput) -> PublishedItem | None:
+    for item in own:
+        if item.item_id != old_item_id and driver.is_copy(item, listing):
+            return PublishedItem(item_id=item.item_id, url=item.url)
+    return None
+
+
+async def relist(
+    driver: Driver, old_item_id: str, listing: ListingInput, spend: Callable[[], Awaitable[None]]
+) -> PublishedItem:
+    """Delete `old_item_id` (verified gone), then publish `listing` again; safe to re-run after a crash anywhere.
+
+    Each run starts from what the platform shows: the old item still there is
+    deleted first; a copy of the listing under another id (an earlier run got
+    that far) is the result instead of publishing again. So a re-run ends with
+    exactly one live copy with a new id: never none, never two. `spend` runs
+    before each change that is really made (a daily action each).
+    A caveat the platform cannot tell apart: another live listing of this
+    account with the same title and price counts as the copy.
+    """
+    own = await read(driver.my_listings, "reading the account's listings")
+    if any(o.item_id == old_item_id for o in own):
+        await spend()
+        await delete_listing(driver, old_item_id)
+    if (copy := _new_copy(own, driver, old_item_id, listing)) is not None:
+        return copy
+
+    async def published_copy() -> PublishedItem | None:
+        return _new_copy(await driver.my_listings(), driver, old_item_id, listing)
+
+    await spend()
+    return await change(lambda: driver.publish_listing(listing), published_copy, "publishing the listing again")

@@ -16,17 +16,24 @@ import time
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
-from playwright.async_api import Browser, BrowserContext, Playwright, async_playwright
-from playwright.async_api import Error as PlaywrightError
 from prometheus_client import Gauge
 
+from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import ActionFailed
 from backend.platforms.runtime.chromium import INSTALL_HINT, find_chromium
 from backend.platforms.runtime.identity import AccountIdentity, save_cookies
 from backend.settings import PlatformSettings, get_settings
+
+if TYPE_CHECKING:
+    import playwright.async_api as playwright_api
+    from playwright.async_api import Browser, BrowserContext, Playwright
+else:
+    playwright_api = lazy_module(
+        "playwright.async_api"
+    )  # the API process imports the platforms facade, never a browser
 
 log = structlog.get_logger(__name__)
 
@@ -69,7 +76,7 @@ async def _launch(playwright: Playwright, settings: PlatformSettings) -> Browser
     options = launch_options(settings)
     try:
         return await playwright.chromium.launch(**options)
-    except PlaywrightError as exc:
+    except playwright_api.Error as exc:
         # Playwright's own message can be a banner about `playwright install`,
         # which is not how Sellpilot gets its browser: keep its first line only.
         first_line = next((line.strip() for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
@@ -114,7 +121,7 @@ class BrowserPool:
         async with self._launching:
             if self._browser is None or not self._browser.is_connected():
                 if self._playwright is None:
-                    self._playwright = await async_playwright().start()
+                    self._playwright = await playwright_api.async_playwright().start()
                 # A failed launch leaves no browser, so the next job tries again.
                 self._browser = await _launch(self._playwright, self.settings)
                 self._entries.clear()  # a new browser has none of the old contexts

@@ -30,14 +30,15 @@ CREATE TABLE IF NOT EXISTS sessions (
     created_at TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS items (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- a deleted item's id is never given again (relist gets a new one)
     seller_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
     title TEXT NOT NULL,
     description TEXT NOT NULL,
     price_cents INTEGER NOT NULL,
     created_at TEXT NOT NULL,
     bumped_at TEXT NOT NULL,
-    views INTEGER NOT NULL DEFAULT 0
+    views INTEGER NOT NULL DEFAULT 0,
+    sold INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS items_bumped ON items (bumped_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS photos (
@@ -71,6 +72,9 @@ CREATE TABLE IF NOT EXISTS messages (
 CREATE INDEX IF NOT EXISTS messages_pair ON messages (sender_id, recipient_id, id);
 """
 
+# (table, column, definition) added after the first release of the schema above.
+ADDED_COLUMNS = (("items", "sold", "INTEGER NOT NULL DEFAULT 0"),)
+
 TABLES = ("messages", "follows", "likes", "photos", "items", "sessions", "users")
 
 
@@ -96,7 +100,15 @@ class Database:
         self._db.execute("PRAGMA foreign_keys = ON")
         self._db.execute("PRAGMA synchronous = NORMAL")
         self._db.executescript(SCHEMA)
+        self._add_missing_columns()
         self._last_time = ""
+
+    def _add_missing_columns(self) -> None:
+        """A sandbox file made by an older version gains the columns added since (SQLite has no IF NOT EXISTS)."""
+        for table, column, definition in ADDED_COLUMNS:
+            names = {row[1] for row in self._db.execute(f"PRAGMA table_info({table})")}
+            if column not in names:
+                self._db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def close(self) -> None:
         with self._lock:
@@ -140,3 +152,5 @@ class Database:
         with self._tx() as db:
             for table in TABLES:
                 db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+            if db.execute("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'").fetchone():
+                db.execute("DELETE FROM sqlite_sequence")  # ids start again from 1 after a reset

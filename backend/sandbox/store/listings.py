@@ -5,9 +5,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from backend.sandbox.store.database import Database
+from backend.sandbox.store.database import Database, iso
 from backend.sandbox.store.rules import format_price, title_words
 
 
@@ -24,6 +25,7 @@ class Item:
     views: int
     likes: int
     photo_ids: tuple[int, ...]
+    sold: bool = False
 
     @property
     def price(self) -> str:
@@ -40,7 +42,9 @@ class Item:
             "price": self.price,
             "description": self.description,
             "seller": self.seller,
+            "listed_at": self.created_at,
             "bumped_at": self.bumped_at,
+            "sold": self.sold,
             "views": self.views,
             "likes": self.likes,
             "photos": len(self.photo_ids),
@@ -55,6 +59,7 @@ class NewPhoto:
 
 _ITEM_SELECT = """
 SELECT i.id, u.username, i.seller_id, i.title, i.description, i.price_cents, i.created_at, i.bumped_at, i.views,
+       i.sold,
        (SELECT COUNT(*) FROM likes l WHERE l.item_id = i.id) AS likes,
        (SELECT GROUP_CONCAT(id) FROM (SELECT p.id FROM photos p WHERE p.item_id = i.id ORDER BY p.position)) AS photos
 FROM items i JOIN users u ON u.id = i.seller_id
@@ -76,6 +81,7 @@ def _item(row: sqlite3.Row) -> Item:
         views=row["views"],
         likes=row["likes"],
         photo_ids=tuple(int(p) for p in photos.split(",")) if photos else (),
+        sold=bool(row["sold"]),
     )
 
 
@@ -153,6 +159,23 @@ class Listings(Database):
     def delete_item(self, item_id: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM items WHERE id = ?", (item_id,))
+
+    def set_sold(self, item_id: int, sold: bool = True) -> bool:
+        with self._tx() as db:
+            cursor = db.execute("UPDATE items SET sold = ? WHERE id = ?", (int(sold), item_id))
+        return cursor.rowcount > 0
+
+    def age_item(self, item_id: int, days: float) -> bool:
+        """Make an item `days` older: listed and bumped that much earlier (tests of item age)."""
+        row = self._one("SELECT created_at, bumped_at FROM items WHERE id = ?", (item_id,))
+        if row is None:
+            return False
+        shift = timedelta(days=days)
+        listed = iso(datetime.fromisoformat(row["created_at"]) - shift)
+        bumped = iso(datetime.fromisoformat(row["bumped_at"]) - shift)
+        with self._tx() as db:
+            db.execute("UPDATE items SET created_at = ?, bumped_at = ? WHERE id = ?", (listed, bumped, item_id))
+        return True
 
     def photo(self, photo_id: int) -> tuple[str, bytes] | None:
         row = self._one("SELECT content_type, data FROM photos WHERE id = ?", (photo_id,))

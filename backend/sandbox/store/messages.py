@@ -35,6 +35,18 @@ class Conversation:
     last_sender: str
     last_sent_at: str
     unread: bool
+    unread_count: int = 0
+    last_message_id: int = 0
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "with_user": self.with_user,
+            "last_message": self.last_message,
+            "last_sender": self.last_sender,
+            "last_sent_at": self.last_sent_at,
+            "last_message_id": self.last_message_id,
+            "unread_count": self.unread_count,
+        }
 
 
 class Messages(Database):
@@ -69,9 +81,9 @@ class Messages(Database):
     def conversations(self, user_id: int) -> list[Conversation]:
         rows = self._query(
             """
-            SELECT other.username AS other, m.body, s.username AS sender, m.sent_at,
-                   EXISTS (SELECT 1 FROM messages u WHERE u.recipient_id = :me AND u.sender_id = other.id
-                           AND u.read_at IS NULL) AS unread
+            SELECT other.username AS other, m.body, s.username AS sender, m.sent_at, m.id,
+                   (SELECT COUNT(*) FROM messages u WHERE u.recipient_id = :me AND u.sender_id = other.id
+                    AND u.read_at IS NULL) AS unread
             FROM messages m
             JOIN users s ON s.id = m.sender_id
             JOIN users other ON other.id = CASE WHEN m.sender_id = :me THEN m.recipient_id ELSE m.sender_id END
@@ -83,7 +95,10 @@ class Messages(Database):
             """,
             {"me": user_id},
         )
-        return [Conversation(r["other"], r["body"], r["sender"], r["sent_at"], bool(r["unread"])) for r in rows]
+        return [
+            Conversation(r["other"], r["body"], r["sender"], r["sent_at"], r["unread"] > 0, r["unread"], r["id"])
+            for r in rows
+        ]
 
     def unread_count(self, user_id: int) -> int:
         row = self._one("SELECT COUNT(*) FROM messages WHERE recipient_id = ? AND read_at IS NULL", (user_id,))

@@ -8,6 +8,7 @@ they live on its site.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -132,7 +133,7 @@ async def test_read_inbox(make_site: SiteFactory, platform: str) -> None:
     site, driver, spec = setup(make_site, platform)
     site.get(spec.inbox, "inbox.html")
     assert await driver.read_inbox() == [
-        Conversation("anna", "Is it still available?", unread=True),
+        Conversation("anna", "Is it still available?", unread=True, unread_count=1),
         Conversation("ben", "Thanks!", unread=False),
     ]
 
@@ -157,7 +158,7 @@ async def test_send_message_and_read_the_conversation(make_site: SiteFactory, pl
 
     assert sent == ["Yes, it is! Happy to ship tomorrow."]
     assert await driver.read_conversation("anna") == [
-        Message("anna", "Is it still available?", "2026-11-20T10:00:00Z"),
+        Message("anna", "Is it still available?", datetime(2026, 11, 20, 10, 0, tzinfo=UTC)),
         Message("me", "Yes, it is! Happy to ship tomorrow.", None),
     ]
 

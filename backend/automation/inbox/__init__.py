@@ -1,0 +1,1 @@
+"""The inbox: platform conversations read into Sellpilot, read and answered from the app."""

@@ -1,0 +1,1 @@
+"""Message templates and the ledger of who was messaged for what."""
