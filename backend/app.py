@@ -39,7 +39,7 @@ from backend.spa import serve_spa
 @asynccontextmanager
 async def lifespan(app: Litestar) -> AsyncIterator[None]:
     await db.start()
-    app.state.redis = create_redis()
+    app.state.redis = create_redis(max_idle=get_settings().redis.api_idle_connections)
     # Everything made at start-up (modules, routes, schemas: ~190k objects) lives
     # as long as the process. Frozen, it is left out of every collection, so a
     # full collection no longer walks it (it cost 105-135 ms, most of the p99).

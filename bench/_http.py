@@ -92,7 +92,7 @@ def private_environment(**extra: str) -> Iterator[dict[str, str]]:
 @contextmanager
 def server(app: str, port: int, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
     """One uvicorn process serving `app`, ready (GET /health answers) before this returns."""
-    process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+    process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", app, "--host", "127.0.0.1", "--port", str(port), *UVICORN_OPTIONS],
         env=env,
         cwd=ROOT,

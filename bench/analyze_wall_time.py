@@ -1,6 +1,6 @@
 """200 photos through analyze with an AI provider of fixed 200 ms latency at concurrency 5.
 
-The ideal is 200 × 0.2 s / 5 = 8 s: the provider is the only wait. The run uses
+The ideal is 200 x 0.2 s / 5 = 8 s: the provider is the only wait. The run uses
 the real stack: photos uploaded through the media service, one analyze job in
 one worker process, the real `openai` client against a local OpenAI-compatible
 server that answers every request after exactly 200 ms, the Redis limiter
@@ -15,7 +15,6 @@ import argparse
 import asyncio
 import io
 import json
-import signal
 import subprocess
 import sys
 import threading
@@ -26,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import ROOT, bench_environment, machine  # noqa: E402
+from bench._harness import ROOT, bench_environment, machine, stop, wait_for_workers
 
 LATENCY = 0.2
 CONCURRENCY = 5
@@ -118,16 +117,16 @@ async def run(photos: int, env: dict[str, str]) -> tuple[float, float]:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    await asyncio.sleep(3)
+    await wait_for_workers(redis)  # worker start-up is not what we measure
     requested = time.perf_counter()
     job = await listings.start_analysis(redis, workspace, uuid.uuid4(), [m.id for m in uploaded], None)
     while (row := await jobs.get_job(workspace, job.id)).status not in ("succeeded", "failed", "cancelled"):
         await asyncio.sleep(0.05)
     end_to_end = time.perf_counter() - requested
-    worker.send_signal(signal.SIGTERM)
-    worker.wait(timeout=30)
+    stop(worker)
     assert row.done == photos, row
-    assert row.started_at and row.finished_at
+    assert row.started_at
+    assert row.finished_at
     await redis.aclose()
     await db.stop()
     return (row.finished_at - row.started_at).total_seconds(), end_to_end

@@ -19,7 +19,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import tempfile
@@ -33,7 +32,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import machine
+from bench._harness import machine, port_from_env, wait_until_async
 
 os.environ.setdefault("APP_ENV", "test")
 os.environ.setdefault("DATA_DIR", tempfile.mkdtemp(prefix="sellpilot-bench-"))
@@ -48,12 +47,6 @@ from backend.settings import get_settings
 
 ACCOUNTS = 5
 PASSWORD = "bench-pass-1"  # noqa: S105 - a throwaway sandbox user
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _tree_pss_bytes(pid: int, exclude: frozenset[int]) -> int:
@@ -157,21 +150,23 @@ async def _act(context: BrowserContext, base_url: str, i: int) -> None:
 
 
 async def run(actions: int) -> None:
-    port = _free_port()
+    port = port_from_env("BENCH_SANDBOX_PORT")
     base_url = f"http://127.0.0.1:{port}"
     db = Path(tempfile.mkdtemp(prefix="sandbox-bench-")) / "sandbox.sqlite3"
-    sandbox = subprocess.Popen(  # noqa: ASYNC220, S603 - our own CLI, started once before timing
+    sandbox = subprocess.Popen(  # our own CLI, started once before timing
         [sys.executable, "-m", "backend.cli", "sandbox", "--port", str(port), "--db", str(db)],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-            for _ in range(100):
+
+            async def sandbox_ready() -> bool:
                 with contextlib.suppress(httpx.HTTPError):
-                    if (await http.get("/healthz")).status_code == 200:
-                        break
-                await asyncio.sleep(0.2)
+                    return (await http.get("/healthz")).status_code == 200
+                return False
+
+            await wait_until_async(sandbox_ready, "the sandbox to answer /healthz")
             logins = [f"bench{n}" for n in range(ACCOUNTS)]
             for login in logins:
                 await http.post("/__control/users", json={"username": login, "password": PASSWORD})

@@ -7,7 +7,6 @@ The stream id is the SSE event id, so a client reconnecting with
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from typing import Any
 
 import msgspec
@@ -90,14 +89,17 @@ def encode(event: JobEvent) -> str:
     return _encoder.encode(event).decode()
 
 
-async def follow(redis: Redis, workspace_id: uuid.UUID, after_id: str) -> AsyncIterator[tuple[str, JobEvent] | None]:
-    """Events after `after_id` as they come; None after each quiet read (a chance to send a heartbeat)."""
-    cursor = after_id
-    while True:
-        batch = await read_after(redis, workspace_id, cursor)
-        if not batch:
-            yield None
-            continue
-        for event_id, event in batch:
-            cursor = event_id
-            yield event_id, event
+def encode_bytes(event: JobEvent) -> bytes:
+    return _encoder.encode(event)
+
+
+async def read_range(
+    redis: Redis, workspace_id: uuid.UUID, after_id: str, until_id: str, count: int = 500
+) -> list[tuple[str, JobEvent]]:
+    """Up to `count` events with `after_id` < id <= `until_id`, oldest first (never waits)."""
+    entries = await redis.xrange(stream_key(workspace_id), min=f"({after_id}", max=until_id, count=count)
+    return [(_text(raw_id), _decoder.decode(fields[b"data"])) for raw_id, fields in entries]
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)

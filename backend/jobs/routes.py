@@ -60,7 +60,7 @@ async def _open_stream(
     cursor = sse.check_last_event_id(last_event_id)
     if job_id is not None:
         await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
-    return ServerSentEvent(sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS)
+    return sse.EventStream(sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS)
 
 
 async def _limit_retries(request: AuthRequest, redis: ArqRedis) -> None:

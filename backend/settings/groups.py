@@ -53,6 +53,9 @@ class DatabaseSettings:
 class RedisSettings:
     url: str
     key_prefix: str
+    api_idle_connections: int
+    """Idle connections the API process keeps to Redis; more open for a burst and close after it.
+    Live event streams share one more connection of their own."""
 
 
 @dataclass(frozen=True)

@@ -245,7 +245,11 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             pool_min_size=env.integer("DATABASE_POOL_MIN_SIZE", 1, minimum=1),
             pool_max_size=env.integer("DATABASE_POOL_MAX_SIZE", 10, minimum=1),
         ),
-        redis=RedisSettings(url=redis_url, key_prefix=_redis_key_prefix(env, app_env, data_dir)),
+        redis=RedisSettings(
+            url=redis_url,
+            key_prefix=_redis_key_prefix(env, app_env, data_dir),
+            api_idle_connections=env.integer("REDIS_API_IDLE_CONNECTIONS", 4, minimum=1),
+        ),
         auth=AuthSettings(
             secret_key=secret_key,
             algorithm="HS256",
