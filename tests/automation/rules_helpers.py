@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 import httpx
 
 from backend.automation.rules import runner
+from backend.automation.tables import AutomationRule
+from backend.core.clock import utcnow
 from backend.core.schemas import Page
+from backend.core.scoped import scoped
 from backend.jobs import runner as engine
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
@@ -66,6 +70,19 @@ async def make_draft_with_photos(
     uploaded = await client.post("/api/v1/media", headers=owner.headers, files=files)
     assert uploaded.status_code == 201, uploaded.text
     return await make_draft(owner, title, price, media_ids=[m["id"] for m in uploaded.json()["items"]], **extra)
+
+
+# Each made-due slot is a distinct second in the past: a run's idempotency key is its
+# rule and slot to the second, so two slots made "now" within one second would be one run.
+_PAST = utcnow().replace(microsecond=0) - timedelta(hours=1)
+_SLOTS = itertools.count(1)
+
+
+async def make_due(owner: Account, rule_id: str | None = None) -> None:
+    """Make the owner's rule (or all their rules) due at a slot no earlier run has used."""
+    rules = scoped(AutomationRule, uuid.UUID(owner.workspace_id))
+    query = rules.update({AutomationRule.next_run_at: _PAST + timedelta(seconds=next(_SLOTS))})
+    await (query.where(AutomationRule.id == uuid.UUID(rule_id)) if rule_id else query)
 
 
 async def run_due(app: Any, owner: Account, now: datetime | None = None) -> JobOut:

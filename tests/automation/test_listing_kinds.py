@@ -17,13 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
-from backend.automation.tables import AutomationRule
 from backend.core.clock import utcnow
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.listings.tables import PriceChange
 from backend.platforms.runtime.browser import close_pool
-from tests.automation.rules_helpers import RULES, create_rule, make_account, make_draft_with_photos, run_due
+from tests.automation.rules_helpers import RULES, create_rule, make_account, make_draft_with_photos, make_due, run_due
 from tests.helpers import Account, grant_plan, register
 from tests.platforms.conftest import Sandbox
 
@@ -136,8 +135,7 @@ async def test_price_drops_step_down_and_stop_at_the_floor(
     async def days_pass(days: int) -> None:
         changes = scoped(PriceChange, workspace)
         await changes.update({PriceChange.changed_at: PriceChange.changed_at - timedelta(days=days)})
-        rules = scoped(AutomationRule, workspace)
-        await rules.update({AutomationRule.next_run_at: utcnow() - timedelta(seconds=1)})
+        await make_due(owner)
 
     first = await run_due(app, owner)
     assert first.status == "succeeded", first.error

@@ -26,7 +26,7 @@ from backend.core.clock import utcnow
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.platforms.runtime.browser import close_pool
-from tests.automation.rules_helpers import RULES, make_account, run_due, run_job
+from tests.automation.rules_helpers import RULES, make_account, make_due, run_due, run_job
 from tests.helpers import Account, register
 from tests.platforms.conftest import Sandbox
 
@@ -78,13 +78,6 @@ async def _rule(client: httpx.AsyncClient, owner: Account, targets: int, daily_c
     return str(rule_id), account
 
 
-async def _make_due(owner: Account, rule_id: str) -> None:
-    rules = scoped(AutomationRule, uuid.UUID(owner.workspace_id))
-    await rules.update({AutomationRule.next_run_at: utcnow() - timedelta(seconds=1)}).where(
-        AutomationRule.id == uuid.UUID(rule_id)
-    )
-
-
 async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day(
     client: httpx.AsyncClient, app: Any
 ) -> None:
@@ -101,7 +94,7 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
     assert rule["last_summary"]["touched"] == 3
 
     # Another slot the same day: the cap is spent, nothing is done, nothing is lost.
-    await _make_due(owner, rule_id)
+    await make_due(owner, rule_id)
     same_day = await run_due(app, owner)
     assert same_day.result["outcome"] == "partial"
     assert same_day.done == 0
@@ -110,7 +103,7 @@ async def test_the_daily_cap_ends_the_run_partial_and_the_rest_runs_the_next_day
     yesterday = utcnow().date() - timedelta(days=1)
     rules = scoped(AutomationRule, uuid.UUID(owner.workspace_id))
     await rules.update({AutomationRule.actions_day: yesterday}).where(AutomationRule.id == uuid.UUID(rule_id))
-    await _make_due(owner, rule_id)
+    await make_due(owner, rule_id)
     next_day = await run_due(app, owner)
     assert next_day.result["outcome"] == "succeeded"
     assert next_day.done == 2
