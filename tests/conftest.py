@@ -101,6 +101,29 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     asyncio.run(drop_keys())
 
 
+def _drives_a_browser(item: pytest.Item) -> bool:
+    """Chromium against the sandbox marketplace or against recorded platform pages."""
+    if {"sandbox", "sandbox_process"} & set(getattr(item, "fixturenames", ())):
+        return True
+    if "tests/platforms/drivers/" in item.nodeid:
+        return True
+    helper = getattr(getattr(item, "module", None), "chromium", None)
+    return getattr(helper, "__module__", "") == "tests.platforms.browser"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # Browser tests run once, on PostgreSQL: what they add is the browser and the platform,
+    # which do not change with the database; the SQLite pass covers the database layer.
+    if BACKEND != "sqlite" or os.environ.get("SELLPILOT_BROWSER_TESTS_ON_SQLITE") == "1":
+        return
+    skip = pytest.mark.skip(
+        reason="a browser test: runs once, on PostgreSQL (SELLPILOT_BROWSER_TESTS_ON_SQLITE=1 to run)"
+    )
+    for item in items:
+        if _drives_a_browser(item):
+            item.add_marker(skip)
+
+
 @pytest.fixture(scope="session")
 def test_env() -> dict[str, str]:
     """The environment the suite runs with (for subprocesses it starts)."""
