@@ -1,4 +1,4 @@
-"""HTTP benchmark helpers: a private environment, servers started and awaited, a lean load generator.
+"""HTTP benchmark helpers: servers started and awaited, a lean load generator (the environment: `_harness`).
 
 The load generator speaks HTTP/1.1 with keep-alive over asyncio streams: it
 costs far less CPU per request than an HTTP client library, which matters when
@@ -10,83 +10,17 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
-import tempfile
 import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
-import asyncpg
-from redis.asyncio import Redis
+from bench._harness import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-ADMIN_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
 # The same for every app measured: uvloop and httptools (uvicorn[standard]), no access log.
 UVICORN_OPTIONS = ("--loop", "uvloop", "--http", "httptools", "--no-access-log", "--log-level", "warning")
-
-
-def free_port(variable: str | None = None) -> int:
-    """The port in environment `variable` if set, else one nobody listens on now."""
-    if variable and os.environ.get(variable):
-        return int(os.environ[variable])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-async def _admin(sql: str) -> None:
-    connection = await asyncpg.connect(ADMIN_URL)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
-async def _drop_keys(prefix: str) -> int:
-    redis = Redis.from_url(REDIS_URL)
-    removed = 0
-    try:
-        async for key in redis.scan_iter(match=f"{prefix}:*", count=1000):
-            removed += await redis.delete(key)
-    finally:
-        await redis.aclose()
-    return removed
-
-
-@contextmanager
-def private_environment(**extra: str) -> Iterator[dict[str, str]]:
-    """A fresh database (migrated) and Redis key prefix for one run; both removed at the end."""
-    run = uuid.uuid4().hex[:8]
-    name = f"sellpilot_bench_{run}"
-    prefix = os.environ.get("BENCH_KEY_PREFIX", f"sellpilot-bench-{run}")
-    data_dir = tempfile.mkdtemp(prefix=f"sellpilot-bench-{run}-")
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    env = {
-        **os.environ,
-        "APP_ENV": "test",
-        "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + "/" + name,
-        "REDIS_URL": REDIS_URL,
-        "REDIS_KEY_PREFIX": prefix,
-        "SECRET_KEY": "bench-" + uuid.uuid4().hex,
-        "LOG_LEVEL": "WARNING",
-        "DATA_DIR": data_dir,
-        **extra,
-    }
-    try:
-        subprocess.run(
-            [sys.executable, "-m", "backend.cli", "migrate"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL
-        )
-        yield env
-    finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        asyncio.run(_drop_keys(prefix))
 
 
 @contextmanager

@@ -20,8 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
-import platform
 import random
 import statistics
 import sys
@@ -35,17 +33,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._http import cpu_seconds, fixed_rate, free_port, get, percentile, private_environment, saturate, server
+from bench._harness import bench_environment, machine, port_from_env
+from bench._http import cpu_seconds, fixed_rate, get, percentile, saturate, server
 
 PATH = "/api/v1/listings?limit=50"
 DRAFTS = 1000
 APPS = {"sellpilot": "backend.app:app", "baseline": "bench.baseline_fastapi.app:app"}
-
-
-def machine() -> str:
-    with open("/proc/meminfo") as meminfo:
-        mem_gib = int(meminfo.readline().split()[1]) / 1024 / 1024
-    return f"{platform.machine()}, {os.cpu_count()} cores, {mem_gib:.0f} GiB, Python {platform.python_version()}"
 
 
 async def seed(env: dict[str, str], port: int) -> dict[str, str]:
@@ -157,8 +150,8 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     args = parser.parse_args()
     extra = {"RATE_LIMITS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200", "DATABASE_POOL_MAX_SIZE": "10"}
-    with private_environment(**extra) as env:
-        ports = {"sellpilot": free_port("BENCH_PORT_SELLPILOT"), "baseline": free_port("BENCH_PORT_BASELINE")}
+    with bench_environment(**extra) as env:
+        ports = {"sellpilot": port_from_env("BENCH_PORT_SELLPILOT"), "baseline": port_from_env("BENCH_PORT_BASELINE")}
         with (
             server(APPS["sellpilot"], ports["sellpilot"], env) as ours,
             server(APPS["baseline"], ports["baseline"], env) as theirs,
