@@ -15,5 +15,6 @@ APP_REGISTRY = AppRegistry(
         "backend.listings.piccolo_app",
         "backend.platforms.piccolo_app",
         "backend.automation.piccolo_app",
+        "backend.campaigns.piccolo_app",
     ]
 )
