@@ -186,17 +186,21 @@ class PostIn(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class PostUpdate(msgspec.Struct, forbid_unknown_fields=True):
-    """Edit a post in review or move it on the calendar; only the fields sent change.
+    """Edit a post before it is posted; only the fields sent change.
 
     `media_ids` replaces the post's media with the user's own uploads (photos or a video);
-    `dropped` takes the post out of the campaign (true) or puts it back (false);
-    `scheduled_at` moves a scheduled post to another time (its job then runs at that time).
+    `dropped` takes the post out of the campaign (true) or puts it back (false).
     """
 
     caption: Caption | msgspec.UnsetType = msgspec.UNSET
     media_ids: MediaIds | msgspec.UnsetType = msgspec.UNSET
     dropped: bool | msgspec.UnsetType = msgspec.UNSET
-    scheduled_at: datetime | msgspec.UnsetType = msgspec.UNSET
+
+
+class MoveIn(msgspec.Struct, forbid_unknown_fields=True):
+    """Move a scheduled post to another time on the calendar (its job then runs at that time)."""
+
+    scheduled_at: datetime
 
 
 class BatchOut(msgspec.Struct):
