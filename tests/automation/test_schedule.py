@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from backend.automation.rules.schedule import Schedule, first_slot, is_active, next_opening, parse_hhmm, slot_after
+from backend.automation.rules.schedule import Schedule, first_slot, is_active, next_opening, slot_after
+from backend.core.hours import parse_hhmm
 
 T0 = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 

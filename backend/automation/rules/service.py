@@ -35,7 +35,7 @@ from backend.automation.rules.schemas import (
 from backend.automation.tables import AutomationRule
 from backend.automation.templates import service as templates
 from backend.billing import service as billing
-from backend.core import quotas
+from backend.core import hours, quotas
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -59,7 +59,7 @@ PAUSED_BY_USER = "Paused by a person"
 
 
 def today_for(timezone: str, now: datetime | None = None) -> date:
-    return (now or utcnow()).astimezone(sched.zone(timezone)).date()
+    return (now or utcnow()).astimezone(hours.zone(timezone)).date()
 
 
 class _Accounts:
@@ -229,9 +229,9 @@ def _schedule(values: dict[str, Any]) -> sched.Schedule:
         timezone=values["timezone"],
     )
     checks = (
-        ("active_from", lambda: sched.parse_hhmm(schedule.active_from)),
-        ("active_to", lambda: sched.parse_hhmm(schedule.active_to, allow_end_of_day=True)),
-        ("timezone", lambda: sched.zone(schedule.timezone)),
+        ("active_from", lambda: hours.parse_hhmm(schedule.active_from)),
+        ("active_to", lambda: hours.parse_hhmm(schedule.active_to, allow_end_of_day=True)),
+        ("timezone", lambda: hours.zone(schedule.timezone)),
         ("active_to", schedule.check),
     )
     for field, check in checks:

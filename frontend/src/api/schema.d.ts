@@ -464,6 +464,77 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListCampaigns */
+        get: operations["ApiV1CampaignsListCampaigns"];
+        put?: never;
+        /** CreateCampaign */
+        post: operations["ApiV1CampaignsCreateCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetCampaign */
+        get: operations["ApiV1CampaignsCampaignIdGetCampaign"];
+        put?: never;
+        post?: never;
+        /** DeleteCampaign */
+        delete: operations["ApiV1CampaignsCampaignIdDeleteCampaign"];
+        options?: never;
+        head?: never;
+        /** UpdateCampaign */
+        patch: operations["ApiV1CampaignsCampaignIdUpdateCampaign"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListPosts */
+        get: operations["ApiV1CampaignsCampaignIdPostsListPosts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RestoreCampaign */
+        post: operations["ApiV1CampaignsCampaignIdRestoreRestoreCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -1315,6 +1386,64 @@ export interface components {
             detail: string;
             ok: boolean;
         };
+        /** CampaignIn */
+        CampaignIn: {
+            /** @default  */
+            brand_name: string;
+            /** @default  */
+            description: string;
+            name: string;
+            schedule?: components["schemas"]["Schedule"];
+            /**
+             * @default round_robin
+             * @enum {string}
+             */
+            strategy: "round_robin" | "random" | "least_used";
+            /** @default  */
+            target_audience: string;
+            targeting?: components["schemas"]["Targeting"];
+            /** @default  */
+            tone: string;
+        };
+        /** CampaignOut */
+        CampaignOut: {
+            brand_name: string;
+            completed_at: string | null;
+            /** Format: date-time */
+            created_at: string;
+            deleted: boolean;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            job_id: string | null;
+            name: string;
+            posts: components["schemas"]["PostCounts"];
+            progress: number;
+            schedule: components["schemas"]["Schedule"];
+            started_at: string | null;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+            status_reason: string;
+            /** @enum {string} */
+            strategy: "round_robin" | "random" | "least_used";
+            strategy_seed: number | null;
+            target_audience: string;
+            targeting: components["schemas"]["Targeting"];
+            tone: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** CampaignUpdate */
+        CampaignUpdate: {
+            brand_name?: string;
+            description?: string;
+            name?: string;
+            schedule?: components["schemas"]["Schedule"];
+            strategy?: "round_robin" | "random" | "least_used";
+            target_audience?: string;
+            targeting?: components["schemas"]["Targeting"];
+            tone?: string;
+        };
         /** CheckoutRequest */
         CheckoutRequest: {
             /** @enum {string} */
@@ -1662,6 +1791,20 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[CampaignOut] */
+        "Page_backend.campaigns.schemas.CampaignOut_": {
+            items: components["schemas"]["CampaignOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[PostOut] */
+        "Page_backend.campaigns.schemas.PostOut_": {
+            items: components["schemas"]["PostOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[JobItemOut] */
         "Page_backend.jobs.schemas.JobItemOut_": {
             items: components["schemas"]["JobItemOut"][];
@@ -1723,6 +1866,66 @@ export interface components {
             driver_verified: boolean;
             name: string;
             title: string;
+        };
+        /** PostCounts */
+        PostCounts: {
+            /** @default 0 */
+            cancelled: number;
+            /** @default 0 */
+            draft: number;
+            /** @default 0 */
+            dropped: number;
+            /** @default 0 */
+            failed: number;
+            /** @default 0 */
+            posted: number;
+            /** @default 0 */
+            posting: number;
+            /** @default 0 */
+            ready: number;
+            /** @default 0 */
+            scheduled: number;
+            /** @default 0 */
+            total: number;
+        };
+        /** PostOut */
+        PostOut: {
+            account_id: string | null;
+            account_label: string;
+            attempts: number;
+            audience: string;
+            batch_id: string | null;
+            brief: string;
+            /** Format: uuid */
+            campaign_id: string;
+            caption: string;
+            content_error: string;
+            /** @enum {string} */
+            content_state: "pending" | "ready" | "failed";
+            /** Format: date-time */
+            created_at: string;
+            error: string;
+            /** Format: uuid */
+            id: string;
+            job_id: string | null;
+            media_ids: string[];
+            /** @enum {string} */
+            media_source: "generated" | "uploaded" | "none";
+            platform: string;
+            platform_post_id: string;
+            position: number;
+            posted_at: string | null;
+            scheduled_at: string | null;
+            /** @enum {string} */
+            source: "generated" | "imported" | "manual";
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "posting" | "posted" | "failed" | "cancelled" | "dropped";
+            tone: string;
+            topic: string;
+            /** Format: date-time */
+            updated_at: string;
+            url: string;
+            with_image: boolean;
         };
         /** PreviewIn */
         PreviewIn: {
@@ -2015,6 +2218,29 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** Schedule */
+        Schedule: {
+            /**
+             * @description HH:MM (24:00 for end of day)
+             * @default 00:00
+             */
+            active_from: string;
+            /**
+             * @description HH:MM (24:00 for end of day)
+             * @default 24:00
+             */
+            active_to: string;
+            /** @default 3 */
+            posts_per_account_per_day: number;
+            /** @default 60 */
+            spacing_minutes: number;
+            starts_at?: string | null;
+            /**
+             * @default UTC
+             * @example Europe/Paris
+             */
+            timezone: string;
+        };
         /** StreamToken */
         StreamToken: {
             expires_in: number;
@@ -2024,6 +2250,14 @@ export interface components {
         SyncIn: {
             /** Format: uuid */
             account_id: string;
+        };
+        /** Targeting */
+        Targeting: {
+            platforms?: string[];
+            profile_id?: string | null;
+            proxy_id?: string | null;
+            statuses?: string[];
+            tags?: string[];
         };
         /** TemplateIn */
         TemplateIn: {
@@ -3365,6 +3599,285 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookAck"];
+                };
+            };
+        };
+    };
+    ApiV1CampaignsListCampaigns: {
+        parameters: {
+            query?: {
+                /** @description Also deleted campaigns (workspace owners and admins only) */
+                include_deleted?: boolean;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.campaigns.schemas.CampaignOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCreateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdGetCampaign: {
+        parameters: {
+            query?: {
+                /** @description Also deleted campaigns (workspace owners and admins only) */
+                include_deleted?: boolean;
+            };
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdDeleteCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdUpdateCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPostsListPosts: {
+        parameters: {
+            query?: {
+                content_state?: "pending" | "ready" | "failed" | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "draft" | "scheduled" | "posting" | "posted" | "failed" | "cancelled" | "dropped" | null;
+            };
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.campaigns.schemas.PostOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdRestoreRestoreCampaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };
