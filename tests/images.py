@@ -43,3 +43,18 @@ def with_exif(data: bytes, orientation: int) -> bytes:
         out = io.BytesIO()
         image.save(out, format="JPEG", exif=exif)
     return out.getvalue()
+
+
+def video(kind: str = "mp4", seed: int = 0, size: int = 4096) -> bytes:
+    """The opening bytes of a real container of `kind` (mp4, mov, webm) padded to `size`: the upload
+    checks what a file is by these bytes only, so no codec is needed."""
+    heads = {
+        # ftyp box: size 24, major brand, minor version, compatible brands
+        "mp4": b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2",
+        "mov": b"\x00\x00\x00\x14ftypqt  \x00\x00\x02\x00qt  ",
+        # EBML header naming its DocType "webm"
+        "webm": b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01\x42\xf7\x81\x01\x42\xf2\x81\x04\x42\xf3\x81\x08\x42\x82\x84webm",
+    }
+    head = heads[kind]
+    body = bytes((seed * 31 + i * 7) % 256 for i in range(size - len(head)))
+    return head + body

@@ -45,7 +45,7 @@ def normalise(raw: bytes, max_pixels: int, thumbnail_px: int) -> NormalisedImage
     except Image.DecompressionBombError:
         raise ImageRejected(f"too large: too many pixels; the limit is {max_pixels // 1_000_000} megapixels") from None
     except (UnidentifiedImageError, OSError):
-        raise ImageRejected("not an image (JPEG, PNG or WebP expected)") from None
+        raise ImageRejected("not an image or a video (JPEG, PNG, WebP, MP4, WebM or MOV expected)") from None
     if kind not in ACCEPTED:
         raise ImageRejected(f"{kind or 'this'} images are not accepted; use JPEG, PNG or WebP")
     if width * height > max_pixels:

@@ -26,7 +26,8 @@ class UploadForm:
 
 def _upload_body_limit() -> int:
     media = get_settings().media
-    return media.max_files * media.max_file_bytes + 1024 * 1024
+    # Photos up to the count limit, or one video (each file is checked on its own in the service).
+    return max(media.max_files * media.max_file_bytes, media.max_video_bytes) + 1024 * 1024
 
 
 class MediaController(Controller):
@@ -39,12 +40,14 @@ class MediaController(Controller):
         request: AuthRequest,
         data: Annotated[UploadForm, Body(media_type=RequestEncodingType.MULTI_PART)],
     ) -> UploadResult:
-        """Upload photos as multipart field `files` (repeat it per file). JPEG, PNG and WebP, checked by content.
+        """Upload photos or videos as multipart field `files` (repeat it per file), checked by content.
 
-        All or nothing: if any file is refused (not an image, damaged, too large), none is stored and the
-        error names it. EXIF orientation is applied and metadata (GPS included) removed. A photo that
-        repeats one already in the workspace (same bytes, or the same picture resized) is stored with
-        `duplicate_of` set to the earlier one.
+        Photos: JPEG, PNG and WebP (MEDIA_MAX_FILE_BYTES each). Videos: MP4, WebM and QuickTime/MOV
+        (MEDIA_MAX_VIDEO_BYTES each), recognised by their first bytes, stored as sent with `kind` "video",
+        0x0 and a placeholder thumbnail. All or nothing: if any file is refused (not an image or video,
+        damaged, too large), none is stored and the error names it. EXIF orientation is applied and photo
+        metadata (GPS included) removed. A file that repeats one already in the workspace (same bytes, or
+        for a photo the same picture resized) is stored with `duplicate_of` set to the earlier one.
         """
         files = [service.IncomingFile(name=u.filename or "file", data=await u.read()) for u in data.files]
         return UploadResult(items=await service.upload(request.user.workspace_id, files))

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Literal
 
 import msgspec
 
 
 class MediaOut(msgspec.Struct):
     id: uuid.UUID
+    kind: Literal["image", "video"]
+    """A video has no size (0x0) or perceptual hash, and a placeholder thumbnail."""
     original_name: str
     content_type: str
     width: int

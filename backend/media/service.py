@@ -19,6 +19,7 @@ from backend.media.images import ImageRejected, NormalisedImage, normalise, same
 from backend.media.schemas import MediaOut
 from backend.media.storage import get_storage
 from backend.media.tables import MediaFile
+from backend.media.videos import VideoKind, VideoRejected, identify_video, placeholder_thumbnail
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -38,40 +39,78 @@ def media_out(row: dict[str, Any]) -> MediaOut:
     return to_schema(
         row,
         MediaOut,
+        kind="video" if row["content_type"].startswith("video/") else "image",
         file_url=f"/api/v1/media/{row['id']}/file",
         thumbnail_url=f"/api/v1/media/{row['id']}/thumbnail",
     )
 
 
 def check_batch(names_and_sizes: list[tuple[str, int]]) -> None:
-    """Count and size limits, checked before any file is read further."""
+    """Count limit and empty files, checked before any file is read (sizes: `_identify`)."""
     settings = get_settings().media
     if not names_and_sizes:
-        raise InvalidInput("files", "send at least one image (multipart field `files`)")
+        raise InvalidInput("files", "send at least one image or video (multipart field `files`)")
     if len(names_and_sizes) > settings.max_files:
         raise InvalidInput("files", f"{len(names_and_sizes)} files sent; at most {settings.max_files} per upload")
     for name, size in names_and_sizes:
-        if size > settings.max_file_bytes:
-            limit_mib = settings.max_file_bytes / 1024 / 1024
-            raise TooLarge(
-                f"files: {name!r} is {size / 1024 / 1024:.1f} MiB; the limit is {limit_mib:.0f} MiB per file"
-            )
         if size == 0:
             raise InvalidInput("files", f"{name!r} is empty")
 
 
+def _identify(file: IncomingFile) -> VideoKind | None:
+    """A video (by its first bytes) or else a would-be photo, within its size limit; 400/413 naming the file."""
+    settings = get_settings().media
+    try:
+        video = identify_video(file.data)
+    except VideoRejected as exc:
+        raise InvalidInput("files", f"{file.name!r}: {exc}") from None
+    limit, what = (settings.max_video_bytes, "video") if video else (settings.max_file_bytes, "photo")
+    if len(file.data) > limit:
+        raise TooLarge(
+            f"files: {file.name!r} is {len(file.data) / 1024 / 1024:.1f} MiB; "
+            f"the limit is {limit / 1024 / 1024:.0f} MiB per {what}"
+        )
+    return video
+
+
+@dataclass(frozen=True)
+class _Checked:
+    """A file that passed its checks, ready to store."""
+
+    data: bytes
+    content_type: str
+    extension: str
+    thumbnail: bytes
+    width: int = 0
+    height: int = 0
+    phash: str = ""
+    image: NormalisedImage | None = None
+
+
+async def _check(file: IncomingFile, video: VideoKind | None) -> _Checked:
+    """A video is kept as sent; an image is decoded and normalised (400 naming the file if it is not one)."""
+    settings = get_settings().media
+    if video is not None:
+        return _Checked(file.data, video.content_type, video.extension, placeholder_thumbnail(settings.thumbnail_px))
+    try:
+        image = await anyio.to_thread.run_sync(normalise, file.data, settings.max_pixels, settings.thumbnail_px)
+    except ImageRejected as exc:
+        raise InvalidInput("files", f"{file.name!r}: {exc}") from None
+    return _Checked(
+        image.data, image.content_type, image.extension, image.thumbnail, image.width, image.height, image.phash, image
+    )
+
+
 async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[MediaOut]:
-    """Check all files first; store only if every one is a good image (nothing is stored otherwise)."""
+    """Check all files first; store only if every one is a good image or video (nothing is stored otherwise).
+
+    A video is stored as sent, 0x0, with a placeholder thumbnail; it repeats an earlier file only
+    when its bytes are the same.
+    """
     settings = get_settings().media
     check_batch([(f.name, len(f.data)) for f in files])
-    normalised: list[NormalisedImage] = []
-    for file in files:
-        try:
-            normalised.append(
-                await anyio.to_thread.run_sync(normalise, file.data, settings.max_pixels, settings.thumbnail_px)
-            )
-        except ImageRejected as exc:
-            raise InvalidInput("files", f"{file.name!r}: {exc}") from None
+    kinds = [_identify(file) for file in files]  # every size checked before any decoding
+    checked = [await _check(file, kind) for file, kind in zip(files, kinds, strict=True)]
     storage = get_storage()
     known = (
         await scoped(MediaFile, workspace_id)
@@ -79,11 +118,11 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
         .order_by(MediaFile.created_at)
     )
     created: list[MediaOut] = []
-    for file, image in zip(files, normalised, strict=True):
-        sha = hashlib.sha256(image.data).hexdigest()
-        duplicate_of = _earlier_copy(known, sha, image, settings.duplicate_distance)
-        key = await storage.put(image.data, image.extension)
-        thumbnail_key = await storage.put(image.thumbnail, "jpg")
+    for file, item in zip(files, checked, strict=True):
+        sha = hashlib.sha256(item.data).hexdigest()
+        duplicate_of = _earlier_copy(known, sha, item.image, settings.duplicate_distance)
+        key = await storage.put(item.data, item.extension)
+        thumbnail_key = await storage.put(item.thumbnail, "jpg")
         media_id = uuid.uuid4()
         async with db.transaction():
             rows = await MediaFile.insert(
@@ -91,26 +130,33 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
                     id=media_id,
                     workspace=workspace_id,
                     original_name=Path(file.name).name[:255],
-                    content_type=image.content_type,
+                    content_type=item.content_type,
                     sha256=sha,
                     storage_key=key,
                     thumbnail_key=thumbnail_key,
-                    width=image.width,
-                    height=image.height,
-                    size_bytes=len(image.data),
-                    phash=image.phash,
+                    width=item.width,
+                    height=item.height,
+                    size_bytes=len(item.data),
+                    phash=item.phash,
                     duplicate_of=duplicate_of,
                 )
             ).returning(*MediaFile.all_columns())
-        known.append({"id": media_id, "sha256": sha, "phash": image.phash})
+        known.append({"id": media_id, "sha256": sha, "phash": item.phash})
         created.append(media_out(rows[0]))
     log.info("media_uploaded", workspace_id=str(workspace_id), count=len(created))
     return created
 
 
-def _earlier_copy(known: list[dict[str, Any]], sha: str, image: NormalisedImage, distance: int) -> uuid.UUID | None:
+def _earlier_copy(
+    known: list[dict[str, Any]], sha: str, image: NormalisedImage | None, distance: int
+) -> uuid.UUID | None:
+    """The earlier file this one repeats: a picture by content (see `same_picture`), a video by its bytes."""
     for row in known:
-        if same_picture(sha, image.phash, image.low_information, row["sha256"], row["phash"], distance):
+        if image is None or not row["phash"]:
+            repeated = sha == row["sha256"]
+        else:
+            repeated = same_picture(sha, image.phash, image.low_information, row["sha256"], row["phash"], distance)
+        if repeated:
             found: uuid.UUID = row["id"]
             return found
     return None

@@ -128,6 +128,8 @@ class BillingSettings:
 @dataclass(frozen=True)
 class MediaSettings:
     max_file_bytes: int
+    max_video_bytes: int
+    """Largest video accepted (MP4, WebM, QuickTime); photos keep `max_file_bytes`."""
     max_files: int
     max_pixels: int
     thumbnail_px: int

@@ -296,6 +296,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         ),
         media=MediaSettings(
             max_file_bytes=env.integer("MEDIA_MAX_FILE_BYTES", 15 * 1024 * 1024, minimum=1024),
+            max_video_bytes=env.integer("MEDIA_MAX_VIDEO_BYTES", 100 * 1024 * 1024, minimum=1024),
             max_files=env.integer("MEDIA_MAX_FILES", 50, minimum=1),
             max_pixels=env.integer("MEDIA_MAX_PIXELS", 50_000_000, minimum=10_000),
             thumbnail_px=env.integer("MEDIA_THUMBNAIL_PX", 400, minimum=32),
