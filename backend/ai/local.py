@@ -24,8 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, cast
 
-from PIL import Image, ImageDraw, ImageFilter, ImageStat
+from PIL import Image, ImageFilter, ImageStat
 
+from backend.ai.local_content import compose_caption, draw_card
 from backend.ai.schemas import Condition, ImageInput, ListingDraft
 
 RGB = tuple[int, int, int]
@@ -289,20 +290,13 @@ class LocalProvider:
         return round(min(1.0, 0.5 * min(1.0, edges * 4) + 0.5 * min(1.0, contrast)), 4)
 
     async def write_caption(self, brief: str) -> str:
-        words = [w for w in re.split(r"\s+", brief.strip()) if w]
-        tags = " ".join(f"#{w.lower().strip('#,.!')}" for w in words[:5] if len(w) > 3)
-        return f"{brief.strip()} {tags}".strip()
+        """Composed from the brief's fields (see `local_content`): the topic, details, audience and hashtags."""
+        return compose_caption(brief)
 
     async def rewrite_message(self, text: str, recipient: str) -> str:
         """Offline there is no one to rewrite it: the text is kept as is."""
         return text
 
     async def make_image(self, prompt: str) -> bytes:
-        """A plain card with the prompt's text: a placeholder, not a generated picture."""
-        image = Image.new("RGB", (1024, 1024), (240, 240, 240))
-        ImageDraw.Draw(image).multiline_text(
-            (40, 40), "\n".join(re.findall(r".{1,40}(?:\s|$)", prompt))[:800], fill=(30, 30, 30)
-        )
-        out = io.BytesIO()
-        image.save(out, format="PNG")
-        return out.getvalue()
+        """A branded card (the brand and topic on the brand's colour), not a generated picture."""
+        return await asyncio.to_thread(draw_card, prompt)

@@ -118,9 +118,11 @@ class OpenAIProvider:
         return min(1.0, max(0.0, score))
 
     async def write_caption(self, brief: str) -> str:
-        return (
-            await self._complete([{"type": "text", "text": f"Write a short social caption for: {brief}"}], None)
-        ).strip()
+        prompt = (
+            "Write one social media post caption for this brief: in its tone, for its audience, at most 2,200 "
+            f"characters, a few fitting hashtags at the end. Answer with the caption only.\n{brief}"
+        )
+        return (await self._complete([{"type": "text", "text": prompt}], None)).strip()
 
     async def rewrite_message(self, text: str, recipient: str) -> str:
         prompt = (
@@ -132,9 +134,12 @@ class OpenAIProvider:
 
     async def make_image(self, prompt: str) -> bytes:
         try:
+            # gpt-image-1 always answers with base64 (it takes no response_format).
             result = await self.client.images.generate(model="gpt-image-1", prompt=prompt, size="1024x1024")
         except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError) as exc:
             raise ProviderUnavailable(f"{type(exc).__name__}: {exc}") from None
+        except openai.BadRequestError as exc:  # e.g. a prompt its safety system refuses: this image only
+            raise InvalidDraft(f"the AI refused to make the image: {exc.message}") from None
         if not result.data or not result.data[0].b64_json:
             raise InvalidDraft("the AI returned no image")
         return base64.b64decode(result.data[0].b64_json)

@@ -2,15 +2,18 @@
 
 `get_provider()` gives the configured provider (`openai`, or the offline
 `local` one); what it takes and returns, and the errors it raises, come along.
+A caption or an image is asked for with a `ContentBrief`'s text.
 """
 
 from __future__ import annotations
 
+from backend.ai.briefs import ContentBrief
 from backend.ai.providers import AIProvider, ProviderUnavailable, get_provider
 from backend.ai.schemas import ImageInput, InvalidDraft, ListingDraft, categories
 
 __all__ = [
     "AIProvider",
+    "ContentBrief",
     "ImageInput",
     "InvalidDraft",
     "ListingDraft",
