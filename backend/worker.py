@@ -19,6 +19,7 @@ from arq.connections import RedisSettings
 from backend import db
 from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
+from backend.campaigns import tasks as campaigns_tasks
 from backend.core.aio import bounded
 from backend.core.lazy import import_lazy_modules
 from backend.core.redis import arq_queue_name
@@ -30,7 +31,14 @@ from backend.platforms import tasks as platforms_tasks
 from backend.settings import get_settings
 
 # Started in this order, shut down in this order (jobs first: the heartbeat goes at once).
-DOMAIN_TASKS: tuple[ModuleType, ...] = (jobs_tasks, billing_tasks, listings_tasks, platforms_tasks, automation_tasks)
+DOMAIN_TASKS: tuple[ModuleType, ...] = (
+    jobs_tasks,
+    billing_tasks,
+    listings_tasks,
+    platforms_tasks,
+    automation_tasks,
+    campaigns_tasks,
+)
 
 
 def _collect(name: str) -> list[Any]:

@@ -9,7 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-LABELS = {"brand": "Brand", "audience": "Audience", "tone": "Tone", "topic": "Topic", "details": "Details"}
+LABELS = {
+    "brand": "Brand",
+    "audience": "Audience",
+    "tone": "Tone",
+    "topic": "Topic",
+    "angle": "Angle",
+    "details": "Details",
+}
 
 
 @dataclass(frozen=True)
@@ -18,6 +25,8 @@ class ContentBrief:
     audience: str = ""
     tone: str = ""
     topic: str = ""
+    angle: str = ""
+    """How this post differs from its siblings written from the same brief (the offline provider ignores it)."""
     details: str = ""
 
     def text(self) -> str:

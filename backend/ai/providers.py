@@ -135,7 +135,8 @@ class OpenAIProvider:
     async def make_image(self, prompt: str) -> bytes:
         try:
             # gpt-image-1 always answers with base64 (it takes no response_format).
-            result = await self.client.images.generate(model="gpt-image-1", prompt=prompt, size="1024x1024")
+            request = f"A square social media picture for this post; no text in it but the brand's name.\n{prompt}"
+            result = await self.client.images.generate(model="gpt-image-1", prompt=request, size="1024x1024")
         except (openai.APIConnectionError, openai.RateLimitError, openai.InternalServerError) as exc:
             raise ProviderUnavailable(f"{type(exc).__name__}: {exc}") from None
         except openai.BadRequestError as exc:  # e.g. a prompt its safety system refuses: this image only

@@ -1,0 +1,1 @@
+"""Campaign content: AI-written batches of posts, hand-written posts, editing posts in review."""

@@ -1,0 +1,10 @@
+"""Job handlers of the campaigns domain: its parts' own, gathered for the worker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from backend.campaigns.content import tasks as content_tasks
+
+JOB_HANDLERS: dict[str, Any] = {**content_tasks.JOB_HANDLERS}
+CRON_JOBS: list[Any] = []
