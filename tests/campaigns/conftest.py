@@ -1,0 +1,151 @@
+"""Shared by the campaigns tests: making a campaign through the API, and a local OpenAI-compatible
+server for captions and images that the real `openai` client talks to over a real socket."""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image, ImageDraw
+
+from tests.helpers import Account
+
+CAMPAIGNS = "/api/v1/campaigns"
+
+BRIEF: dict[str, Any] = {
+    "name": "Spring drop",
+    "description": "Linen shirts for warm days, made in Portugal",
+    "brand_name": "Loom & Co",
+    "target_audience": "women 25-40 who like slow fashion",
+    "tone": "warm",
+}
+
+
+async def create_campaign(client: httpx.AsyncClient, account: Account, **changes: Any) -> dict[str, Any]:
+    """A draft campaign (BRIEF with `changes`) made through the API."""
+    response = await client.post(CAMPAIGNS, headers=account.headers, json={**BRIEF, **changes})
+    assert response.status_code == 201, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def worker_env(server: FakeAI, concurrency: int = 5) -> dict[str, str]:
+    """A worker's environment to use the fake server, failures not retried (a failure is the post's)."""
+    return {
+        "OPENAI_API_KEY": "sk-test-fake",
+        "OPENAI_BASE_URL": f"{server.url}/v1",
+        "OPENAI_MAX_RETRIES": "0",
+        "AI_MAX_CONCURRENCY": str(concurrency),
+        "AI_WORKSPACE_MAX_CONCURRENCY": str(concurrency),
+    }
+
+
+@dataclass
+class FakeAI:
+    """What the server saw: requests, the most in flight at once, the prompts; what it fails."""
+
+    url: str = ""
+    delay: float = 0.1
+    fail_when: set[str] = field(default_factory=set)
+    """A prompt containing any of these words is answered 500."""
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    in_flight: int = 0
+    peak: int = 0
+    captions: int = 0
+    images: int = 0
+    prompts: list[str] = field(default_factory=list)
+
+
+def _prompt(path: str, body: dict[str, Any]) -> str:
+    if path.endswith("/images/generations"):
+        return str(body.get("prompt", ""))
+    parts = body["messages"][0]["content"]
+    return parts if isinstance(parts, str) else " ".join(p.get("text", "") for p in parts)
+
+
+def _topic(prompt: str) -> str:
+    for line in prompt.splitlines():
+        if line.startswith("Topic:"):
+            return line.removeprefix("Topic:").strip()
+    return "the campaign"
+
+
+def _picture(n: int) -> str:
+    image = Image.new("RGB", (256, 256), (30 + n * 13 % 200, 90, 160))
+    ImageDraw.Draw(image).rectangle([n % 100, 40, n % 100 + 80, 140], fill=(250, 250, 250))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return base64.b64encode(out.getvalue()).decode()
+
+
+def _completion(content: str, model: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-fake",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [
+            {
+                "index": 0,
+                "message": {"role": "assistant", "content": content, "refusal": None},
+                "finish_reason": "stop",
+                "logprobs": None,
+            }
+        ],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }
+
+
+@pytest.fixture
+def fake_ai() -> Iterator[FakeAI]:
+    """Chat completions answer a caption naming the prompt's topic; image generations a PNG as base64."""
+    state = FakeAI()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
+            prompt = _prompt(self.path, body)
+            with state.lock:
+                state.in_flight += 1
+                state.peak = max(state.peak, state.in_flight)
+                state.prompts.append(prompt)
+            try:
+                time.sleep(state.delay)
+                failing = any(word in prompt for word in state.fail_when)
+                with state.lock:
+                    if self.path.endswith("/images/generations"):
+                        state.images += 1
+                        answer = {"created": int(time.time()), "data": [{"b64_json": _picture(state.images)}]}
+                    else:
+                        state.captions += 1
+                        answer = _completion(f"Fresh caption about {_topic(prompt)} #loom", body.get("model", "fake"))
+            finally:
+                with state.lock:
+                    state.in_flight -= 1
+            status = 500 if failing else 200
+            if failing:
+                answer = {"error": {"message": "upstream hiccup", "type": "server_error"}}
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    state.url = f"http://127.0.0.1:{server.server_address[1]}"
+    yield state
+    server.shutdown()
