@@ -396,6 +396,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/batches/{batch_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetBatch */
+        get: operations["ApiV1BatchesBatchIdGetBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/billing": {
         parameters: {
             query?: never;
@@ -501,6 +518,40 @@ export interface paths {
         patch: operations["ApiV1CampaignsCampaignIdUpdateCampaign"];
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListBatches */
+        get: operations["ApiV1CampaignsCampaignIdBatchesListBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/generate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Generate */
+        post: operations["ApiV1CampaignsCampaignIdGenerateGenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/posts": {
         parameters: {
             query?: never;
@@ -511,7 +562,42 @@ export interface paths {
         /** ListPosts */
         get: operations["ApiV1CampaignsCampaignIdPostsListPosts"];
         put?: never;
+        /** CreatePost */
+        post: operations["ApiV1CampaignsCampaignIdPostsCreatePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** UpdatePost */
+        patch: operations["ApiV1CampaignsCampaignIdPostsPostIdUpdatePost"];
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/posts/{post_id}/regenerate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RegeneratePost */
+        post: operations["ApiV1CampaignsCampaignIdPostsPostIdRegenerateRegeneratePost"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1369,6 +1455,28 @@ export interface components {
             groups?: string[][] | null;
             media_ids?: string[] | null;
         };
+        /** BatchDetailOut */
+        BatchDetailOut: {
+            batch: components["schemas"]["BatchOut"];
+            posts: components["schemas"]["PostOut"][];
+        };
+        /** BatchOut */
+        BatchOut: {
+            /** Format: uuid */
+            campaign_id: string;
+            /** Format: date-time */
+            created_at: string;
+            done: number;
+            failed: number;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            job_id: string | null;
+            pending: number;
+            requested: number;
+            /** @enum {string} */
+            status: "running" | "completed" | "cancelled";
+        };
         /** BillingOut */
         BillingOut: {
             cancel_at_period_end: boolean;
@@ -1470,6 +1578,13 @@ export interface components {
             name?: string | null;
             /** @example Europe/Paris */
             timezone?: string | null;
+        };
+        /** GenerateIn */
+        GenerateIn: {
+            count?: number | null;
+            posts?: components["schemas"]["PostBrief"][] | null;
+            /** @default false */
+            with_image: boolean;
         };
         /** HealthResponse */
         HealthResponse: {
@@ -1676,6 +1791,8 @@ export interface components {
             height: number;
             /** Format: uuid */
             id: string;
+            /** @enum {string} */
+            kind: "image" | "video";
             original_name: string;
             phash: string;
             size_bytes: number;
@@ -1791,6 +1908,13 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[BatchOut] */
+        "Page_backend.campaigns.schemas.BatchOut_": {
+            items: components["schemas"]["BatchOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[CampaignOut] */
         "Page_backend.campaigns.schemas.CampaignOut_": {
             items: components["schemas"]["CampaignOut"][];
@@ -1867,6 +1991,19 @@ export interface components {
             name: string;
             title: string;
         };
+        /** PostBrief */
+        PostBrief: {
+            /** @default  */
+            audience: string;
+            /** @default  */
+            brief: string;
+            /** @default  */
+            tone: string;
+            /** @default  */
+            topic: string;
+            /** @default false */
+            with_image: boolean;
+        };
         /** PostCounts */
         PostCounts: {
             /** @default 0 */
@@ -1887,6 +2024,13 @@ export interface components {
             scheduled: number;
             /** @default 0 */
             total: number;
+        };
+        /** PostIn */
+        PostIn: {
+            caption: string;
+            media_ids?: string[];
+            /** @default  */
+            topic: string;
         };
         /** PostOut */
         PostOut: {
@@ -1926,6 +2070,13 @@ export interface components {
             updated_at: string;
             url: string;
             with_image: boolean;
+        };
+        /** PostUpdate */
+        PostUpdate: {
+            /** @description What the post says (2,200 characters at most) */
+            caption?: string;
+            dropped?: boolean;
+            media_ids?: string[];
         };
         /** PreviewIn */
         PreviewIn: {
@@ -3504,6 +3655,43 @@ export interface operations {
             };
         };
     };
+    ApiV1BatchesBatchIdGetBatch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                batch_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchDetailOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1BillingGetBilling: {
         parameters: {
             query?: never;
@@ -3801,6 +3989,89 @@ export interface operations {
             };
         };
     };
+    ApiV1CampaignsCampaignIdBatchesListBatches: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.campaigns.schemas.BatchOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdGenerateGenerate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GenerateIn"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1CampaignsCampaignIdPostsListPosts: {
         parameters: {
             query?: {
@@ -3826,6 +4097,127 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_backend.campaigns.schemas.PostOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPostsCreatePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPostsPostIdUpdatePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPostsPostIdRegenerateRegeneratePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BatchOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
