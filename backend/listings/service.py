@@ -65,7 +65,8 @@ async def start_analysis(
     flat = [m for group in items for m in group]
     if len(set(flat)) != len(flat):
         raise InvalidInput("groups", "a photo may be in one group only")
-    await media.rows_for(workspace_id, flat)  # every photo is this workspace's (404 otherwise)
+    # Every photo is this workspace's (404 otherwise) and a photo, not a video (400).
+    await media.photo_rows(workspace_id, flat, "groups" if groups is not None else "media_ids")
     plan = await billing.effective_plan(workspace_id)
     left = plan.limits[Resource.ai_generations] - await billing.usage_this_month(workspace_id, Resource.ai_generations)
     if len(items) > left:
@@ -196,7 +197,7 @@ async def update_listing(
     if "category" in sent and sent["category"] not in categories():
         raise InvalidInput("category", "must be one of the taxonomy's categories (GET /api/v1/listings/categories)")
     if "media_ids" in sent:
-        await media.rows_for(workspace_id, sent["media_ids"])
+        await media.photo_rows(workspace_id, sent["media_ids"], "media_ids")
         sent["media_ids"] = [str(m) for m in sent["media_ids"]]
     if "price" in sent:
         sent["price"] = Decimal(str(round(sent["price"], 2)))

@@ -180,6 +180,17 @@ async def rows_for(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[
     return found
 
 
+async def photo_rows(
+    workspace_id: uuid.UUID, media_ids: list[uuid.UUID], field: str
+) -> dict[uuid.UUID, dict[str, Any]]:
+    """As `rows_for`, for work that needs pictures (AI analysis, listing photos): a video is a 400 naming `field`."""
+    rows = await rows_for(workspace_id, media_ids)
+    for media_id in media_ids:
+        if rows[media_id]["content_type"].startswith("video/"):
+            raise InvalidInput(field, f"media {media_id} is a video; photos only here")
+    return rows
+
+
 async def names_of(workspace_id: uuid.UUID, media_ids: list[uuid.UUID]) -> dict[uuid.UUID, str]:
     """The uploaded file names of the workspace's media among `media_ids` (deleted ones are left out)."""
     if not media_ids:

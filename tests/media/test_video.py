@@ -94,3 +94,22 @@ async def test_videos_have_their_own_size_limit(client: httpx.AsyncClient, overr
     override_env(MEDIA_MAX_VIDEO_BYTES=str(len(data)), MEDIA_MAX_FILE_BYTES="2048")
     # Larger than a photo may be, within a video's limit.
     assert (await _upload(client, account.headers, ("big.mp4", data, "video/mp4"))).status_code == 201
+
+
+async def test_a_video_is_not_a_listing_photo(client: httpx.AsyncClient) -> None:
+    account = await register(client)
+    response = await _upload(
+        client, account.headers, ("a.jpg", photo(seed=1), "image/jpeg"), ("clip.mp4", video("mp4"), "video/mp4")
+    )
+    photo_id, video_id = [item["id"] for item in response.json()["items"]]
+    analyze = await client.post(
+        "/api/v1/listings/analyze", headers=account.headers, json={"media_ids": [photo_id, video_id]}
+    )
+    assert analyze.status_code == 400, analyze.text
+    assert "media_ids" in analyze.json()["detail"]
+    assert video_id in analyze.json()["detail"]
+    grouped = await client.post(
+        "/api/v1/listings/analyze", headers=account.headers, json={"groups": [[photo_id, video_id]]}
+    )
+    assert grouped.status_code == 400
+    assert "groups" in grouped.json()["detail"]
