@@ -19,9 +19,10 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from backend.sandbox import auth_pages, control_api, listing_pages, social_pages
+from backend.sandbox import auth_pages, control_api, listing_pages, post_pages, social_pages
 from backend.sandbox.listing_pages import MAX_PHOTO_BYTES, MAX_PHOTOS
 from backend.sandbox.pages import Faults, RedirectTo, current_user, redirect, render
+from backend.sandbox.post_pages import MAX_VIDEO_BYTES
 from backend.sandbox.seed import seed, seed_photos
 from backend.sandbox.store import Store
 
@@ -86,6 +87,7 @@ def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = Fals
             *listing_pages.ROUTES,
             *auth_pages.ROUTES,
             *social_pages.ROUTES,
+            *post_pages.ROUTES,
             *control_api.ROUTES,
         ],
         template_config=TemplateConfig(
@@ -98,7 +100,7 @@ def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = Fals
         },
         state=_state(store),
         on_shutdown=[close_store],
-        request_max_body_size=MAX_PHOTOS * MAX_PHOTO_BYTES + 1_000_000,
+        request_max_body_size=max(MAX_PHOTOS * MAX_PHOTO_BYTES, MAX_VIDEO_BYTES) + 1_000_000,
         openapi_config=None,
         debug=debug,
     )

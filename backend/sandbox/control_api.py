@@ -57,11 +57,14 @@ async def control_faults(request: Request[Any, Any, Any], data: dict[str, Any]) 
         faults.drop_next_publish = bool(data["drop_next_publish"])
     if "drop_next_message" in data:
         faults.drop_next_message = bool(data["drop_next_message"])
+    if "drop_next_post" in data:
+        faults.drop_next_post = bool(data["drop_next_post"])
     if "hang_seconds" in data:
         faults.hang_seconds = max(0.0, float(data["hang_seconds"]))
     return {
         "drop_next_publish": faults.drop_next_publish,
         "drop_next_message": faults.drop_next_message,
+        "drop_next_post": faults.drop_next_post,
         "hang_seconds": faults.hang_seconds,
     }
 
@@ -175,6 +178,31 @@ async def control_sold(request: Request[Any, Any, Any], item_id: int, data: dict
     return _item_of(request, item_id).as_json()
 
 
+@get("/__control/posts")
+async def control_posts(request: Request[Any, Any, Any], author: str) -> list[dict[str, Any]]:
+    """A user's posts, newest first, with their whole captions and counters."""
+    store = store_of(request)
+    user_or_404(store, author)
+    return [p.as_json() for p in store.posts_of(author)]
+
+
+@post("/__control/posts/{post_id:int}/stats", status_code=200)
+async def control_post_stats(request: Request[Any, Any, Any], post_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """{views?, likes?}: add that many views and likes to a post (others watching and liking it)."""
+    try:
+        views, likes = int(data.get("views", 0)), int(data.get("likes", 0))
+    except (TypeError, ValueError):
+        raise ValidationException("views and likes must be whole numbers") from None
+    if views < 0 or likes < 0:
+        raise ValidationException("views and likes are added: they cannot be negative")
+    store = store_of(request)
+    if not store.add_post_stats(post_id, views=views, likes=likes):
+        raise NotFoundException("No such post.")
+    found = store.post(post_id)
+    assert found is not None
+    return found.as_json()
+
+
 ROUTES = [
     control_reset,
     control_create_user,
@@ -191,4 +219,6 @@ ROUTES = [
     control_inbox,
     control_age,
     control_sold,
+    control_posts,
+    control_post_stats,
 ]

@@ -106,28 +106,38 @@ async def photo(request: Request[Any, Any, Any], photo_id: int) -> Response[byte
 # --- selling and my listings -------------------------------------------------
 
 
-async def _read_photos(form: Any) -> list[NewPhoto]:
-    """Every non-empty file in `photos`, each one a real image (checked with Pillow)."""
-    uploads = [u for u in form.getall("photos", []) if isinstance(u, UploadFile)]
-    photos: list[NewPhoto] = []
-    for upload in uploads:
+def check_image(name: str, data: bytes) -> NewPhoto:
+    """An uploaded file that must be a real image (checked with Pillow) of at most 10 MB."""
+    if len(data) > MAX_PHOTO_BYTES:
+        raise StoreError(f"{name} is larger than 10 MB.")
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            image.verify()
+            kind = image.format or ""
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        raise StoreError(f"{name} is not an image.") from None
+    if kind not in IMAGE_TYPES:
+        raise StoreError(f"{name}: use JPEG, PNG, WebP or GIF.")
+    return NewPhoto(IMAGE_TYPES[kind], data)
+
+
+async def uploaded_files(form: Any, field: str) -> list[tuple[str, bytes]]:
+    """(name, bytes) of every file chosen in the form's `field`; an empty chosen file is refused."""
+    files = []
+    for upload in [u for u in form.getall(field, []) if isinstance(u, UploadFile)]:
         data = await upload.read()
         if not data and not upload.filename:
             continue  # the empty part a browser sends when no file was chosen
         name = upload.filename or "a file"
         if not data:
             raise StoreError(f"{name} is empty.")
-        if len(data) > MAX_PHOTO_BYTES:
-            raise StoreError(f"{name} is larger than 10 MB.")
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                image.verify()
-                kind = image.format or ""
-        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
-            raise StoreError(f"{name} is not an image.") from None
-        if kind not in IMAGE_TYPES:
-            raise StoreError(f"{name}: use JPEG, PNG, WebP or GIF.")
-        photos.append(NewPhoto(IMAGE_TYPES[kind], data))
+        files.append((name, data))
+    return files
+
+
+async def _read_photos(form: Any) -> list[NewPhoto]:
+    """Every non-empty file in `photos`, each one a real image."""
+    photos = [check_image(name, data) for name, data in await uploaded_files(form, "photos")]
     if not photos:
         raise StoreError("Add at least one photo.")
     if len(photos) > MAX_PHOTOS:

@@ -25,10 +25,11 @@ CHALLENGE_NEXT_COOKIE = "sandbox_challenge_next"
 
 @dataclass
 class Faults:
-    """Failures the control API arms for tests: the next publish (or message) is saved but its answer is lost."""
+    """Failures the control API arms for tests: the next publish (message, post) is saved but its answer is lost."""
 
     drop_next_publish: bool = False
     drop_next_message: bool = False
+    drop_next_post: bool = False
     hang_seconds: float = 30.0
 
 

@@ -121,6 +121,23 @@ class Sandbox:
         )
         response.raise_for_status()
 
+    async def drop_next_post(self, hang_seconds: float = 30) -> None:
+        response = await self.control.post(
+            "/__control/faults", json={"drop_next_post": True, "hang_seconds": hang_seconds}
+        )
+        response.raise_for_status()
+
+    async def posts(self, author: str) -> list[dict[str, Any]]:
+        """The author's posts, newest first (whole captions, counters, media types)."""
+        response = await self.control.get("/__control/posts", params={"author": author})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    async def add_post_stats(self, post_id: int | str, views: int = 0, likes: int = 0) -> dict[str, Any]:
+        result: dict[str, Any] = await self._post(f"/__control/posts/{int(post_id)}/stats", views=views, likes=likes)
+        return result
+
     async def _post(self, path: str, **body: Any) -> Any:
         response = await self.control.post(path, json=body)
         response.raise_for_status()

@@ -1,7 +1,7 @@
 """Data access for the sandbox marketplace: one SQLite file, one `Store` made of a part per entity.
 
 `database` holds the connection and the clock, `rules` what typed values must
-look like; `users`, `listings`, `social` and `messages` each add their queries
+look like; `users`, `listings`, `social`, `messages` and `posts` each add their queries
 to `Store`, the one object the pages use.
 """
 
@@ -10,6 +10,7 @@ from __future__ import annotations
 from backend.sandbox.store.database import iso, utcnow
 from backend.sandbox.store.listings import Item, Listings, NewPhoto
 from backend.sandbox.store.messages import Conversation, Message, Messages
+from backend.sandbox.store.posts import Post, Posts
 from backend.sandbox.store.rules import DESCRIPTION_MAX, MESSAGE_MAX, StoreError, parse_price, validate_title
 from backend.sandbox.store.social import Social
 from backend.sandbox.store.users import User, Users, cached_password_hash
@@ -21,6 +22,7 @@ __all__ = [
     "Item",
     "Message",
     "NewPhoto",
+    "Post",
     "Store",
     "StoreError",
     "User",
@@ -32,5 +34,5 @@ __all__ = [
 ]
 
 
-class Store(Users, Listings, Social, Messages):
+class Store(Users, Listings, Social, Messages, Posts):
     """The sandbox's data. Thread-safe: every call takes the lock."""

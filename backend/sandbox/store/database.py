@@ -70,12 +70,29 @@ CREATE TABLE IF NOT EXISTS messages (
     read_at TEXT
 );
 CREATE INDEX IF NOT EXISTS messages_pair ON messages (sender_id, recipient_id, id);
+CREATE TABLE IF NOT EXISTS posts (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    author_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    caption TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    views INTEGER NOT NULL DEFAULT 0,
+    likes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS posts_author ON posts (author_id, created_at DESC, id DESC);
+CREATE TABLE IF NOT EXISTS post_media (
+    id INTEGER PRIMARY KEY,
+    post_id INTEGER NOT NULL REFERENCES posts(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    content_type TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX IF NOT EXISTS post_media_post ON post_media (post_id, position);
 """
 
 # (table, column, definition) added after the first release of the schema above.
 ADDED_COLUMNS = (("items", "sold", "INTEGER NOT NULL DEFAULT 0"),)
 
-TABLES = ("messages", "follows", "likes", "photos", "items", "sessions", "users")
+TABLES = ("post_media", "posts", "messages", "follows", "likes", "photos", "items", "sessions", "users")
 
 
 def utcnow() -> datetime:
