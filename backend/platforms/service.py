@@ -42,12 +42,15 @@ from backend.platforms.drivers.base import (
     Conversation,
     FollowedUser,
     Follower,
+    ItemStats,
     Liker,
     ListingInput,
     Message,
     NotSupported,
     OwnListing,
+    PostInput,
     PublishedItem,
+    PublishedPost,
 )
 from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
@@ -66,17 +69,21 @@ __all__ = [
     "DraftFacts",
     "FollowedUser",
     "Follower",
+    "ItemStats",
     "Liker",
     "ListingInput",
     "Message",
     "NotSupported",
     "OwnListing",
+    "PostInput",
     "PublishedItem",
+    "PublishedPost",
     "account_job",
     "bump_listing",
     "change_listing_price",
     "delist_listing",
     "find_browser",
+    "find_post",
     "follow_user",
     "followers_of",
     "get_account",
@@ -84,7 +91,9 @@ __all__ = [
     "my_followers",
     "my_following",
     "my_listings",
+    "post_stats",
     "publish_listing",
+    "publish_post",
     "publish_problems",
     "read_conversation",
     "read_inbox",
@@ -145,6 +154,32 @@ async def publish_listing(session: AccountSession, listing: ListingInput) -> Pub
     """
     await session.count_action()
     return await actions.publish_listing(session.driver, listing, check_first=True)
+
+
+async def publish_post(session: AccountSession, post: PostInput) -> PublishedPost:
+    """Publish a social post (media and caption) as the session's account; returns the platform's post.
+
+    The caption ends with a short tag made from `post.ref` (the campaign post's
+    id), by which the post is found again. Spends one of the account's daily
+    actions first (at the cap the account cools down until tomorrow and this
+    raises `AccountUnavailable`). Looks for the post on the platform before
+    publishing, since an earlier run may have published it just before a crash,
+    a timeout or a challenge; after a timeout it checks again before any new
+    try (verify-then-retry), so one post is never published twice. A platform
+    without posts (Vinted) raises `NotSupported`: ask `supports(platform, "publish_post")` first.
+    """
+    await session.count_action()
+    return await actions.publish_post(session.driver, post, check_first=True)
+
+
+async def find_post(session: AccountSession, post: PostInput) -> PublishedPost | None:
+    """The account's own post carrying `post.ref`'s tag, if the platform shows one (no daily action spent)."""
+    return await actions.read(lambda: session.driver.find_post(post), "looking for the post")
+
+
+async def post_stats(session: AccountSession, post_id: str) -> ItemStats:
+    """Views and likes of a post as the platform shows them now (`item_id` is the post's id)."""
+    return await actions.read(lambda: session.driver.read_post_stats(post_id), "reading the post's views and likes")
 
 
 # --- own listings ------------------------------------------------------------------------------
@@ -280,7 +315,8 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
 
 def supports(platform: str, action: str) -> bool:
     """Whether the platform's driver has `action` at all (a name of `Driver.capabilities`: "bump",
-    "change_price", "likers", "search_users", "send_message"…); e.g. False for bumping on Pinterest.
+    "change_price", "likers", "search_users", "send_message", "publish_post"…); e.g. False for bumping
+    on Pinterest or for posts on Vinted.
     Lets a rule be refused when it is created rather than fail at every run."""
     return platform in DRIVERS and action in DRIVERS[platform].capabilities
 

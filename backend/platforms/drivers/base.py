@@ -92,6 +92,29 @@ class PublishedItem:
 
 
 @dataclass(frozen=True)
+class PostInput:
+    """A social post: a caption and its media (photos, or one video file).
+
+    `ref` is a unique reference of the post on Sellpilot's side (a campaign
+    post's id). Platforms have no field for it, so the driver ends the caption
+    with a short hashtag made from it (`post_tags.ref_tag`: `#sp` and 10 hex
+    digits of its SHA-256), which a person reads as a harmless tag;
+    `find_post` looks for that tag among the account's own posts, so a publish
+    whose answer was lost is found again rather than posted twice.
+    """
+
+    caption: str
+    media: Sequence[Path]
+    ref: str
+
+
+@dataclass(frozen=True)
+class PublishedPost:
+    post_id: str
+    url: str
+
+
+@dataclass(frozen=True)
 class ItemStats:
     item_id: str
     views: int
@@ -296,6 +319,8 @@ class Driver(ABC):
             "read_item_stats",
         }
     )
+    # Social posts (`publish_post`, `find_post`, `read_post_stats`): a driver that has them adds these.
+    POST_ACTIONS: ClassVar[frozenset[str]] = frozenset({"publish_post", "find_post", "read_post_stats"})
 
     def __init__(self, page: Page, pacing: Pacing, base_url: str | None = None) -> None:
         self.page = page
@@ -385,6 +410,19 @@ class Driver(ABC):
 
     @abstractmethod
     async def read_item_stats(self, item_id: str) -> ItemStats: ...
+
+    # Social posts (changing: publish_post). Not every platform has them: the defaults refuse.
+    async def publish_post(self, post: PostInput) -> PublishedPost:
+        """Publish a post: its media, and its caption ending with the ref tag (see `PostInput`)."""
+        raise NotSupported(f"{self.title} has no social posts")
+
+    async def find_post(self, post: PostInput) -> PublishedPost | None:
+        """The account's own post that carries `post`'s ref tag, if any: verifies a publish."""
+        raise NotSupported(f"{self.title} has no social posts")
+
+    async def read_post_stats(self, post_id: str) -> ItemStats:
+        """Views and likes of a post (`item_id` is the post's id)."""
+        raise NotSupported(f"{self.title} has no social posts")
 
     # Shared helpers
     def is_copy(self, own: OwnListing, listing: ListingInput) -> bool:

@@ -12,14 +12,38 @@ raise `NotSupported`, and so does `likers` (Pinterest shows no list of who
 reacted to a Pin). Follow works for users ("name") and boards
 ("name/board"). Stats: views are impressions where Pinterest shows them, likes
 are reactions plus saves.
+
+A social post (`publish_post`) is a Pin too: its first media file (an image or
+a video), the caption's first line as the title and the whole caption as the
+description. Both end with the post's ref tag (see `post_tags`), because the
+own Pins grid shows only titles: that is where `find_post` looks for it.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
-from backend.platforms.drivers.base import Driver, ItemStats, ListingInput, PublishedItem, parse_count
+from backend.platforms.drivers.base import (
+    Driver,
+    ItemStats,
+    ListingInput,
+    PostInput,
+    PublishedItem,
+    PublishedPost,
+    parse_count,
+)
+from backend.platforms.drivers.post_tags import caption_with_ref
 from backend.platforms.drivers.web import WebDriver
+
+PIN_TITLE_MAX = 100
+PIN_DESCRIPTION_MAX = 500
+
+
+def pin_title(post: PostInput) -> str:
+    """The caption's first line, cut to fit a Pin title with the ref tag at its end."""
+    first_line = next((line.strip() for line in post.caption.splitlines() if line.strip()), "")
+    return caption_with_ref(replace(post, caption=first_line), PIN_TITLE_MAX)
 
 
 class PinterestDriver(WebDriver):
@@ -29,7 +53,7 @@ class PinterestDriver(WebDriver):
     title = "Pinterest"
     verified = False
     default_base_url = "https://www.pinterest.com"
-    capabilities = Driver.capabilities - {"bump", "change_price", "likers"}
+    capabilities = (Driver.capabilities | Driver.POST_ACTIONS) - {"bump", "change_price", "likers"}
 
     async def publish_listing(self, listing: ListingInput) -> PublishedItem:
         await self.open(self.path("new_pin"))
@@ -41,6 +65,14 @@ class PinterestDriver(WebDriver):
         await self.choose("pin_board", listing.category)
         await self.submit("pin_publish", success="pin_published", error="form_error", action="publish Pin")
         return await self.published_item()
+
+    async def publish_post(self, post: PostInput) -> PublishedPost:
+        await self.open(self.path("new_pin"))
+        await self.upload("pin_image_input", list(post.media)[:1])  # a Pin shows one image or video
+        await self.type_into("pin_title", pin_title(post))
+        await self.type_into("pin_description", caption_with_ref(post, PIN_DESCRIPTION_MAX))
+        await self.submit("pin_publish", success="pin_published", error="form_error", action="publish Pin")
+        return await self.published_post()
 
     async def bump(self, item_id: str) -> None:
         raise self.refuse("bumping: Pins stay in the feed without it")

@@ -30,11 +30,14 @@ from backend.platforms.drivers.base import (
     Message,
     OutcomeUnknown,
     OwnListing,
+    PostInput,
     PublishedItem,
+    PublishedPost,
     Selectors,
     parse_count,
     parse_time,
 )
+from backend.platforms.drivers.post_tags import caption_with_ref, has_ref
 from backend.settings import get_settings
 
 if TYPE_CHECKING:
@@ -48,6 +51,8 @@ else:
 _DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
 PATHS: dict[str, str] = _DATA["paths"]
 SELECTORS = Selectors("sandbox", _DATA["selectors"])
+# The sandbox's longest caption (`backend/sandbox/post_pages.py`, which the API does not import).
+CAPTION_MAX = 2200
 
 
 def _price(text: str | None) -> Decimal | None:
@@ -64,6 +69,7 @@ class SandboxDriver(Driver):
     title: ClassVar[str] = "Sandbox marketplace"
     verified: ClassVar[bool] = True
     default_base_url: ClassVar[str] = "http://127.0.0.1:8100"
+    capabilities: ClassVar[frozenset[str]] = Driver.capabilities | Driver.POST_ACTIONS
 
     @classmethod
     def configured_base_url(cls) -> str:
@@ -349,6 +355,49 @@ class SandboxDriver(Driver):
             raise ActionFailed(f"Listing {item_id} does not exist on the sandbox marketplace")
         return ItemStats(
             item_id=item_id,
+            views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
+            likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
+        )
+
+    # Social posts
+    async def publish_post(self, post: PostInput) -> PublishedPost:
+        if not post.media:
+            raise ActionFailed("The sandbox marketplace needs a photo or a video for a post")
+        await self.goto(self.path("new_post"))
+        await self._require_login()
+        await (await SELECTORS.find(self.page, "post_media")).set_input_files([str(p) for p in post.media])
+        await self.pacing.pause()
+        await self.pacing.type(await SELECTORS.find(self.page, "post_caption"), caption_with_ref(post, CAPTION_MAX))
+        await self.pacing.pause()
+        await self.submit_form(await SELECTORS.find(self.page, "post_submit"), "Publishing the post")
+        error = await SELECTORS.text(self.page, "form_error")
+        if error:
+            raise ActionFailed(f"The sandbox marketplace refused the post: {error}")
+        shown = await SELECTORS.find_optional(self.page, "post_page")
+        post_id = await shown.first.get_attribute("data-post-id") if shown is not None else None
+        if not post_id:
+            # An error page instead of the post: the post may exist all the same.
+            raise OutcomeUnknown("Publishing the post: the sandbox marketplace did not show the post it made")
+        return PublishedPost(post_id=post_id, url=self.url(self.path("post", post_id=post_id)))
+
+    async def find_post(self, post: PostInput) -> PublishedPost | None:
+        """Looks through the account's posts page, where each post's whole caption is the excerpt's title."""
+        await self.goto(self.path("user_posts", username=await self._me()))
+        rows = await SELECTORS.find_optional(self.page, "post_row")
+        for row in await rows.all() if rows is not None else []:
+            excerpt = await SELECTORS.find_optional(row, "post_excerpt")
+            caption = (await excerpt.first.get_attribute("title") or "") if excerpt is not None else ""
+            post_id = await row.get_attribute("data-post-id")
+            if post_id and has_ref(caption, post):
+                return PublishedPost(post_id=post_id, url=self.url(self.path("post", post_id=post_id)))
+        return None
+
+    async def read_post_stats(self, post_id: str) -> ItemStats:
+        await self.goto(self.path("post", post_id=post_id))
+        if not await SELECTORS.present(self.page, "post_page"):
+            raise ActionFailed(f"Post {post_id} does not exist on the sandbox marketplace")
+        return ItemStats(
+            item_id=post_id,
             views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
             likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
         )

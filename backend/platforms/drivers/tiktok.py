@@ -10,10 +10,15 @@ made of the title and the description. Posts have no price and cannot be
 bumped: `bump` and `change_price` raise `NotSupported`; TikTok shows nobody
 the list of who liked a post, so `likers` does too. Stats: likes from the
 post's page, views from the page or else from the account's post grid.
+
+A social post (`publish_post`) is the same upload with the caption as given,
+ending with the post's ref tag (see `post_tags`); `find_post` looks for the tag
+in the account's grid, where each post's image alt text is its caption.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
 
@@ -23,9 +28,12 @@ from backend.platforms.drivers.base import (
     ItemStats,
     ListingInput,
     OutcomeUnknown,
+    PostInput,
     PublishedItem,
+    PublishedPost,
     parse_count,
 )
+from backend.platforms.drivers.post_tags import caption_with_ref
 from backend.platforms.drivers.web import WebDriver, normalize
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".mov", ".webm", ".m4v"})
@@ -45,10 +53,11 @@ class TikTokDriver(WebDriver):
     title = "TikTok"
     verified = False
     default_base_url = "https://www.tiktok.com"
-    capabilities = Driver.capabilities - {"bump", "change_price", "likers"}
+    capabilities = (Driver.capabilities | Driver.POST_ACTIONS) - {"bump", "change_price", "likers"}
 
-    async def publish_listing(self, listing: ListingInput) -> PublishedItem:
-        files = [Path(photo) for photo in listing.photos]
+    async def _upload(self, media: Sequence[Path], caption: str) -> None:
+        """Upload one video or up to 35 photos with a caption, and post."""
+        files = [Path(file) for file in media]
         videos = [file for file in files if file.suffix.lower() in VIDEO_SUFFIXES]
         if videos and len(files) > 1:
             raise ActionFailed("TikTok: a post is one video or several photos, not both")
@@ -57,8 +66,22 @@ class TikTokDriver(WebDriver):
         await self.open(self.path("upload"))
         await self.upload("upload_input", files)
         # The caption editor shows once TikTok has taken the upload.
-        await self.type_into("caption_input", caption_for(listing))
+        await self.type_into("caption_input", caption)
         await self.submit("post_button", success="post_done", error="form_error", action="post")
+
+    async def publish_post(self, post: PostInput) -> PublishedPost:
+        await self._upload(post.media, caption_with_ref(post, MAX_CAPTION_CHARS))
+        try:
+            return await self.published_post()
+        except OutcomeUnknown:
+            # TikTok's "uploaded" dialog may have no link to the post: look for it on the profile.
+            found = await self.find_post(post)
+            if found is None:
+                raise
+            return found
+
+    async def publish_listing(self, listing: ListingInput) -> PublishedItem:
+        await self._upload(listing.photos, caption_for(listing))
         try:
             return await self.published_item()
         except OutcomeUnknown:

@@ -11,6 +11,8 @@ payment it stops with `ActionFailed` (Sellpilot never pays on the user's behalf)
 
 Likers are the members who favourited an item (its favourites list, seen by
 the seller); Vinted prints no follow dates, so `followed_at` is None there.
+Vinted is a marketplace with no social posts: `publish_post`, `find_post` and
+`read_post_stats` raise `NotSupported`.
 """
 
 from __future__ import annotations

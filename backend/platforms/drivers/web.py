@@ -28,11 +28,14 @@ from backend.platforms.drivers.base import (
     Message,
     OutcomeUnknown,
     OwnListing,
+    PostInput,
     PublishedItem,
+    PublishedPost,
     SelectorMissing,
     parse_count,
     parse_time,
 )
+from backend.platforms.drivers.post_tags import has_ref
 from backend.platforms.drivers.site_data import DATA_SECTIONS, SELECTORS_DIR, PlatformData, load_platform_data
 from backend.platforms.drivers.web_page import WebPage, format_price, normalize, parse_price
 
@@ -137,6 +140,27 @@ class WebDriver(WebPage):
         if item_id is None:
             raise OutcomeUnknown(f"{self.title}: published, but the new item's address is not on the page")
         return PublishedItem(item_id=item_id, url=self.absolute(href))
+
+    # Social posts (for the platforms that have them: see `capabilities`) -------------
+
+    async def find_post(self, post: PostInput) -> PublishedPost | None:
+        """The own post whose caption, as the own grid shows it (text or image alt), carries the ref tag."""
+        if "find_post" not in self.capabilities:
+            raise self.refuse("social posts")
+        for own in await self.my_listings():
+            if has_ref(own.title, post):
+                return PublishedPost(post_id=own.item_id, url=own.url)
+        return None
+
+    async def read_post_stats(self, post_id: str) -> ItemStats:
+        if "read_post_stats" not in self.capabilities:
+            raise self.refuse("social posts")
+        return await self.read_item_stats(post_id)
+
+    async def published_post(self) -> PublishedPost:
+        """The post a publish just created (from the page's address or its 'view' link)."""
+        item = await self.published_item()
+        return PublishedPost(post_id=item.item_id, url=item.url)
 
     # People --------------------------------------------------------------------
 

@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, TypeVar
 import structlog
 
 from backend.core.lazy import lazy_module
-from backend.platforms.drivers.base import Driver, ListingInput, OutcomeUnknown, OwnListing, PublishedItem
+from backend.platforms.drivers.base import (
+    Driver,
+    ListingInput,
+    OutcomeUnknown,
+    OwnListing,
+    PostInput,
+    PublishedItem,
+    PublishedPost,
+)
 
 if TYPE_CHECKING:
     import playwright.async_api as playwright_api
@@ -80,6 +88,13 @@ async def publish_listing(driver: Driver, listing: ListingInput, check_first: bo
     if check_first and (existing := await read(lambda: driver.find_listing(listing), "looking for the listing")):
         return existing
     return await change(lambda: driver.publish_listing(listing), lambda: driver.find_listing(listing), "publishing")
+
+
+async def publish_post(driver: Driver, post: PostInput, check_first: bool) -> PublishedPost:
+    """Publish `post`; with `check_first` a post already carrying its ref tag (an earlier run's) is the result."""
+    if check_first and (existing := await read(lambda: driver.find_post(post), "looking for the post")):
+        return existing
+    return await change(lambda: driver.publish_post(post), lambda: driver.find_post(post), "publishing the post")
 
 
 async def _bumped_at(driver: Driver, item_id: str) -> str | None:
