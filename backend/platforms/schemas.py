@@ -35,6 +35,7 @@ class AccountOut(msgspec.Struct):
     """False for drivers not checked against the live site: the UI must say so."""
     login: str
     label: str
+    tags: list[str]
     status: AccountStatus
     status_reason: str
     proxy_id: uuid.UUID | None

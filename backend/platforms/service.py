@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from decimal import Decimal
 
 from arq.connections import ArqRedis
@@ -79,6 +79,7 @@ __all__ = [
     "PublishedItem",
     "PublishedPost",
     "account_job",
+    "accounts_matching",
     "bump_listing",
     "change_listing_price",
     "delist_listing",
@@ -302,6 +303,27 @@ async def read_conversation(session: AccountSession, username: str) -> list[Mess
 async def get_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> AccountOut:
     """The account (platform, status, caps; never a secret); 404 when it is not this workspace's."""
     return await accounts.get_account(workspace_id, account_id)
+
+
+async def accounts_matching(
+    workspace_id: uuid.UUID,
+    *,
+    platforms: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    proxy_id: uuid.UUID | None = None,
+    profile_id: uuid.UUID | None = None,
+) -> list[AccountOut]:
+    """The workspace's accounts that pass every filter given (an empty filter passes all), oldest first.
+
+    `platforms` and `statuses` match any of the values; an account passes `tags`
+    when it has all of them (tags are compared trimmed and lower-case); `proxy_id`
+    and `profile_id` match the account's proxy and browser profile. Ordered by
+    creation time, then id, so the same filters give the same order every time.
+    """
+    return await accounts.accounts_matching(
+        workspace_id, platforms=platforms, statuses=statuses, tags=tags, proxy_id=proxy_id, profile_id=profile_id
+    )
 
 
 def publish_problems(platform: str, draft: DraftFacts) -> list[str]:

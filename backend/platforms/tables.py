@@ -7,6 +7,7 @@ as vault tokens (AES-256-GCM, see `vault.py`), never in plain text.
 from __future__ import annotations
 
 from piccolo.columns import (
+    JSON,
     UUID,
     Boolean,
     Date,
@@ -62,6 +63,8 @@ class PlatformAccount(Table, tablename="platform_accounts"):
     platform = Varchar(length=32, index=True)  # sandbox, vinted, pinterest, tiktok
     login = Varchar(length=255)
     label = Varchar(length=100, default="")
+    # Short lower-case words the user groups accounts by (campaigns pick accounts by them): a JSON list.
+    tags = JSON(default="[]")
     password_secret = Text(null=True, default=None)
     cookies_secret = Text(null=True, default=None)
     # active, needs_attention, cooldown, banned, inactive

@@ -25,6 +25,17 @@ Cookies = Annotated[
     ),
 ]
 DailyCap = Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+# Checked and normalised by the service (trimmed, lower-cased, de-duplicated; at most 20 of 1-32 characters),
+# so a bad tag is a 400 in words naming `tags`; the bounds here only stop absurd input early.
+Tags = Annotated[
+    list[Annotated[str, msgspec.Meta(max_length=200)]],
+    msgspec.Meta(
+        max_length=200,
+        description="Short words to group accounts by (campaigns select accounts by them): at most 20, "
+        "each 1-32 characters without commas; stored trimmed, lower-case, without duplicates.",
+        examples=[["fashion", "eu"]],
+    ),
+]
 
 
 class AccountCreate(msgspec.Struct, forbid_unknown_fields=True):
@@ -39,6 +50,7 @@ class AccountCreate(msgspec.Struct, forbid_unknown_fields=True):
     proxy_id: uuid.UUID | None = None
     profile_id: uuid.UUID | None = None
     daily_action_cap: DailyCap | None = None
+    tags: Tags = msgspec.field(default_factory=list)
 
 
 class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
@@ -52,3 +64,4 @@ class AccountUpdate(msgspec.Struct, forbid_unknown_fields=True):
     profile_id: uuid.UUID | msgspec.UnsetType | None = msgspec.UNSET
     daily_action_cap: DailyCap | msgspec.UnsetType = msgspec.UNSET
     status: UserAccountStatus | msgspec.UnsetType = msgspec.UNSET
+    tags: Tags | msgspec.UnsetType = msgspec.UNSET

@@ -8,7 +8,9 @@ and the fit-to-a-smaller-plan step in `backend.core.quotas` for billing.
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -56,7 +58,12 @@ ACCOUNT_COLUMNS = (
     "profile_id",
     "daily_action_cap",
     "cookies",
+    "tags",
 )
+TAGS_MAX = 20
+TAG_MAX_CHARS = 32
+# A tags cell of an imported CSV (or a string in JSON) lists them separated by any of these.
+TAG_SEPARATORS = re.compile(r"[,;|]")
 
 
 def _today() -> date:
@@ -82,6 +89,32 @@ def check_platform(platform: str) -> str:
     return name
 
 
+# --- tags ------------------------------------------------------------------------
+
+
+def normalize_tag(tag: str) -> str:
+    """A tag as stored: inner spaces collapsed, trimmed, lower-case."""
+    return " ".join(tag.split()).lower()
+
+
+def clean_tags(tags: Sequence[str]) -> list[str]:
+    """The tags to store, in the order given, without duplicates; `InvalidInput("tags")` for a bad one."""
+    cleaned: list[str] = []
+    for raw in tags:
+        tag = normalize_tag(raw)
+        if not tag:
+            raise InvalidInput("tags", "a tag must not be blank")
+        if len(tag) > TAG_MAX_CHARS:
+            raise InvalidInput("tags", f"{tag[:40]!r} is longer than {TAG_MAX_CHARS} characters")
+        if TAG_SEPARATORS.search(tag):
+            raise InvalidInput("tags", f"{tag!r}: a tag cannot contain , ; or |; send a list of tags")
+        if tag not in cleaned:
+            cleaned.append(tag)
+    if len(cleaned) > TAGS_MAX:
+        raise InvalidInput("tags", f"at most {TAGS_MAX} tags per account (got {len(cleaned)})")
+    return cleaned
+
+
 # --- reading ---------------------------------------------------------------------
 
 
@@ -102,7 +135,7 @@ def account_out(row: dict[str, Any]) -> AccountOut:
 
 async def account_row(workspace_id: uuid.UUID, account_id: uuid.UUID) -> dict[str, Any]:
     """The account's table row (secrets still encrypted); 404 when it is not this workspace's."""
-    return await scoped(PlatformAccount, workspace_id).get(account_id, missing=NOT_FOUND)
+    return await scoped(PlatformAccount, workspace_id).get(account_id, missing=NOT_FOUND, load_json=True)
 
 
 async def get_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> AccountOut:
@@ -142,13 +175,45 @@ async def list_accounts(
         conditions.append(PlatformAccount.login.ilike(pattern) | PlatformAccount.label.ilike(pattern))
     accounts = scoped(PlatformAccount, workspace_id)
     return await fetch_page(
-        accounts.select().order_by(PlatformAccount.created_at, ascending=False).order_by(PlatformAccount.id),
+        accounts.select()
+        .output(load_json=True)
+        .order_by(PlatformAccount.created_at, ascending=False)
+        .order_by(PlatformAccount.id),
         accounts.count(),
         account_out,
         limit,
         offset,
         conditions,
     )
+
+
+async def accounts_matching(
+    workspace_id: uuid.UUID,
+    *,
+    platforms: Sequence[str] = (),
+    statuses: Sequence[str] = (),
+    tags: Sequence[str] = (),
+    proxy_id: uuid.UUID | None = None,
+    profile_id: uuid.UUID | None = None,
+) -> list[AccountOut]:
+    """The workspace's accounts that pass every filter given, oldest first (then by id: a stable order).
+
+    An account passes `tags` when it has all of them (compared as stored: trimmed, lower-case).
+    """
+    query = scoped(PlatformAccount, workspace_id).select().output(load_json=True)
+    if platforms:
+        query = query.where(PlatformAccount.platform.is_in([p.strip().lower() for p in platforms]))
+    if statuses:
+        query = query.where(PlatformAccount.status.is_in(list(statuses)))
+    if proxy_id is not None:
+        query = query.where(PlatformAccount.proxy == proxy_id)
+    if profile_id is not None:
+        query = query.where(PlatformAccount.profile == profile_id)
+    rows = await query.order_by(PlatformAccount.created_at).order_by(PlatformAccount.id)
+    # Tags are a JSON list, portable between SQLite and PostgreSQL but with no containment operator
+    # on both; a workspace has at most its plan's accounts, so they are matched here.
+    wanted = {normalize_tag(tag) for tag in tags}
+    return [account_out(row) for row in rows if wanted <= set(row["tags"])]
 
 
 async def account_exists(workspace_id: uuid.UUID, platform: str, login: str) -> bool:
@@ -185,6 +250,7 @@ async def prepare_account(workspace_id: uuid.UUID, data: AccountCreate) -> dict[
         "platform": platform,
         "login": login,
         "label": data.label.strip(),
+        "tags": clean_tags(data.tags),
         "password_secret": vault.encrypt_optional(data.password, PASSWORD_PURPOSE),
         "cookies_secret": cookies_secret(data.cookies),
         "proxy": data.proxy_id,
@@ -225,6 +291,8 @@ async def update_account(workspace_id: uuid.UUID, account_id: uuid.UUID, changes
     values: dict[Any, Any] = {PlatformAccount.updated_at: utcnow()}
     if "label" in sent:
         values[PlatformAccount.label] = sent["label"].strip()
+    if "tags" in sent:
+        values[PlatformAccount.tags] = clean_tags(sent["tags"])
     if "password" in sent:
         values[PlatformAccount.password_secret] = vault.encrypt_optional(sent["password"], PASSWORD_PURPOSE)
     if "cookies" in sent:
@@ -311,6 +379,8 @@ async def import_accounts(workspace_id: uuid.UUID, rows: list[Any]) -> ImportRep
                 row["cookies"] = msgspec.json.decode(row["cookies"])
             except msgspec.DecodeError:
                 raise imports.RowError("cookies: must be a JSON array of cookies") from None
+        if isinstance(row.get("tags"), str):
+            row["tags"] = [tag for tag in TAG_SEPARATORS.split(row["tags"]) if tag.strip()]
         for required in ("platform", "login"):
             if required not in row:
                 raise imports.RowError(f"{required} is required")
