@@ -16,6 +16,7 @@ const ACCOUNT = {
   driver_verified: true,
   login: "jane",
   label: "Main shop",
+  tags: ["fashion", "eu"],
   status: "needs_attention",
   status_reason: "The platform asked for a code",
   proxy_id: "p1",
@@ -80,6 +81,7 @@ describe("account editor", () => {
     const row = await screen.findByTestId("account-row");
     await within(row).findByText(/proxy: Office/);
     expect(within(row).getByTestId("account-usage")).toHaveTextContent(/3\/40 actions today · last used — · cooling down until/);
+    expect(within(row).getByTestId("account-tags")).toHaveTextContent("fashioneu");
 
     await user.click(within(row).getByRole("button", { name: "Edit" }));
     const form = screen.getByRole("form", { name: "Edit Main shop" });
@@ -88,9 +90,13 @@ describe("account editor", () => {
     await user.selectOptions(within(form).getByLabelText("Browser profile"), "pr1");
     await user.clear(within(form).getByLabelText("Daily action cap"));
     await user.type(within(form).getByLabelText("Daily action cap"), "60");
+    expect(within(form).getByLabelText("Tags")).toHaveValue("fashion, eu");
+    await user.type(within(form).getByLabelText("Tags"), ", Shoes");
     await user.click(within(form).getByRole("button", { name: "Save changes" }));
 
-    await waitFor(() => expect(patches).toEqual([{ proxy_id: null, profile_id: "pr1", daily_action_cap: 60 }]));
+    await waitFor(() =>
+      expect(patches).toEqual([{ proxy_id: null, profile_id: "pr1", daily_action_cap: 60, tags: ["fashion", "eu", "shoes"] }]),
+    );
     expect(await screen.findByText("Account saved")).toBeInTheDocument();
     await waitFor(() => expect(screen.queryByRole("form", { name: "Edit Main shop" })).not.toBeInTheDocument());
   });

@@ -11,6 +11,7 @@ const ACCOUNT = {
   driver_verified: true,
   login: "jane",
   label: "Main shop",
+  tags: [],
   status: "active",
   status_reason: "",
   proxy_id: null,

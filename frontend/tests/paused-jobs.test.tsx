@@ -50,6 +50,7 @@ const ACCOUNT = {
   driver_verified: true,
   login: "olive",
   label: "Challenged shop",
+  tags: [],
   status: "needs_attention",
   status_reason: REASON,
   proxy_id: null,

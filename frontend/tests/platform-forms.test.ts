@@ -10,6 +10,7 @@ import {
   accountPatch,
   fieldErrors,
   parseCookies,
+  parseTags,
   profileForm,
   profilePatch,
   profileValues,
@@ -22,6 +23,7 @@ const ACCOUNT: Account = {
   driver_verified: true,
   login: "jane",
   label: "Main shop",
+  tags: ["fashion", "eu"],
   status: "active",
   status_reason: "",
   proxy_id: "p1",
@@ -38,6 +40,29 @@ const ACCOUNT: Account = {
 };
 
 const COOKIE = { name: "session", value: "abc", domain: ".example.com", path: "/", expirationDate: 1767225600, httpOnly: true, secure: true, sameSite: "no_restriction" };
+
+describe("account tags", () => {
+  it("are read from a comma-separated line: trimmed, lower-case, once each, empty pieces skipped", () => {
+    expect(parseTags(" Fashion, EU ,, fashion,spring   drop")).toEqual({ tags: ["fashion", "eu", "spring drop"] });
+    expect(parseTags("")).toEqual({ tags: [] });
+  });
+
+  it("refuse a long tag, separators the import uses, and more than 20", () => {
+    expect(parseTags("x".repeat(33))).toEqual({ error: expect.stringContaining("longer than 32") });
+    expect(parseTags("a;b")).toEqual({ error: expect.stringContaining("cannot contain") });
+    const many = Array.from({ length: 21 }, (_, n) => `t${n}`).join(",");
+    expect(parseTags(many)).toEqual({ error: "At most 20 tags (21 given)" });
+  });
+
+  it("are in the PATCH body only when they changed, and an error names the field", () => {
+    const form = accountForm(ACCOUNT);
+    expect(form.tags).toBe("fashion, eu");
+    expect(accountPatch(ACCOUNT, { ...form, tags: "FASHION,eu" }).body).toEqual({});
+    expect(accountPatch(ACCOUNT, { ...form, tags: "eu" }).body).toEqual({ tags: ["eu"] });
+    expect(accountPatch(ACCOUNT, { ...form, tags: "" }).body).toEqual({ tags: [] });
+    expect(accountPatch(ACCOUNT, { ...form, tags: "y".repeat(40) }).errors.tags).toContain("longer than 32");
+  });
+});
 
 describe("account PATCH body", () => {
   it("is empty when nothing changed", () => {
@@ -110,14 +135,14 @@ describe("field errors from the API", () => {
   it("reads a rule broken (service) and a schema error (validation)", () => {
     const rule = new ApiError(400, "cookies[0].domain: required (for example .vinted.fr)");
     expect(fieldErrors(rule, ACCOUNT_FIELDS)).toEqual({ fields: { cookies: "cookies[0].domain: required (for example .vinted.fr)" }, other: null });
-    const schema = new ApiError(400, "Daily action cap: must be at least 1; Cookies 1: expected an object; Tags: is not a field this accepts", [
+    const schema = new ApiError(400, "Daily action cap: must be at least 1; Cookies 1: expected an object; Nickname: is not a field this accepts", [
       { key: "daily_action_cap", source: "body", label: "Daily action cap", message: "must be at least 1" },
       { key: "cookies[0]", source: "body", label: "Cookies 1", message: "expected an object" },
-      { key: "tags", source: "body", label: "Tags", message: "is not a field this accepts" },
+      { key: "nickname", source: "body", label: "Nickname", message: "is not a field this accepts" },
     ]);
     expect(fieldErrors(schema, ACCOUNT_FIELDS)).toEqual({
       fields: { daily_action_cap: "Must be at least 1", cookies: "Cookies 1: expected an object" },
-      other: "Tags: is not a field this accepts",
+      other: "Nickname: is not a field this accepts",
     });
   });
 

@@ -1410,6 +1410,14 @@ export interface components {
             platform: string;
             profile_id?: string | null;
             proxy_id?: string | null;
+            /**
+             * @description Short words to group accounts by (campaigns select accounts by them): at most 20, each 1-32 characters without commas; stored trimmed, lower-case, without duplicates.
+             * @example [
+             *       "fashion",
+             *       "eu"
+             *     ]
+             */
+            tags?: string[];
         };
         /** AccountOut */
         AccountOut: {
@@ -1434,6 +1442,7 @@ export interface components {
             /** @enum {string} */
             status: "active" | "needs_attention" | "cooldown" | "banned" | "inactive";
             status_reason: string;
+            tags: string[];
             /** Format: date-time */
             updated_at: string;
         };
@@ -1449,6 +1458,14 @@ export interface components {
             profile_id?: string | null;
             proxy_id?: string | null;
             status?: "active" | "inactive";
+            /**
+             * @description Short words to group accounts by (campaigns select accounts by them): at most 20, each 1-32 characters without commas; stored trimmed, lower-case, without duplicates.
+             * @example [
+             *       "fashion",
+             *       "eu"
+             *     ]
+             */
+            tags?: string[];
         };
         /** AnalyzeRequest */
         AnalyzeRequest: {

@@ -108,10 +108,32 @@ export interface AccountForm {
   dailyActionCap: string;
   /** "active" / "inactive", or "" to leave a status set by automation as it is */
   status: "" | "active" | "inactive";
+  /** comma-separated tags */
+  tags: string;
 }
 
 export type AccountField = keyof AccountUpdate;
-export const ACCOUNT_FIELDS: readonly AccountField[] = ["label", "password", "cookies", "proxy_id", "profile_id", "daily_action_cap", "status"];
+export const ACCOUNT_FIELDS: readonly AccountField[] = ["label", "password", "cookies", "proxy_id", "profile_id", "daily_action_cap", "status", "tags"];
+
+export const TAGS_MAX = 20;
+export const TAG_MAX_CHARS = 32;
+
+/**
+ * Tags typed as "Fashion, EU, spring drop": trimmed, lower-case, without duplicates,
+ * as the API stores them (it checks again). Empty pieces ("a,,b") are skipped.
+ */
+export function parseTags(text: string): { tags: string[] } | { error: string } {
+  const tags: string[] = [];
+  for (const piece of text.split(",")) {
+    const tag = piece.split(/\s+/).filter(Boolean).join(" ").toLowerCase();
+    if (!tag) continue;
+    if (tag.length > TAG_MAX_CHARS) return { error: `“${tag.slice(0, 40)}” is longer than ${TAG_MAX_CHARS} characters` };
+    if (/[;|]/.test(tag)) return { error: `“${tag}”: a tag cannot contain ; or |` };
+    if (!tags.includes(tag)) tags.push(tag);
+  }
+  if (tags.length > TAGS_MAX) return { error: `At most ${TAGS_MAX} tags (${tags.length} given)` };
+  return { tags };
+}
 
 export function accountForm(account: Account): AccountForm {
   return {
@@ -124,6 +146,7 @@ export function accountForm(account: Account): AccountForm {
     profileId: account.profile_id ?? "",
     dailyActionCap: String(account.daily_action_cap),
     status: account.status === "active" || account.status === "inactive" ? account.status : "",
+    tags: account.tags.join(", "),
   };
 }
 
@@ -172,6 +195,10 @@ export function accountPatch(account: Account, form: AccountForm): { body: Accou
   }
 
   if (form.status && form.status !== account.status) body.status = form.status;
+
+  const tags = parseTags(form.tags);
+  if ("error" in tags) errors.tags = tags.error;
+  else if (tags.tags.join("\n") !== account.tags.join("\n")) body.tags = tags.tags;
 
   return { body, errors };
 }

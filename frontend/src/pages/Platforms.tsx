@@ -16,6 +16,7 @@ import {
   accountForm,
   accountPatch,
   fieldErrors,
+  parseTags,
   profileForm,
   profilePatch,
   profileValues,
@@ -152,6 +153,14 @@ function AccountEditor({
         <option value="active">active</option>
         <option value="inactive">inactive</option>
       </SelectField>
+      <TextField
+        label="Tags"
+        placeholder="fashion, eu"
+        value={form.tags}
+        error={errors.tags}
+        hint="Comma-separated; campaigns pick accounts by tags."
+        onChange={(e) => set("tags", e.target.value, "tags")}
+      />
       <div className="space-y-2">
         <TextField
           label="New password"
@@ -269,6 +278,13 @@ function AccountRow({ account, proxyList, profileList }: { account: Account; pro
             actions today · last used {formatDate(account.last_used_at)}
             {account.cooldown_until && (cooling ? ` · cooling down until ${formatDate(account.cooldown_until)}` : ` · cooldown ended ${formatDate(account.cooldown_until)}`)}
           </p>
+          {account.tags.length > 0 && (
+            <p className="mt-1 flex flex-wrap gap-1" aria-label="Tags" data-testid="account-tags">
+              {account.tags.map((tag) => (
+                <Badge key={tag}>{tag}</Badge>
+              ))}
+            </p>
+          )}
           {account.status_reason && <p className="text-xs text-amber-700 dark:text-amber-300">{account.status_reason}</p>}
           {started && (
             <p className="text-xs text-slate-600 dark:text-slate-300" data-testid="account-job">
@@ -322,14 +338,21 @@ export function AccountsPage() {
   const proxyList = useQuery({ queryKey: ["proxies", "list"], queryFn: () => proxies.list({ limit: 100 }), retry: false });
   const profileList = useQuery({ queryKey: ["profiles", "list"], queryFn: () => profiles.list({ limit: 100 }), retry: false });
   const platforms = useQuery({ queryKey: ["platforms"], queryFn: accounts.platforms, staleTime: Infinity, retry: false });
-  const [form, setForm] = useState({ platform: "sandbox", login: "", password: "", label: "" });
+  const [form, setForm] = useState({ platform: "sandbox", login: "", password: "", label: "", tags: "" });
+  const newTags = parseTags(form.tags);
   const accountLimit = usePlanLimit("platform_accounts");
   const full = accountLimit?.atLimit ?? false;
   const create = useMutation({
     mutationFn: () =>
-      accounts.create({ platform: form.platform, login: form.login.trim(), label: form.label, ...(form.password ? { password: form.password } : {}) }),
+      accounts.create({
+        platform: form.platform,
+        login: form.login.trim(),
+        label: form.label,
+        ...("tags" in newTags ? { tags: newTags.tags } : {}),
+        ...(form.password ? { password: form.password } : {}),
+      }),
     onSuccess: () => {
-      setForm({ ...form, login: "", password: "", label: "" });
+      setForm({ ...form, login: "", password: "", label: "", tags: "" });
       toast.success("Account added");
       void queryClient.invalidateQueries({ queryKey: ["accounts"] });
       void queryClient.invalidateQueries({ queryKey: ["billing"] });
@@ -338,7 +361,7 @@ export function AccountsPage() {
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (form.login.trim()) create.mutate();
+    if (form.login.trim() && "tags" in newTags) create.mutate();
   };
   return (
     <>
@@ -379,6 +402,14 @@ export function AccountsPage() {
               <TextField label="Login" required value={form.login} onChange={(e) => setForm({ ...form, login: e.target.value })} />
               <TextField label="Password" type="password" autoComplete="new-password" value={form.password} onChange={(e) => setForm({ ...form, password: e.target.value })} />
               <TextField label="Label" value={form.label} onChange={(e) => setForm({ ...form, label: e.target.value })} />
+              <TextField
+                label="Tags"
+                placeholder="fashion, eu"
+                hint="Comma-separated; campaigns pick accounts by tags."
+                error={"error" in newTags ? newTags.error : undefined}
+                value={form.tags}
+                onChange={(e) => setForm({ ...form, tags: e.target.value })}
+              />
               <Button
                 type="submit"
                 busy={create.isPending}
@@ -402,7 +433,7 @@ export function AccountsPage() {
           </Card>
           <ImportPanel
             title="Import accounts"
-            example={"platform,login,password,label\nsandbox,jane@example.com,secret,Main shop"}
+            example={"platform,login,password,label,tags\nsandbox,jane@example.com,secret,Main shop,fashion;eu"}
             onImport={async (source) => {
               const report = await accounts.import(source);
               void queryClient.invalidateQueries({ queryKey: ["accounts"] });
