@@ -168,9 +168,17 @@ class JobRun:
         return True
 
     async def spawn_child(
-        self, kind: str, payload: dict[str, Any], key: str, max_attempts: int | None = None
+        self,
+        kind: str,
+        payload: dict[str, Any],
+        key: str,
+        max_attempts: int | None = None,
+        account_id: uuid.UUID | None = None,
     ) -> uuid.UUID:
-        """Create a child job (idempotent per `key`); children start when the handler returns WAIT_FOR_CHILDREN."""
+        """Create a child job (idempotent per `key`); children start when the handler returns WAIT_FOR_CHILDREN.
+
+        A child acting as a platform account names it (`account_id`): it pauses and resumes with the account.
+        """
         row, created = await store.create_job(
             self.workspace_id,
             kind,
@@ -178,6 +186,7 @@ class JobRun:
             idempotency_key=f"{self.id}:{key}",
             max_attempts=max_attempts,
             parent_id=self.id,
+            account_id=account_id,
         )
         if created or row["status"] == JobStatus.pending.value:
             self.children_to_start.append(row)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import structlog
@@ -286,10 +286,48 @@ async def retry_failed(redis: ArqRedis, workspace_id: uuid.UUID, kind: str) -> l
 
 async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID, reason: str) -> int:
     """Pause the queued work of a platform account that needs a person; running jobs pause themselves."""
+    return await _pause_where(redis, workspace_id, Job.account == account_id, reason)
+
+
+async def resume_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID) -> int:
+    """Send the paused work of a platform account to the workers again."""
+    return await _resume_where(redis, workspace_id, Job.account == account_id)
+
+
+async def pause_jobs(redis: ArqRedis, workspace_id: uuid.UUID, job_ids: list[uuid.UUID], reason: str) -> int:
+    """Hold these jobs while they wait (pending or retrying) until `resume_jobs`; running ones pause themselves.
+
+    A held job's arq job may still fire: it finds the job paused and does nothing.
+    """
+    return await _pause_where(redis, workspace_id, Job.id.is_in(job_ids), reason) if job_ids else 0
+
+
+async def resume_jobs(redis: ArqRedis, workspace_id: uuid.UUID, job_ids: list[uuid.UUID]) -> int:
+    """Send these paused jobs to the workers again (as a new dispatch)."""
+    return await _resume_where(redis, workspace_id, Job.id.is_in(job_ids)) if job_ids else 0
+
+
+async def reschedule(redis: ArqRedis, workspace_id: uuid.UUID, job_id: uuid.UUID, run_at: datetime) -> bool:
+    """Run a waiting job (pending or retrying) at `run_at` instead of when it was due.
+
+    Sent as its next dispatch with the new delay, so the arq job already queued for it is
+    stale and ignored when it fires. False when the job is not waiting (running, paused, finished).
+    """
+    changes = {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
+    waiting = Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value])
+    row = await update_job(workspace_id, job_id, changes, waiting)
+    if row is None:
+        return False
+    delay = max(0.0, (run_at - utcnow()).total_seconds())
+    await send(redis, row, row["dispatches"], delay)
+    return True
+
+
+async def _pause_where(redis: ArqRedis, workspace_id: uuid.UUID, condition: Any, reason: str) -> int:
     rows = (
         await scoped(Job, workspace_id)
         .update({Job.status: JobStatus.paused.value, Job.error: reason})
-        .where((Job.account == account_id) & Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value]))
+        .where(condition & Job.status.is_in([JobStatus.pending.value, JobStatus.retrying.value]))
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
@@ -297,12 +335,11 @@ async def pause_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_i
     return len(rows)
 
 
-async def resume_account_jobs(redis: ArqRedis, workspace_id: uuid.UUID, account_id: uuid.UUID) -> int:
-    """Send the paused work of a platform account to the workers again."""
+async def _resume_where(redis: ArqRedis, workspace_id: uuid.UUID, condition: Any) -> int:
     rows = (
         await scoped(Job, workspace_id)
         .update({Job.status: JobStatus.pending.value, Job.error: None})
-        .where((Job.account == account_id) & (Job.status == JobStatus.paused.value))
+        .where(condition & (Job.status == JobStatus.paused.value))
         .returning(*JOB_COLUMNS)
     )
     for row in rows:
