@@ -11,12 +11,12 @@ import pytest
 from backend.campaigns.posting.plan import (
     PlanAccount,
     PlanPost,
-    Timing,
     account_slots,
     assign,
     make_plan,
     new_seed,
 )
+from backend.campaigns.schemas import Schedule
 from backend.core.errors import InvalidInput
 
 NOW = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
@@ -56,7 +56,7 @@ def test_random_is_replayed_by_its_recorded_seed() -> None:
 
 
 def test_posts_are_spaced_per_account_inside_the_active_hours_and_the_daily_cap() -> None:
-    timing = Timing(active_from="09:00", active_to="12:00", spacing_minutes=60, posts_per_account_per_day=2)
+    timing = Schedule(active_from="09:00", active_to="12:00", spacing_minutes=60, posts_per_account_per_day=2)
     slots = make_plan(POSTS, ACCOUNTS, "round_robin", timing, NOW)
     user0 = [slot.at for slot in slots if slot.account_id == ACCOUNTS[0].id]
     # 10:00, 11:00 today (the cap of 2), then 09:00 tomorrow.
@@ -67,7 +67,7 @@ def test_posts_are_spaced_per_account_inside_the_active_hours_and_the_daily_cap(
 
 def test_the_window_and_the_day_are_the_campaigns_time_zone() -> None:
     # 08:00 to 09:00 in Paris is 07:00 to 08:00 UTC in winter; NOW (10:00 UTC) is after it: tomorrow 07:00 UTC.
-    timing = Timing(active_from="08:00", active_to="09:00", timezone="Europe/Paris", spacing_minutes=30)
+    timing = Schedule(active_from="08:00", active_to="09:00", timezone="Europe/Paris", spacing_minutes=30)
     times = account_slots([None, None, None], timing, NOW)
     tomorrow = datetime(2026, 12, 2, 7, 0, tzinfo=UTC)
     assert times == [tomorrow, tomorrow + timedelta(minutes=30), datetime(2026, 12, 3, 7, 0, tzinfo=UTC)]
@@ -75,33 +75,34 @@ def test_the_window_and_the_day_are_the_campaigns_time_zone() -> None:
 
 def test_a_start_time_in_the_future_is_the_first_slot() -> None:
     later = NOW + timedelta(days=1, minutes=17)
-    slots = make_plan(POSTS[:1], ACCOUNTS, "round_robin", Timing(starts_at=later), NOW)
+    slots = make_plan(POSTS[:1], ACCOUNTS, "round_robin", Schedule(starts_at=later), NOW)
     assert slots[0].at == later
 
 
 def test_a_wanted_time_is_kept_when_it_fits_else_moved_after_the_previous_post() -> None:
-    timing = Timing(spacing_minutes=60, posts_per_account_per_day=10)
+    timing = Schedule(spacing_minutes=60, posts_per_account_per_day=10)
     wanted = [NOW - timedelta(hours=2), NOW + timedelta(hours=5), NOW + timedelta(hours=5, minutes=30)]
     times = account_slots(wanted, timing, NOW)
     assert times == [NOW, NOW + timedelta(hours=5), NOW + timedelta(hours=6)]
 
 
 @pytest.mark.parametrize(
-    ("strategy", "timing", "accounts", "posts", "field"),
+    ("strategy", "schedule", "accounts", "posts", "field"),
     [
-        ("most_liked", Timing(), ACCOUNTS, POSTS, "strategy"),
-        ("round_robin", Timing(active_from="18:00", active_to="09:00"), ACCOUNTS, POSTS, "schedule.active_to"),
-        ("round_robin", Timing(active_from="09:00", active_to="09:00"), ACCOUNTS, POSTS, "schedule.active_to"),
-        ("round_robin", Timing(active_from="9h"), ACCOUNTS, POSTS, "schedule.active_from"),
-        ("round_robin", Timing(timezone="Mars/Olympus"), ACCOUNTS, POSTS, "schedule.timezone"),
-        ("round_robin", Timing(), [], POSTS, "targeting"),
-        ("least_used", Timing(), ACCOUNTS, [], "posts"),
+        ("most_liked", Schedule(), ACCOUNTS, POSTS, "strategy"),
+        ("round_robin", Schedule(active_from="18:00", active_to="09:00"), ACCOUNTS, POSTS, "schedule.active_to"),
+        ("round_robin", Schedule(active_from="09:00", active_to="09:00"), ACCOUNTS, POSTS, "schedule.active_to"),
+        ("round_robin", Schedule(active_from="9h"), ACCOUNTS, POSTS, "schedule.active_from"),
+        ("round_robin", Schedule(starts_at=datetime(2026, 12, 2)), ACCOUNTS, POSTS, "schedule.starts_at"),
+        ("round_robin", Schedule(timezone="Mars/Olympus"), ACCOUNTS, POSTS, "schedule.timezone"),
+        ("round_robin", Schedule(), [], POSTS, "targeting"),
+        ("least_used", Schedule(), ACCOUNTS, [], "posts"),
     ],
 )
 def test_bad_input_names_the_field(
-    strategy: str, timing: Timing, accounts: list[PlanAccount], posts: list[PlanPost], field: str
+    strategy: str, schedule: Schedule, accounts: list[PlanAccount], posts: list[PlanPost], field: str
 ) -> None:
     with pytest.raises(InvalidInput) as caught:
-        make_plan(posts, accounts, strategy, timing, NOW, seed=1)
+        make_plan(posts, accounts, strategy, schedule, NOW, seed=1)
     assert caught.value.field == field
     assert caught.value.detail.startswith(f"{field}: ")

@@ -23,6 +23,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from backend.campaigns import service as core
+from backend.campaigns.schemas import Schedule
 from backend.campaigns.tables import Strategy
 from backend.core.errors import InvalidInput
 from backend.core.hours import parse_hhmm, zone
@@ -42,68 +44,6 @@ class PlanAccount:
 class PlanPost:
     id: uuid.UUID
     position: int
-
-
-@dataclass(frozen=True)
-class Timing:
-    """A campaign's schedule, as stored on it."""
-
-    starts_at: datetime | None = None
-    active_from: str = "00:00"
-    active_to: str = "24:00"
-    timezone: str = "UTC"
-    spacing_minutes: int = 60
-    posts_per_account_per_day: int = 3
-
-    def check(self) -> None:
-        """InvalidInput naming the schedule's field that is wrong."""
-        try:
-            start = parse_hhmm(self.active_from)
-        except ValueError as exc:
-            raise InvalidInput("schedule.active_from", str(exc)) from None
-        try:
-            end = parse_hhmm(self.active_to, allow_end_of_day=True)
-        except ValueError as exc:
-            raise InvalidInput("schedule.active_to", str(exc)) from None
-        if end <= start:
-            raise InvalidInput(
-                "schedule.active_to",
-                f"the active hours must end after they start ({self.active_from}); "
-                "hours across midnight are not supported, use e.g. 22:00 to 24:00",
-            )
-        try:
-            zone(self.timezone)
-        except ValueError as exc:
-            raise InvalidInput("schedule.timezone", str(exc)) from None
-        if self.spacing_minutes < 1:
-            raise InvalidInput("schedule.spacing_minutes", "must be at least 1 minute")
-        if self.posts_per_account_per_day < 1:
-            raise InvalidInput("schedule.posts_per_account_per_day", "must be at least 1")
-
-    def local_day(self, when: datetime) -> date:
-        return when.astimezone(zone(self.timezone)).date()
-
-    def _at(self, day: date, minutes: int) -> datetime:
-        """Local `day` at `minutes` after midnight, in UTC (24:00 is the next day's midnight)."""
-        local = datetime.combine(day, time(0), tzinfo=zone(self.timezone)) + timedelta(minutes=minutes)
-        return local.astimezone(UTC)
-
-    def next_opening(self, when: datetime) -> datetime:
-        """`when` if inside its day's active hours, else the next moment they open (UTC)."""
-        day = self.local_day(when)
-        opens = self.opening_of(day)
-        if when < opens:
-            return opens
-        if when < self._at(day, parse_hhmm(self.active_to, allow_end_of_day=True)):
-            return when
-        return self.opening_of(day + timedelta(days=1))
-
-    def opening_of(self, day: date) -> datetime:
-        """When the active hours of local `day` open (UTC)."""
-        return self._at(day, parse_hhmm(self.active_from))
-
-    def is_active(self, when: datetime) -> bool:
-        return self.next_opening(when) == when
 
 
 @dataclass(frozen=True)
@@ -161,7 +101,7 @@ def assign(
 
 def account_slots(
     wanted: Sequence[datetime | None],
-    timing: Timing,
+    schedule: Schedule,
     start: datetime,
     taken: Mapping[date, int] | None = None,
 ) -> list[datetime]:
@@ -171,36 +111,36 @@ def account_slots(
     post, inside the active hours and on a day with room; otherwise (or when None) it
     gets the next free slot. `taken` counts the account's posts already made per local day.
     """
-    spacing = timedelta(minutes=timing.spacing_minutes)
+    spacing = timedelta(minutes=schedule.spacing_minutes)
     per_day = dict(taken or {})
     cursor = _trim(start)
     times: list[datetime] = []
     for wish in wanted:
         at = _trim(wish) if wish is not None else None
-        if at is None or at < cursor or not _fits(at, timing, per_day):
-            at = _next_free(cursor, timing, per_day)
-        day = timing.local_day(at)
+        if at is None or at < cursor or not _fits(at, schedule, per_day):
+            at = _next_free(cursor, schedule, per_day)
+        day = _local_day(schedule, at)
         per_day[day] = per_day.get(day, 0) + 1
         times.append(at)
         cursor = at + spacing
     return times
 
 
-def schedule(
+def schedule_posts(
     pairs: Sequence[tuple[PlanPost, PlanAccount]],
-    timing: Timing,
+    schedule: Schedule,
     now: datetime,
     *,
     taken: Mapping[uuid.UUID, Mapping[date, int]] | None = None,
 ) -> list[Slot]:
     """Times for assigned posts (each account from max(starts_at, now)), in the posts' order."""
-    start = max(timing.starts_at, now) if timing.starts_at is not None else now
+    start = max(schedule.starts_at, now) if schedule.starts_at is not None else now
     by_account: dict[uuid.UUID, list[PlanPost]] = {}
     for post, account in pairs:
         by_account.setdefault(account.id, []).append(post)
     times: dict[uuid.UUID, datetime] = {}
     for account_id, posts in by_account.items():
-        slots = account_slots([None] * len(posts), timing, start, (taken or {}).get(account_id))
+        slots = account_slots([None] * len(posts), schedule, start, (taken or {}).get(account_id))
         times.update(zip((post.id for post in posts), slots, strict=True))
     return [Slot(post.id, account.id, times[post.id]) for post, account in pairs]
 
@@ -209,7 +149,7 @@ def make_plan(
     posts: Sequence[PlanPost],
     accounts: Sequence[PlanAccount],
     strategy: str,
-    timing: Timing,
+    schedule: Schedule,
     now: datetime,
     *,
     seed: int | None = None,
@@ -217,26 +157,53 @@ def make_plan(
 ) -> list[Slot]:
     """Validate, assign and schedule: what `start` does (InvalidInput naming the field otherwise)."""
     check_strategy(strategy)
-    timing.check()
+    core.check_schedule(schedule)
     if not accounts:
         raise InvalidInput("targeting", "no account matches the campaign's targeting; change its filters")
     if not posts:
         raise InvalidInput("posts", "no post is ready to publish; write or generate posts first")
-    return schedule(assign(posts, accounts, strategy, seed=seed, recent=recent), timing, now)
+    return schedule_posts(assign(posts, accounts, strategy, seed=seed, recent=recent), schedule, now)
 
 
-def _fits(at: datetime, timing: Timing, per_day: Mapping[date, int]) -> bool:
-    return timing.is_active(at) and per_day.get(timing.local_day(at), 0) < timing.posts_per_account_per_day
+def _fits(at: datetime, schedule: Schedule, per_day: Mapping[date, int]) -> bool:
+    room = per_day.get(_local_day(schedule, at), 0) < schedule.posts_per_account_per_day
+    return room and _next_opening(schedule, at) == at
 
 
-def _next_free(cursor: datetime, timing: Timing, per_day: Mapping[date, int]) -> datetime:
-    at = _trim(timing.next_opening(cursor))
+def _next_free(cursor: datetime, schedule: Schedule, per_day: Mapping[date, int]) -> datetime:
+    at = _trim(_next_opening(schedule, cursor))
     # A full day moves on to the next day's opening; bounded, so bad data can never spin.
     for _ in range(3660):
-        if per_day.get(timing.local_day(at), 0) < timing.posts_per_account_per_day:
+        if per_day.get(_local_day(schedule, at), 0) < schedule.posts_per_account_per_day:
             return at
-        at = _trim(timing.opening_of(timing.local_day(at) + timedelta(days=1)))
+        at = _trim(_opening_of(schedule, _local_day(schedule, at) + timedelta(days=1)))
     raise InvalidInput("schedule", "no free slot in the next ten years")
+
+
+def _local_day(schedule: Schedule, when: datetime) -> date:
+    return when.astimezone(zone(schedule.timezone)).date()
+
+
+def _at(schedule: Schedule, day: date, minutes: int) -> datetime:
+    """Local `day` at `minutes` after midnight, in UTC (24:00 is the next day's midnight)."""
+    local = datetime.combine(day, time(0), tzinfo=zone(schedule.timezone)) + timedelta(minutes=minutes)
+    return local.astimezone(UTC)
+
+
+def _opening_of(schedule: Schedule, day: date) -> datetime:
+    """When the active hours of local `day` open (UTC)."""
+    return _at(schedule, day, parse_hhmm(schedule.active_from))
+
+
+def _next_opening(schedule: Schedule, when: datetime) -> datetime:
+    """`when` if inside its day's active hours, else the next moment they open (UTC)."""
+    day = _local_day(schedule, when)
+    opens = _opening_of(schedule, day)
+    if when < opens:
+        return opens
+    if when < _at(schedule, day, parse_hhmm(schedule.active_to, allow_end_of_day=True)):
+        return when
+    return _opening_of(schedule, day + timedelta(days=1))
 
 
 def _trim(when: datetime) -> datetime:
