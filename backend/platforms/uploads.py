@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from litestar.datastructures import UploadFile
-
-from backend.core.errors import InvalidInput
+from backend.core import imports
 from backend.core.principal import AuthRequest
-from backend.platforms import imports
 
-IMPORT_BODY_LIMIT = imports.MAX_IMPORT_BYTES + 64 * 1024
+IMPORT_BODY_LIMIT = imports.IMPORT_BODY_LIMIT
 
 IMPORT_DOC = """
 
@@ -23,11 +20,4 @@ reason naming the field. One bad row never stops the others."""
 
 async def import_rows(request: AuthRequest, columns: tuple[str, ...]) -> list[Any]:
     """The rows of an import request, whatever the way they were sent."""
-    media_type = request.content_type[0].lower()
-    if media_type == "multipart/form-data":
-        form = await request.form()
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise InvalidInput("file", "send the file as multipart form field `file`")
-        return imports.parse_upload(await upload.read(), upload.content_type or "", upload.filename or "", columns)
-    return imports.parse_upload(await request.body(), media_type, "", columns)
+    return await imports.read_rows(request, columns)
