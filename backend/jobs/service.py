@@ -27,6 +27,7 @@ from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
 from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import capacity, events, fanout, heartbeat, items, store
+from backend.jobs.errors import user_error
 from backend.jobs.items import ItemStatusFilter
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
 from backend.jobs.runner import (
@@ -67,6 +68,7 @@ __all__ = [
     "LimiterTimeout",
     "RetryableJobError",
     "slot",
+    "user_error",
 ]
 
 # The domains whose job kinds can name their items register how, here.
