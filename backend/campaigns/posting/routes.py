@@ -127,8 +127,8 @@ class CalendarController(Controller):
     async def calendar(
         self,
         request: AuthRequest,
-        start: Annotated[datetime, QueryParameter(query="from", description="Start of the period (with a time zone)")],
-        end: Annotated[datetime, QueryParameter(query="to", description="End of the period; at most 62 days later")],
+        start: Annotated[datetime, QueryParameter(name="from", description="Start of the period (with a time zone)")],
+        end: Annotated[datetime, QueryParameter(name="to", description="End of the period; at most 62 days later")],
         campaign_id: Annotated[uuid.UUID | None, QueryParameter(description="Only this campaign's posts")] = None,
     ) -> list[CalendarPostOut]:
         """Scheduled and posted posts of the workspace's campaigns in the period, in time order."""
