@@ -49,7 +49,7 @@ async def upload_photo(client: httpx.AsyncClient, person: Account, seed: int) ->
     files = {"files": (f"p{seed}.jpg", photo(seed=seed), "image/jpeg")}
     response = await client.post("/api/v1/media", headers=person.headers, files=files)
     assert response.status_code == 201, response.text
-    media_id: str = response.json()[0]["id"]
+    media_id: str = response.json()["items"][0]["id"]
     return media_id
 
 
