@@ -20,6 +20,7 @@ from backend.automation.rules.routes import RuleController, RunController
 from backend.automation.templates.routes import LedgerController, TemplateController
 from backend.billing.routes import BillingController
 from backend.campaigns.content.routes import CONTENT_CONTROLLERS
+from backend.campaigns.posting.routes import POSTING_CONTROLLERS
 from backend.campaigns.routes import CAMPAIGN_CONTROLLERS
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
@@ -98,6 +99,7 @@ def create_app() -> Litestar:
             InboxController,
             *CAMPAIGN_CONTROLLERS,
             *CONTENT_CONTROLLERS,
+            *POSTING_CONTROLLERS,
         ],
         before_request=limit_general_requests,
     )

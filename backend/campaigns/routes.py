@@ -15,7 +15,6 @@ from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_204_NO_CON
 from litestar.types import ControllerRouterHandler
 
 from backend.campaigns import service
-from backend.campaigns.posting.routes import POSTING_CONTROLLERS
 from backend.campaigns.schemas import (
     CampaignIn,
     CampaignOut,
@@ -114,4 +113,4 @@ class CampaignController(Controller):
         )
 
 
-CAMPAIGN_CONTROLLERS: list[ControllerRouterHandler] = [CampaignController, *POSTING_CONTROLLERS]
+CAMPAIGN_CONTROLLERS: list[ControllerRouterHandler] = [CampaignController]

@@ -481,6 +481,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/calendar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Calendar */
+        get: operations["ApiV1CalendarCalendar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns": {
         parameters: {
             query?: never;
@@ -535,6 +552,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Cancel */
+        post: operations["ApiV1CampaignsCampaignIdCancelCancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Export */
+        get: operations["ApiV1CampaignsCampaignIdExportExport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/generate": {
         parameters: {
             query?: never;
@@ -546,6 +597,60 @@ export interface paths {
         put?: never;
         /** Generate */
         post: operations["ApiV1CampaignsCampaignIdGenerateGenerate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * ImportPosts
+         * @description Columns: caption, media (a media id or an http(s) URL of an image), scheduled_at (ISO; without a time zone it is the campaign's), account (id, login or label), platform. A row with an account and a time is scheduled; otherwise it is a draft for the planner. Send a JSON array of rows, a CSV body (text/csv) or a multipart form with the file in field `file`; at most 1000 rows. The report lists each bad row with its number, field and reason; the good rows are created regardless.
+         */
+        post: operations["ApiV1CampaignsCampaignIdImportImportPosts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Pause */
+        post: operations["ApiV1CampaignsCampaignIdPausePause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/plan": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Plan */
+        get: operations["ApiV1CampaignsCampaignIdPlanPlan"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -587,6 +692,23 @@ export interface paths {
         patch: operations["ApiV1CampaignsCampaignIdPostsPostIdUpdatePost"];
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/posts/{post_id}/move": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** MovePost */
+        post: operations["ApiV1CampaignsCampaignIdPostsPostIdMoveMovePost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/posts/{post_id}/regenerate": {
         parameters: {
             query?: never;
@@ -604,6 +726,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/campaigns/{campaign_id}/posts/{post_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RetryPost */
+        post: operations["ApiV1CampaignsCampaignIdPostsPostIdRetryRetryPost"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/campaigns/{campaign_id}/restore": {
         parameters: {
             query?: never;
@@ -615,6 +754,74 @@ export interface paths {
         put?: never;
         /** RestoreCampaign */
         post: operations["ApiV1CampaignsCampaignIdRestoreRestoreCampaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/resume": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resume */
+        post: operations["ApiV1CampaignsCampaignIdResumeResume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/retry-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RetryFailed */
+        post: operations["ApiV1CampaignsCampaignIdRetryFailedRetryFailed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start */
+        post: operations["ApiV1CampaignsCampaignIdStartStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/campaigns/{campaign_id}/statistics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Statistics */
+        get: operations["ApiV1CampaignsCampaignIdStatisticsStatistics"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1472,6 +1679,19 @@ export interface components {
             groups?: string[][] | null;
             media_ids?: string[] | null;
         };
+        /** AssignmentOut */
+        AssignmentOut: {
+            /** Format: uuid */
+            account_id: string;
+            account_label: string;
+            caption: string;
+            platform: string;
+            position: number;
+            /** Format: uuid */
+            post_id: string;
+            /** Format: date-time */
+            scheduled_at: string;
+        };
         /** BatchDetailOut */
         BatchDetailOut: {
             batch: components["schemas"]["BatchOut"];
@@ -1494,6 +1714,14 @@ export interface components {
             /** @enum {string} */
             status: "running" | "completed" | "cancelled";
         };
+        /** PlanOut */
+        billing_schemas_PlanOut: {
+            currency: string;
+            limits: components["schemas"]["PlanLimitOut"][];
+            monthly_price: number;
+            name: string;
+            title: string;
+        };
         /** BillingOut */
         BillingOut: {
             cancel_at_period_end: boolean;
@@ -1503,13 +1731,30 @@ export interface components {
             period: string;
             plan: string;
             plan_title: string;
-            plans: components["schemas"]["PlanOut"][];
+            plans: components["schemas"]["billing_schemas_PlanOut"][];
             status: string;
         };
         /** BrowserStatus */
         BrowserStatus: {
             detail: string;
             ok: boolean;
+        };
+        /** CalendarPostOut */
+        CalendarPostOut: {
+            account_id: string | null;
+            account_label: string;
+            /** Format: date-time */
+            at: string;
+            /** Format: uuid */
+            campaign_id: string;
+            campaign_name: string;
+            caption: string;
+            /** Format: uuid */
+            id: string;
+            platform: string;
+            /** @enum {string} */
+            status: "draft" | "scheduled" | "posting" | "posted" | "failed" | "cancelled" | "dropped";
+            url: string;
         };
         /** CampaignIn */
         CampaignIn: {
@@ -1558,6 +1803,38 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** ImportReport */
+        campaigns_schemas_ImportReport: {
+            created: number;
+            errors: components["schemas"]["ImportRowError"][];
+            failed: number;
+            post_ids: string[];
+        };
+        /** PlanOut */
+        campaigns_schemas_PlanOut: {
+            accounts_matched: number;
+            assignments: components["schemas"]["AssignmentOut"][];
+            last_post_at: string | null;
+            per_account: {
+                [key: string]: number;
+            };
+            seed: number | null;
+            /** @enum {string} */
+            strategy: "round_robin" | "random" | "least_used";
+        };
+        /** CampaignStatistics */
+        CampaignStatistics: {
+            avg_seconds_per_post: number | null;
+            by_account: components["schemas"]["CountBy"][];
+            by_day: components["schemas"]["CountBy"][];
+            by_platform: components["schemas"]["CountBy"][];
+            /** Format: uuid */
+            campaign_id: string;
+            failure_reasons: components["schemas"]["CountBy"][];
+            p95_seconds_per_post: number | null;
+            posts: components["schemas"]["PostCounts"];
+            success_rate: number | null;
+        };
         /** CampaignUpdate */
         CampaignUpdate: {
             brand_name?: string;
@@ -1588,6 +1865,14 @@ export interface components {
             unread_count: number;
             with_user: string;
         };
+        /** CountBy */
+        CountBy: {
+            failed: number;
+            key: string;
+            label: string;
+            posted: number;
+            total: number;
+        };
         /** FromTemplate */
         FromTemplate: {
             /** @example en-US */
@@ -1608,12 +1893,11 @@ export interface components {
             /** @constant */
             status: "ok";
         };
-        /** ImportReport */
-        ImportReport: {
-            created: number;
-            failed: number;
-            rows: components["schemas"]["ImportRowOut"][];
-            skipped: number;
+        /** ImportRowError */
+        ImportRowError: {
+            field: string;
+            reason: string;
+            row: number;
         };
         /** ImportRowOut */
         ImportRowOut: {
@@ -1855,6 +2139,11 @@ export interface components {
             user: components["schemas"]["UserOut"];
             workspace: components["schemas"]["WorkspaceOut"];
         };
+        /** MoveIn */
+        MoveIn: {
+            /** Format: date-time */
+            scheduled_at: string;
+        };
         /** Page[InvitationOut] */
         "Page_backend.auth.schemas.InvitationOut_": {
             items: components["schemas"]["InvitationOut"][];
@@ -1994,19 +2283,18 @@ export interface components {
             limit: number;
             resource: string;
         };
-        /** PlanOut */
-        PlanOut: {
-            currency: string;
-            limits: components["schemas"]["PlanLimitOut"][];
-            monthly_price: number;
-            name: string;
-            title: string;
-        };
         /** PlatformOut */
         PlatformOut: {
             driver_verified: boolean;
             name: string;
             title: string;
+        };
+        /** ImportReport */
+        platforms_schemas_ImportReport: {
+            created: number;
+            failed: number;
+            rows: components["schemas"]["ImportRowOut"][];
+            skipped: number;
         };
         /** PostBrief */
         PostBrief: {
@@ -2282,6 +2570,11 @@ export interface components {
         /** RetryFailedResponse */
         RetryFailedResponse: {
             retried: string[];
+        };
+        /** RetryOut */
+        RetryOut: {
+            job_ids: string[];
+            retried: number;
         };
         /** RuleIn */
         RuleIn: {
@@ -2806,7 +3099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["platforms_schemas_ImportReport"];
                 };
             };
         };
@@ -3808,6 +4101,48 @@ export interface operations {
             };
         };
     };
+    ApiV1CalendarCalendar: {
+        parameters: {
+            query: {
+                /** @description Only this campaign's posts */
+                campaign_id?: string | null;
+                /** @description Start of the period (with a time zone) */
+                from: string;
+                /** @description End of the period; at most 62 days later */
+                to: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CalendarPostOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1CampaignsListCampaigns: {
         parameters: {
             query?: {
@@ -4048,6 +4383,83 @@ export interface operations {
             };
         };
     };
+    ApiV1CampaignsCampaignIdCancelCancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdExportExport: {
+        parameters: {
+            query?: {
+                /** @description csv (with a header row) or json */
+                format?: "csv" | "json";
+            };
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1CampaignsCampaignIdGenerateGenerate: {
         parameters: {
             query?: never;
@@ -4070,6 +4482,117 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BatchOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdImportImportPosts: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["campaigns_schemas_ImportReport"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPausePause: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdPlanPlan: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["campaigns_schemas_PlanOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4216,6 +4739,48 @@ export interface operations {
             };
         };
     };
+    ApiV1CampaignsCampaignIdPostsPostIdMoveMovePost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1CampaignsCampaignIdPostsPostIdRegenerateRegeneratePost: {
         parameters: {
             query?: never;
@@ -4254,6 +4819,44 @@ export interface operations {
             };
         };
     };
+    ApiV1CampaignsCampaignIdPostsPostIdRetryRetryPost: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PostOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1CampaignsCampaignIdRestoreRestoreCampaign: {
         parameters: {
             query?: never;
@@ -4272,6 +4875,154 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdResumeResume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdRetryFailedRetryFailed: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RetryOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdStartStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CampaignsCampaignIdStatisticsStatistics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                campaign_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignStatistics"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -5872,7 +6623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ImportReport"];
+                    "application/json": components["schemas"]["platforms_schemas_ImportReport"];
                 };
             };
         };
