@@ -18,6 +18,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from tests.helpers import Account
+from tests.platforms.conftest import sandbox, sandbox_process  # noqa: F401 - the sandbox marketplace, for posting tests
 
 CAMPAIGNS = "/api/v1/campaigns"
 

@@ -26,7 +26,7 @@ from tests.campaigns.posting_helpers import (
     sandbox_account,
     upload_photo,
 )
-from tests.platforms.conftest import Sandbox, sandbox, sandbox_process  # noqa: F401 - fixtures
+from tests.platforms.conftest import Sandbox
 
 # A few browser publishes on a machine that may be busy: generous, but bounded.
 pytestmark = pytest.mark.timeout(480)
