@@ -15,6 +15,10 @@ import { AutomationPage } from "./pages/Automation";
 import { AutomationRunsPage } from "./pages/AutomationRuns";
 import { TemplatesPage } from "./pages/Templates";
 import { InboxPage } from "./pages/Inbox";
+import { CampaignsPage } from "./pages/Campaigns";
+import { CampaignBuilderPage, NewCampaignPage } from "./pages/CampaignBuilder";
+import { CampaignPage } from "./pages/Campaign";
+import { CalendarPage } from "./pages/Calendar";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -52,6 +56,11 @@ export function App() {
         <Route path="automation/runs" element={<AutomationRunsPage />} />
         <Route path="automation/templates" element={<TemplatesPage />} />
         <Route path="inbox" element={<InboxPage />} />
+        <Route path="campaigns" element={<CampaignsPage />} />
+        <Route path="campaigns/new" element={<NewCampaignPage />} />
+        <Route path="campaigns/:id/edit" element={<CampaignBuilderPage />} />
+        <Route path="campaigns/:id" element={<CampaignPage />} />
+        <Route path="calendar" element={<CalendarPage />} />
         <Route path="billing" element={<BillingPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Empty title="Page not found" />} />

@@ -18,6 +18,8 @@ const NAV = [
   { to: "/automation/runs", label: "Run history" },
   { to: "/automation/templates", label: "Message templates" },
   { to: "/inbox", label: "Inbox" },
+  { to: "/campaigns", label: "Campaigns" },
+  { to: "/calendar", label: "Calendar" },
   { to: "/accounts", label: "Accounts" },
   { to: "/proxies", label: "Proxies" },
   { to: "/profiles", label: "Browser profiles" },

@@ -218,6 +218,11 @@ const STATUS_TONE: Record<string, keyof typeof BADGE> = {
   paused: "amber",
   completed: "green",
   partial: "amber",
+  scheduled: "blue",
+  posting: "blue",
+  posted: "green",
+  dropped: "gray",
+  ready: "green",
 };
 
 export function StatusBadge({ status }: { status: string }) {

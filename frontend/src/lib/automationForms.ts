@@ -5,7 +5,7 @@
  * from an API error. Errors are keyed by the API's path of the field
  * ("interval_minutes", "params.floor", "params.floors.<listing id>").
  */
-import { ApiError, errorMessage } from "../api/client";
+import { apiFieldErrors, nearestField } from "./fieldErrors";
 import type { Rule, RuleIn, RuleKind, RuleUpdate } from "../api/automation";
 
 export type FollowSource = "followers_of" | "likers_of_my_items" | "feed_search";
@@ -140,9 +140,10 @@ export function ruleForm(rule: Rule): RuleForm {
 
 export type RuleErrors = Record<string, string>;
 
-const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
+export const HHMM = /^(?:[01]\d|2[0-3]):[0-5]\d$/;
 
-function whole(value: string, min: number, max: number): number | null {
+/** A whole number within [min, max] typed in a box, or null. */
+export function whole(value: string, min: number, max: number): number | null {
   if (!/^\s*\d+\s*$/.test(value)) return null;
   const n = Number(value);
   return n >= min && n <= max ? n : null;
@@ -154,7 +155,7 @@ function decimal(value: string): number | null {
   return Number(text);
 }
 
-const wholeMsg = (min: number, max: number) => `A whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
+export const wholeMsg = (min: number, max: number) => `A whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}`;
 
 /** Facts the form cannot know by itself: listing prices and titles (for floors). */
 export interface RuleContext {
@@ -364,27 +365,13 @@ export const RULE_FIELDS = [
   "params.floors",
 ] as const;
 
-const KNOWN = new Set<string>(RULE_FIELDS);
+const nearest = nearestField(RULE_FIELDS);
 
 /** "params.floors.<id>" stays itself (each listing's floor has its box); "params.listing_ids[2]" → "params.listing_ids". */
 function fieldOf(path: string): string | null {
   const clean = path.replace(/\[(\d+)\]/g, ".$1");
   if (/^params\.floors\.[^.]+$/.test(clean)) return clean;
-  const parts = clean.split(".");
-  while (parts.length) {
-    const key = parts.join(".");
-    if (KNOWN.has(key)) return key;
-    parts.pop();
-  }
-  return null;
-}
-
-const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
-
-interface Problem {
-  key: string;
-  label?: string;
-  message: string;
+  return nearest(clean);
 }
 
 /**
@@ -394,26 +381,5 @@ interface Problem {
  * names no field of the form is returned as `other` (for a toast).
  */
 export function ruleFieldErrors(error: unknown): { fields: RuleErrors; other: string | null } {
-  const found: RuleErrors = {};
-  if (!(error instanceof ApiError) || ![400, 404, 422].includes(error.status)) return { fields: found, other: errorMessage(error) };
-  const rest: string[] = [];
-  const take = (path: string, message: string, whole: string) => {
-    const field = fieldOf(path);
-    if (field && !found[field]) found[field] = capitalize(message);
-    else rest.push(whole);
-  };
-  const listed = Array.isArray(error.extra)
-    ? (error.extra as unknown[]).filter((p): p is Problem => !!p && typeof p === "object" && typeof (p as Problem).key === "string" && typeof (p as Problem).message === "string")
-    : [];
-  if (listed.length) {
-    for (const p of listed) take(p.key, p.message, p.label ? `${p.label}: ${p.message}` : p.message);
-  } else {
-    for (const part of error.detail.split(/;\s+/)) {
-      const match = /^([A-Za-z_][\w-]*(?:(?:\.[\w-]+)|\[\d+\])*)\s*:\s*(.+)$/s.exec(part.trim());
-      if (match) take(match[1]!, match[2]!, part);
-      else rest.push(part);
-    }
-  }
-  const anything = Object.keys(found).length > 0;
-  return { fields: found, other: anything ? (rest.length ? rest.join("; ") : null) : error.detail };
+  return apiFieldErrors(error, fieldOf);
 }

@@ -124,6 +124,9 @@ export function queriesChangedBy(kind: string): string[] {
   // (bump, relist, price drop, publish), the account (a challenge) and the inbox.
   if (kind === "automation.run") return ["automation", "listings", "accounts", "inbox"];
   if (kind.startsWith("inbox.")) return ["inbox"];
+  // A batch writes posts (and uses AI quota); a run and its posts change statuses, times and the calendar.
+  if (kind === "campaign.generate") return ["campaigns", "billing"];
+  if (kind.startsWith("campaign.")) return ["campaigns", "calendar"];
   return [];
 }
 

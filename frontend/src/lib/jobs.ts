@@ -11,6 +11,9 @@ export const KIND_LABELS: Record<string, string> = {
   "automation.run": "Automation run",
   "inbox.sync": "Sync inbox",
   "inbox.reply": "Send reply",
+  "campaign.generate": "Write campaign posts",
+  "campaign.run": "Campaign run",
+  "campaign.post": "Campaign post",
 };
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -1,6 +1,6 @@
 import { Link, useParams, useSearchParams } from "react-router";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { jobs } from "../api/endpoints";
+import { jobs, type JobStatistics } from "../api/endpoints";
 import { JobRow, kindLabel } from "../components/jobs";
 import { JobItems } from "../components/JobItems";
 import { JobProgress } from "../components/JobProgress";
@@ -9,6 +9,42 @@ import { Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, form
 
 const PAGE = 25;
 
+const rate = (share: number | null) => (share === null ? "—" : `${Math.round(share * 100)}%`);
+const seconds = (s: number | null) => (s === null ? "—" : s < 60 ? `${s.toFixed(1)} s` : `${Math.round(s / 60)} min`);
+
+/** The workspace's jobs by kind: how many, how many succeeded, how long they take. */
+export function JobKindsTable({ stats }: { stats: JobStatistics }) {
+  const total = (counts: Record<string, number>) => Object.values(counts).reduce((a, b) => a + b, 0);
+  return (
+    <div className="overflow-x-auto">
+      <table className="w-full text-left text-sm" aria-label="Jobs by kind">
+        <thead className="text-xs uppercase text-slate-500">
+          <tr>
+            <th scope="col" className="py-1 pr-3">Kind</th>
+            <th scope="col" className="py-1 pr-3">Jobs</th>
+            <th scope="col" className="py-1 pr-3">Failed</th>
+            <th scope="col" className="py-1 pr-3">Success rate</th>
+            <th scope="col" className="py-1">Average time</th>
+          </tr>
+        </thead>
+        <tbody>
+          {[...stats.by_kind]
+            .sort((a, b) => total(b.counts) - total(a.counts))
+            .map((k) => (
+              <tr key={k.kind} className="border-t border-slate-200 dark:border-slate-800" data-testid="job-kind-row">
+                <td className="py-1 pr-3">{kindLabel(k.kind)}</td>
+                <td className="py-1 pr-3 tabular-nums">{total(k.counts)}</td>
+                <td className="py-1 pr-3 tabular-nums">{k.counts.failed ?? 0}</td>
+                <td className="py-1 pr-3 tabular-nums">{rate(k.success_rate)}</td>
+                <td className="py-1 tabular-nums">{seconds(k.mean_duration_seconds)}</td>
+              </tr>
+            ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function JobsPage() {
   const [params, setParams] = useSearchParams();
   const status = params.get("status") ?? "";
@@ -16,6 +52,8 @@ export function JobsPage() {
   const query = { status, limit: PAGE, offset };
   // Kept live by the workspace event stream (see Layout).
   const list = useQuery({ queryKey: ["jobs", "list", query], queryFn: () => jobs.list(query), placeholderData: keepPreviousData });
+  // The dashboard's query (refreshed by the workspace stream as jobs are created and finish).
+  const stats = useQuery({ queryKey: ["dashboard", "stats"], queryFn: jobs.statistics });
   return (
     <>
       <PageHeader title="Jobs" />
@@ -56,6 +94,11 @@ export function JobsPage() {
           </>
         )}
       </Card>
+      {stats.data && stats.data.by_kind.length > 0 && (
+        <Card title="By kind" className="mt-6">
+          <JobKindsTable stats={stats.data} />
+        </Card>
+      )}
     </>
   );
 }

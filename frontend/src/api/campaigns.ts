@@ -1,0 +1,79 @@
+/**
+ * Campaigns: the campaign, its content batches and posts, its posting run (plan, start,
+ * pause, resume, cancel, retry), import/export, the calendar and statistics. One function
+ * per route.
+ */
+import { api, type Job, type Page } from "./endpoints";
+import type { Query } from "./client";
+import type * as T from "./campaignTypes";
+
+export type Campaign = T.CampaignOut;
+export type CampaignIn = T.CampaignIn;
+export type CampaignUpdate = T.CampaignUpdate;
+export type CampaignStatus = Campaign["status"];
+export type Targeting = T.Targeting;
+export type Schedule = T.Schedule;
+export type Strategy = T.StrategyName;
+export type PostCounts = T.PostCounts;
+export type Post = T.PostOut;
+export type PostStatus = Post["status"];
+export type PostIn = T.PostIn;
+export type PostUpdate = T.PostUpdate;
+export type PostBrief = T.PostBrief;
+export type GenerateIn = T.GenerateIn;
+export type Batch = T.BatchOut;
+export type Plan = T.PlanOut;
+export type Assignment = T.AssignmentOut;
+export type RetryResult = T.RetryOut;
+export type CampaignImportReport = T.CampaignImportReport;
+export type ImportPostIn = T.ImportPostIn;
+export type CalendarPost = T.CalendarPostOut;
+export type CountBy = T.CountBy;
+export type CampaignStatistics = T.CampaignStatistics;
+
+export type CampaignImportSource = { kind: "json"; rows: ImportPostIn[] } | { kind: "file"; file: File };
+
+export const campaigns = {
+  list: (query: Query = {}) => api.get<Page<Campaign>>("/campaigns", query),
+  get: (id: string) => api.get<Campaign>(`/campaigns/${id}`),
+  create: (body: CampaignIn) => api.post<Campaign>("/campaigns", body),
+  update: (id: string, body: CampaignUpdate) => api.patch<Campaign>(`/campaigns/${id}`, body),
+  /** Soft delete: the campaign leaves the lists, its posts and jobs stay for history. */
+  remove: (id: string) => api.delete(`/campaigns/${id}`),
+  restore: (id: string) => api.post<Campaign>(`/campaigns/${id}/restore`),
+
+  posts: (id: string, query: Query = {}) => api.get<Page<Post>>(`/campaigns/${id}/posts`, query),
+  addPost: (id: string, body: PostIn) => api.post<Post>(`/campaigns/${id}/posts`, body),
+  updatePost: (id: string, postId: string, body: PostUpdate) => api.patch<Post>(`/campaigns/${id}/posts/${postId}`, body),
+  /** A one-post batch that rewrites it. */
+  regenerate: (id: string, postId: string) => api.post<Batch>(`/campaigns/${id}/posts/${postId}/regenerate`),
+  retryPost: (id: string, postId: string) => api.post<Job>(`/campaigns/${id}/posts/${postId}/retry`),
+  movePost: (id: string, postId: string, scheduledAt: string) => api.post<Post>(`/campaigns/${id}/posts/${postId}/move`, { scheduled_at: scheduledAt }),
+
+  generate: (id: string, body: GenerateIn) => api.post<Batch>(`/campaigns/${id}/generate`, body),
+  batches: (id: string, query: Query = {}) => api.get<Page<Batch>>(`/campaigns/${id}/batches`, query),
+
+  plan: (id: string) => api.get<Plan>(`/campaigns/${id}/plan`),
+  start: (id: string) => api.post<Campaign>(`/campaigns/${id}/start`),
+  pause: (id: string) => api.post<Campaign>(`/campaigns/${id}/pause`),
+  resume: (id: string) => api.post<Campaign>(`/campaigns/${id}/resume`),
+  cancel: (id: string) => api.post<Campaign>(`/campaigns/${id}/cancel`),
+  retryFailed: (id: string) => api.post<RetryResult>(`/campaigns/${id}/retry-failed`),
+
+  import: (id: string, source: CampaignImportSource) => {
+    if (source.kind === "json") return api.post<CampaignImportReport>(`/campaigns/${id}/import`, source.rows);
+    const form = new FormData();
+    form.append("file", source.file, source.file.name);
+    return api.request<CampaignImportReport>("POST", `/campaigns/${id}/import`, { body: form });
+  },
+  /** The export's bytes (needs the bearer token): see lib/download. */
+  export: (id: string, format: "csv" | "json") =>
+    api.request<Response>("GET", `/campaigns/${id}/export`, { raw: true, query: { format }, headers: { Accept: format === "csv" ? "text/csv" : "application/json" } }),
+
+  statistics: (id: string) => api.get<CampaignStatistics>(`/campaigns/${id}/statistics`),
+};
+
+export const calendar = {
+  /** Scheduled and posted posts between two instants (ISO), optionally of one campaign. */
+  list: (from: string, to: string, campaignId?: string) => api.get<CalendarPost[]>("/calendar", { from, to, campaign_id: campaignId }),
+};
