@@ -3,76 +3,13 @@
  * Each one goes away (in favour of the generated `components["schemas"][…]`) as soon as
  * its route lands and `npm run gen:api` brings it into schema.d.ts.
  */
+import type { components } from "./schema";
 
-export type CampaignStatusName = "draft" | "scheduled" | "running" | "paused" | "completed" | "cancelled";
+type PostCounts = components["schemas"]["PostCounts"];
+
 export type PostStatusName = "draft" | "scheduled" | "posting" | "posted" | "failed" | "cancelled" | "dropped";
-export type ContentStateName = "pending" | "ready" | "failed";
+
 export type StrategyName = "round_robin" | "random" | "least_used";
-
-export interface Targeting {
-  platforms?: string[];
-  statuses?: string[];
-  tags?: string[];
-  proxy_id?: string | null;
-  profile_id?: string | null;
-}
-
-export interface Schedule {
-  starts_at?: string | null;
-  active_from?: string;
-  active_to?: string;
-  timezone?: string;
-  spacing_minutes?: number;
-  posts_per_account_per_day?: number;
-}
-
-export interface CampaignIn {
-  name: string;
-  description?: string;
-  brand_name?: string;
-  target_audience?: string;
-  tone?: string;
-  targeting?: Targeting;
-  strategy?: StrategyName;
-  schedule?: Schedule;
-}
-
-export type CampaignUpdate = Partial<CampaignIn>;
-
-export interface PostCounts {
-  total: number;
-  ready: number;
-  draft: number;
-  scheduled: number;
-  posting: number;
-  posted: number;
-  failed: number;
-  cancelled: number;
-  dropped: number;
-}
-
-export interface CampaignOut {
-  id: string;
-  name: string;
-  description: string;
-  brand_name: string;
-  target_audience: string;
-  tone: string;
-  status: CampaignStatusName;
-  status_reason: string;
-  targeting: Targeting;
-  strategy: StrategyName;
-  strategy_seed: number | null;
-  schedule: Schedule;
-  job_id: string | null;
-  posts: PostCounts;
-  progress: number;
-  deleted: boolean;
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  completed_at: string | null;
-}
 
 export interface PostBrief {
   topic?: string;
@@ -86,37 +23,6 @@ export interface GenerateIn {
   posts?: PostBrief[] | null;
   count?: number | null;
   with_image?: boolean;
-}
-
-export interface PostOut {
-  id: string;
-  campaign_id: string;
-  batch_id: string | null;
-  position: number;
-  source: "generated" | "imported" | "manual";
-  topic: string;
-  brief: string;
-  tone: string;
-  audience: string;
-  with_image: boolean;
-  content_state: ContentStateName;
-  content_error: string;
-  caption: string;
-  media_ids: string[];
-  media_source: "generated" | "uploaded" | "none";
-  status: PostStatusName;
-  account_id: string | null;
-  account_label: string;
-  platform: string;
-  scheduled_at: string | null;
-  job_id: string | null;
-  posted_at: string | null;
-  platform_post_id: string;
-  url: string;
-  error: string;
-  attempts: number;
-  created_at: string;
-  updated_at: string;
 }
 
 export interface PostIn {

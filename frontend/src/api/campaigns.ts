@@ -5,17 +5,20 @@
  */
 import { api, type Job, type Page } from "./endpoints";
 import type { Query } from "./client";
+import type { components } from "./schema";
 import type * as T from "./campaignTypes";
 
-export type Campaign = T.CampaignOut;
-export type CampaignIn = T.CampaignIn;
-export type CampaignUpdate = T.CampaignUpdate;
+type S = components["schemas"];
+
+export type Campaign = S["CampaignOut"];
+export type CampaignIn = S["CampaignIn"];
+export type CampaignUpdate = S["CampaignUpdate"];
 export type CampaignStatus = Campaign["status"];
-export type Targeting = T.Targeting;
-export type Schedule = T.Schedule;
-export type Strategy = T.StrategyName;
-export type PostCounts = T.PostCounts;
-export type Post = T.PostOut;
+export type Targeting = S["Targeting"];
+export type Schedule = S["Schedule"];
+export type Strategy = Campaign["strategy"];
+export type PostCounts = S["PostCounts"];
+export type Post = S["PostOut"];
 export type PostStatus = Post["status"];
 export type PostIn = T.PostIn;
 export type PostUpdate = T.PostUpdate;

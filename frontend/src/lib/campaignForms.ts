@@ -48,6 +48,8 @@ export function briefValues(form: BriefForm): { body: CampaignIn; errors: FormEr
     brand_name: text(errors, "brand_name", form.brandName, 100),
     target_audience: text(errors, "target_audience", form.targetAudience, 300),
     tone: text(errors, "tone", form.tone, 100),
+    // The API's default, stated because the generated type lists defaulted fields as required.
+    strategy: "round_robin",
   };
   return { body, errors };
 }

@@ -30,9 +30,13 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
     <li className="flex flex-col gap-2 py-3 sm:flex-row sm:items-center sm:gap-4" data-testid="campaign-row">
       <div className="min-w-0 flex-1">
         <p className="flex flex-wrap items-center gap-2">
-          <Link to={campaign.status === "draft" ? `/campaigns/${campaign.id}/edit` : `/campaigns/${campaign.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
-            {campaign.name}
-          </Link>
+          {campaign.deleted ? (
+            <span className="font-medium">{campaign.name}</span>
+          ) : (
+            <Link to={campaign.status === "draft" ? `/campaigns/${campaign.id}/edit` : `/campaigns/${campaign.id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
+              {campaign.name}
+            </Link>
+          )}
           <StatusBadge status={campaign.status} />
           {campaign.deleted && <Badge tone="red">deleted</Badge>}
         </p>
@@ -76,8 +80,8 @@ function CampaignRow({ campaign }: { campaign: Campaign }) {
 }
 
 export function CampaignsPage() {
-  const { me } = useAuth();
-  const owner = me?.workspace.role === "owner";
+  // Deleted campaigns are shown to owners and admins only.
+  const { canManage: owner } = useAuth();
   const [params, setParams] = useSearchParams();
   const status = params.get("status") ?? "";
   const deleted = owner && params.get("deleted") === "1";
