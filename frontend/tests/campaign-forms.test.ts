@@ -50,6 +50,7 @@ describe("what to generate", () => {
         { topic: "Jackets", brief: "", tone: "", audience: "", with_image: true },
         { topic: "", brief: "Sale ends Sunday", tone: "urgent", audience: "", with_image: false },
       ],
+      with_image: false,
     });
   });
 

@@ -170,7 +170,7 @@ describe("campaign builder", () => {
     await waitFor(() => expect(screen.getByLabelText("Post 2: topic")).toHaveAttribute("aria-invalid", "true"));
     expect(screen.getByLabelText("Post 2: topic")).toHaveAccessibleDescription("Must not be empty");
     const sent = calls.find((c) => c.method === "POST" && c.url.endsWith("/generate"));
-    expect(sent?.body).toEqual({ posts: [{ topic: "Jackets", brief: "", tone: "", audience: "", with_image: true }] });
+    expect(sent?.body).toEqual({ posts: [{ topic: "Jackets", brief: "", tone: "", audience: "", with_image: true }], with_image: false });
 
     answer = json(202, { id: "b2", campaign_id: "c2", job_id: "j2", status: "running", requested: 1, done: 0, failed: 0, pending: 1, created_at: "", finished_at: null });
     await user.click(screen.getByRole("button", { name: "Generate" }));

@@ -22,13 +22,13 @@ export interface PostBrief {
 export interface GenerateIn {
   posts?: PostBrief[] | null;
   count?: number | null;
-  with_image?: boolean;
+  with_image: boolean;
 }
 
 export interface PostIn {
   caption: string;
   media_ids?: string[];
-  topic?: string;
+  topic: string;
 }
 
 export interface PostUpdate {

@@ -3,7 +3,7 @@
  * pause, resume, cancel, retry), import/export, the calendar and statistics. One function
  * per route.
  */
-import { api, type Job, type Page } from "./endpoints";
+import { api, type Page } from "./endpoints";
 import type { Query } from "./client";
 import type { components } from "./schema";
 import type * as T from "./campaignTypes";
@@ -50,7 +50,7 @@ export const campaigns = {
   updatePost: (id: string, postId: string, body: PostUpdate) => api.patch<Post>(`/campaigns/${id}/posts/${postId}`, body),
   /** A one-post batch that rewrites it. */
   regenerate: (id: string, postId: string) => api.post<Batch>(`/campaigns/${id}/posts/${postId}/regenerate`),
-  retryPost: (id: string, postId: string) => api.post<Job>(`/campaigns/${id}/posts/${postId}/retry`),
+  retryPost: (id: string, postId: string) => api.post<Post>(`/campaigns/${id}/posts/${postId}/retry`),
   movePost: (id: string, postId: string, scheduledAt: string) => api.post<Post>(`/campaigns/${id}/posts/${postId}/move`, { scheduled_at: scheduledAt }),
 
   generate: (id: string, body: GenerateIn) => api.post<Batch>(`/campaigns/${id}/generate`, body),

@@ -119,7 +119,8 @@ export function generateBody(form: GenerateForm): { body: GenerateIn; errors: Fo
   });
   if (posts.length === 0) errors.posts = "Write at least one post brief (a topic or a brief), or ask for a number of posts";
   else if (posts.length > MAX_GENERATE) errors.posts = `At most ${MAX_GENERATE} posts at once`;
-  return { body: { posts }, errors };
+  // `with_image` is per post here; the top-level one only applies with `count`.
+  return { body: { posts, with_image: false }, errors };
 }
 
 /**

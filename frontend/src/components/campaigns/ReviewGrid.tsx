@@ -1,6 +1,6 @@
 /**
  * Step 3: review the written posts as cards: edit a caption inline, regenerate, drop or put
- * back, replace the media with the user's own photos (dropped on the card), or add a post
+ * back, replace the media with the user's own photos or video (dropped on the card), or add a post
  * written by hand.
  */
 import { useState, type FormEvent } from "react";
@@ -15,8 +15,15 @@ import { useToast } from "../toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, StatusBadge, TextArea } from "../ui";
 import { usePostsQuery } from "./hooks";
 
-/** What POST /media takes (it checks the content again). */
-const ACCEPT = { "image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"] };
+/** What POST /media takes (it checks the content again): photos, or a video. */
+const ACCEPT = {
+  "image/jpeg": [".jpg", ".jpeg"],
+  "image/png": [".png"],
+  "image/webp": [".webp"],
+  "video/mp4": [".mp4"],
+  "video/webm": [".webm"],
+  "video/quicktime": [".mov"],
+};
 const MAX_MEDIA = 10;
 
 async function uploadAll(files: File[]): Promise<string[]> {
@@ -24,7 +31,7 @@ async function uploadAll(files: File[]): Promise<string[]> {
   return items.map((m) => m.id);
 }
 
-/** A drop zone for the user's own photos: uploads them, then hands their media ids over. */
+/** A drop zone for the user's own photos or video: uploads them, then hands their media ids over. */
 export function MediaDrop({ label, onUploaded, disabled = false }: { label: string; onUploaded: (ids: string[]) => void; disabled?: boolean }) {
   const toast = useToast();
   const [busy, setBusy] = useState(false);
@@ -53,7 +60,7 @@ export function MediaDrop({ label, onUploaded, disabled = false }: { label: stri
       }`}
     >
       <input {...getInputProps()} aria-label={label} />
-      {busy ? "Uploading…" : isDragActive ? "Drop to attach" : "Drop your photos here, or click to choose (JPEG, PNG, WebP)"}
+      {busy ? "Uploading…" : isDragActive ? "Drop to attach" : "Drop your photos or a video here, or click to choose"}
     </div>
   );
 }
@@ -110,7 +117,7 @@ function PostCard({ campaignId, post }: { campaignId: string; post: Post }) {
           {post.topic && <span className="truncate text-slate-500">{post.topic}</span>}
           <StatusBadge status={post.status} />
           {post.source !== "generated" && <Badge>{post.source}</Badge>}
-          {post.media_ids.length > 1 && <Badge>{post.media_ids.length} photos</Badge>}
+          {post.media_ids.length > 1 && <Badge>{post.media_ids.length} files</Badge>}
         </p>
         {post.content_state === "pending" ? (
           <p className="animate-pulse text-sm text-slate-500">Writing…</p>
@@ -138,7 +145,7 @@ function PostCard({ campaignId, post }: { campaignId: string; post: Post }) {
             </Button>
           )}
         </div>
-        {editable && !dropped && <MediaDrop label={`Your own photos for post ${n}`} onUploaded={(ids) => patch.mutate({ media_ids: ids.slice(0, MAX_MEDIA) })} />}
+        {editable && !dropped && <MediaDrop label={`Your own photos or video for post ${n}`} onUploaded={(ids) => patch.mutate({ media_ids: ids.slice(0, MAX_MEDIA) })} />}
       </div>
     </li>
   );
@@ -151,7 +158,7 @@ function AddPostForm({ campaignId }: { campaignId: string }) {
   const [mediaIds, setMediaIds] = useState<string[]>([]);
   const [error, setError] = useState<string | null>(null);
   const add = useMutation({
-    mutationFn: () => campaigns.addPost(campaignId, { caption: caption.trim(), media_ids: mediaIds }),
+    mutationFn: () => campaigns.addPost(campaignId, { caption: caption.trim(), media_ids: mediaIds, topic: "" }),
     onSuccess: () => {
       toast.success("Post added");
       setCaption("");
