@@ -203,7 +203,8 @@ function PostsTab({ c }: { c: Campaign }) {
       ) : posts.data.items.length === 0 ? (
         <Empty title="No posts here" />
       ) : (
-        <div className="overflow-x-auto">
+        // `relative`: the header's screen-reader-only text is positioned inside the scroller, not the page.
+        <div className="relative overflow-x-auto">
           <table className="w-full text-left text-sm" aria-label="Posts">
             <thead className="text-xs uppercase text-slate-500">
               <tr>

@@ -30,7 +30,7 @@ function CountChart({ rows, label }: { rows: CountBy[]; label: string }) {
   return (
     <div className="h-64 text-slate-600 dark:text-slate-300" role="img" aria-label={label}>
       <ResponsiveContainer width="100%" height="100%">
-        <BarChart data={rows} margin={{ left: -20, right: 8 }}>
+        <BarChart data={rows.map((r) => ({ ...r, rest: Math.max(0, r.total - r.posted - r.failed) }))} margin={{ left: -20, right: 8 }}>
           <CartesianGrid strokeDasharray="3 3" strokeOpacity={0.3} />
           <XAxis dataKey="label" tick={AXIS} stroke="currentColor" interval="preserveStartEnd" />
           <YAxis allowDecimals={false} tick={AXIS} stroke="currentColor" />
@@ -38,6 +38,7 @@ function CountChart({ rows, label }: { rows: CountBy[]; label: string }) {
           <Legend />
           <Bar dataKey="posted" name="posted" stackId="a" fill={STATUS_COLOURS.posted} />
           <Bar dataKey="failed" name="failed" stackId="a" fill={STATUS_COLOURS.failed} />
+          <Bar dataKey="rest" name="not posted yet" stackId="a" fill={STATUS_COLOURS.draft} />
         </BarChart>
       </ResponsiveContainer>
     </div>
