@@ -58,6 +58,10 @@ describe("what to generate", () => {
     expect(generateBody({ mode: "rows", rows: [row({}), row({})], count: "", withImage: false }).errors.posts).toMatch(/at least one/);
     const errors = generateBody({ mode: "rows", rows: [row({}), row({ topic: "a\nb" })], count: "", withImage: false }).errors;
     expect(errors).toEqual({ "posts.1.topic": "One line only" });
+    // Tone or audience alone is not enough: the API wants a topic or a brief.
+    expect(generateBody({ mode: "rows", rows: [row({ tone: "warm" })], count: "", withImage: false }).errors).toEqual({
+      "posts.0.topic": "Say what the post is about (a topic or a brief)",
+    });
   });
 
   it("asks for N posts from the campaign's brief, 1 to 200", () => {

@@ -11,45 +11,6 @@ export type PostStatusName = "draft" | "scheduled" | "posting" | "posted" | "fai
 
 export type StrategyName = "round_robin" | "random" | "least_used";
 
-export interface PostBrief {
-  topic?: string;
-  brief?: string;
-  tone?: string;
-  audience?: string;
-  with_image?: boolean;
-}
-
-export interface GenerateIn {
-  posts?: PostBrief[] | null;
-  count?: number | null;
-  with_image: boolean;
-}
-
-export interface PostIn {
-  caption: string;
-  media_ids?: string[];
-  topic: string;
-}
-
-export interface PostUpdate {
-  caption?: string;
-  media_ids?: string[];
-  dropped?: boolean;
-}
-
-export interface BatchOut {
-  id: string;
-  campaign_id: string;
-  job_id: string | null;
-  status: "running" | "completed" | "cancelled";
-  requested: number;
-  done: number;
-  failed: number;
-  pending: number;
-  created_at: string;
-  finished_at: string | null;
-}
-
 export interface AssignmentOut {
   post_id: string;
   position: number;

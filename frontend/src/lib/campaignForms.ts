@@ -108,6 +108,7 @@ export function generateBody(form: GenerateForm): { body: GenerateIn; errors: Fo
   const posts: PostBrief[] = [];
   form.rows.forEach((row, i) => {
     if (rowIsBlank(row)) return;
+    if (!row.topic.trim() && !row.brief.trim()) errors[`posts.${i}.topic`] = "Say what the post is about (a topic or a brief)";
     const brief: PostBrief = {
       topic: text(errors, `posts.${i}.topic`, row.topic, 200),
       brief: text(errors, `posts.${i}.brief`, row.brief, 4000, { singleLine: false }),

@@ -70,6 +70,7 @@ function PostCard({ campaignId, post }: { campaignId: string; post: Post }) {
   const queryClient = useQueryClient();
   const [caption, setCaption] = useState(post.caption);
   const [error, setError] = useState<string | null>(null);
+  const [mediaError, setMediaError] = useState<string | null>(null);
   // A caption rewritten on the server (regenerate) replaces the box's text unless the user is editing it.
   const [seen, setSeen] = useState(post.caption);
   if (post.caption !== seen) {
@@ -81,13 +82,15 @@ function PostCard({ campaignId, post }: { campaignId: string; post: Post }) {
     mutationFn: (body: PostUpdate) => campaigns.updatePost(campaignId, post.id, body),
     onSuccess: (_, body) => {
       setError(null);
+      setMediaError(null);
       toast.success(body.caption !== undefined ? "Caption saved" : body.media_ids ? "Media attached" : body.dropped ? "Post dropped" : "Post put back");
       void refresh();
     },
     onError: (e) => {
       const found = campaignFieldErrors(e);
-      if (found.fields.caption) setError(found.fields.caption);
-      else toast.error(found.other ?? errorMessage(e));
+      setError(found.fields.caption ?? null);
+      setMediaError(found.fields.media_ids ?? null);
+      if (!found.fields.caption && !found.fields.media_ids) toast.error(found.other ?? errorMessage(e));
     },
   });
   const regenerate = useMutation({
@@ -146,6 +149,11 @@ function PostCard({ campaignId, post }: { campaignId: string; post: Post }) {
           )}
         </div>
         {editable && !dropped && <MediaDrop label={`Your own photos or video for post ${n}`} onUploaded={(ids) => patch.mutate({ media_ids: ids.slice(0, MAX_MEDIA) })} />}
+        {mediaError && (
+          <p role="alert" className="text-xs text-rose-600 dark:text-rose-400">
+            {mediaError}
+          </p>
+        )}
       </div>
     </li>
   );
