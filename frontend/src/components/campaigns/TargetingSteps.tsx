@@ -61,6 +61,9 @@ export function AccountsStep({ campaign, onNext }: { campaign: Campaign; onNext:
   const platforms = useQuery({ queryKey: ["accounts", "platforms"], queryFn: accounts.platforms, staleTime: 5 * 60_000 });
   const proxyList = useQuery({ queryKey: ["proxies", "list", { limit: 100 }], queryFn: () => proxies.list({ limit: 100 }) });
   const profileList = useQuery({ queryKey: ["profiles", "list", { limit: 100 }], queryFn: () => profiles.list({ limit: 100 }) });
+  // The tags the workspace's accounts carry, offered as a hint.
+  const accountList = useQuery({ queryKey: ["accounts", "list", { limit: 100 }], queryFn: () => accounts.list({ limit: 100 }) });
+  const tagsInUse = [...new Set((accountList.data?.items ?? []).flatMap((a) => a.tags))].sort();
   const save = useSave(campaign, setErrors, "Accounts saved");
   const set = <K extends keyof TargetingForm>(key: K, value: TargetingForm[K]) => setForm((f) => ({ ...f, [key]: value }));
   const submit = (e: FormEvent, next: boolean) => {
@@ -88,7 +91,7 @@ export function AccountsStep({ campaign, onNext }: { campaign: Campaign; onNext:
               error={errors["targeting.statuses"]}
               onChange={(v) => set("statuses", v)}
             />
-            <TextField label="Tags" placeholder="e.g. fashion, eu" hint="Comma separated; an account needs every tag." value={form.tags} error={errors["targeting.tags"]} onChange={(e) => set("tags", e.target.value)} />
+            <TextField label="Tags" placeholder="e.g. fashion, eu" hint={`Comma separated; an account needs every tag.${tagsInUse.length ? ` In use: ${tagsInUse.join(", ")}.` : ""}`} value={form.tags} error={errors["targeting.tags"]} onChange={(e) => set("tags", e.target.value)} />
             <SelectField label="Proxy" value={form.proxyId} error={errors["targeting.proxy_id"]} onChange={(e) => set("proxyId", e.target.value)}>
               <option value="">Any</option>
               {(proxyList.data?.items ?? []).map((p) => (
