@@ -6,7 +6,6 @@
 import { api, type Page } from "./endpoints";
 import type { Query } from "./client";
 import type { components } from "./schema";
-import type * as T from "./campaignTypes";
 
 type S = components["schemas"];
 
@@ -25,14 +24,21 @@ export type PostUpdate = S["PostUpdate"];
 export type PostBrief = S["PostBrief"];
 export type GenerateIn = S["GenerateIn"];
 export type Batch = S["BatchOut"];
-export type Plan = T.PlanOut;
-export type Assignment = T.AssignmentOut;
-export type RetryResult = T.RetryOut;
-export type CampaignImportReport = T.CampaignImportReport;
-export type ImportPostIn = T.ImportPostIn;
-export type CalendarPost = T.CalendarPostOut;
-export type CountBy = T.CountBy;
-export type CampaignStatistics = T.CampaignStatistics;
+export type Plan = S["campaigns_schemas_PlanOut"];
+export type Assignment = S["AssignmentOut"];
+export type RetryResult = S["RetryOut"];
+export type CampaignImportReport = S["campaigns_schemas_ImportReport"];
+/** One row of a JSON import (CSV columns have the same names); the route reads its body itself, so OpenAPI has no schema for it. */
+export interface ImportPostIn {
+  caption: string;
+  media?: string;
+  scheduled_at?: string;
+  account?: string;
+  platform?: string;
+}
+export type CalendarPost = S["CalendarPostOut"];
+export type CountBy = S["CountBy"];
+export type CampaignStatistics = S["CampaignStatistics"];
 
 export type CampaignImportSource = { kind: "json"; rows: ImportPostIn[] } | { kind: "file"; file: File };
 
