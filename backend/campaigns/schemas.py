@@ -236,7 +236,7 @@ class AssignmentOut(msgspec.Struct):
     scheduled_at: datetime
 
 
-class PlanOut(msgspec.Struct):
+class CampaignPlanOut(msgspec.Struct):
     strategy: StrategyName
     seed: int | None
     accounts_matched: int
@@ -261,7 +261,7 @@ class ImportRowError(msgspec.Struct):
     reason: str
 
 
-class ImportReport(msgspec.Struct):
+class PostImportReport(msgspec.Struct):
     created: int
     failed: int
     post_ids: list[uuid.UUID]

@@ -20,7 +20,7 @@ from arq.connections import ArqRedis
 
 from backend.campaigns import service as core
 from backend.campaigns.posting import posts
-from backend.campaigns.schemas import ImportPostIn, ImportReport, ImportRowError
+from backend.campaigns.schemas import ImportPostIn, ImportRowError, PostImportReport
 from backend.campaigns.tables import CampaignPost, CampaignStatus, ContentState, PostStatus
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -50,7 +50,7 @@ class _Row:
 
 async def import_posts(
     redis: ArqRedis, workspace_id: uuid.UUID, campaign_id: uuid.UUID, raw_rows: list[Any]
-) -> ImportReport:
+) -> PostImportReport:
     campaign = await core.campaign_row(workspace_id, campaign_id)
     if campaign["status"] in (CampaignStatus.completed.value, CampaignStatus.cancelled.value):
         raise Conflict(f"A {campaign['status']} campaign takes no new posts")
@@ -93,7 +93,7 @@ async def import_posts(
         # The run is under way: the scheduled rows get their jobs now (a draft's start makes them).
         await posts.add_post_jobs(redis, workspace_id, campaign, [p for p in created if p["status"] == "scheduled"])
     errors = [error for row in checked for error in row.errors]
-    return ImportReport(
+    return PostImportReport(
         created=len(created),
         failed=sum(1 for row in checked if row.errors),
         post_ids=[p["id"] for p in created],

@@ -18,10 +18,10 @@ from backend.campaigns.posting.reports import ExportFormat
 from backend.campaigns.schemas import (
     CalendarPostOut,
     CampaignOut,
+    CampaignPlanOut,
     CampaignStatistics,
-    ImportReport,
     MoveIn,
-    PlanOut,
+    PostImportReport,
     PostOut,
     RetryOut,
 )
@@ -37,7 +37,7 @@ class PostingController(Controller):
     tags = ["campaigns"]
 
     @get("/plan")
-    async def plan(self, request: AuthRequest, campaign_id: CampaignId) -> PlanOut:
+    async def plan(self, request: AuthRequest, campaign_id: CampaignId) -> CampaignPlanOut:
         """Who would post what and when if the campaign started now (changes nothing); 400 naming the
         field when it cannot start (strategy, schedule, targeting matching no account, no ready post)."""
         return await service.preview(request.user.workspace_id, campaign_id)
@@ -96,7 +96,7 @@ class PostingController(Controller):
         "a CSV body (text/csv) or a multipart form with the file in field `file`; at most 1000 rows. The "
         "report lists each bad row with its number, field and reason; the good rows are created regardless.",
     )
-    async def import_posts(self, request: AuthRequest, campaign_id: CampaignId, redis: Redis) -> ImportReport:
+    async def import_posts(self, request: AuthRequest, campaign_id: CampaignId, redis: Redis) -> PostImportReport:
         """Import posts from CSV or JSON."""
         rows = await tabular.read_rows(request, imports.COLUMNS)
         return await imports.import_posts(redis, request.user.workspace_id, campaign_id, rows)

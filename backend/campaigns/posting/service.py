@@ -21,7 +21,7 @@ from arq.connections import ArqRedis
 from backend.campaigns import service as core
 from backend.campaigns.posting import plan, posts
 from backend.campaigns.posting.plan import PlanPost, Slot
-from backend.campaigns.schemas import AssignmentOut, CampaignOut, MoveIn, PlanOut, PostOut, RetryOut
+from backend.campaigns.schemas import AssignmentOut, CampaignOut, CampaignPlanOut, MoveIn, PostOut, RetryOut
 from backend.campaigns.tables import CampaignPost, CampaignStatus, ContentState, PostStatus, Strategy
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
@@ -61,7 +61,7 @@ async def _planned(workspace_id: uuid.UUID, campaign: dict[str, Any], seed: int 
     return slots, len(accounts)
 
 
-async def preview(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> PlanOut:
+async def preview(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> CampaignPlanOut:
     """Who would post what and when if the campaign started now; changes nothing.
 
     The `random` strategy's preview uses the recorded seed if there is one, else a fresh one
@@ -78,7 +78,7 @@ async def preview(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> PlanOut:
     per_account: dict[str, int] = {}
     for slot in slots:
         per_account[str(slot.account_id)] = per_account.get(str(slot.account_id), 0) + 1
-    return PlanOut(
+    return CampaignPlanOut(
         strategy=campaign["strategy"],
         seed=seed if campaign["strategy"] == Strategy.random.value else None,
         accounts_matched=matched,

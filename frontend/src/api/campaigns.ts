@@ -24,10 +24,10 @@ export type PostUpdate = S["PostUpdate"];
 export type PostBrief = S["PostBrief"];
 export type GenerateIn = S["GenerateIn"];
 export type Batch = S["BatchOut"];
-export type Plan = S["campaigns_schemas_PlanOut"];
+export type Plan = S["CampaignPlanOut"];
 export type Assignment = S["AssignmentOut"];
 export type RetryResult = S["RetryOut"];
-export type CampaignImportReport = S["campaigns_schemas_ImportReport"];
+export type CampaignImportReport = S["PostImportReport"];
 /** One row of a JSON import (CSV columns have the same names); the route reads its body itself, so OpenAPI has no schema for it. */
 export interface ImportPostIn {
   caption: string;

@@ -16,7 +16,6 @@ export type ProfileCreate = S["ProfileCreate"];
 export type ProfileUpdate = S["ProfileUpdate"];
 export type ProfileTemplate = S["ProfileTemplateOut"];
 export type ImportRow = S["ImportRowOut"];
-// Litestar prefixes a schema name two domains share (campaigns has an ImportReport too).
-export type ImportReport = S["platforms_schemas_ImportReport"];
+export type ImportReport = S["ImportReport"];
 
 export const ACCOUNT_STATUSES: readonly AccountStatus[] = ["active", "needs_attention", "cooldown", "banned", "inactive"];

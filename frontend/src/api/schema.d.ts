@@ -1714,14 +1714,6 @@ export interface components {
             /** @enum {string} */
             status: "running" | "completed" | "cancelled";
         };
-        /** PlanOut */
-        billing_schemas_PlanOut: {
-            currency: string;
-            limits: components["schemas"]["PlanLimitOut"][];
-            monthly_price: number;
-            name: string;
-            title: string;
-        };
         /** BillingOut */
         BillingOut: {
             cancel_at_period_end: boolean;
@@ -1731,7 +1723,7 @@ export interface components {
             period: string;
             plan: string;
             plan_title: string;
-            plans: components["schemas"]["billing_schemas_PlanOut"][];
+            plans: components["schemas"]["PlanOut"][];
             status: string;
         };
         /** BrowserStatus */
@@ -1803,15 +1795,8 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** ImportReport */
-        campaigns_schemas_ImportReport: {
-            created: number;
-            errors: components["schemas"]["ImportRowError"][];
-            failed: number;
-            post_ids: string[];
-        };
-        /** PlanOut */
-        campaigns_schemas_PlanOut: {
+        /** CampaignPlanOut */
+        CampaignPlanOut: {
             accounts_matched: number;
             assignments: components["schemas"]["AssignmentOut"][];
             last_post_at: string | null;
@@ -1892,6 +1877,13 @@ export interface components {
         HealthResponse: {
             /** @constant */
             status: "ok";
+        };
+        /** ImportReport */
+        ImportReport: {
+            created: number;
+            failed: number;
+            rows: components["schemas"]["ImportRowOut"][];
+            skipped: number;
         };
         /** ImportRowError */
         ImportRowError: {
@@ -2283,18 +2275,19 @@ export interface components {
             limit: number;
             resource: string;
         };
+        /** PlanOut */
+        PlanOut: {
+            currency: string;
+            limits: components["schemas"]["PlanLimitOut"][];
+            monthly_price: number;
+            name: string;
+            title: string;
+        };
         /** PlatformOut */
         PlatformOut: {
             driver_verified: boolean;
             name: string;
             title: string;
-        };
-        /** ImportReport */
-        platforms_schemas_ImportReport: {
-            created: number;
-            failed: number;
-            rows: components["schemas"]["ImportRowOut"][];
-            skipped: number;
         };
         /** PostBrief */
         PostBrief: {
@@ -2329,6 +2322,13 @@ export interface components {
             scheduled: number;
             /** @default 0 */
             total: number;
+        };
+        /** PostImportReport */
+        PostImportReport: {
+            created: number;
+            errors: components["schemas"]["ImportRowError"][];
+            failed: number;
+            post_ids: string[];
         };
         /** PostIn */
         PostIn: {
@@ -3099,7 +3099,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["platforms_schemas_ImportReport"];
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
         };
@@ -4518,7 +4518,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["campaigns_schemas_ImportReport"];
+                    "application/json": components["schemas"]["PostImportReport"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -4592,7 +4592,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["campaigns_schemas_PlanOut"];
+                    "application/json": components["schemas"]["CampaignPlanOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -6623,7 +6623,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["platforms_schemas_ImportReport"];
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
         };
