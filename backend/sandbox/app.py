@@ -2,8 +2,8 @@
 
 Independent of the rest of the backend (no Piccolo, no Redis, nothing of the
 API). This module wires the app: the page groups (`listing_pages`,
-`auth_pages`, `social_pages`), the control API (`control_api`), templates and
-error pages. The HTML is a contract with the sandbox driver: ids, classes and
+`auth_pages`, `social_pages`, `post_pages`, `board_pages`), the control API
+(`control_api`), templates and error pages. The HTML is a contract with the sandbox driver: ids, classes and
 routes are what it selects on, so change them only together with the driver.
 """
 
@@ -19,9 +19,9 @@ from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
-from backend.sandbox import auth_pages, control_api, listing_pages, post_pages, social_pages
+from backend.sandbox import auth_pages, board_pages, control_api, listing_pages, post_pages, social_pages
 from backend.sandbox.listing_pages import MAX_PHOTO_BYTES, MAX_PHOTOS
-from backend.sandbox.pages import Faults, RedirectTo, current_user, redirect, render
+from backend.sandbox.pages import Faults, RedirectTo, current_user, faults_of, redirect, render
 from backend.sandbox.post_pages import MAX_VIDEO_BYTES
 from backend.sandbox.seed import seed, seed_photos
 from backend.sandbox.store import Store
@@ -60,6 +60,15 @@ def _on_forbidden(request: Request[Any, Any, Any], exc: PermissionDeniedExceptio
     return _error_page(request, 403, exc.detail or "You can't do that.")
 
 
+async def _armed_failure(request: Request[Any, Any, Any]) -> Response[str] | None:
+    """A 500 for a request the control API armed to fail (`fail_path`), before any page runs."""
+    if request.url.path.startswith("/__control/") or not faults_of(request).take_failure(
+        request.url.path, request.url.query
+    ):
+        return None
+    return Response("Internal server error (armed by the control API)", status_code=500, media_type=MediaType.TEXT)
+
+
 def _time_filter(value: str) -> str:
     try:
         return datetime.fromisoformat(value).strftime("%d %b %Y, %H:%M UTC")
@@ -88,6 +97,7 @@ def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = Fals
             *auth_pages.ROUTES,
             *social_pages.ROUTES,
             *post_pages.ROUTES,
+            *board_pages.ROUTES,
             *control_api.ROUTES,
         ],
         template_config=TemplateConfig(
@@ -99,6 +109,7 @@ def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = Fals
             PermissionDeniedException: _on_forbidden,
         },
         state=_state(store),
+        before_request=_armed_failure,
         on_shutdown=[close_store],
         request_max_body_size=max(MAX_PHOTOS * MAX_PHOTO_BYTES, MAX_VIDEO_BYTES) + 1_000_000,
         openapi_config=None,

@@ -9,6 +9,7 @@ from typing import Any
 from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 
+from backend.sandbox.gallery import MAX_COUNT, add_gallery
 from backend.sandbox.pages import Faults, faults_of, store_of, user_or_404
 from backend.sandbox.seed import seed
 from backend.sandbox.store import Item, StoreError, iso, utcnow
@@ -59,13 +60,20 @@ async def control_faults(request: Request[Any, Any, Any], data: dict[str, Any]) 
         faults.drop_next_message = bool(data["drop_next_message"])
     if "drop_next_post" in data:
         faults.drop_next_post = bool(data["drop_next_post"])
+    if "drop_next_board" in data:
+        faults.drop_next_board = bool(data["drop_next_board"])
     if "hang_seconds" in data:
         faults.hang_seconds = max(0.0, float(data["hang_seconds"]))
+    if "fail_path" in data:
+        # {fail_path: "/feed?q=cats&page=2" or "/feed", fail_count: N}: the next N such requests answer 500.
+        faults.fail_paths[str(data["fail_path"])] = max(0, int(data.get("fail_count", 1)))
     return {
         "drop_next_publish": faults.drop_next_publish,
         "drop_next_message": faults.drop_next_message,
         "drop_next_post": faults.drop_next_post,
+        "drop_next_board": faults.drop_next_board,
         "hang_seconds": faults.hang_seconds,
+        "fail_paths": {path: left for path, left in faults.fail_paths.items() if left > 0},
     }
 
 
@@ -203,7 +211,46 @@ async def control_post_stats(request: Request[Any, Any, Any], post_id: int, data
     return found.as_json()
 
 
+@post("/__control/gallery", status_code=201)
+async def control_gallery(request: Request[Any, Any, Any], data: dict[str, Any]) -> dict[str, Any]:
+    """{keyword, count, exact_share?, near_share?, seed?, seller?}: list `count` items with generated pictures.
+
+    Shares are fractions of `count` (0.1 = one in ten): exact copies of an earlier item's picture and
+    re-encoded ones (near-duplicates). The answer says which item repeats which.
+    """
+    store = store_of(request)
+    seller = user_or_404(store, str(data.get("seller", "dave")))
+    keyword = str(data.get("keyword", "")).strip()
+    if not keyword:
+        raise ValidationException("keyword is required")
+    try:
+        count = int(data.get("count", 0))
+        exact, near = float(data.get("exact_share", 0)), float(data.get("near_share", 0))
+        seed_value = int(data.get("seed", 0))
+    except (TypeError, ValueError):
+        raise ValidationException("count and seed must be whole numbers, the shares fractions") from None
+    if not 1 <= count <= MAX_COUNT or exact < 0 or near < 0:
+        raise ValidationException(f"count must be 1 to {MAX_COUNT} and the shares at least 0")
+    try:
+        made = await asyncio.to_thread(
+            add_gallery, store, seller.id, keyword, count, exact_share=exact, near_share=near, seed=seed_value
+        )
+    except ValueError as exc:
+        raise ValidationException(str(exc)) from None
+    return made.as_json()
+
+
+@get("/__control/boards")
+async def control_boards(request: Request[Any, Any, Any], username: str) -> list[dict[str, Any]]:
+    """A user's boards, oldest first, each with the ids of what is saved on it."""
+    store = store_of(request)
+    user_or_404(store, username)
+    return [{**b.as_json(), "item_ids": store.saved_item_ids(b.id)} for b in store.boards_of(username)]
+
+
 ROUTES = [
+    control_gallery,
+    control_boards,
     control_reset,
     control_create_user,
     control_challenge,

@@ -62,7 +62,18 @@ async def item_page(request: Request[Any, Any, Any], item_id: int) -> Template:
         store.count_view(item_id)
         item = item_or_404(store, item_id)
     liked = viewer is not None and store.likes(viewer.id, item_id)
-    return render(request, viewer, "item.html", item=item, liked=liked, similar=store.more_like_this(item))
+    boards = store.boards_of(viewer.username) if viewer else []
+    saved_in = store.boards_holding(viewer.id, item_id) if viewer else []
+    return render(
+        request,
+        viewer,
+        "item.html",
+        item=item,
+        liked=liked,
+        similar=store.more_like_this(item),
+        boards=boards,
+        saved_in=saved_in,
+    )
 
 
 @post("/items/{item_id:int}/like")

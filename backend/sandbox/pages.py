@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
@@ -25,12 +25,26 @@ CHALLENGE_NEXT_COOKIE = "sandbox_challenge_next"
 
 @dataclass
 class Faults:
-    """Failures the control API arms for tests: the next publish (message, post) is saved but its answer is lost."""
+    """Failures the control API arms for tests.
+
+    The next publish (message, post, board) is saved but its answer is lost;
+    `fail_paths` answers the next N requests to a path (or path?query) with a 500.
+    """
 
     drop_next_publish: bool = False
     drop_next_message: bool = False
     drop_next_post: bool = False
+    drop_next_board: bool = False
     hang_seconds: float = 30.0
+    fail_paths: dict[str, int] = field(default_factory=dict)
+
+    def take_failure(self, path: str, query: str) -> bool:
+        """Whether this request is one of those armed to fail (and count it)."""
+        for key in (f"{path}?{query}" if query else path, path):
+            if self.fail_paths.get(key, 0) > 0:
+                self.fail_paths[key] -= 1
+                return True
+        return False
 
 
 class RedirectTo(Exception):

@@ -127,6 +127,38 @@ class Sandbox:
         )
         response.raise_for_status()
 
+    async def drop_next_board(self, hang_seconds: float = 30) -> None:
+        response = await self.control.post(
+            "/__control/faults", json={"drop_next_board": True, "hang_seconds": hang_seconds}
+        )
+        response.raise_for_status()
+
+    async def fail_path(self, path: str, count: int = 1) -> None:
+        """The next `count` requests to `path` (or `path?query`) answer 500."""
+        response = await self.control.post("/__control/faults", json={"fail_path": path, "fail_count": count})
+        response.raise_for_status()
+
+    async def gallery(
+        self, keyword: str, count: int, exact_share: float = 0, near_share: float = 0, seed: int = 0
+    ) -> dict[str, Any]:
+        """`count` items for `keyword` with generated pictures; which repeat which (exact or re-encoded)."""
+        result: dict[str, Any] = await self._post(
+            "/__control/gallery",
+            keyword=keyword,
+            count=count,
+            exact_share=exact_share,
+            near_share=near_share,
+            seed=seed,
+        )
+        return result
+
+    async def boards(self, username: str) -> list[dict[str, Any]]:
+        """The user's boards, oldest first, with the ids of what each holds."""
+        response = await self.control.get("/__control/boards", params={"username": username})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
     async def posts(self, author: str) -> list[dict[str, Any]]:
         """The author's posts, newest first (whole captions, counters, media types)."""
         response = await self.control.get("/__control/posts", params={"author": author})

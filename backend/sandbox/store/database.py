@@ -38,7 +38,10 @@ CREATE TABLE IF NOT EXISTS items (
     created_at TEXT NOT NULL,
     bumped_at TEXT NOT NULL,
     views INTEGER NOT NULL DEFAULT 0,
-    sold INTEGER NOT NULL DEFAULT 0
+    sold INTEGER NOT NULL DEFAULT 0,
+    tags TEXT NOT NULL DEFAULT '', -- lower-case words separated by spaces
+    category TEXT NOT NULL DEFAULT '',
+    brand TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS items_bumped ON items (bumped_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS photos (
@@ -87,12 +90,42 @@ CREATE TABLE IF NOT EXISTS post_media (
     data BLOB NOT NULL
 );
 CREATE INDEX IF NOT EXISTS post_media_post ON post_media (post_id, position);
+CREATE TABLE IF NOT EXISTS boards (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    name TEXT NOT NULL, -- not unique, like a person could make two of a name: a blind retry shows as a second board
+    created_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS boards_owner ON boards (owner_id, id);
+CREATE TABLE IF NOT EXISTS board_items (
+    board_id INTEGER NOT NULL REFERENCES boards(id) ON DELETE CASCADE,
+    item_id INTEGER NOT NULL REFERENCES items(id) ON DELETE CASCADE,
+    created_at TEXT NOT NULL,
+    PRIMARY KEY (board_id, item_id)
+);
 """
 
 # (table, column, definition) added after the first release of the schema above.
-ADDED_COLUMNS = (("items", "sold", "INTEGER NOT NULL DEFAULT 0"),)
+ADDED_COLUMNS = (
+    ("items", "sold", "INTEGER NOT NULL DEFAULT 0"),
+    ("items", "tags", "TEXT NOT NULL DEFAULT ''"),
+    ("items", "category", "TEXT NOT NULL DEFAULT ''"),
+    ("items", "brand", "TEXT NOT NULL DEFAULT ''"),
+)
 
-TABLES = ("post_media", "posts", "messages", "follows", "likes", "photos", "items", "sessions", "users")
+TABLES = (
+    "board_items",
+    "boards",
+    "post_media",
+    "posts",
+    "messages",
+    "follows",
+    "likes",
+    "photos",
+    "items",
+    "sessions",
+    "users",
+)
 
 
 def utcnow() -> datetime:

@@ -1,4 +1,5 @@
-"""Listings (items) and their photos: the feed, search, a seller's own, similar items, bumps."""
+"""Listings (items) and their photos: the feed, search (latest first, or in stable pages), a seller's own,
+similar items, bumps."""
 
 from __future__ import annotations
 
@@ -26,6 +27,9 @@ class Item:
     likes: int
     photo_ids: tuple[int, ...]
     sold: bool = False
+    tags: tuple[str, ...] = ()
+    category: str = ""
+    brand: str = ""
 
     @property
     def price(self) -> str:
@@ -48,6 +52,10 @@ class Item:
             "views": self.views,
             "likes": self.likes,
             "photos": len(self.photo_ids),
+            "photo_ids": list(self.photo_ids),
+            "tags": list(self.tags),
+            "category": self.category,
+            "brand": self.brand,
         }
 
 
@@ -59,12 +67,14 @@ class NewPhoto:
 
 _ITEM_SELECT = """
 SELECT i.id, u.username, i.seller_id, i.title, i.description, i.price_cents, i.created_at, i.bumped_at, i.views,
-       i.sold,
+       i.sold, i.tags, i.category, i.brand,
        (SELECT COUNT(*) FROM likes l WHERE l.item_id = i.id) AS likes,
        (SELECT GROUP_CONCAT(id) FROM (SELECT p.id FROM photos p WHERE p.item_id = i.id ORDER BY p.position)) AS photos
 FROM items i JOIN users u ON u.id = i.seller_id
 """
 _FEED_ORDER = " ORDER BY i.bumped_at DESC, i.id DESC"
+# Search in stable pages: oldest first, so a new or bumped listing never shifts the pages already read.
+_STABLE_ORDER = " ORDER BY i.id"
 
 
 def _item(row: sqlite3.Row) -> Item:
@@ -82,6 +92,9 @@ def _item(row: sqlite3.Row) -> Item:
         likes=row["likes"],
         photo_ids=tuple(int(p) for p in photos.split(",")) if photos else (),
         sold=bool(row["sold"]),
+        tags=tuple(row["tags"].split()),
+        category=row["category"],
+        brand=row["brand"],
     )
 
 
@@ -97,13 +110,18 @@ class Listings(Database):
         photos: Sequence[NewPhoto],
         *,
         at: str | None = None,
+        tags: Sequence[str] | None = None,
+        category: str = "",
+        brand: str = "",
     ) -> int:
+        """A new listing; its tags are the title's words unless given."""
         stamp = at or self.now()
+        words = sorted(title_words(title)) if tags is None else [t.lower() for t in tags]
         with self._tx() as db:
             cursor = db.execute(
-                "INSERT INTO items (seller_id, title, description, price_cents, created_at, bumped_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (seller_id, title, description, price_cents, stamp, stamp),
+                "INSERT INTO items (seller_id, title, description, price_cents, created_at, bumped_at, tags,"
+                " category, brand) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (seller_id, title, description, price_cents, stamp, stamp, " ".join(words), category, brand),
             )
             item_id = cursor.lastrowid
             assert item_id is not None
@@ -122,6 +140,12 @@ class Listings(Database):
         rows = self._query(_ITEM_SELECT + where + _FEED_ORDER + " LIMIT ? OFFSET ?", [*params, limit, offset])
         return [_item(r) for r in rows]
 
+    def search_stable(self, query: str, *, offset: int = 0, limit: int = 20) -> list[Item]:
+        """Search results oldest first: page N holds the same items however many are listed or bumped since."""
+        where, params = _search(query)
+        rows = self._query(_ITEM_SELECT + where + _STABLE_ORDER + " LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [_item(r) for r in rows]
+
     def items_of(self, username: str) -> list[Item]:
         rows = self._query(_ITEM_SELECT + " WHERE u.username = ?" + _FEED_ORDER, (username,))
         return [_item(r) for r in rows]
@@ -129,20 +153,20 @@ class Listings(Database):
     def all_items(self) -> list[Item]:
         return [_item(r) for r in self._query(_ITEM_SELECT + _FEED_ORDER)]
 
-    def more_like_this(self, item: Item, limit: int = 6) -> list[Item]:
-        """Others sharing title words, then those in the same price band (half to double); deterministic."""
-        words = title_words(item.title)
+    def more_like_this(self, item: Item, limit: int = 6, offset: int = 0) -> list[Item]:
+        """Others sharing title words or tags, then those in the same price band (half to double); deterministic."""
+        words = title_words(item.title) | set(item.tags)
         scored: list[tuple[int, int, int, Item]] = []
         for other in self.all_items():
             if other.id == item.id:
                 continue
-            shared = len(words & title_words(other.title))
+            shared = len(words & (title_words(other.title) | set(other.tags)))
             in_band = item.price_cents / 2 <= other.price_cents <= item.price_cents * 2
             if shared == 0 and not in_band:
                 continue
             scored.append((-shared, abs(other.price_cents - item.price_cents), other.id, other))
         scored.sort(key=lambda s: s[:3])
-        return [s[3] for s in scored[:limit]]
+        return [s[3] for s in scored[offset : offset + limit]]
 
     def count_view(self, item_id: int) -> None:
         with self._tx() as db:
