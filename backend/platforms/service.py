@@ -1,6 +1,6 @@
 """The platforms domain's one door: how other domains act as a platform account, and what they read of accounts.
 
-Listings use it now; automation, campaigns, collect and analytics will too.
+Listings, automation and campaigns use it; collect reads images and boards through it.
 Nothing else of `backend.platforms` is imported from outside the domain
 (`tests/test_architecture.py` fails on it), so the safety below cannot be
 skipped by reaching past it:
@@ -40,6 +40,7 @@ from backend.platforms.drivers import requirements
 from backend.platforms.drivers.base import (
     ActionFailed,
     Conversation,
+    FeedImage,
     FollowedUser,
     Follower,
     ItemStats,
@@ -54,7 +55,7 @@ from backend.platforms.drivers.base import (
 )
 from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
-from backend.platforms.runtime import actions, outcomes, sessions
+from backend.platforms.runtime import actions, downloads, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
 from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
 from backend.platforms.schemas import AccountOut
@@ -67,6 +68,7 @@ __all__ = [
     "ActionFailed",
     "Conversation",
     "DraftFacts",
+    "FeedImage",
     "FollowedUser",
     "Follower",
     "ItemStats",
@@ -80,15 +82,19 @@ __all__ = [
     "PublishedPost",
     "account_job",
     "accounts_matching",
+    "board_ideas",
     "bump_listing",
     "change_listing_price",
+    "create_board",
     "delist_listing",
+    "download_image",
     "find_browser",
     "find_post",
     "follow_user",
     "followers_of",
     "get_account",
     "likers_of",
+    "more_like_this",
     "my_followers",
     "my_following",
     "my_listings",
@@ -100,6 +106,8 @@ __all__ = [
     "read_inbox",
     "relist_listing",
     "run_as_account",
+    "save_to_board",
+    "search_images",
     "search_users",
     "send_message",
     "supports",
@@ -297,6 +305,57 @@ async def read_conversation(session: AccountSession, username: str) -> list[Mess
     return await actions.read(lambda: session.driver.read_conversation(username), f"reading the thread with {username}")
 
 
+# --- image collection -----------------------------------------------------------------------------
+# Pages count from 1; a page past the end is []. `FeedImage`: item_id (the platform's, "" where none),
+# image_url, title (or the image's alt text), page_url. A platform without the action raises `NotSupported`:
+# ask `supports(platform, "search_images" | "more_like_this" | "create_board" | "save_to_board" | "board_ideas")`.
+
+
+async def search_images(session: AccountSession, query: str, page: int = 1) -> list[FeedImage]:
+    """One page of the platform's search results for `query`, as images."""
+    return await actions.read(lambda: session.driver.search_images(query, page), f"searching images for {query!r}")
+
+
+async def more_like_this(session: AccountSession, item_id: str, page: int = 1) -> list[FeedImage]:
+    """One page of what the platform shows as "more like this" for an item."""
+    return await actions.read(lambda: session.driver.more_like_this(item_id, page), "reading more like this")
+
+
+async def create_board(session: AccountSession, name: str) -> str:
+    """The id of the account's board named `name`, made if there is none (then one daily action).
+
+    Verify-then-retry: after a lost answer the board is looked for before any new try, so a board is never doubled.
+    """
+    if existing := await actions.read(lambda: session.driver.find_board(name), f"looking for the board {name!r}"):
+        return existing
+    await session.count_action()
+    return await actions.create_board(session.driver, name)
+
+
+async def save_to_board(session: AccountSession, board_id: str, item_id: str) -> bool:
+    """Save an item (a pin) to one of the account's boards; False (no daily action spent) if it is there already."""
+    if await actions.read(lambda: session.driver.is_saved(board_id, item_id), "checking the board"):
+        return False
+    await session.count_action()
+    return await actions.save_to_board(session.driver, board_id, item_id)
+
+
+async def board_ideas(session: AccountSession, board_id: str, page: int = 1) -> list[FeedImage]:
+    """One page of the board's "more ideas" (what the platform recommends for what is saved on it)."""
+    return await actions.read(lambda: session.driver.board_ideas(board_id, page), "reading the board's ideas")
+
+
+async def download_image(session: AccountSession, url: str, max_bytes: int) -> bytes:
+    """The image at `url`, fetched through the account's browser context (its proxy, cookies, user agent).
+
+    Only http(s), also at each redirect (never `file:` or `data:`); `ActionFailed` "image larger than N MB"
+    past `max_bytes` (by Content-Length, then by the body), "image not found" on 404; other failures retry.
+    """
+    timeout_ms = get_settings().platforms.action_timeout_seconds * 1000
+    context = session.driver.page.context
+    return await actions.read(lambda: downloads.download(context, url, max_bytes, timeout_ms), "downloading an image")
+
+
 # --- accounts -----------------------------------------------------------------------------------
 
 
@@ -337,8 +396,9 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
 
 def supports(platform: str, action: str) -> bool:
     """Whether the platform's driver has `action` at all (a name of `Driver.capabilities`: "bump",
-    "change_price", "likers", "search_users", "send_message", "publish_post"…); e.g. False for bumping
-    on Pinterest or for posts on Vinted.
+    "change_price", "likers", "search_users", "send_message", "publish_post", "search_images",
+    "more_like_this", "create_board", "save_to_board", "board_ideas", "download_image"…); e.g. False
+    for bumping on Pinterest, for posts on Vinted or for boards anywhere but Pinterest and the sandbox.
     Lets a rule be refused when it is created rather than fail at every run."""
     return platform in DRIVERS and action in DRIVERS[platform].capabilities
 

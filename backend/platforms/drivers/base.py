@@ -317,15 +317,21 @@ class Driver(ABC):
             "read_inbox",
             "collect_feed_images",
             "read_item_stats",
+            "download_image",  # through the account's browser context, on every platform
         }
     )
     # Social posts (`publish_post`, `find_post`, `read_post_stats`): a driver that has them adds these.
     POST_ACTIONS: ClassVar[frozenset[str]] = frozenset({"publish_post", "find_post", "read_post_stats"})
+    # Image collection: paged image reads and boards (a warm-up teaches recommendations a theme).
+    BOARD_ACTIONS: ClassVar[frozenset[str]] = frozenset(
+        {"search_images", "more_like_this", "create_board", "save_to_board", "board_ideas"}
+    )
 
     def __init__(self, page: Page, pacing: Pacing, base_url: str | None = None) -> None:
         self.page = page
         self.pacing = pacing
         self.base_url = (base_url or self.configured_base_url()).rstrip("/")
+        self.last_status = 0
 
     @classmethod
     def configured_base_url(cls) -> str:
@@ -424,6 +430,32 @@ class Driver(ABC):
         """Views and likes of a post (`item_id` is the post's id)."""
         raise NotSupported(f"{self.title} has no social posts")
 
+    # Image collection (changing: create_board, save_to_board); pages count from 1, a page past the end is [].
+    async def search_images(self, query: str, page: int = 1) -> list[FeedImage]:
+        raise NotSupported(f"{self.title} has no paged image search")
+
+    async def more_like_this(self, item_id: str, page: int = 1) -> list[FeedImage]:
+        raise NotSupported(f"{self.title} has no 'more like this'")
+
+    async def create_board(self, name: str) -> str:
+        """Make a board; returns its id."""
+        raise NotSupported(f"{self.title} has no boards")
+
+    async def find_board(self, name: str) -> str | None:
+        """The id of the account's own board named `name`, if any: verifies a create."""
+        raise NotSupported(f"{self.title} has no boards")
+
+    async def save_to_board(self, board_id: str, item_id: str) -> None:
+        raise NotSupported(f"{self.title} has no boards")
+
+    async def is_saved(self, board_id: str, item_id: str) -> bool:
+        """Whether the item is on the board: verifies a save."""
+        raise NotSupported(f"{self.title} has no boards")
+
+    async def board_ideas(self, board_id: str, page: int = 1) -> list[FeedImage]:
+        """The board's "more ideas" (what the platform recommends for it)."""
+        raise NotSupported(f"{self.title} has no boards")
+
     # Shared helpers
     def is_copy(self, own: OwnListing, listing: ListingInput) -> bool:
         """Whether an own listing the platform shows is `listing` (same title, and price where shown)."""
@@ -433,7 +465,8 @@ class Driver(ABC):
         """Open a page; `OutcomeUnknown` when it does not load in time, `ChallengeRequired` on a challenge."""
         target = path_or_url if path_or_url.startswith("http") else self.url(path_or_url)
         try:
-            await self.page.goto(target, wait_until="domcontentloaded")
+            response = await self.page.goto(target, wait_until="domcontentloaded")
+            self.last_status = response.status if response is not None else 0  # a 5xx read is worth a retry
         except playwright_api.TimeoutError as exc:
             raise OutcomeUnknown(f"{self.title} did not answer in time ({target})") from exc
         await self.raise_for_challenge()

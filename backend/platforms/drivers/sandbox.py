@@ -6,17 +6,14 @@ drivers use theirs; the sandbox's control API is for tests and never used here.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 from urllib.parse import urlencode
 
 from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
     ActionFailed,
-    ChallengeRequired,
     Conversation,
     Credentials,
     Driver,
@@ -33,12 +30,12 @@ from backend.platforms.drivers.base import (
     PostInput,
     PublishedItem,
     PublishedPost,
-    Selectors,
     parse_count,
     parse_time,
 )
 from backend.platforms.drivers.post_tags import caption_with_ref, has_ref
-from backend.settings import get_settings
+from backend.platforms.drivers.sandbox_boards import SandboxBoards
+from backend.platforms.drivers.sandbox_site import SELECTORS
 
 if TYPE_CHECKING:
     import playwright.async_api as playwright_api
@@ -48,9 +45,6 @@ else:
         "playwright.async_api"
     )  # the API process imports the platforms facade, never a browser
 
-_DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
-PATHS: dict[str, str] = _DATA["paths"]
-SELECTORS = Selectors("sandbox", _DATA["selectors"])
 # The sandbox's longest caption (`backend/sandbox/post_pages.py`, which the API does not import).
 CAPTION_MAX = 2200
 
@@ -62,41 +56,10 @@ def _price(text: str | None) -> Decimal | None:
         return None
 
 
-class SandboxDriver(Driver):
+class SandboxDriver(SandboxBoards):
     """Drives the bundled sandbox marketplace (`sellpilot sandbox`)."""
 
-    platform: ClassVar[str] = "sandbox"
-    title: ClassVar[str] = "Sandbox marketplace"
-    verified: ClassVar[bool] = True
-    default_base_url: ClassVar[str] = "http://127.0.0.1:8100"
-    capabilities: ClassVar[frozenset[str]] = Driver.capabilities | Driver.POST_ACTIONS
-
-    @classmethod
-    def configured_base_url(cls) -> str:
-        return get_settings().platforms.sandbox_url
-
-    def path(self, name: str, **values: str) -> str:
-        return PATHS[name].format(**values)
-
-    async def raise_for_challenge(self) -> None:
-        if "/challenge" in self.page.url or await SELECTORS.present(self.page, "challenge"):
-            raise ChallengeRequired(
-                "The sandbox marketplace asks this account to confirm it is human (captcha). "
-                "Solve it in a browser, then resume the account."
-            )
-
-    async def submit_form(self, button: Locator, what: str) -> None:
-        """Click a form's submit button and wait for the page it leads to.
-
-        No answer in time means the outcome is unknown: the request may have
-        reached the platform. Callers verify before trying again.
-        """
-        try:
-            async with self.page.expect_navigation(wait_until="domcontentloaded"):
-                await button.click()
-        except playwright_api.TimeoutError as exc:
-            raise OutcomeUnknown(f"{what}: {self.title} did not answer in time") from exc
-        await self.raise_for_challenge()
+    capabilities: ClassVar[frozenset[str]] = Driver.capabilities | Driver.POST_ACTIONS | Driver.BOARD_ACTIONS
 
     # Session
     async def login(self, credentials: Credentials) -> None:
@@ -270,13 +233,6 @@ class SandboxDriver(Driver):
             path = (await next_link.first.get_attribute("href") or "") if next_link else ""
         return names
 
-    async def _me(self) -> str:
-        """The logged-in account's username, from the page's navigation."""
-        if not await SELECTORS.present(self.page, "logged_in_user"):
-            await self.goto(self.path("my_listings"))
-        await self._require_login()
-        return await (await SELECTORS.find(self.page, "logged_in_user")).first.get_attribute("data-username") or ""
-
     async def send_message(self, username: str, text: str) -> None:
         await self.goto(self.path("conversation", username=username))
         await self._require_login()
@@ -327,27 +283,9 @@ class SandboxDriver(Driver):
         path = self.path("feed") + (f"?{urlencode({'q': query})}" if query else "")
         images: list[FeedImage] = []
         while path and len(images) < limit:
-            await self.goto(path)
-            cards = await SELECTORS.find_optional(self.page, "feed_card")
-            for card in await cards.all() if cards else []:
-                image = await SELECTORS.find_optional(card, "card_image")
-                src = await image.first.get_attribute("src") if image else None
-                if not src:
-                    continue
-                item_id = await card.get_attribute("data-item-id") or ""
-                images.append(
-                    FeedImage(
-                        item_id=item_id,
-                        image_url=src if src.startswith("http") else self.url(src),
-                        title=await SELECTORS.text(card, "card_title"),
-                        page_url=self.url(self.path("item", item_id=item_id)),
-                    )
-                )
-                if len(images) >= limit:
-                    break
-            next_link = await SELECTORS.find_optional(self.page, "next_page")
-            path = (await next_link.first.get_attribute("href") or "") if next_link else ""
-        return images
+            images += await self.cards(path)
+            path = await self.next_page()
+        return images[:limit]
 
     async def read_item_stats(self, item_id: str) -> ItemStats:
         await self.goto(self.path("item", item_id=item_id))
@@ -401,7 +339,3 @@ class SandboxDriver(Driver):
             views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
             likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
         )
-
-    async def _require_login(self) -> None:
-        if "/login" in self.page.url or not await SELECTORS.present(self.page, "logged_in_user"):
-            raise LoginRequired("The sandbox marketplace session has expired: log in again")

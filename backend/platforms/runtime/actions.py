@@ -1,7 +1,7 @@
 """Platform actions with safe retries.
 
 An action that changes something on a platform (publish, bump, price, delete,
-follow, unfollow, message) is never retried blindly. When its outcome is
+follow, unfollow, message, create a board, save to a board) is never retried blindly. When its outcome is
 unknown (a timeout, a page that never came back), the action's own check runs
 first — is the listing there? was the message sent? — and only if it did not
 take effect is it tried again. So one publish never becomes two.
@@ -173,6 +173,22 @@ async def send_message(driver: Driver, username: str, text: str, sender: str) ->
         return True if await copies() > before else None
 
     return await change(do, sent, "sending the message")
+
+
+async def create_board(driver: Driver, name: str) -> str:
+    """Make the board; after an unknown outcome a board of that name (the one just made) is the result."""
+    return await change(lambda: driver.create_board(name), lambda: driver.find_board(name), "creating the board")
+
+
+async def save_to_board(driver: Driver, board_id: str, item_id: str) -> bool:
+    async def do() -> bool:
+        await driver.save_to_board(board_id, item_id)
+        return True
+
+    async def saved() -> bool | None:
+        return True if await driver.is_saved(board_id, item_id) else None
+
+    return await change(do, saved, "saving to the board")
 
 
 def _new_copy(own: list[OwnListing], driver: Driver, old_item_id: str, listing: ListingInput) -> PublishedItem | None:
