@@ -12,7 +12,8 @@ payment it stops with `ActionFailed` (Sellpilot never pays on the user's behalf)
 Likers are the members who favourited an item (its favourites list, seen by
 the seller); Vinted prints no follow dates, so `followed_at` is None there.
 Vinted is a marketplace with no social posts: `publish_post`, `find_post` and
-`read_post_stats` raise `NotSupported`.
+`read_post_stats` raise `NotSupported`. Its catalogue search has page numbers
+(`search_images`); it has no boards and no "more like this" list to page through.
 """
 
 from __future__ import annotations
@@ -20,7 +21,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from backend.platforms.drivers.base import ActionFailed, Liker, ListingInput, PublishedItem, parse_time
+from backend.platforms.drivers.base import (
+    ActionFailed,
+    Driver,
+    FeedImage,
+    Liker,
+    ListingInput,
+    PublishedItem,
+    parse_time,
+)
 from backend.platforms.drivers.web import WebDriver, format_price
 
 if TYPE_CHECKING:
@@ -34,6 +43,11 @@ class VintedDriver(WebDriver):
     title = "Vinted"
     verified = False
     default_base_url = "https://www.vinted.com"
+    capabilities = Driver.capabilities | {"search_images"}
+
+    async def search_images(self, query: str, page: int = 1) -> list[FeedImage]:
+        path = self.path("search_page", query=query, page=str(page))
+        return await self.image_page("feed_item", path, page, scrolled=False)
 
     async def publish_listing(self, listing: ListingInput) -> PublishedItem:
         await self.open(self.path("new_item"))

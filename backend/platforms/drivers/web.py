@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from backend.core.lazy import lazy_module
 from backend.platforms.drivers.base import (
+    ActionFailed,
     Conversation,
     Credentials,
     FeedImage,
@@ -295,24 +296,34 @@ class WebDriver(WebPage):
 
     # Reads ------------------------------------------------------------------------
 
+    async def _feed_image(self, card: Locator) -> FeedImage | None:
+        """A result card as an image: its item link and picture (promoted cards without an item are skipped)."""
+        href = await self.attribute_of("feed_item_link", "href", card)
+        item_id = self.match("item_id", href)
+        image = await self.find_optional("feed_item_image", card)
+        if item_id is None or image is None:
+            return None
+        source = await image.get_attribute("src") or ""
+        if not source or source.startswith("data:"):
+            return None
+        title = await self.text_of("feed_item_title", card) or (await image.get_attribute("alt") or "").strip()
+        return FeedImage(item_id=item_id, image_url=self.absolute(source), title=title, page_url=self.absolute(href))
+
     async def collect_feed_images(self, query: str | None = None, limit: int = 50) -> list[FeedImage]:
         await self.open(self.path("search", query=query) if query else self.path("feed"), require_login=False)
+        return await self.collect("feed_item", self._feed_image, key=lambda image: image.item_id, limit=limit)
 
-        async def parse(card: Locator) -> FeedImage | None:
-            href = await self.attribute_of("feed_item_link", "href", card)
-            item_id = self.match("item_id", href)
-            image = await self.find_optional("feed_item_image", card)
-            if item_id is None or image is None:
-                return None
-            source = await image.get_attribute("src") or ""
-            if not source or source.startswith("data:"):
-                return None
-            title = await self.text_of("feed_item_title", card) or (await image.get_attribute("alt") or "").strip()
-            return FeedImage(
-                item_id=item_id, image_url=self.absolute(source), title=title, page_url=self.absolute(href)
-            )
+    # Image pages (see `Driver.search_images`): a platform with page numbers opens page N; one that
+    # scrolls forever reads `image_page_size` times N entries and keeps the last `image_page_size`.
+    image_page_size = 25
 
-        return await self.collect("feed_item", parse, key=lambda image: image.item_id, limit=limit)
+    async def image_page(self, cards: str, path: str, page: int, *, scrolled: bool) -> list[FeedImage]:
+        if page < 1:
+            raise ActionFailed(f"Page numbers start at 1 (got {page})")
+        await self.open(path)
+        wanted = self.image_page_size * page if scrolled else 500
+        found = await self.collect(cards, self._feed_image, key=lambda image: image.item_id, limit=wanted)
+        return found[self.image_page_size * (page - 1) :] if scrolled else found
 
     async def read_item_stats(self, item_id: str) -> ItemStats:
         await self.open(self.path("item", item_id=item_id), require_login=False)

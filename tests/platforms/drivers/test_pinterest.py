@@ -99,3 +99,67 @@ async def test_follow_a_board(make_site: SiteFactory) -> None:
     site.get("/anna/summer/following", "profile_following.html")
     await driver.follow("anna/summer")
     assert len(site.posts("/anna/summer/follow")) == 1
+
+
+# --- image collection and boards -----------------------------------------------------------------
+
+
+async def test_search_images_pages_through_the_scrolled_results(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get(r"/search/pins/\?q=summer%20dress", "search.html")
+    assert isinstance(driver, PinterestDriver)
+    driver.image_page_size = 2
+    pages = [await driver.search_images("summer dress", page) for page in (1, 2, 3)]
+    assert [[image.item_id for image in page] for page in pages] == [["101", "102"], ["103"], []]
+    assert pages[0][0].image_url == "https://i.pinimg.com/236x/aa/101.jpg"
+
+
+async def test_more_like_this_reads_the_related_pins_not_the_pin(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get("/pin/555/", "pin_related.html")
+    related = await driver.more_like_this("555")
+    assert [(image.item_id, image.title) for image in related] == [
+        ("201", "Linen dress"),
+        ("202", "Straw hat for summer"),
+    ]
+
+
+async def test_board_ideas_read_the_more_ideas_tab(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get("/seller/summer-looks/_tools/more-ideas/", "search.html")
+    ideas = await driver.board_ideas("seller/summer-looks")
+    assert [image.item_id for image in ideas] == ["101", "102", "103"]
+
+
+async def test_create_board_then_find_it_by_name(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get("/", "home_in.html")
+    site.get("/seller/_saved/", "boards.html")
+    site.post("/boards/create/", redirect("/seller/beach-days/"))
+    site.get("/seller/beach-days/", site.fixture("board.html").replace("Summer looks", "Beach days"))
+
+    assert await driver.create_board("Beach days") == "seller/beach-days"
+    assert site.posts("/boards/create/")[0].value("name") == "Beach days"
+    assert await driver.find_board("  summer   LOOKS ") == "seller/summer-looks"
+    assert await driver.find_board("Nope") is None
+
+
+async def test_create_board_without_an_answer_is_outcome_unknown(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get("/", "home_in.html")
+    site.get("/seller/_saved/", "boards.html")
+    site.post("/boards/create/", HANG)
+    with pytest.raises(OutcomeUnknown):
+        await driver.create_board("Beach days")
+
+
+async def test_save_a_pin_to_a_board_by_its_name_and_check_it(make_site: SiteFactory) -> None:
+    site, driver = make_site(PinterestDriver)
+    site.get("/seller/summer-looks/", "board.html")
+    site.get("/pin/555/", "pin_save.html")
+    site.post("/pin/555/save/", "saved.html")
+
+    await driver.save_to_board("seller/summer-looks", "555")
+    assert site.posts("/pin/555/save/")[0].value("board") == "summer-looks"
+    assert await driver.is_saved("seller/summer-looks", "301") is True
+    assert await driver.is_saved("seller/summer-looks", "555") is False

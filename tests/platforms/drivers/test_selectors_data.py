@@ -32,6 +32,7 @@ HELPERS = {
     "submit": "selectors",
     "collect": "selectors",
     "_any": "selectors",
+    "image_page": "selectors",
     "path": "paths",
     "match": "patterns",
     "texts": "texts",

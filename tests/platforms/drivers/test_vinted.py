@@ -14,6 +14,7 @@ from backend.platforms.drivers.base import (
     ItemStats,
     ListingInput,
     LoginRequired,
+    NotSupported,
     OutcomeUnknown,
     OwnListing,
     PublishedItem,
@@ -198,6 +199,16 @@ async def test_catalog_search_collects_loaded_images(make_site: SiteFactory) -> 
     assert images[0].image_url == "https://images1.vinted.net/t/101.jpg"
     assert images[0].page_url == "https://www.vinted.com/items/101-red-dress"
     assert len(await driver.collect_feed_images("red dress", limit=2)) == 2
+
+
+async def test_search_images_opens_the_numbered_catalog_page(make_site: SiteFactory) -> None:
+    site, driver = make_site(VintedDriver)
+    site.get(r"/catalog\?search_text=red%20dress&page=2", "search.html")
+    site.get(r"/catalog\?search_text=red%20dress&page=3", "<html><body><main>No results</main></body></html>")
+    assert [image.item_id for image in await driver.search_images("red dress", page=2)] == ["101", "102", "103"]
+    assert await driver.search_images("red dress", page=3) == []
+    with pytest.raises(NotSupported):
+        await driver.create_board("Dresses")
 
 
 async def test_text_only_challenge_page(make_site: SiteFactory) -> None:
