@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import anyio.to_thread
 import structlog
+from piccolo.custom_types import Combinable
 
 from backend import db
 from backend.core.convert import to_schema
 from backend.core.errors import InvalidInput, NotFound, ServiceError
 from backend.core.scoped import scoped
-from backend.media.images import ImageRejected, NormalisedImage, normalise, same_picture
+from backend.media.hash_index import HashCache, HashLoader, HashRow
+from backend.media.images import FLAT_PHASH, ImageRejected, NormalisedImage, normalise
 from backend.media.schemas import MediaOut
 from backend.media.storage import get_storage
 from backend.media.tables import MediaFile
@@ -23,6 +27,11 @@ from backend.media.videos import VideoKind, VideoRejected, identify_video, place
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
+
+MEDIA_NAMESPACE = "media"
+# The process's near-duplicate indexes (see hash_index.py): rebuilt from the tables on demand,
+# so losing them (a restart, another process) loses nothing.
+_hashes = HashCache()
 
 
 class TooLarge(ServiceError):
@@ -112,15 +121,10 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
     kinds = [_identify(file) for file in files]  # every size checked before any decoding
     checked = [await _check(file, kind) for file, kind in zip(files, kinds, strict=True)]
     storage = get_storage()
-    known = (
-        await scoped(MediaFile, workspace_id)
-        .select(MediaFile.id, MediaFile.sha256, MediaFile.phash)
-        .order_by(MediaFile.created_at)
-    )
     created: list[MediaOut] = []
     for file, item in zip(files, checked, strict=True):
         sha = hashlib.sha256(item.data).hexdigest()
-        duplicate_of = _earlier_copy(known, sha, item.image, settings.duplicate_distance)
+        duplicate_of = await _earlier_copy(workspace_id, sha, item.image, settings.duplicate_distance)
         key = await storage.put(item.data, item.extension)
         thumbnail_key = await storage.put(item.thumbnail, "jpg")
         media_id = uuid.uuid4()
@@ -141,25 +145,82 @@ async def upload(workspace_id: uuid.UUID, files: list[IncomingFile]) -> list[Med
                     duplicate_of=duplicate_of,
                 )
             ).returning(*MediaFile.all_columns())
-        known.append({"id": media_id, "sha256": sha, "phash": item.phash})
         created.append(media_out(rows[0]))
     log.info("media_uploaded", workspace_id=str(workspace_id), count=len(created))
     return created
 
 
-def _earlier_copy(
-    known: list[dict[str, Any]], sha: str, image: NormalisedImage | None, distance: int
+async def _earlier_copy(
+    workspace_id: uuid.UUID, sha: str, image: NormalisedImage | None, distance: int
 ) -> uuid.UUID | None:
-    """The earlier file this one repeats: a picture by content (see `same_picture`), a video by its bytes."""
-    for row in known:
-        if image is None or not row["phash"]:
-            repeated = sha == row["sha256"]
-        else:
-            repeated = same_picture(sha, image.phash, image.low_information, row["sha256"], row["phash"], distance)
-        if repeated:
-            found: uuid.UUID = row["id"]
-            return found
-    return None
+    """The earliest file this one repeats: the same bytes, or (a picture with content) a pHash within
+    `distance` bits. A nearly flat picture repeats only the same bytes (its pHash matches any flat
+    one), and flat pHashes are never in the index, so nothing is matched to one by pHash."""
+    near: list[uuid.UUID] = []
+    if image is not None and not image.low_information:
+        near = [key for key, _ in await near_duplicates(workspace_id, image.phash, distance)]
+    condition: Combinable = MediaFile.sha256 == sha
+    if near:
+        condition = condition | MediaFile.id.is_in(near)
+    row = (
+        await scoped(MediaFile, workspace_id)
+        .select(MediaFile.id)
+        .where(condition)
+        .order_by(MediaFile.created_at)
+        .first()
+    )
+    return row["id"] if row else None
+
+
+async def near_duplicates(
+    workspace_id: uuid.UUID, phash_hex: str, max_distance: int, namespace: str = MEDIA_NAMESPACE
+) -> list[tuple[uuid.UUID, int]]:
+    """Stored images of `namespace` whose pHash is within `max_distance` bits of `phash_hex`: (key,
+    distance), nearest first. The namespace's rows made since the last lookup (by any process) are
+    read first. For "media" the keys are media ids, each checked to still exist; other namespaces
+    answer their loader's keys (`register_hash_namespace`), and their owner re-checks them."""
+    found = await _hashes.near(workspace_id, namespace, int(phash_hex, 16), max_distance)
+    if namespace != MEDIA_NAMESPACE or not found:
+        return [(uuid.UUID(str(key)), distance) for key, distance in found]
+    ids = [key for key, _ in found]
+    rows = await scoped(MediaFile, workspace_id).select(MediaFile.id).where(MediaFile.id.is_in(ids))
+    alive = {row["id"] for row in rows}
+    forget_hashes(workspace_id, namespace, [key for key in ids if key not in alive])
+    return [(uuid.UUID(str(key)), distance) for key, distance in found if key in alive]
+
+
+def register_hash_namespace(prefix: str, loader: HashLoader) -> None:
+    """Let `near_duplicates` answer for namespaces starting with `prefix` (e.g. "collect:" for
+    f"collect:{collection_id}"), each loaded through `loader` from its owner's table:
+    async (workspace_id, namespace, created_since) -> [(key, phash_hex, created_at), ...], every
+    row when `created_since` is None, else rows created at or after it. Keys must be UUIDs."""
+    _hashes.register(prefix, loader)
+
+
+def forget_hashes(workspace_id: uuid.UUID, namespace: str, keys: Sequence[object]) -> None:
+    """Leave these keys out of `namespace`'s later answers (their rows were deleted)."""
+    _hashes.forget(workspace_id, namespace, keys)
+
+
+def drop_hash_namespace(workspace_id: uuid.UUID, namespace: str) -> None:
+    """Free a namespace's index (its collection was deleted, or its rows were re-keyed)."""
+    _hashes.drop(workspace_id, namespace)
+
+
+async def _media_hashes(workspace_id: uuid.UUID, namespace: str, since: datetime | None) -> Sequence[HashRow]:
+    """The workspace's pictures by pHash. Videos have none, and flat pictures are left out: see
+    `_earlier_copy`."""
+    query = (
+        scoped(MediaFile, workspace_id)
+        .select(MediaFile.id, MediaFile.phash, MediaFile.created_at)
+        .where(MediaFile.phash != "", MediaFile.phash != FLAT_PHASH)
+    )
+    if since is not None:
+        query = query.where(MediaFile.created_at >= since)
+    return [(row["id"], row["phash"], row["created_at"]) for row in await query]
+
+
+register_hash_namespace(MEDIA_NAMESPACE, _media_hashes)
 
 
 async def get_row(workspace_id: uuid.UUID, media_id: uuid.UUID) -> dict[str, Any]:

@@ -137,6 +137,31 @@ class MediaSettings:
     """Perceptual-hash bits two photos may differ by and still count as the same photo."""
     root: Path
     """Where uploaded files are kept (content-addressed)."""
+    hash_index_namespaces: int
+    """Near-duplicate indexes (one per workspace and namespace: its media, each collection) a process
+    keeps in memory, least recently used dropped first; about 35 MB per 100,000 hashes."""
+    hash_index_lookback_seconds: float
+    """How far before the newest hash held an index re-reads, so rows committed late or stamped by
+    a process whose clock is a little behind are not missed."""
+
+
+@dataclass(frozen=True)
+class CollectSettings:
+    """Thresholds of the image checks of collections (`backend/collect/checks.py`)."""
+
+    min_width: int
+    min_height: int
+    max_image_bytes: int
+    """Largest image a crawl downloads (and checks)."""
+    min_sharpness: float
+    """Variance of the Laplacian on the grey image scaled to `sharpness_px`; below it is blurry."""
+    sharpness_px: int
+    max_aspect: float
+    """Longest side over shortest side; past it an image is a banner or a strip."""
+    blank_stddev: float
+    """Grey-level spread (0-255) below which an image is nearly blank."""
+    blank_max_colours: int
+    """An image of this many distinct colours or fewer is nearly blank."""
 
 
 @dataclass(frozen=True)
@@ -226,6 +251,7 @@ class Settings:
     observability: ObservabilitySettings
     server: ServerSettings
     automation: AutomationSettings
+    collect: CollectSettings
     version: str = field(default="0.1.0")
 
     @property
