@@ -73,9 +73,14 @@ def normalise(raw: bytes, max_pixels: int, thumbnail_px: int) -> NormalisedImage
         width=upright.width,
         height=upright.height,
         thumbnail=thumb_out.getvalue(),
-        phash=str(imagehash.phash(upright)),
+        phash=perceptual_hash(upright),
         low_information=is_low_information(upright),
     )
+
+
+def perceptual_hash(image: Image.Image) -> str:
+    """The 64-bit pHash as 16 hex digits, of the image as it is shown (EXIF orientation applied)."""
+    return str(imagehash.phash(image))
 
 
 def is_low_information(image: Image.Image) -> bool:

@@ -13,13 +13,21 @@ from typing import Any
 import anyio.to_thread
 import structlog
 from piccolo.custom_types import Combinable
+from PIL import Image
 
 from backend import db
 from backend.core.convert import to_schema
 from backend.core.errors import InvalidInput, NotFound, ServiceError
 from backend.core.scoped import scoped
 from backend.media.hash_index import HashCache, HashLoader, HashRow
-from backend.media.images import FLAT_PHASH, ImageRejected, NormalisedImage, normalise
+from backend.media.images import (
+    FLAT_PHASH,
+    ImageRejected,
+    NormalisedImage,
+    is_low_information,
+    normalise,
+    perceptual_hash,
+)
 from backend.media.schemas import MediaOut
 from backend.media.storage import get_storage
 from backend.media.tables import MediaFile
@@ -187,6 +195,12 @@ async def near_duplicates(
     alive = {row["id"] for row in rows}
     forget_hashes(workspace_id, namespace, [key for key in ids if key not in alive])
     return [(uuid.UUID(str(key)), distance) for key, distance in found if key in alive]
+
+
+def picture_hash(image: Image.Image) -> tuple[str, bool]:
+    """(pHash hex, low information) of an upright picture, as uploads compute them: a picture of
+    low information (nearly one colour) repeats another only when its bytes are the same."""
+    return perceptual_hash(image), is_low_information(image)
 
 
 def register_hash_namespace(prefix: str, loader: HashLoader) -> None:
