@@ -19,6 +19,8 @@ import { CampaignsPage } from "./pages/Campaigns";
 import { CampaignBuilderPage, NewCampaignPage } from "./pages/CampaignBuilder";
 import { CampaignPage } from "./pages/Campaign";
 import { CalendarPage } from "./pages/Calendar";
+import { CollectionsPage, EditCollectionPage, NewCollectionPage } from "./pages/Collections";
+import { CollectionPage } from "./pages/Collection";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -61,6 +63,10 @@ export function App() {
         <Route path="campaigns/:id/edit" element={<CampaignBuilderPage />} />
         <Route path="campaigns/:id" element={<CampaignPage />} />
         <Route path="calendar" element={<CalendarPage />} />
+        <Route path="collections" element={<CollectionsPage />} />
+        <Route path="collections/new" element={<NewCollectionPage />} />
+        <Route path="collections/:id/edit" element={<EditCollectionPage />} />
+        <Route path="collections/:id" element={<CollectionPage />} />
         <Route path="billing" element={<BillingPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Empty title="Page not found" />} />

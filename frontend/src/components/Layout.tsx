@@ -20,6 +20,7 @@ const NAV = [
   { to: "/inbox", label: "Inbox" },
   { to: "/campaigns", label: "Campaigns" },
   { to: "/calendar", label: "Calendar" },
+  { to: "/collections", label: "Image collections" },
   { to: "/accounts", label: "Accounts" },
   { to: "/proxies", label: "Proxies" },
   { to: "/profiles", label: "Browser profiles" },

@@ -216,6 +216,7 @@ const STATUS_TONE: Record<string, keyof typeof BADGE> = {
   cancelled: "gray",
   inactive: "gray",
   paused: "amber",
+  stopped: "amber",
   completed: "green",
   partial: "amber",
   scheduled: "blue",

@@ -127,6 +127,8 @@ export function queriesChangedBy(kind: string): string[] {
   // A batch writes posts (and uses AI quota); a run and its posts change statuses, times and the calendar.
   if (kind === "campaign.generate") return ["campaigns", "billing"];
   if (kind.startsWith("campaign.")) return ["campaigns", "calendar"];
+  // A crawl or validation keeps, scores and counts images; the collection page follows its own jobs closely.
+  if (kind.startsWith("collect.")) return ["collections"];
   return [];
 }
 
