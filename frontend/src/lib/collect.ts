@@ -32,11 +32,16 @@ export const levelChecks = (level: Level) => LEVELS.find((l) => l.value === leve
 export const sourceLabel = (source: Source) => SOURCES.find((s) => s.value === source)?.label ?? source;
 
 /**
- * Platforms whose drivers can collect images (backend `SOURCE_ACTIONS` against each driver's capabilities).
- * The API does not say which platform can: a platform's capabilities are not in `PlatformOut`. The API still
- * refuses an account that cannot crawl a source (400 naming `sources`).
+ * The sources each platform's driver can crawl (backend `SOURCE_ACTIONS` against each driver's
+ * capabilities: Vinted pages its catalogue search only). The API does not say it: a platform's
+ * capabilities are not in `PlatformOut`/`AccountOut`. The API still refuses an account that cannot
+ * crawl a source (400 naming `sources`).
  */
-export const COLLECT_PLATFORMS: readonly string[] = ["sandbox", "pinterest"];
+export const COLLECT_SOURCES: Readonly<Record<string, readonly Source[]>> = {
+  sandbox: ["feed_search", "more_like_this", "board_ideas"],
+  pinterest: ["feed_search", "more_like_this", "board_ideas"],
+  vinted: ["feed_search"],
+};
 
 export interface AccountChoice {
   id: string;
@@ -44,15 +49,27 @@ export interface AccountChoice {
   platform: string;
   verified: boolean;
   status: Account["status"];
+  sources: readonly Source[];
 }
 
 /** The accounts that can crawl, each marked with whether its platform's driver is verified. */
 export function collectAccounts(accounts: Account[]): AccountChoice[] {
   return accounts
-    .filter((a) => COLLECT_PLATFORMS.includes(a.platform))
-    .map((a) => ({ id: a.id, label: a.label || a.login, platform: a.platform_title || a.platform, verified: a.driver_verified, status: a.status }))
+    .filter((a) => a.platform in COLLECT_SOURCES)
+    .map((a) => ({
+      id: a.id,
+      label: a.label || a.login,
+      platform: a.platform_title || a.platform,
+      verified: a.driver_verified,
+      status: a.status,
+      sources: COLLECT_SOURCES[a.platform] ?? [],
+    }))
     .sort((x, y) => x.label.localeCompare(y.label));
 }
+
+/** The chosen sources the account's platform cannot crawl. */
+export const unsupportedSources = (account: AccountChoice | undefined, sources: readonly Source[]) =>
+  account ? sources.filter((s) => !account.sources.includes(s)) : [];
 
 /** "Ana (Sandbox)", "Shop (Pinterest, driver not verified)", "+ needs attention". */
 export function accountText(a: AccountChoice): string {

@@ -8,7 +8,7 @@ import { Link } from "react-router";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { collections, projects, type Collection, type Source } from "../../api/collect";
 import { accounts } from "../../api/endpoints";
-import { LEVELS, SOURCES, accountText, collectAccounts, collectionActions } from "../../lib/collect";
+import { LEVELS, SOURCES, accountText, collectAccounts, collectionActions, sourceLabel, unsupportedSources } from "../../lib/collect";
 import { collectFieldErrors, collectionForm, collectionPatch, collectionValues, emptyCollection, type CollectionForm as Form, type FormErrors } from "../../lib/collectForms";
 import { useToast } from "../toast";
 import { Button, Card, CheckboxField, SelectField, TextArea, TextField } from "../ui";
@@ -56,6 +56,7 @@ export function CollectionForm({ collection, projectId = "", onSaved }: { collec
   const toggleSource = (source: Source, on: boolean) =>
     set("sources", on ? [...form.sources, source] : form.sources.filter((s) => s !== source), "sources");
   const chosen = choices.find((a) => a.id === form.accountId);
+  const missing = unsupportedSources(chosen, form.sources);
   return (
     <Card>
       <form aria-label={collection ? "Edit collection" : "New collection"} onSubmit={submit} noValidate className="grid gap-5 sm:grid-cols-2">
@@ -88,6 +89,11 @@ export function CollectionForm({ collection, projectId = "", onSaved }: { collec
             <CheckboxField key={s.value} label={s.label} hint={s.hint} checked={form.sources.includes(s.value)} onChange={(e) => toggleSource(s.value, e.target.checked)} />
           ))}
           {fieldError(errors.sources)}
+          {!errors.sources && missing.length > 0 && chosen && (
+            <p className="text-xs text-amber-700 dark:text-amber-300">
+              {chosen.platform} accounts cannot crawl {missing.map(sourceLabel).join(" or ")}.
+            </p>
+          )}
         </fieldset>
         <div className="space-y-1">
           <SelectField
@@ -107,7 +113,7 @@ export function CollectionForm({ collection, projectId = "", onSaved }: { collec
           </SelectField>
           {accountList.isSuccess && choices.length === 0 && (
             <p className="text-xs text-amber-700 dark:text-amber-300">
-              No account can collect images yet. <Link to="/accounts" className="underline">Add a Pinterest or sandbox account</Link>.
+              No account can collect images yet. <Link to="/accounts" className="underline">Add a Pinterest, Vinted or sandbox account</Link>.
             </p>
           )}
         </div>

@@ -61,8 +61,7 @@ function ImageCard({
       ref={cellRef}
       tabIndex={focused ? 0 : -1}
       onFocus={onFocus}
-      aria-label={`${name}: ${image.status}${image.score !== null ? `, score ${scoreText(image.score)}` : ""}`}
-      aria-selected={selected}
+      aria-label={`${name}: ${image.status}${image.score !== null ? `, score ${scoreText(image.score)}` : ""}${selected ? ", selected" : ""}`}
       data-testid="gallery-image"
       data-status={image.status}
       className={`group relative overflow-hidden rounded-lg border bg-white text-sm shadow-sm outline-none focus:ring-2 focus:ring-indigo-500 dark:bg-slate-900 ${
