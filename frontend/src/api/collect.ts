@@ -27,7 +27,7 @@ export interface Project {
 
 export interface ProjectIn {
   name: string;
-  description?: string;
+  description: string;
 }
 export type ProjectUpdate = Partial<ProjectIn>;
 
@@ -65,16 +65,17 @@ export interface CollectionIn {
   name: string;
   keywords: string[];
   account_id: string;
-  brief?: string;
+  brief: string;
   sources?: Source[];
-  max_images?: number;
-  validation_level?: Level;
-  threshold?: number;
-  chunk_size?: number;
-  warmup_pins?: number;
+  max_images: number;
+  validation_level: Level;
+  threshold: number;
+  chunk_size: number;
+  warmup_pins: number;
 }
 /** Only the fields sent change; keywords, sources, account and chunk size only in a draft. */
 export type CollectionUpdate = Partial<Omit<CollectionIn, "project_id" | "validation_level">>;
+
 
 export interface ChunkCounts {
   total: number;
@@ -155,7 +156,8 @@ export interface CollectedImage {
 
 export interface ImageUpdate {
   status: OverrideStatus;
-  reason?: string;
+  /** empty: "Approved by a person" / "Disqualified by a person" */
+  reason: string;
 }
 
 export const projects = {

@@ -160,7 +160,7 @@ export function Gallery({ collectionId, status }: { collectionId: string; status
     void queryClient.invalidateQueries({ queryKey: ["collections", collectionId] });
   };
   const decide = useMutation({
-    mutationFn: ({ image, to }: { image: CollectedImage; to: OverrideStatus }) => collections.override(collectionId, image.id, { status: to }),
+    mutationFn: ({ image, to }: { image: CollectedImage; to: OverrideStatus }) => collections.override(collectionId, image.id, { status: to, reason: "" }),
     onSuccess: (updated) => {
       replace(updated);
       refresh();
@@ -175,7 +175,7 @@ export function Gallery({ collectionId, status }: { collectionId: string; status
       // One at a time: the API has no bulk route, and a few hundred small PATCHes are quick.
       for (const image of chosen) {
         try {
-          replace(await collections.override(collectionId, image.id, { status: to }));
+          replace(await collections.override(collectionId, image.id, { status: to, reason: "" }));
           done += 1;
         } catch (e) {
           failures.push(errorMessage(e));
