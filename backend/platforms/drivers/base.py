@@ -22,10 +22,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from backend.core.lazy import lazy_module
+from backend.platforms.drivers.types import (
+    Conversation,
+    Credentials,
+    FeedImage,
+    FollowedUser,
+    Follower,
+    ItemStats,
+    Liker,
+    ListingInput,
+    Message,
+    OwnListing,
+    PostInput,
+    PublishedItem,
+    PublishedPost,
+)
 
 if TYPE_CHECKING:
     import playwright.async_api as playwright_api
@@ -34,6 +48,23 @@ else:
     playwright_api = lazy_module(
         "playwright.async_api"
     )  # the API process imports the platforms facade, never a browser
+
+# The data types live in `types` (this file stays short); drivers and the facade import them from here.
+__all__ = [
+    "Conversation",
+    "Credentials",
+    "FeedImage",
+    "FollowedUser",
+    "Follower",
+    "ItemStats",
+    "Liker",
+    "ListingInput",
+    "Message",
+    "OwnListing",
+    "PostInput",
+    "PublishedItem",
+    "PublishedPost",
+]
 
 
 class DriverError(Exception):
@@ -62,131 +93,6 @@ class NotSupported(ActionFailed):
 
 class SelectorMissing(ActionFailed):
     """None of a selector's alternatives matched: the page changed or is not the expected one."""
-
-
-@dataclass(frozen=True)
-class Credentials:
-    login: str
-    password: str
-
-
-@dataclass(frozen=True)
-class ListingInput:
-    title: str
-    description: str
-    price: Decimal
-    photos: Sequence[Path]
-    currency: str = "EUR"
-    category: str | None = None
-    brand: str | None = None
-    size: str | None = None
-    condition: str | None = None
-    link: str | None = None
-    """Destination link where the platform has one (a Pin's website link)."""
-
-
-@dataclass(frozen=True)
-class PublishedItem:
-    item_id: str
-    url: str
-
-
-@dataclass(frozen=True)
-class PostInput:
-    """A social post: a caption and its media (photos, or one video file).
-
-    `ref` is a unique reference of the post on Sellpilot's side (a campaign
-    post's id). Platforms have no field for it, so the driver ends the caption
-    with a short hashtag made from it (`post_tags.ref_tag`: `#sp` and 10 hex
-    digits of its SHA-256), which a person reads as a harmless tag;
-    `find_post` looks for that tag among the account's own posts, so a publish
-    whose answer was lost is found again rather than posted twice.
-    """
-
-    caption: str
-    media: Sequence[Path]
-    ref: str
-
-
-@dataclass(frozen=True)
-class PublishedPost:
-    post_id: str
-    url: str
-
-
-@dataclass(frozen=True)
-class ItemStats:
-    item_id: str
-    views: int
-    likes: int
-
-
-@dataclass(frozen=True)
-class Message:
-    sender: str
-    body: str
-    sent_at: datetime | None = None
-    message_id: str = ""
-    """The platform's id of the message ("" where the platform shows none)."""
-
-
-@dataclass(frozen=True)
-class Conversation:
-    with_user: str
-    last_message: str
-    unread: bool = False
-    messages: tuple[Message, ...] = ()
-    unread_count: int = 0
-    """Messages not read yet (1 where the platform only marks a thread unread)."""
-    last_message_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class FeedImage:
-    item_id: str
-    image_url: str
-    title: str
-    page_url: str
-
-
-@dataclass(frozen=True)
-class OwnListing:
-    item_id: str
-    title: str
-    price: Decimal | None
-    url: str
-    bumped_at: str | None = None
-    """As the platform shows it; compared only for change (a bump moved it)."""
-    listed_at: datetime | None = None
-    """When it was listed (its age), where the platform shows it."""
-    views: int = 0
-    likes: int = 0
-    sold: bool = False
-
-
-@dataclass(frozen=True)
-class FollowedUser:
-    """Someone this account follows: since when, and whether they follow back."""
-
-    username: str
-    followed_at: datetime | None = None
-    follows_me: bool = False
-
-
-@dataclass(frozen=True)
-class Follower:
-    """Someone who follows this account, and since when."""
-
-    username: str
-    followed_at: datetime | None = None
-
-
-@dataclass(frozen=True)
-class Liker:
-    """Someone who liked one of this account's items, and when."""
-
-    username: str
-    liked_at: datetime | None = None
 
 
 class Selectors:
