@@ -11,8 +11,8 @@ from litestar.exceptions import NotFoundException, ValidationException
 
 from backend.sandbox.gallery import MAX_COUNT, add_gallery
 from backend.sandbox.pages import Faults, faults_of, store_of, user_or_404
-from backend.sandbox.seed import seed
-from backend.sandbox.store import Item, StoreError, iso, utcnow
+from backend.sandbox.seed import PASSWORD, seed
+from backend.sandbox.store import Item, Store, StoreError, cached_password_hash, iso, parse_price, utcnow
 
 
 @post("/__control/reset", status_code=200)
@@ -186,6 +186,58 @@ async def control_sold(request: Request[Any, Any, Any], item_id: int, data: dict
     return _item_of(request, item_id).as_json()
 
 
+@post("/__control/items/{item_id:int}/buy", status_code=201)
+async def control_buy(request: Request[Any, Any, Any], item_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """{buyer, price?, days_ago?}: a user buys the item (at its price unless `price`, an accepted offer).
+
+    The item shows as sold on the seller's listings and its page, and the sale in the seller's "my sales".
+    """
+    store = store_of(request)
+    buyer = user_or_404(store, str(data.get("buyer", "")))
+    _item_of(request, item_id)
+    try:
+        cents = parse_price(str(data["price"])) if data.get("price") is not None else None
+        sale = store.buy(item_id, buyer.id, price_cents=cents, at=_ago(data))
+    except StoreError as exc:
+        raise ValidationException(str(exc)) from None
+    return sale.as_json()
+
+
+@post("/__control/items/{item_id:int}/stats", status_code=200)
+async def control_item_stats(request: Request[Any, Any, Any], item_id: int, data: dict[str, Any]) -> dict[str, Any]:
+    """{views?, likes?, days_ago?}: that many more visits and likes by others (call it again later: over time).
+
+    Likes come from users who do not like the item yet, seeded ones first, then shoppers
+    (`shopper-1`… with the seed password) made as needed, so its likers page names each of them.
+    """
+    try:
+        views, likes = int(data.get("views", 0)), int(data.get("likes", 0))
+    except (TypeError, ValueError):
+        raise ValidationException("views and likes must be whole numbers") from None
+    if not 0 <= views <= 100_000 or not 0 <= likes <= 100:
+        raise ValidationException("views (0 to 100000) and likes (0 to 100) are added: they cannot be negative")
+    store = store_of(request)
+    item = _item_of(request, item_id)
+    if views:
+        store.count_view(item.id, views)
+    at = _ago(data)
+    for user_id in await asyncio.to_thread(_likers_to_be, store, item.id, likes):
+        store.like(user_id, item.id, at=at)
+    return _item_of(request, item_id).as_json()
+
+
+def _likers_to_be(store: Store, item_id: int, count: int) -> list[int]:
+    """`count` users who can like the item: existing ones first, then new shoppers."""
+    chosen = store.not_liking(item_id, count)
+    number = 0
+    while len(chosen) < count:
+        number += 1
+        name = f"shopper-{number}"
+        if store.user(name) is None:
+            chosen.append(store.create_user(name, PASSWORD, password_hash=cached_password_hash(name, PASSWORD)).id)
+    return chosen
+
+
 @get("/__control/posts")
 async def control_posts(request: Request[Any, Any, Any], author: str) -> list[dict[str, Any]]:
     """A user's posts, newest first, with their whole captions and counters."""
@@ -266,6 +318,8 @@ ROUTES = [
     control_inbox,
     control_age,
     control_sold,
+    control_buy,
+    control_item_stats,
     control_posts,
     control_post_stats,
 ]

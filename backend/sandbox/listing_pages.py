@@ -1,4 +1,4 @@
-"""Pages about listings: the feed, an item (likes, photos), selling, and the seller's own listings."""
+"""Pages about listings: the feed, an item (likes, photos), selling, the seller's own listings and sales."""
 
 from __future__ import annotations
 
@@ -64,6 +64,10 @@ async def item_page(request: Request[Any, Any, Any], item_id: int) -> Template:
     liked = viewer is not None and store.likes(viewer.id, item_id)
     boards = store.boards_of(viewer.username) if viewer else []
     saved_in = store.boards_holding(viewer.id, item_id) if viewer else []
+    # Who bought it and for how much: only the seller and the buyer see it, like on a real marketplace.
+    sale = store.sale_of_item(item_id) if item.sold and viewer else None
+    if sale is not None and viewer is not None and viewer.username not in (sale.seller, sale.buyer):
+        sale = None
     return render(
         request,
         viewer,
@@ -73,6 +77,7 @@ async def item_page(request: Request[Any, Any, Any], item_id: int) -> Template:
         similar=store.more_like_this(item),
         boards=boards,
         saved_in=saved_in,
+        sale=sale,
     )
 
 
@@ -193,6 +198,13 @@ async def my_listings(request: Request[Any, Any, Any]) -> Template:
     return render(request, viewer, "my_listings.html", items=store_of(request).items_of(viewer.username), errors={})
 
 
+@get("/my/sales")
+async def my_sales(request: Request[Any, Any, Any]) -> Template:
+    """What the logged-in user sold, latest first: item, price paid, buyer, date."""
+    viewer = require_user(request)
+    return render(request, viewer, "my_sales.html", sales=store_of(request).sales_of(viewer.username))
+
+
 @post("/items/{item_id:int}/bump")
 async def bump(request: Request[Any, Any, Any], item_id: int) -> Redirect:
     viewer = require_user(request, "/my/listings")
@@ -233,4 +245,18 @@ async def delete(request: Request[Any, Any, Any], item_id: int) -> Redirect:
     return redirect("/my/listings", "Listing deleted.")
 
 
-ROUTES = [feed, item_page, like, unlike, likers, photo, sell_page, sell, my_listings, bump, change_price, delete]
+ROUTES = [
+    feed,
+    item_page,
+    like,
+    unlike,
+    likers,
+    photo,
+    sell_page,
+    sell,
+    my_listings,
+    my_sales,
+    bump,
+    change_price,
+    delete,
+]

@@ -205,6 +205,20 @@ class Sandbox:
         result: dict[str, Any] = await self._post(f"/__control/items/{int(item_id)}/sold", sold=sold)
         return result
 
+    async def buy(
+        self, buyer: str, item_id: int | str, price: str | None = None, days_ago: float | None = None
+    ) -> dict[str, Any]:
+        """`buyer` buys the item (at `price`, else its own); the sale as the control API answers it."""
+        result: dict[str, Any] = await self._post(
+            f"/__control/items/{int(item_id)}/buy", buyer=buyer, price=price, days_ago=days_ago
+        )
+        return result
+
+    async def add_item_stats(self, item_id: int | str, views: int = 0, likes: int = 0) -> dict[str, Any]:
+        """Others visit and like the item: that many more views and likes."""
+        result: dict[str, Any] = await self._post(f"/__control/items/{int(item_id)}/stats", views=views, likes=likes)
+        return result
+
     async def items(self, seller: str | None = None) -> list[dict[str, Any]]:
         response = await self.control.get("/__control/items", params={"seller": seller} if seller else {})
         response.raise_for_status()

@@ -1,7 +1,7 @@
 """Data access for the sandbox marketplace: one SQLite file, one `Store` made of a part per entity.
 
 `database` holds the connection and the clock, `rules` what typed values must
-look like; `users`, `listings`, `boards`, `social`, `messages` and `posts` each add
+look like; `users`, `listings`, `boards`, `sales`, `social`, `messages` and `posts` each add
 their queries to `Store`, the one object the pages use.
 """
 
@@ -13,6 +13,7 @@ from backend.sandbox.store.listings import Item, NewPhoto
 from backend.sandbox.store.messages import Conversation, Message, Messages
 from backend.sandbox.store.posts import Post, Posts
 from backend.sandbox.store.rules import DESCRIPTION_MAX, MESSAGE_MAX, StoreError, parse_price, validate_title
+from backend.sandbox.store.sales import Sale, Sales
 from backend.sandbox.store.social import Social
 from backend.sandbox.store.users import User, Users, cached_password_hash
 
@@ -25,6 +26,7 @@ __all__ = [
     "Message",
     "NewPhoto",
     "Post",
+    "Sale",
     "Store",
     "StoreError",
     "User",
@@ -37,5 +39,5 @@ __all__ = [
 ]
 
 
-class Store(Users, Boards, Social, Messages, Posts):
+class Store(Users, Boards, Sales, Social, Messages, Posts):
     """The sandbox's data. Thread-safe: every call takes the lock."""

@@ -103,6 +103,16 @@ CREATE TABLE IF NOT EXISTS board_items (
     created_at TEXT NOT NULL,
     PRIMARY KEY (board_id, item_id)
 );
+CREATE TABLE IF NOT EXISTS sales (
+    id INTEGER PRIMARY KEY,
+    item_id INTEGER NOT NULL UNIQUE, -- no foreign key: a sale stays in "my sales" after its item is deleted
+    seller_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    buyer_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    title TEXT NOT NULL,
+    price_cents INTEGER NOT NULL,
+    sold_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sales_seller ON sales (seller_id, sold_at DESC);
 """
 
 # (table, column, definition) added after the first release of the schema above.
@@ -114,6 +124,7 @@ ADDED_COLUMNS = (
 )
 
 TABLES = (
+    "sales",
     "board_items",
     "boards",
     "post_media",

@@ -168,9 +168,10 @@ class Listings(Database):
         scored.sort(key=lambda s: s[:3])
         return [s[3] for s in scored[offset : offset + limit]]
 
-    def count_view(self, item_id: int) -> None:
+    def count_view(self, item_id: int, count: int = 1) -> None:
+        """Someone else opened the item's page (`count` visits at once from the control API)."""
         with self._tx() as db:
-            db.execute("UPDATE items SET views = views + 1 WHERE id = ?", (item_id,))
+            db.execute("UPDATE items SET views = views + ? WHERE id = ?", (count, item_id))
 
     def bump(self, item_id: int) -> None:
         with self._tx() as db:

@@ -51,6 +51,15 @@ class Social(Database):
         with self._tx() as db:
             db.execute(sql, (user_id, item_id, at or self.now()))
 
+    def not_liking(self, item_id: int, limit: int) -> list[int]:
+        """Up to `limit` users, oldest first, who neither sell nor like the item yet (who could like it)."""
+        rows = self._query(
+            "SELECT u.id FROM users u WHERE u.id != (SELECT seller_id FROM items WHERE id = ?)"
+            " AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = u.id AND l.item_id = ?) ORDER BY u.id LIMIT ?",
+            (item_id, item_id, limit),
+        )
+        return [r["id"] for r in rows]
+
     def unlike(self, user_id: int, item_id: int) -> None:
         with self._tx() as db:
             db.execute("DELETE FROM likes WHERE user_id = ? AND item_id = ?", (user_id, item_id))
