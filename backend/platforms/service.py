@@ -52,6 +52,7 @@ from backend.platforms.drivers.base import (
     PostInput,
     PublishedItem,
     PublishedPost,
+    Sale,
 )
 from backend.platforms.drivers.registry import DRIVERS
 from backend.platforms.drivers.requirements import DraftFacts
@@ -80,6 +81,7 @@ __all__ = [
     "PostInput",
     "PublishedItem",
     "PublishedPost",
+    "Sale",
     "account_job",
     "accounts_matching",
     "board_ideas",
@@ -93,11 +95,13 @@ __all__ = [
     "follow_user",
     "followers_of",
     "get_account",
+    "item_stats",
     "likers_of",
     "more_like_this",
     "my_followers",
     "my_following",
     "my_listings",
+    "my_sales",
     "post_stats",
     "publish_listing",
     "publish_post",
@@ -204,6 +208,21 @@ async def my_listings(session: AccountSession) -> list[OwnListing]:
     views, likes, and whether it is sold, where the platform shows them.
     """
     return await actions.read(session.driver.my_listings, "reading the account's listings")
+
+
+async def item_stats(session: AccountSession, item_id: str) -> ItemStats:
+    """Views and likes of one item as its page shows them now (any item; an unknown one is `ActionFailed`)."""
+    return await actions.read(lambda: session.driver.read_item_stats(item_id), "reading the listing's views and likes")
+
+
+async def my_sales(session: AccountSession) -> list[Sale]:
+    """The account's sales, latest first, from the platform's sales page: the item (platform id and title),
+    price paid and currency, buyer ("" where not shown) and `sold_at` (None where not shown).
+
+    A read: retried with backoff, no daily action spent. A platform without a sales page
+    (Pinterest, TikTok) raises `NotSupported`: ask `supports(platform, "my_sales")` first.
+    """
+    return await actions.read(session.driver.my_sales, "reading the account's sales")
 
 
 async def bump_listing(session: AccountSession, item_id: str) -> None:
@@ -397,7 +416,7 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
 def supports(platform: str, action: str) -> bool:
     """Whether the platform's driver has `action` at all (a name of `Driver.capabilities`: "bump",
     "change_price", "likers", "search_users", "send_message", "publish_post", "search_images",
-    "more_like_this", "create_board", "save_to_board", "board_ideas", "download_image"…); e.g. False
+    "more_like_this", "create_board", "save_to_board", "board_ideas", "download_image", "my_sales"…); e.g. False
     for bumping on Pinterest, for posts on Vinted or for boards anywhere but Pinterest and the sandbox.
     Lets a rule be refused when it is created rather than fail at every run."""
     return platform in DRIVERS and action in DRIVERS[platform].capabilities

@@ -39,6 +39,7 @@ from backend.platforms.drivers.types import (
     PostInput,
     PublishedItem,
     PublishedPost,
+    Sale,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ __all__ = [
     "PostInput",
     "PublishedItem",
     "PublishedPost",
+    "Sale",
 ]
 
 
@@ -226,6 +228,8 @@ class Driver(ABC):
             "download_image",  # through the account's browser context, on every platform
         }
     )
+    # A marketplace with a sales page ("my sales") adds `SALES_ACTIONS`.
+    SALES_ACTIONS: ClassVar[frozenset[str]] = frozenset({"my_sales"})
     # Social posts (`publish_post`, `find_post`, `read_post_stats`): a driver that has them adds these.
     POST_ACTIONS: ClassVar[frozenset[str]] = frozenset({"publish_post", "find_post", "read_post_stats"})
     # Image collection: paged image reads and boards (a warm-up teaches recommendations a theme).
@@ -322,6 +326,10 @@ class Driver(ABC):
 
     @abstractmethod
     async def read_item_stats(self, item_id: str) -> ItemStats: ...
+
+    async def my_sales(self) -> list[Sale]:
+        """The account's sales (item, price paid, buyer, date), latest first, from its sales page."""
+        raise NotSupported(f"{self.title} has no sales page")
 
     # Social posts (changing: publish_post). Not every platform has them: the defaults refuse.
     async def publish_post(self, post: PostInput) -> PublishedPost:

@@ -30,6 +30,7 @@ from backend.platforms.drivers.base import (
     PostInput,
     PublishedItem,
     PublishedPost,
+    Sale,
     parse_count,
     parse_time,
 )
@@ -59,7 +60,9 @@ def _price(text: str | None) -> Decimal | None:
 class SandboxDriver(SandboxBoards):
     """Drives the bundled sandbox marketplace (`sellpilot sandbox`)."""
 
-    capabilities: ClassVar[frozenset[str]] = Driver.capabilities | Driver.POST_ACTIONS | Driver.BOARD_ACTIONS
+    capabilities: ClassVar[frozenset[str]] = (
+        Driver.capabilities | Driver.SALES_ACTIONS | Driver.POST_ACTIONS | Driver.BOARD_ACTIONS
+    )
 
     # Session
     async def login(self, credentials: Credentials) -> None:
@@ -296,6 +299,27 @@ class SandboxDriver(SandboxBoards):
             views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
             likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
         )
+
+    async def my_sales(self) -> list[Sale]:
+        await self.goto(self.path("my_sales"))
+        await self._require_login()
+        rows = await SELECTORS.find_optional(self.page, "sale_row")
+        sales = []
+        for row in await rows.all() if rows is not None else []:
+            price = await SELECTORS.find_optional(row, "sale_price")
+            buyer = await SELECTORS.find_optional(row, "sale_buyer")
+            when = await SELECTORS.find_optional(row, "sale_time")
+            sales.append(
+                Sale(
+                    item_id=await row.get_attribute("data-item-id") or "",
+                    title=await SELECTORS.text(row, "sale_title"),
+                    price=_price(await price.first.get_attribute("data-price")) if price is not None else None,
+                    currency=(await price.first.get_attribute("data-currency") or "EUR") if price is not None else "",
+                    buyer=(await buyer.first.get_attribute("data-username") or "") if buyer is not None else "",
+                    sold_at=parse_time(await when.first.get_attribute("datetime")) if when is not None else None,
+                )
+            )
+        return sales
 
     # Social posts
     async def publish_post(self, post: PostInput) -> PublishedPost:

@@ -135,3 +135,15 @@ class Liker:
 
     username: str
     liked_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class Sale:
+    """One sale as the account's sales page shows it (the platform's item id; `buyer` "" where not shown)."""
+
+    item_id: str
+    title: str
+    price: Decimal | None
+    currency: str
+    buyer: str
+    sold_at: datetime | None
