@@ -54,5 +54,6 @@ async def test_my_sales_and_stats_after_a_buy(client: httpx.AsyncClient, browser
 
 async def test_supports_my_sales_where_there_is_a_sales_page() -> None:
     assert platforms.supports("sandbox", "my_sales")
+    assert platforms.supports("vinted", "my_sales")
     assert not platforms.supports("pinterest", "my_sales")
     assert not platforms.supports("tiktok", "my_sales")

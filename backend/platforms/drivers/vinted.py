@@ -14,6 +14,10 @@ the seller); Vinted prints no follow dates, so `followed_at` is None there.
 Vinted is a marketplace with no social posts: `publish_post`, `find_post` and
 `read_post_stats` raise `NotSupported`. Its catalogue search has page numbers
 (`search_images`); it has no boards and no "more like this" list to page through.
+
+Sales are the "Sold" tab of My orders (`my_sales`): each order's item link, title,
+price, buyer and date where the row prints one (`time[datetime]`); an order whose
+item page is gone (no item link) is skipped, since the sync matches sales by item id.
 """
 
 from __future__ import annotations
@@ -28,9 +32,10 @@ from backend.platforms.drivers.base import (
     Liker,
     ListingInput,
     PublishedItem,
+    Sale,
     parse_time,
 )
-from backend.platforms.drivers.web import WebDriver, format_price
+from backend.platforms.drivers.web import WebDriver, currency_of, format_price, parse_price
 
 if TYPE_CHECKING:
     from playwright.async_api import Locator
@@ -43,7 +48,7 @@ class VintedDriver(WebDriver):
     title = "Vinted"
     verified = False
     default_base_url = "https://www.vinted.com"
-    capabilities = Driver.capabilities | {"search_images"}
+    capabilities = Driver.capabilities | Driver.SALES_ACTIONS | {"search_images"}
 
     async def search_images(self, query: str, page: int = 1) -> list[FeedImage]:
         path = self.path("search_page", query=query, page=str(page))
@@ -89,6 +94,28 @@ class VintedDriver(WebDriver):
             return Liker(name, parse_time(await self.attribute_of("follow_since", "datetime", row))) if name else None
 
         return await self.collect("liker_item", parse, key=lambda liker: liker.username, limit=10_000)
+
+    async def my_sales(self) -> list[Sale]:
+        """The "Sold" tab of My orders, latest first as Vinted lists them."""
+        await self.open(self.path("my_sales"))
+
+        async def parse(row: Locator) -> Sale | None:
+            href = await self.attribute_of("sale_item_link", "href", row)
+            item_id = self.match("item_id", href)
+            if item_id is None:
+                return None
+            price_text = await self.text_of("sale_price", row)
+            buyer_href = await self.attribute_of("sale_buyer", "href", row)
+            return Sale(
+                item_id=item_id,
+                title=await self.text_of("sale_title", row),
+                price=parse_price(price_text) if price_text else None,
+                currency=currency_of(price_text),
+                buyer=self._username_in(buyer_href, await self.text_of("sale_buyer", row)) or "",
+                sold_at=parse_time(await self.attribute_of("sale_time", "datetime", row)),
+            )
+
+        return await self.collect("sale_item", parse, key=lambda sale: sale.item_id, limit=10_000)
 
     async def change_price(self, item_id: str, price: Decimal) -> None:
         await self.open(self.path("edit_item", item_id=item_id))

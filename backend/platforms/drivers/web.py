@@ -38,7 +38,7 @@ from backend.platforms.drivers.base import (
 )
 from backend.platforms.drivers.post_tags import has_ref
 from backend.platforms.drivers.site_data import DATA_SECTIONS, SELECTORS_DIR, PlatformData, load_platform_data
-from backend.platforms.drivers.web_page import WebPage, format_price, normalize, parse_price
+from backend.platforms.drivers.web_page import WebPage, currency_of, format_price, normalize, parse_price
 
 if TYPE_CHECKING:
     import playwright.async_api as playwright_api
@@ -53,6 +53,7 @@ __all__ = [
     "SELECTORS_DIR",
     "PlatformData",
     "WebDriver",
+    "currency_of",
     "format_price",
     "load_platform_data",
     "normalize",

@@ -69,6 +69,19 @@ def parse_price(text: str) -> Decimal | None:
         return None
 
 
+# What a price's text shows for its currency → the ISO code (marketplaces print symbols, some print codes).
+CURRENCY_SIGNS = {"€": "EUR", "£": "GBP", "$": "USD", "zł": "PLN", "kč": "CZK"}
+
+
+def currency_of(text: str) -> str:
+    """'€12.50' → 'EUR', '12,50 zł' → 'PLN', '12.50 SEK' → 'SEK'; '' when the text shows none."""
+    code = re.search(r"\b[A-Z]{3}\b", text)
+    if code:
+        return code.group()
+    lowered = text.casefold()
+    return next((iso for sign, iso in CURRENCY_SIGNS.items() if sign in lowered), "")
+
+
 def format_price(price: Decimal) -> str:
     """The price as forms want it: '12.5' → '12.50', '12' → '12'."""
     return f"{price:.2f}" if price != price.to_integral_value() else f"{price:.0f}"
