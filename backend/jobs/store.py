@@ -7,7 +7,6 @@ dispatch (`<id>:<n>`), so a repeat of the same dispatch is ignored by arq.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -17,6 +16,7 @@ from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
+from piccolo.columns import Column
 from piccolo.query import Select
 from redis.asyncio.client import Pipeline
 
@@ -144,29 +144,34 @@ async def create_job(
     """
     if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
         return existing, False
+    job = Job(
+        workspace=workspace_id,
+        kind=kind,
+        payload=payload or {},
+        idempotency_key=idempotency_key,
+        max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
+        parent=parent_id,
+        total=total,
+        created_by=created_by,
+        account=account_id,
+        dispatches=1 if dispatched else 0,
+        dispatched_at=utcnow() if dispatched else None,
+    )
     try:
-        async with db.transaction() if within_plan else contextlib.nullcontext():
-            if within_plan:
+        if not within_plan:
+            rows = await Job.insert(job).returning(*JOB_COLUMNS)
+            return loaded(rows[0]), True
+        # PostgreSQL: the plan's limit, then the lock, count and insert in one statement (2 round trips).
+        rows = await _insert_if_room(job, await capacity.job_limit(workspace_id)) if db.is_postgres() else []
+        if not rows:
+            # No room (or SQLite): checked again under the lock, step by step, for a 402 naming the limit.
+            async with db.transaction():
                 await capacity.lock_workspace_jobs(workspace_id)
                 # Looked up again under the lock: a racer with the same key is not refused for the slot it took.
                 if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
                     return existing, False
                 await capacity.ensure_job_capacity(workspace_id)
-            rows = await Job.insert(
-                Job(
-                    workspace=workspace_id,
-                    kind=kind,
-                    payload=payload or {},
-                    idempotency_key=idempotency_key,
-                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-                    parent=parent_id,
-                    total=total,
-                    created_by=created_by,
-                    account=account_id,
-                    dispatches=1 if dispatched else 0,
-                    dispatched_at=utcnow() if dispatched else None,
-                )
-            ).returning(*JOB_COLUMNS)
+                rows = await Job.insert(job).returning(*JOB_COLUMNS)
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
@@ -175,6 +180,26 @@ async def create_job(
                 return winner, False
         raise
     return loaded(rows[0]), True
+
+
+def _names(columns: Sequence[Column]) -> str:
+    return ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
+
+
+async def _insert_if_room(job: Job, limit: int) -> list[dict[str, Any]]:
+    """Insert `job` if its workspace has fewer than `limit` unfinished jobs, in one statement (PostgreSQL).
+
+    The count runs after the workspace's lock is granted, inside
+    `jobs_unfinished_once_locked` (see its migration for why it must), and the
+    statement is its own transaction: the lock is held until the row is committed.
+    """
+    values = job.querystring  # "({}, {}, …)" and a value per column, as Piccolo inserts them
+    sql = (
+        f'INSERT INTO "jobs" ({_names(Job._meta.columns)}) SELECT {values.template[1:-1]}'
+        f" WHERE jobs_unfinished_once_locked({{workspace}}, {{}}) < {{}} RETURNING {_names(JOB_COLUMNS)}"
+    )
+    rows: list[dict[str, Any]] = await scoped(Job, job.workspace).raw(sql, *values.args, capacity.WAITING_ASIDE, limit)
+    return rows
 
 
 async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
