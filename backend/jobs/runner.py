@@ -28,6 +28,7 @@ from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import events, fanout, store
 from backend.jobs.errors import user_error
+from backend.jobs.limiter import Held
 from backend.jobs.tables import Job, JobItem, JobStatus
 
 log = structlog.get_logger(__name__)
@@ -274,8 +275,11 @@ async def run_job(
     worker_id: str | None = None,
     dispatch: int | None = None,
     lifecycle: WorkerLifecycle | None = None,
+    turn: Held | None = None,
 ) -> None:
     """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry.
+
+    `turn` is the workspace's slot the job runs in: a finished job gives it back with its last event.
 
     `dispatch` is the number of the arq job that asks: an older one (e.g. arq
     retrying the job of a worker whose jobs were already given to another)
@@ -304,7 +308,7 @@ async def run_job(
         await _pause(redis, row, str(exc))
         return
     except JobFailed as exc:
-        await _finish(redis, row, JobStatus.failed, error=str(exc))
+        await _finish(redis, row, JobStatus.failed, error=str(exc), turn=turn)
         return
     except JobDeferred as exc:
         await _defer(redis, row, str(exc), exc.seconds)
@@ -326,14 +330,14 @@ async def run_job(
         raise
     except Exception as exc:
         log.exception("job_failed", job_id=str(job_id), kind=row["kind"])
-        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}")
+        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}", turn=turn)
         return
     if isinstance(result, WaitForChildren):
         for child in run.children_to_start:
             await store.dispatch(redis, child, announce=[events.event_from_job("job.created", child)])
         await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
-    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
+    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began, turn=turn)
 
 
 async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
@@ -404,8 +408,12 @@ async def _finish(
     error: str | None = None,
     result: Any = None,
     duration: float | None = None,
+    turn: Held | None = None,
 ) -> None:
-    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone."""
+    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone.
+
+    `turn` (the workspace's slot) is given back in the event's round trip.
+    """
     error = user_error(error) if error is not None else None
     changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: utcnow(), Job.error: error}
     if status is JobStatus.succeeded:
@@ -423,6 +431,12 @@ async def _finish(
         elapsed = duration if duration is not None else (fresh["finished_at"] - fresh["started_at"]).total_seconds()
         JOB_DURATION_SECONDS.labels(kind=fresh["kind"], status=status.value).observe(max(0.0, elapsed))
     payload = {"error": error} if error else {}
-    await events.publish(redis, fresh["workspace"], events.event_from_job(f"job.{status.value}", fresh, payload))
+    event = events.event_from_job(f"job.{status.value}", fresh, payload)
+    if turn is None:
+        await events.publish(redis, fresh["workspace"], event)
+    else:
+        async with redis.pipeline(transaction=False) as pipe:
+            events.add_to(pipe, fresh["workspace"], event)
+            await turn.release_with(pipe)
     if fresh["parent"] is not None:
         await fanout.roll_up_parent(redis, fresh["workspace"], fresh["parent"])
