@@ -37,6 +37,7 @@ async def run_job(ctx: dict[str, Any], job_id: str, workspace_id: str | None = N
                 dispatch=dispatch,
                 lifecycle=ctx.get("lifecycle"),
                 turn=turn.held,
+                workspace_id=workspace,
             )
 
 
