@@ -48,9 +48,16 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
     # full collection no longer walks it (it cost 105-135 ms, most of the p99).
     gc.collect()
     gc.freeze()
+    # What is left is per-request garbage, mostly freed by reference counting: with
+    # Python's 700-allocation trigger a collection ran every few requests and the
+    # older generations' passes landed in the tail latency (see bench/README.md).
+    thresholds, previous = get_settings().server.gc_thresholds, gc.get_threshold()
+    if thresholds is not None:
+        gc.set_threshold(*thresholds)
     try:
         yield
     finally:
+        gc.set_threshold(*previous)
         await app.state.redis.aclose()
         await db.stop()
 

@@ -11,6 +11,9 @@ timing). Each is one uvicorn process on the same PostgreSQL database and Redis.
   same rate for both; p50 and p99 latency from each request's scheduled start.
 
 Rounds alternate which app goes first; min/median/max of `--rounds` rounds.
+`--variant NAME=VALUE` (repeatable) adds one more Sellpilot process with that
+environment variable, measured in the same interleaved rounds (an A/B of a setting;
+the baseline then sits the half-load rounds out).
 Run: `uv run --group bench python bench/api_list.py`
 (ports from BENCH_PORT_SELLPILOT / BENCH_PORT_BASELINE, else free ones).
 """
@@ -24,6 +27,7 @@ import random
 import statistics
 import sys
 import uuid
+from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,7 +37,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import bench_environment, machine, port_from_env
+from bench._harness import bench_environment, free_port, machine, port_from_env
 from bench._http import cpu_seconds, fixed_rate, get, percentile, saturate, server
 
 PATH = "/api/v1/listings?limit=50"
@@ -106,6 +110,7 @@ async def measure(
     for name, (status, body) in bodies.items():
         assert status == 200, (name, status, body[:300])
     ours, theirs = bodies["sellpilot"][1], bodies["baseline"][1]
+    assert all(body == ours for name, (_, body) in bodies.items() if name != "baseline"), "a variant differs"
     if ours != theirs:
         at = next(
             (i for i, (x, y) in enumerate(zip(ours, theirs, strict=False)) if x != y), min(len(ours), len(theirs))
@@ -130,8 +135,11 @@ async def measure(
                 f"{figures[f'{name} cpu'][-1]:.2f} ms CPU per request in the server ({result.errors} errors)"
             )
     rate = statistics.median(figures["sellpilot rps"]) / 2
+    # In an A/B of a setting the baseline sits the half load out: above its own saturation,
+    # its backlog would still be draining during the next process's round.
+    timed = [name for name in ports if not (args.variant and name == "baseline")]
     for round_number in range(args.rounds):
-        order = list(ports) if round_number % 2 == 0 else list(reversed(ports))
+        order = timed if round_number % 2 == 0 else list(reversed(timed))
         for name in order:
             result = await fixed_rate(ports[name], PATH, headers, rate, args.seconds)
             p50, p99 = percentile(result.latencies, 50) * 1000, percentile(result.latencies, 99) * 1000
@@ -148,16 +156,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--variant", action="append", default=[], metavar="NAME=VALUE")
     args = parser.parse_args()
+    variants = {f"sellpilot[{v}]": dict([v.split("=", 1)]) for v in args.variant}
     extra = {"RATE_LIMITS_ENABLED": "false", "ACCESS_TOKEN_TTL_SECONDS": "7200", "DATABASE_POOL_MAX_SIZE": "10"}
     with bench_environment(**extra) as env:
         ports = {"sellpilot": port_from_env("BENCH_PORT_SELLPILOT"), "baseline": port_from_env("BENCH_PORT_BASELINE")}
-        with (
-            server(APPS["sellpilot"], ports["sellpilot"], env) as ours,
-            server(APPS["baseline"], ports["baseline"], env) as theirs,
-        ):
+        with ExitStack() as stack:
+            pids = {
+                "sellpilot": stack.enter_context(server(APPS["sellpilot"], ports["sellpilot"], env)).pid,
+                "baseline": stack.enter_context(server(APPS["baseline"], ports["baseline"], env)).pid,
+            }
+            for name, variables in variants.items():
+                ports[name] = free_port()
+                pids[name] = stack.enter_context(server(APPS["sellpilot"], ports[name], {**env, **variables})).pid
             headers = asyncio.run(seed(env, ports["sellpilot"]))
-            pids = {"sellpilot": ours.pid, "baseline": theirs.pid}
             figures = asyncio.run(measure(ports, pids, headers, args))
     print()
     print(f"machine: {machine()}")
@@ -167,7 +180,10 @@ def main() -> None:
     rows += [("server CPU ms per request at saturation", "cpu")]
     rows += [(f"{what} ms at {figures['rate'][0]:.0f} req/s", what) for what in ("p50", "p99")]
     for label, key in rows:
-        print(f"{label} | {spread(figures[f'sellpilot {key}'])} | {spread(figures[f'baseline {key}'])}")
+        theirs = spread(figures[f"baseline {key}"]) if figures[f"baseline {key}"] else "not measured"
+        print(f"{label} | {spread(figures[f'sellpilot {key}'])} | {theirs}")
+        for name in variants:
+            print(f"  {name} | {spread(figures[f'{name} {key}'])}")
     ratios = [ours / theirs for ours, theirs in zip(figures["sellpilot rps"], figures["baseline rps"], strict=True)]
     listed = ", ".join(f"{r:.2f}" for r in ratios)
     print(f"req/s sellpilot / baseline per round: {listed} (median {statistics.median(ratios):.2f}x)")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 import backend.settings
-from backend.settings import PROJECT_ROOT, SettingsError, load_settings
+from backend.settings import PROJECT_ROOT, SettingsError, get_settings, load_settings
 
 STRONG = "k3y-Zt9vQ2mX8pL4wR7nB1cY6hJ0fD5sA-very-random"
 
@@ -95,11 +97,25 @@ def test_production_needs_postgres(tmp_path: Path) -> None:
         ({"ALLOWED_ORIGINS": "localhost:3000"}, "ALLOWED_ORIGINS"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
         ({"RATE_LIMITS_ENABLED": "maybe"}, "RATE_LIMITS_ENABLED"),
+        ({"API_GC_THRESHOLDS": "20000,50"}, "API_GC_THRESHOLDS"),
+        ({"API_GC_THRESHOLDS": "0,10,10"}, "API_GC_THRESHOLDS"),
+        ({"API_GC_THRESHOLDS": "big,10,10"}, "API_GC_THRESHOLDS"),
     ],
 )
 def test_invalid_values_name_the_variable(tmp_path: Path, env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match=message):
         load_settings({"DATA_DIR": str(tmp_path), **env})
+
+
+def test_the_api_garbage_collector_thresholds_are_a_setting(tmp_path: Path) -> None:
+    assert load_settings({"DATA_DIR": str(tmp_path)}).server.gc_thresholds == (20000, 50, 100)
+    custom = load_settings({"DATA_DIR": str(tmp_path), "API_GC_THRESHOLDS": " 5000, 20 ,30"})
+    assert custom.server.gc_thresholds == (5000, 20, 30)
+    assert load_settings({"DATA_DIR": str(tmp_path), "API_GC_THRESHOLDS": "python"}).server.gc_thresholds is None
+
+
+def test_the_running_api_applies_its_gc_thresholds(app: Any) -> None:
+    assert gc.get_threshold() == get_settings().server.gc_thresholds
 
 
 def test_dotenv_file_is_read_and_environment_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,7 +21,7 @@ from backend.core import quotas
 from backend.core.clock import utcnow
 from backend.core.errors import PaymentRequired
 from backend.core.quotas import Resource
-from backend.core.scoped import scoped
+from backend.core.scoped import prepared, scoped
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -34,10 +34,13 @@ def current_period() -> str:
     return utcnow().strftime("%Y-%m")
 
 
+# Asked on every job start: built once. Nothing of the answer is kept, so a plan change applies at once.
+_SUBSCRIPTION = prepared(Subscription, lambda subscriptions: subscriptions.select())
+
+
 async def subscription_of(workspace_id: uuid.UUID) -> dict[str, Any] | None:
     """The workspace's subscription row; None means it never had one (the free plan)."""
-    row: dict[str, Any] | None = await scoped(Subscription, workspace_id).select().first()
-    return row
+    return await _SUBSCRIPTION.first(workspace_id)
 
 
 def plan_of(row: dict[str, Any] | None) -> Plan:

@@ -98,13 +98,19 @@ def across_workspaces(table: type[TableT]) -> type[TableT]:
     return table
 
 
-class _Slot:
-    """Stands for a value while a prepared query is built: the workspace id (0) or the n-th value (1…)."""
+class _Slot(str):
+    """Stands for a value while a prepared query is built: the workspace id (0) or the n-th value (1…).
 
-    __slots__ = ("index",)
+    A `str`, so Piccolo keeps it as it is where it would convert a value (a JSON
+    column dumps anything but text); the caller passes the value as stored.
+    """
 
-    def __init__(self, index: int) -> None:
-        self.index = index
+    position: int
+
+    def __new__(cls, index: int) -> _Slot:
+        slot = super().__new__(cls, f"<value {index}>")
+        slot.position = index
+        return slot
 
 
 class _CompiledQuery(QueryString):
@@ -152,7 +158,7 @@ class Prepared(Generic[TableT]):
             else:
                 sql += f" LIMIT ${len(args) + 1} OFFSET ${len(args) + 2}"
             args = [*args, _Slot(self.arity + 1), _Slot(self.arity + 2)]
-        used = sorted(a.index for a in args if isinstance(a, _Slot))
+        used = sorted(a.position for a in args if isinstance(a, _Slot))
         if 0 not in used:
             raise ValueError("a prepared tenant query must filter by the workspace")
         return sql, args
@@ -168,7 +174,7 @@ class Prepared(Generic[TableT]):
             compiled = self.compiled[engine_type] = self._compile(engine_type)
         sql, template = compiled
         given: Sequence[Any] = (workspace_id, *values, limit, offset)
-        args = [given[a.index] if isinstance(a, _Slot) else a for a in template]
+        args = [given[a.position] if isinstance(a, _Slot) else a for a in template]
         response = await engine.run_querystring(_CompiledQuery(sql, args, self.table))
         return [dict(row) for row in response] if engine_type != "sqlite" else list(response)
 

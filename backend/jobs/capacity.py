@@ -1,9 +1,10 @@
 """The plan's concurrent jobs: how many a workspace has, the one check every new job passes, and its share of workers.
 
-Every job a person starts goes through `ensure_job_capacity` (called by
-`service.enqueue` and `service.retry_job` under `lock_workspace_jobs`), so no
-kind can slip past the limit. The jobs count is registered in `core.quotas`
-for billing's usage page.
+Every job a person starts passes the plan's limit under the workspace's lock:
+`store.create_job` counts in its INSERT (PostgreSQL; the lock is taken in that
+statement), `service.retry_job` calls `ensure_job_capacity` under
+`lock_workspace_jobs`; a 402 names the limit, so no kind can slip past it.
+The jobs count is registered in `core.quotas` for billing's usage page.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ WAITING_ASIDE = [*(s.value for s in TERMINAL), JobStatus.paused.value]
 async def count_unfinished(workspace_id: uuid.UUID) -> int:
     """Jobs the workspace started that are not finished (the plan's concurrent-jobs figure).
 
-    Paused ones wait aside; a fan-out's children count as their parent.
+    Paused ones wait aside; a fan-out's children count as their parent. (A job
+    start on PostgreSQL counts the same in `jobs_unfinished_once_locked`.)
     """
     return int(await scoped(Job, workspace_id).count().where(Job.parent.is_null() & Job.status.not_in(WAITING_ASIDE)))
 
 
 quotas.register(Resource.concurrent_jobs, count_unfinished)
+
+
+async def job_limit(workspace_id: uuid.UUID) -> int:
+    """The concurrent jobs the workspace's plan allows, read afresh: a plan change applies to the next job."""
+    plan = await billing.effective_plan(workspace_id)
+    return plan.limits[Resource.concurrent_jobs]
 
 
 async def ensure_job_capacity(workspace_id: uuid.UUID) -> None:

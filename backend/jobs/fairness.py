@@ -14,13 +14,14 @@ import contextlib
 import random
 import uuid
 from collections.abc import AsyncIterator
+from dataclasses import dataclass
 from typing import Any
 
 from arq.connections import ArqRedis
 
 from backend.core.scoped import across_workspaces
 from backend.jobs import capacity, store
-from backend.jobs.limiter import Limit, LimiterTimeout, slot
+from backend.jobs.limiter import Held, Limit, LimiterTimeout, slot
 from backend.jobs.tables import Job, JobStatus
 
 TURN_RETRY_SECONDS = 1.0
@@ -43,11 +44,20 @@ async def _row(job_id: uuid.UUID) -> dict[str, Any] | None:
     return row
 
 
+@dataclass(frozen=True)
+class Turn:
+    granted: bool
+    """False: the job was queued again for later, it must not run now."""
+    held: Held | None = None
+    """The workspace's slot when one is held: the runner gives it back with the job's last event."""
+
+
 @contextlib.asynccontextmanager
 async def turn(
     redis: ArqRedis, job_id: uuid.UUID, dispatch: int | None = None, workspace_id: uuid.UUID | None = None
-) -> AsyncIterator[bool]:
-    """Yield True holding one of the job's workspace's turns, or False once the job is queued again for later.
+) -> AsyncIterator[Turn]:
+    """Yield a granted Turn holding one of the job's workspace's turns, or one not granted once the job is
+    queued again for later.
 
     `dispatch` is the asking arq job's dispatch number: an older one is let
     through without a turn, for the runner to ignore; queuing it again would
@@ -60,20 +70,20 @@ async def turn(
     if workspace_id is None:
         row = await _row(job_id)
         if row is None or not _may_run(row, dispatch):
-            yield True  # nothing will run: the runner sees why and stops
+            yield Turn(granted=True)  # nothing will run: the runner sees why and stops
             return
         workspace_id = row["workspace"]
     limit = Limit(max_concurrent=await capacity.running_share(workspace_id))
     async with contextlib.AsyncExitStack() as stack:
         try:
-            await stack.enter_async_context(slot(redis, f"ws:{workspace_id}:jobs", limit, timeout=0))
+            held = await stack.enter_async_context(slot(redis, f"ws:{workspace_id}:jobs", limit, timeout=0))
         except LimiterTimeout:
             row = row or await _row(job_id)
             if row is None or not _may_run(row, dispatch):
-                yield True  # let through without a turn: the runner sees why and stops
+                yield Turn(granted=True)  # let through without a turn: the runner sees why and stops
                 return
             # Jittered, so a backlog does not come back all at once.
             await store.dispatch(redis, row, defer_seconds=TURN_RETRY_SECONDS * random.uniform(0.5, 1.5))  # noqa: S311
-            yield False
+            yield Turn(granted=False)
             return
-        yield True
+        yield Turn(granted=True, held=held)

@@ -15,10 +15,12 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import structlog
 from prometheus_client import Histogram
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 
 from backend.core.redis import redis_key
 from backend.settings import get_settings
@@ -100,9 +102,29 @@ def _keys(key: str) -> tuple[str, str, str]:
     return redis_key("limit", key, "slots"), redis_key("limit", key, "rate"), redis_key("limit", key, "released")
 
 
+class Held:
+    """A slot `slot` holds: its release can travel with the holder's last commands (`release_with`)."""
+
+    def __init__(self, redis: Redis, keys: list[str], args: list[Any]) -> None:
+        self.redis, self.keys, self.args = redis, keys, args
+        self.released = False
+
+    async def release_with(self, pipe: Pipeline) -> list[Any]:
+        """Run `pipe` with this slot's release at its end (one round trip); the replies of `pipe`'s own commands."""
+        await self.redis.register_script(_RELEASE)(keys=self.keys, args=self.args, client=pipe)
+        replies: list[Any] = await pipe.execute()
+        self.released = True
+        return replies[:-1]
+
+    async def release(self) -> None:
+        if not self.released:
+            await self.redis.register_script(_RELEASE)(keys=self.keys, args=self.args)
+            self.released = True
+
+
 @contextlib.asynccontextmanager
-async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = None) -> AsyncIterator[None]:  # noqa: ASYNC109
-    """Hold one slot of `key` for the duration of the block."""
+async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = None) -> AsyncIterator[Held]:  # noqa: ASYNC109
+    """Hold one slot of `key` for the duration of the block (or until the holder releases it with its last commands)."""
     lease_ms = get_settings().jobs.limiter_lease_seconds * 1000
     slots, rate, released = _keys(key)
     token = uuid.uuid4().hex
@@ -129,17 +151,17 @@ async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = Non
     LIMITER_WAIT_SECONDS.labels(scope=key.split(":", 1)[0]).observe(time.monotonic() - started)
 
     renewer = asyncio.create_task(_renew(redis, slots, token, lease_ms)) if limit.max_concurrent else None
+    held = Held(redis, [slots, released], [token, limit.max_concurrent])
+    held.released = renewer is None  # nothing to give back without a concurrency cap
     try:
-        yield
+        yield held
     finally:
         if renewer is not None:
             renewer.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await renewer
             # Shielded: a cancelled job must still give its slot back.
-            await asyncio.shield(
-                redis.register_script(_RELEASE)(keys=[slots, released], args=[token, limit.max_concurrent])
-            )
+            await asyncio.shield(held.release())
 
 
 async def _renew(redis: Redis, slots: str, token: str, lease_ms: int) -> None:

@@ -17,7 +17,6 @@ from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
-from piccolo.query.functions import Coalesce
 from prometheus_client import Counter, Histogram
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -28,6 +27,7 @@ from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import events, fanout, store
 from backend.jobs.errors import user_error
+from backend.jobs.limiter import Held
 from backend.jobs.tables import Job, JobItem, JobStatus
 
 log = structlog.get_logger(__name__)
@@ -218,11 +218,11 @@ async def _row(job_id: uuid.UUID) -> dict[str, Any]:
     return row
 
 
-NOT_RUNNABLE = [*store.TERMINAL_VALUES, JobStatus.paused.value]
+NOT_RUNNABLE = store.NOT_RUNNABLE
 
 
 async def _start(
-    job_id: uuid.UUID, kinds: list[str], worker_id: str | None, dispatch: int | None
+    job_id: uuid.UUID, kinds: list[str], worker_id: str | None, dispatch: int | None, workspace_id: uuid.UUID | None
 ) -> dict[str, Any] | None:
     """Mark the job running as this dispatch and read it, in one statement; None when it is not to run here.
 
@@ -231,20 +231,13 @@ async def _start(
     """
     if not kinds:
         return None
-    changes: dict[Any, Any] = {
-        Job.status: JobStatus.running.value,
-        Job.attempts: Job.attempts + 1,
-        Job.started_at: Coalesce(Job.started_at, utcnow()),
-        Job.worker_id: worker_id,
-    }
-    condition = (Job.id == job_id) & Job.status.not_in(NOT_RUNNABLE) & Job.kind.is_in(kinds)
-    if dispatch is not None:
-        # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
-        changes[Job.dispatches] = dispatch
-        condition &= Job.dispatches <= dispatch
-    # The worker is handed only ids: the row (whichever workspace's) says the rest.
-    rows = await across_workspaces(Job).update(changes).where(condition).returning(*store.JOB_COLUMNS)
-    return store.loaded(rows[0]) if rows else None
+    if workspace_id is None:
+        # A dispatch sent before arq jobs carried the workspace: the row says whose job it is.
+        try:
+            workspace_id = (await _row(job_id))["workspace"]
+        except LookupError:
+            return None
+    return await store.mark_running(workspace_id, job_id, kinds, worker_id, dispatch)
 
 
 async def _why_not_started(
@@ -274,14 +267,19 @@ async def run_job(
     worker_id: str | None = None,
     dispatch: int | None = None,
     lifecycle: WorkerLifecycle | None = None,
+    turn: Held | None = None,
+    workspace_id: uuid.UUID | None = None,
 ) -> None:
     """Run one job to its next resting point: finished, waiting for children, or scheduled for a retry.
+
+    `turn` is the workspace's slot the job runs in: a finished job gives it back with its last event.
+    `workspace_id` is the job's workspace as its arq job says (None: read from the row).
 
     `dispatch` is the number of the arq job that asks: an older one (e.g. arq
     retrying the job of a worker whose jobs were already given to another)
     finds the job is no longer its own and does nothing.
     """
-    row = await _start(job_id, list(handlers), worker_id, dispatch)
+    row = await _start(job_id, list(handlers), worker_id, dispatch, workspace_id)
     if row is None:
         await _why_not_started(redis, job_id, handlers, dispatch)
         return
@@ -304,7 +302,7 @@ async def run_job(
         await _pause(redis, row, str(exc))
         return
     except JobFailed as exc:
-        await _finish(redis, row, JobStatus.failed, error=str(exc))
+        await _finish(redis, row, JobStatus.failed, error=str(exc), turn=turn)
         return
     except JobDeferred as exc:
         await _defer(redis, row, str(exc), exc.seconds)
@@ -326,14 +324,14 @@ async def run_job(
         raise
     except Exception as exc:
         log.exception("job_failed", job_id=str(job_id), kind=row["kind"])
-        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}")
+        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}", turn=turn)
         return
     if isinstance(result, WaitForChildren):
         for child in run.children_to_start:
             await store.dispatch(redis, child, announce=[events.event_from_job("job.created", child)])
         await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
-    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began)
+    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began, turn=turn)
 
 
 async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
@@ -404,25 +402,26 @@ async def _finish(
     error: str | None = None,
     result: Any = None,
     duration: float | None = None,
+    turn: Held | None = None,
 ) -> None:
-    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone."""
+    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone.
+
+    `turn` (the workspace's slot) is given back in the event's round trip.
+    """
     error = user_error(error) if error is not None else None
-    changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: utcnow(), Job.error: error}
-    if status is JobStatus.succeeded:
-        changes[Job.progress] = 1.0
-        changes[Job.result] = result
-    fresh = await store.update_job(
-        row["workspace"],
-        row["id"],
-        changes,
-        Job.status.not_in(store.TERMINAL_VALUES) & (Job.dispatches == row["dispatches"]),
-    )
+    fresh = await store.mark_finished(row, status, error, result)
     if fresh is None:
         return
     if fresh["started_at"] is not None:
         elapsed = duration if duration is not None else (fresh["finished_at"] - fresh["started_at"]).total_seconds()
         JOB_DURATION_SECONDS.labels(kind=fresh["kind"], status=status.value).observe(max(0.0, elapsed))
     payload = {"error": error} if error else {}
-    await events.publish(redis, fresh["workspace"], events.event_from_job(f"job.{status.value}", fresh, payload))
+    event = events.event_from_job(f"job.{status.value}", fresh, payload)
+    if turn is None:
+        await events.publish(redis, fresh["workspace"], event)
+    else:
+        async with redis.pipeline(transaction=False) as pipe:
+            events.add_to(pipe, fresh["workspace"], event)
+            await turn.release_with(pipe)
     if fresh["parent"] is not None:
         await fanout.roll_up_parent(redis, fresh["workspace"], fresh["parent"])

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
-import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -111,11 +111,15 @@ async def _live(
                     if _ends(event, job_id):
                         return
         sent = order(cursor)  # live frames up to here were sent from the backlog already
-        deadline = time.monotonic() + settings.sse_max_connection_seconds
-        last_sent = time.monotonic()
+        # Checked every half heartbeat, so a stream is never quiet longer than a heartbeat:
+        # a ping goes out at a check when nothing was written since the one before.
+        loop = asyncio.get_running_loop()
+        check_every = settings.sse_heartbeat_seconds / 2
+        deadline = loop.time() + settings.sse_max_connection_seconds
+        next_check, wrote = loop.time() + check_every, True
+        subscription.set_alarm(min(next_check, deadline))
         while True:
-            wait = min(settings.sse_heartbeat_seconds - (time.monotonic() - last_sent), deadline - time.monotonic())
-            frames = await subscription.next_batch(max(wait, 0.0))
+            frames = await subscription.next_batch()
             if frames:
                 # Whatever queued up while this client was being served goes out in one write.
                 chunks, ended = [], False
@@ -129,15 +133,20 @@ async def _live(
                             break
                 if chunks:
                     yield chunks[0] if len(chunks) == 1 else b"".join(chunks)
-                    last_sent = time.monotonic()
+                    wrote = True
                 if ended:
                     return
             elif subscription.dropped:
                 yield RECONNECT  # it fell too far behind; it resumes from its last id
                 return
-            if time.monotonic() - last_sent >= settings.sse_heartbeat_seconds:
-                yield PING
-                last_sent = time.monotonic()
-            if time.monotonic() >= deadline:
+            now = loop.time()
+            if now >= deadline:
                 yield RECONNECT  # capped lifetime
                 return
+            if now >= next_check:
+                if not wrote:
+                    yield PING
+                next_check, wrote = now + check_every, False
+                subscription.cancel_alarm()
+            if subscription.alarm is None:  # rang (the loop may run a timer a hair early), or cancelled above
+                subscription.set_alarm(min(next_check, deadline))

@@ -7,7 +7,6 @@ dispatch (`<id>:<n>`), so a repeat of the same dispatch is ignored by arq.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import uuid
 from collections.abc import Sequence
 from typing import Any
@@ -17,17 +16,20 @@ from arq.connections import ArqRedis
 from arq.constants import job_key_prefix, result_key_prefix
 from arq.jobs import serialize_job
 from arq.utils import timestamp_ms
+from piccolo.columns import Column
 from piccolo.query import Select
+from piccolo.query.functions import Coalesce
+from piccolo.utils.sql_values import convert_to_sql_value
 from redis.asyncio.client import Pipeline
 
 from backend import db
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.redis import arq_queue_name
-from backend.core.scoped import scoped
+from backend.core.scoped import Prepared, Scoped, prepared, scoped
 from backend.jobs import capacity, events
 from backend.jobs.schemas import JobEvent, JobOut
-from backend.jobs.tables import TERMINAL, Job
+from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
 
 RUN_JOB_TASK = "run_job"
@@ -106,6 +108,69 @@ async def update_job(
     return loaded(rows[0]) if rows else None
 
 
+# The worker's two statements of every job, prepared once per shape: Piccolo spends more CPU
+# building an UPDATE's SQL than PostgreSQL spends running it.
+NOT_RUNNABLE = [*TERMINAL_VALUES, JobStatus.paused.value]
+_starts: dict[tuple[tuple[str, ...], bool], Prepared[Job]] = {}
+_finishes: dict[JobStatus, Prepared[Job]] = {}
+
+
+def _start_query(kinds: tuple[str, ...], redispatch: bool) -> Prepared[Job]:
+    def build(jobs: Scoped[Job], job_id: Any, now: Any, worker_id: Any, dispatch: Any = None) -> Any:
+        changes: dict[Any, Any] = {
+            Job.status: JobStatus.running.value,
+            Job.attempts: Job.attempts + 1,
+            Job.started_at: Coalesce(Job.started_at, now),
+            Job.worker_id: worker_id,
+        }
+        condition = (Job.id == job_id) & Job.status.not_in(NOT_RUNNABLE) & Job.kind.is_in(list(kinds))
+        if redispatch:
+            # A sweeper's re-send of a job never dispatched (`<id>:1` for 0) makes it this dispatch.
+            changes[Job.dispatches] = dispatch
+            condition &= Job.dispatches <= dispatch
+        return jobs.update(changes).where(condition).returning(*JOB_COLUMNS)
+
+    if (query := _starts.get((kinds, redispatch))) is None:
+        query = _starts[(kinds, redispatch)] = prepared(Job, build, arity=4 if redispatch else 3)
+    return query
+
+
+async def mark_running(
+    workspace_id: uuid.UUID, job_id: uuid.UUID, kinds: Sequence[str], worker_id: str | None, dispatch: int | None
+) -> dict[str, Any] | None:
+    """Mark the job running (as dispatch `dispatch`) and read it in one statement; None when it may not run:
+    finished, cancelled, paused, of a kind not in `kinds`, or asked by an older dispatch than the job's."""
+    query = _start_query(tuple(kinds), dispatch is not None)
+    values = (job_id, utcnow(), worker_id) if dispatch is None else (job_id, utcnow(), worker_id, dispatch)
+    row = await query.first(workspace_id, *values)
+    return loaded(row) if row else None
+
+
+def _finish_query(status: JobStatus) -> Prepared[Job]:
+    def build(jobs: Scoped[Job], job_id: Any, dispatch: Any, now: Any, error: Any, result: Any = None) -> Any:
+        changes: dict[Any, Any] = {Job.status: status.value, Job.finished_at: now, Job.error: error}
+        if status is JobStatus.succeeded:
+            changes[Job.progress] = 1.0
+            changes[Job.result] = result
+        condition = (Job.id == job_id) & Job.status.not_in(TERMINAL_VALUES) & (Job.dispatches == dispatch)
+        return jobs.update(changes).where(condition).returning(*JOB_COLUMNS)
+
+    if (query := _finishes.get(status)) is None:
+        query = _finishes[status] = prepared(Job, build, arity=5 if status is JobStatus.succeeded else 4)
+    return query
+
+
+async def mark_finished(
+    row: dict[str, Any], status: JobStatus, error: str | None, result: Any = None
+) -> dict[str, Any] | None:
+    """Move a running job to a final status unless it was finished, cancelled or given to another dispatch."""
+    values: list[Any] = [row["id"], row["dispatches"], utcnow(), error]
+    if status is JobStatus.succeeded:
+        values.append(convert_to_sql_value(result, Job.result))  # as Piccolo stores JSON
+    found = await _finish_query(status).first(row["workspace"], *values)
+    return loaded(found) if found else None
+
+
 async def lock_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> None:
     """Hold the job's row until the transaction ends (SQLite's write lock already serialises)."""
     if db.is_postgres():
@@ -144,29 +209,34 @@ async def create_job(
     """
     if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
         return existing, False
+    job = Job(
+        workspace=workspace_id,
+        kind=kind,
+        payload=payload or {},
+        idempotency_key=idempotency_key,
+        max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
+        parent=parent_id,
+        total=total,
+        created_by=created_by,
+        account=account_id,
+        dispatches=1 if dispatched else 0,
+        dispatched_at=utcnow() if dispatched else None,
+    )
     try:
-        async with db.transaction() if within_plan else contextlib.nullcontext():
-            if within_plan:
+        if not within_plan:
+            rows = await Job.insert(job).returning(*JOB_COLUMNS)
+            return loaded(rows[0]), True
+        # PostgreSQL: the plan's limit, then the lock, count and insert in one statement (2 round trips).
+        rows = await _insert_if_room(job, await capacity.job_limit(workspace_id)) if db.is_postgres() else []
+        if not rows:
+            # No room (or SQLite): checked again under the lock, step by step, for a 402 naming the limit.
+            async with db.transaction():
                 await capacity.lock_workspace_jobs(workspace_id)
                 # Looked up again under the lock: a racer with the same key is not refused for the slot it took.
                 if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
                     return existing, False
                 await capacity.ensure_job_capacity(workspace_id)
-            rows = await Job.insert(
-                Job(
-                    workspace=workspace_id,
-                    kind=kind,
-                    payload=payload or {},
-                    idempotency_key=idempotency_key,
-                    max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-                    parent=parent_id,
-                    total=total,
-                    created_by=created_by,
-                    account=account_id,
-                    dispatches=1 if dispatched else 0,
-                    dispatched_at=utcnow() if dispatched else None,
-                )
-            ).returning(*JOB_COLUMNS)
+                rows = await Job.insert(job).returning(*JOB_COLUMNS)
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
@@ -175,6 +245,27 @@ async def create_job(
                 return winner, False
         raise
     return loaded(rows[0]), True
+
+
+def _names(columns: Sequence[Column]) -> str:
+    return ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
+
+
+_INSERT_INTO, _RETURNING = f'INSERT INTO "jobs" ({_names(Job._meta.columns)})', f" RETURNING {_names(JOB_COLUMNS)}"
+
+
+async def _insert_if_room(job: Job, limit: int) -> list[dict[str, Any]]:
+    """Insert `job` if its workspace has fewer than `limit` unfinished jobs, in one statement (PostgreSQL).
+
+    The count runs after the workspace's lock is granted, inside
+    `jobs_unfinished_once_locked` (see its migration for why it must), and the
+    statement is its own transaction: the lock is held until the row is committed.
+    """
+    values = job.querystring  # "({}, {}, …)" and a value per column, as Piccolo inserts them
+    sql = f"{_INSERT_INTO} SELECT {values.template[1:-1]} WHERE jobs_unfinished_once_locked({{workspace}}, {{}}) < {{}}"
+    sql += _RETURNING
+    rows: list[dict[str, Any]] = await scoped(Job, job.workspace).raw(sql, *values.args, capacity.WAITING_ASIDE, limit)
+    return rows
 
 
 async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:

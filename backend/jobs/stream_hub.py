@@ -80,9 +80,14 @@ def make_frame(event_id: str, event: JobEvent) -> Frame:
 
 
 class Subscription:
-    """A subscriber's bounded buffer of frames, filled by the hub and drained by its stream."""
+    """A subscriber's bounded buffer of frames, filled by the hub and drained by its stream.
 
-    __slots__ = ("channel", "dropped", "frames", "limit", "start_after", "waiter")
+    Its stream waits for frames with no timer per wait (one per delivery cost as
+    much CPU as writing the frame): an alarm it sets now and then (heartbeat,
+    lifetime) wakes it instead.
+    """
+
+    __slots__ = ("alarm", "channel", "dropped", "frames", "limit", "rang", "start_after", "waiter")
 
     def __init__(self, channel: Channel, limit: int) -> None:
         self.channel = channel
@@ -91,6 +96,8 @@ class Subscription:
         self.frames: deque[Frame] = deque()
         self.waiter: asyncio.Future[None] | None = None
         self.dropped = False
+        self.alarm: asyncio.TimerHandle | None = None
+        self.rang = False
 
     def push(self, frame: Frame) -> bool:
         """Add a frame without waiting; False when the buffer is full."""
@@ -109,17 +116,30 @@ class Subscription:
         if self.waiter is not None and not self.waiter.done():
             self.waiter.set_result(None)
 
-    async def next_batch(self, wait_seconds: float) -> list[Frame]:
-        """Every frame buffered now (waiting up to `wait_seconds` for one); empty if none came or once dropped."""
-        if not self.frames and not self.dropped:
+    def set_alarm(self, when: float) -> None:
+        """Wake the stream at `when` (event loop time), frames or not; replaces an alarm set before."""
+        self.cancel_alarm()
+        self.alarm = asyncio.get_running_loop().call_at(when, self._ring)
+
+    def cancel_alarm(self) -> None:
+        if self.alarm is not None:
+            self.alarm.cancel()
+            self.alarm = None
+
+    def _ring(self) -> None:
+        self.alarm = None
+        self.rang = True
+        self._wake()
+
+    async def next_batch(self) -> list[Frame]:
+        """Every frame buffered now, waiting for one unless the alarm rang; empty after the alarm or once dropped."""
+        if not self.frames and not self.dropped and not self.rang:
             self.waiter = asyncio.get_running_loop().create_future()
             try:
-                async with asyncio.timeout(wait_seconds):
-                    await self.waiter
-            except TimeoutError:
-                return []
+                await self.waiter
             finally:
                 self.waiter = None
+        self.rang = False
         if self.dropped or not self.frames:
             return []
         batch = list(self.frames)
@@ -176,6 +196,7 @@ class StreamHub:
             self._leave(subscription)
 
     def _leave(self, subscription: Subscription) -> None:
+        subscription.cancel_alarm()
         channel = subscription.channel
         channel.subscribers.discard(subscription)
         if not channel.subscribers and self.channels.get(channel.workspace_id) is channel:

@@ -26,8 +26,8 @@ async def run_job(ctx: dict[str, Any], job_id: str, workspace_id: str | None = N
     """
     dispatch = recovery.dispatch_number(str(ctx.get("job_id", "")))
     workspace = uuid.UUID(workspace_id) if workspace_id else None
-    async with fairness.turn(ctx["redis"], uuid.UUID(job_id), dispatch, workspace) as granted:
-        if granted:
+    async with fairness.turn(ctx["redis"], uuid.UUID(job_id), dispatch, workspace) as turn:
+        if turn.granted:
             await runner.run_job(
                 ctx["redis"],
                 uuid.UUID(job_id),
@@ -36,6 +36,8 @@ async def run_job(ctx: dict[str, Any], job_id: str, workspace_id: str | None = N
                 worker_id=ctx.get("worker_id"),
                 dispatch=dispatch,
                 lifecycle=ctx.get("lifecycle"),
+                turn=turn.held,
+                workspace_id=workspace,
             )
 
 

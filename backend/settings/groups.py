@@ -225,6 +225,9 @@ class ServerSettings:
     forwarded_allow_ips: tuple[IPNetwork, ...]
     """Reverse proxies whose `X-Forwarded-For` names the client; nobody else's is believed."""
     spa_dir: Path
+    gc_thresholds: tuple[int, int, int] | None
+    """The API process's garbage-collector thresholds (`gc.set_threshold`), applied once start-up's
+    objects are frozen; None keeps Python's own (700, 10, 10)."""
 
 
 @dataclass(frozen=True)

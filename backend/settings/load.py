@@ -98,6 +98,21 @@ def _trusted_proxies(raw: str) -> tuple[IPNetwork, ...]:
     return tuple(networks)
 
 
+def _gc_thresholds(env: Env) -> tuple[int, int, int] | None:
+    name = "API_GC_THRESHOLDS"
+    raw = env.text(name, "20000,50,100")
+    if raw.lower() == "python":
+        return None
+    parts = [p.strip() for p in raw.split(",")]
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise SettingsError(f"{name}={raw!r} must be three whole numbers like 20000,50,100 (or python)")
+    first, second, third = (int(p) for p in parts)
+    if min(first, second, third) < 1:
+        # 0 turns automatic collection off: reference cycles would never be freed.
+        raise SettingsError(f"{name}={raw!r}: each threshold must be at least 1")
+    return first, second, third
+
+
 def _ai_settings(env: Env) -> AISettings:
     key = env.optional("OPENAI_API_KEY")
     provider = env.text("AI_PROVIDER", "openai" if key else "local").lower()
@@ -331,6 +346,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             allowed_origins=_origins(env.text("ALLOWED_ORIGINS", default_origins)),
             forwarded_allow_ips=_trusted_proxies(env.text("FORWARDED_ALLOW_IPS", "127.0.0.1")),
             spa_dir=Path(env.text("SPA_DIR", str(PROJECT_ROOT / "frontend" / "dist"))).resolve(),
+            gc_thresholds=_gc_thresholds(env),
         ),
         automation=AutomationSettings(
             tick_batch=env.integer("AUTOMATION_TICK_BATCH", 2000, minimum=1),
