@@ -40,6 +40,9 @@ async def run_campaign(run: JobRun) -> Any:
     scheduled = await posts.rows(run.workspace_id, campaign_id, CampaignPost.status == PostStatus.scheduled.value)
     if not scheduled:
         await posts.finish_if_done(run.workspace_id, campaign_id)
+        if any(post["job_id"] is not None for post in await posts.rows(run.workspace_id, campaign_id)):
+            # A run retried after its children ran (retry-failed): it ends as they did, failed if one still is.
+            return jobs.WAIT_FOR_CHILDREN
         return {"posts": 0}
     await run.set_total(len(scheduled))
     for post in scheduled:

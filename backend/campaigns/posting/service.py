@@ -229,10 +229,10 @@ async def move_post(
 async def _retry(
     redis: ArqRedis, workspace_id: uuid.UUID, campaign: dict[str, Any], failed: Sequence[dict[str, Any]]
 ) -> RetryOut:
+    if not failed:
+        return RetryOut(retried=0, job_ids=[])  # nothing failed (whatever the status): a plain answer, not an error
     if campaign["status"] not in (S.scheduled.value, S.running.value, S.paused.value, S.completed.value):
         raise Conflict(f"Posts of a {campaign['status']} campaign cannot be retried")
-    if not failed:
-        return RetryOut(retried=0, job_ids=[])
     everything = await posts.rows(workspace_id, campaign["id"])
     await _reflow(workspace_id, campaign, everything, failed, fresh=True)
     await posts.move_status(workspace_id, campaign["id"], [S.completed], S.running)
