@@ -143,6 +143,8 @@ class MediaSettings:
     hash_index_lookback_seconds: float
     """How far before the newest hash held an index re-reads, so rows committed late or stamped by
     a process whose clock is a little behind are not missed."""
+    import_allow_private_urls: bool
+    """Whether an import may fetch media from loopback/private/link-local addresses (off: SSRF)."""
 
 
 @dataclass(frozen=True)

@@ -320,6 +320,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             root=data_dir / "media",
             hash_index_namespaces=env.integer("MEDIA_HASH_INDEX_NAMESPACES", 64, minimum=1),
             hash_index_lookback_seconds=env.number("MEDIA_HASH_INDEX_LOOKBACK_SECONDS", 30.0),
+            import_allow_private_urls=env.flag("IMPORT_ALLOW_PRIVATE_URLS", False),
         ),
         collect=CollectSettings(
             min_width=env.integer("COLLECT_MIN_WIDTH", 256, minimum=1),

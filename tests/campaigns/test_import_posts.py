@@ -18,7 +18,8 @@ from tests.images import photo
 
 @pytest.fixture
 async def image_server() -> AsyncIterator[str]:
-    """A local HTTP server: /photo.jpg is an image, /page.html is not, anything else is 404."""
+    """A local HTTP server: /photo.jpg is an image, /page.html is not, /hop redirects to the photo,
+    /loop to itself, anything else is 404. On 127.0.0.1: a test that imports from it allows private URLs."""
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         request = await reader.readuntil(b"\r\n\r\n")
@@ -27,9 +28,15 @@ async def image_server() -> AsyncIterator[str]:
             status, kind, body = "200 OK", "image/jpeg", photo(seed=5)
         elif path == "/page.html":
             status, kind, body = "200 OK", "text/html", b"<html>not an image</html>"
+        elif path in ("/hop", "/loop"):
+            status, kind, body = "302 Found", "text/plain", b""
         else:
             status, kind, body = "404 Not Found", "text/plain", b"missing"
-        head = f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n"
+        where = {"/hop": "Location: /photo.jpg\r\n", "/loop": "Location: /loop\r\n"}.get(path, "")
+        head = (
+            f"HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {len(body)}\r\n{where}"
+            "Connection: close\r\n\r\n"
+        )
         writer.write(head.encode() + body)
         await writer.drain()
         writer.close()
@@ -41,7 +48,10 @@ async def image_server() -> AsyncIterator[str]:
     await server.wait_closed()
 
 
-async def test_a_csv_of_twelve_posts_with_three_bad_rows(client: httpx.AsyncClient, image_server: str) -> None:
+async def test_a_csv_of_twelve_posts_with_three_bad_rows(
+    client: httpx.AsyncClient, image_server: str, override_env: Any
+) -> None:
+    override_env(IMPORT_ALLOW_PRIVATE_URLS="true")
     person = await owner(client)
     alice = await sandbox_account(client, person, "alice", label="Alice main")
     await sandbox_account(client, person, "bob")
@@ -81,7 +91,10 @@ async def test_a_csv_of_twelve_posts_with_three_bad_rows(client: httpx.AsyncClie
     assert fetched.status_code == 200
 
 
-async def test_json_rows_each_checked_on_their_own(client: httpx.AsyncClient, image_server: str) -> None:
+async def test_json_rows_each_checked_on_their_own(
+    client: httpx.AsyncClient, image_server: str, override_env: Any
+) -> None:
+    override_env(IMPORT_ALLOW_PRIVATE_URLS="true")
     person = await owner(client)
     await sandbox_account(client, person, "alice")
     cid = (await campaign(client, person))["id"]
@@ -92,20 +105,25 @@ async def test_json_rows_each_checked_on_their_own(client: httpx.AsyncClient, im
         {"caption": "Not an image", "media": f"{image_server}/page.html"},
         {"caption": "Gone", "media": f"{image_server}/gone.jpg"},
         {"caption": "Unknown media", "media": "3f2b8c1e-0000-4000-8000-000000000000"},
+        {"caption": "Round and round", "media": f"{image_server}/loop"},
+        {"caption": "Redirected", "media": f"{image_server}/hop"},
     ]
     response = await client.post(f"{BASE}/{cid}/import", headers=person.headers, json=rows)
     assert response.status_code == 200, response.text
     report = response.json()
-    assert (report["created"], report["failed"]) == (1, 5)
+    assert (report["created"], report["failed"]) == (2, 6)
     assert [(e["row"], e["field"]) for e in report["errors"]] == [
         (2, "scheduled_at"),
         (3, "platform"),
         (4, "media"),
         (5, "media"),
         (6, "media"),
+        (7, "media"),
     ]
-    [post] = await posts_of(client, person, cid)
+    assert "redirects more than 5 times" in report["errors"][5]["reason"]
+    post, redirected = await posts_of(client, person, cid)
     assert (post["caption"], post["status"], post["account_id"]) == ("A draft for the planner", "draft", None)
+    assert (redirected["caption"], len(redirected["media_ids"])) == ("Redirected", 1)
 
     too_many = [{"caption": f"p{i}"} for i in range(1001)]
     refused = await client.post(f"{BASE}/{cid}/import", headers=person.headers, json=too_many)
@@ -129,3 +147,27 @@ async def test_rows_imported_into_a_running_campaign_get_their_jobs(client: http
     job = (await client.get(f"/api/v1/jobs/{late['job_id']}", headers=person.headers)).json()
     assert job["kind"] == "campaign.post"
     assert job["parent_id"] is not None
+
+
+async def test_media_on_a_private_address_is_refused_and_the_other_rows_kept(
+    client: httpx.AsyncClient, image_server: str
+) -> None:
+    """With IMPORT_ALLOW_PRIVATE_URLS off (the default), a URL on 127.0.0.1 or localhost is never fetched."""
+    person = await owner(client)
+    cid = (await campaign(client, person))["id"]
+    port = image_server.rsplit(":", 1)[1]
+    rows: list[dict[str, Any]] = [
+        {"caption": "Fine without media"},
+        {"caption": "Loopback", "media": f"{image_server}/photo.jpg"},
+        {"caption": "By name", "media": f"http://localhost:{port}/photo.jpg"},
+        {"caption": "Metadata", "media": "http://169.254.169.254/latest/meta-data/"},
+    ]
+    response = await client.post(f"{BASE}/{cid}/import", headers=person.headers, json=rows)
+    assert response.status_code == 200, response.text
+    report = response.json()
+    assert (report["created"], report["failed"]) == (1, 3)
+    assert [(e["row"], e["field"]) for e in report["errors"]] == [(2, "media"), (3, "media"), (4, "media")]
+    assert all("private address" in e["reason"] for e in report["errors"]), report["errors"]
+    assert "127.0.0.1" in report["errors"][0]["reason"]
+    [post] = await posts_of(client, person, cid)
+    assert post["caption"] == "Fine without media"

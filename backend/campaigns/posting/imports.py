@@ -4,7 +4,8 @@ Every row is checked on its own and reported with its number, the field and the
 reason; the good ones are created even when others are bad. A row with both an
 account and a time is scheduled on that account at that time; otherwise it is a
 draft for the planner. A media cell is a media id of the workspace or an http(s)
-URL of an image, fetched (size-limited) and stored through the media domain.
+URL of an image, fetched (size-limited, public addresses only: `backend.core.fetch`)
+and stored through the media domain.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from backend.campaigns.schemas import ImportPostIn, ImportRowError, PostImportRe
 from backend.campaigns.tables import CampaignPost, CampaignStatus, ContentState, PostStatus
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput, NotFound
+from backend.core.fetch import FetchRefused, fetch_limited
 from backend.core.hours import zone
 from backend.media import service as media
 from backend.platforms import service as platforms
@@ -62,7 +64,8 @@ async def import_posts(
                 by_name.setdefault(name.lower(), account)
     now = clock.utcnow()
     checked: list[_Row] = []
-    async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=True) as http:
+    # No redirects followed by the client: fetch_limited follows them, checking each hop's address.
+    async with httpx.AsyncClient(timeout=FETCH_TIMEOUT_SECONDS, follow_redirects=False) as http:
         for number, raw in enumerate(raw_rows, start=1):
             row = _check(number, raw, by_name, campaign["timezone"], now)
             if not row.errors and isinstance(raw, dict) and (cell := str(raw.get("media") or "").strip()):
@@ -182,26 +185,17 @@ async def _attach_media(row: _Row, cell: str, workspace_id: uuid.UUID, http: htt
 
 
 async def _fetch(row: _Row, url: str, http: httpx.AsyncClient) -> bytes | None:
-    """The URL's body, read no further than the media size limit."""
-    limit = get_settings().media.max_file_bytes
+    """The URL's body, read no further than the media size limit; None (and the row refused) otherwise."""
+    settings = get_settings().media
     try:
-        async with http.stream("GET", url) as response:
-            if response.status_code != 200:
-                row.refuse("media", f"{url} answered {response.status_code}")
-                return None
-            kind = response.headers.get("content-type", "")
-            if kind and not kind.startswith(("image/", "application/octet-stream")):
-                row.refuse("media", f"{url} is not an image ({kind.split(';')[0]})")
-                return None
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > limit:
-                    row.refuse("media", f"{url} is larger than {limit // (1024 * 1024)} MiB")
-                    return None
-                chunks.append(chunk)
-            return b"".join(chunks)
-    except httpx.HTTPError as exc:
-        row.refuse("media", f"{url} could not be fetched ({type(exc).__name__})")
+        return await fetch_limited(
+            http,
+            url,
+            max_bytes=settings.max_file_bytes,
+            allow_private=settings.import_allow_private_urls,
+            content_types=("image/", "application/octet-stream"),
+            wanted="an image",
+        )
+    except FetchRefused as exc:
+        row.refuse("media", exc.reason)
         return None
