@@ -22,6 +22,7 @@ ContentStateName = Literal["pending", "ready", "failed"]
 StrategyName = Literal["round_robin", "random", "least_used"]
 PostSource = Literal["generated", "imported", "manual"]
 MediaSource = Literal["generated", "uploaded", "none"]
+ProblemField = Literal["caption", "media", "platform"]
 
 CampaignName = Annotated[str, msgspec.Meta(min_length=1, max_length=100, pattern=SINGLE_LINE)]
 ShortText = Annotated[str, msgspec.Meta(max_length=100, pattern=SINGLE_LINE)]
@@ -236,6 +237,17 @@ class AssignmentOut(msgspec.Struct):
     scheduled_at: datetime
 
 
+class CampaignPlanProblem(msgspec.Struct):
+    """A post the platform it is assigned to would refuse (`start` is refused while there is one)."""
+
+    post_id: uuid.UUID
+    position: int
+    platform: str
+    field: ProblemField
+    reason: str
+    """What is wrong and what the platform takes, e.g. "no photo or video; Sandbox marketplace needs one"."""
+
+
 class CampaignPlanOut(msgspec.Struct):
     strategy: StrategyName
     seed: int | None
@@ -244,6 +256,8 @@ class CampaignPlanOut(msgspec.Struct):
     per_account: dict[str, int]
     """Posts per account id."""
     last_post_at: datetime | None
+    problems: list[CampaignPlanProblem] = msgspec.field(default_factory=list)
+    """Posts (planned now, or imported with their account) their platform would refuse."""
 
 
 class RetryOut(msgspec.Struct):

@@ -102,6 +102,7 @@ __all__ = [
     "my_following",
     "my_listings",
     "my_sales",
+    "post_problems",
     "post_stats",
     "publish_listing",
     "publish_post",
@@ -411,6 +412,16 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
     refuse costs no browser work and no daily action.
     """
     return requirements.publish_problems(platform, draft)
+
+
+def post_problems(platform: str, caption: str, media_count: int, has_video: bool) -> list[str]:
+    """What keeps a social post from being published on the platform, each as "Field: what is wrong; what
+    the platform takes" (no photo or video, too long a caption, too many photos); empty when ready.
+
+    Checked before posts are scheduled, so a post the platform would refuse is told at once,
+    not found failed at its time.
+    """
+    return requirements.post_problems(platform, caption, media_count, has_video)
 
 
 def supports(platform: str, action: str) -> bool:

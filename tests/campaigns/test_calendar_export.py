@@ -11,7 +11,7 @@ import httpx
 
 from backend.campaigns.tables import CampaignPost
 from backend.core.clock import utcnow
-from tests.campaigns.posting_helpers import BASE, act, campaign, owner, ready_posts, sandbox_account
+from tests.campaigns.posting_helpers import BASE, act, campaign, owner, ready_posts, sandbox_account, upload_photo
 from tests.helpers import names_field
 
 
@@ -21,7 +21,7 @@ async def test_the_calendar_shows_scheduled_and_posted_posts_of_live_campaigns(c
     start = (utcnow() + timedelta(days=1)).replace(microsecond=0)
     schedule = {"starts_at": start.isoformat(), "spacing_minutes": 60, "posts_per_account_per_day": 10}
     shown = await campaign(client, person, name="Shown", schedule=schedule)
-    await ready_posts(person, shown["id"], ["One", "Two"])
+    await ready_posts(person, shown["id"], ["One", "Two"], await upload_photo(client, person, 1))
     await act(client, person, shown["id"], "start")
     posted = await ready_posts(person, shown["id"], ["Already out"])
     await CampaignPost.update(

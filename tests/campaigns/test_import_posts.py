@@ -12,7 +12,16 @@ import httpx
 import pytest
 
 from backend.core.clock import utcnow
-from tests.campaigns.posting_helpers import BASE, act, campaign, owner, posts_of, ready_posts, sandbox_account
+from tests.campaigns.posting_helpers import (
+    BASE,
+    act,
+    campaign,
+    owner,
+    posts_of,
+    ready_posts,
+    sandbox_account,
+    upload_photo,
+)
 from tests.images import photo
 
 
@@ -136,7 +145,7 @@ async def test_rows_imported_into_a_running_campaign_get_their_jobs(client: http
     await sandbox_account(client, person, "alice")
     later = {"starts_at": (utcnow() + timedelta(days=1)).isoformat()}
     cid = (await campaign(client, person, schedule=later))["id"]
-    await ready_posts(person, cid, ["Planned"])
+    await ready_posts(person, cid, ["Planned"], await upload_photo(client, person, 1))
     await act(client, person, cid, "start")
     at = (utcnow() + timedelta(days=3)).isoformat()
     row = {"caption": "Late add", "account": "alice", "scheduled_at": at}

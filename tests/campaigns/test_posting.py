@@ -24,6 +24,7 @@ from tests.campaigns.posting_helpers import (
     ready_posts,
     run,
     sandbox_account,
+    upload_photo,
 )
 from tests.helpers import names_field
 
@@ -80,7 +81,8 @@ async def test_random_is_reproducible_from_the_seed_recorded_at_start(client: ht
     person = await owner(client)
     accounts = [await sandbox_account(client, person, f"user{i}") for i in range(3)]
     created = await campaign(client, person, strategy="random", schedule=LATER)
-    post_ids = await ready_posts(person, created["id"], [f"Post {i}" for i in range(9)])
+    photo = await upload_photo(client, person, 1)
+    post_ids = await ready_posts(person, created["id"], [f"Post {i}" for i in range(9)], photo)
     started = await act(client, person, created["id"], "start")
     assert started["status"] == "scheduled"  # its first post is tomorrow
     seed = started["strategy_seed"]
@@ -101,7 +103,7 @@ async def test_start_pause_and_cancel_keep_every_post(client: httpx.AsyncClient,
         await sandbox_account(client, person, f"user{i}")
     created = await campaign(client, person, schedule=LATER)
     cid = created["id"]
-    await ready_posts(person, cid, [f"Post {i}" for i in range(6)])
+    await ready_posts(person, cid, [f"Post {i}" for i in range(6)], await upload_photo(client, person, 1))
     dropped = await ready_posts(person, cid, ["Dropped in review"])
     await CampaignPost.update({CampaignPost.status: "dropped", CampaignPost.position: 9}).where(
         CampaignPost.id == dropped[0]
@@ -146,7 +148,7 @@ async def test_moving_a_post_sends_its_job_for_the_new_time(client: httpx.AsyncC
     person = await owner(client)
     await sandbox_account(client, person, "mover")
     cid = (await campaign(client, person, schedule=LATER))["id"]
-    await ready_posts(person, cid, ["Move me"])
+    await ready_posts(person, cid, ["Move me"], await upload_photo(client, person, 1))
     started = await act(client, person, cid, "start")
     await run(app, person, started["job_id"])
     [post] = await posts_of(client, person, cid)

@@ -10,7 +10,7 @@ import httpx
 
 from backend.campaigns.tables import CampaignPost
 from backend.core.clock import utcnow
-from tests.campaigns.posting_helpers import BASE, act, campaign, owner, ready_posts, run, sandbox_account
+from tests.campaigns.posting_helpers import BASE, act, campaign, owner, ready_posts, run, sandbox_account, upload_photo
 
 
 async def test_statistics_count_what_happened_to_the_posts(client: httpx.AsyncClient, app: Any) -> None:
@@ -19,7 +19,7 @@ async def test_statistics_count_what_happened_to_the_posts(client: httpx.AsyncCl
     bob = await sandbox_account(client, person, "bob")
     later = {"starts_at": (utcnow() + timedelta(days=1)).isoformat()}
     cid = (await campaign(client, person, schedule=later))["id"]
-    ids = await ready_posts(person, cid, [f"Post {i}" for i in range(5)])
+    ids = await ready_posts(person, cid, [f"Post {i}" for i in range(5)], await upload_photo(client, person, 1))
     started = await act(client, person, cid, "start")
     await run(app, person, started["job_id"])
     when = utcnow().replace(hour=12, minute=0, second=0, microsecond=0)

@@ -19,9 +19,17 @@ from typing import Any
 from arq.connections import ArqRedis
 
 from backend.campaigns import service as core
-from backend.campaigns.posting import plan, posts
+from backend.campaigns.posting import checks, plan, posts
 from backend.campaigns.posting.plan import PlanPost, Slot
-from backend.campaigns.schemas import AssignmentOut, CampaignOut, CampaignPlanOut, MoveIn, PostOut, RetryOut
+from backend.campaigns.schemas import (
+    AssignmentOut,
+    CampaignOut,
+    CampaignPlanOut,
+    CampaignPlanProblem,
+    MoveIn,
+    PostOut,
+    RetryOut,
+)
 from backend.campaigns.tables import CampaignPost, CampaignStatus, ContentState, PostStatus, Strategy
 from backend.core import clock
 from backend.core.errors import Conflict, InvalidInput
@@ -78,6 +86,7 @@ async def preview(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> CampaignPl
     per_account: dict[str, int] = {}
     for slot in slots:
         per_account[str(slot.account_id)] = per_account.get(str(slot.account_id), 0) + 1
+    problems = await _problems(workspace_id, campaign_id, slots, platforms_of)
     return CampaignPlanOut(
         strategy=campaign["strategy"],
         seed=seed if campaign["strategy"] == Strategy.random.value else None,
@@ -96,7 +105,18 @@ async def preview(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> CampaignPl
         ],
         per_account=per_account,
         last_post_at=max((slot.at for slot in slots), default=None),
+        problems=problems,
     )
+
+
+async def _problems(
+    workspace_id: uuid.UUID, campaign_id: uuid.UUID, slots: Sequence[Slot], platforms_of: dict[uuid.UUID, str]
+) -> list[CampaignPlanProblem]:
+    """What the platforms would refuse of the planned posts and of those imported with their account."""
+    by_id = {row["id"]: row for row in await posts.rows(workspace_id, campaign_id)}
+    assigned = [(by_id[slot.post_id], platforms_of.get(slot.account_id, "")) for slot in slots]
+    assigned += [(row, row["platform"]) for row in by_id.values() if row["status"] == PostStatus.scheduled.value]
+    return await checks.problems(workspace_id, assigned)
 
 
 async def start(redis: ArqRedis, workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> CampaignOut:
@@ -111,6 +131,8 @@ async def start(redis: ArqRedis, workspace_id: uuid.UUID, campaign_id: uuid.UUID
     seed = plan.new_seed() if campaign["strategy"] == Strategy.random.value else None
     slots, _ = await _planned(workspace_id, campaign, seed)
     accounts = {a.id: a for a in await posts.matching_accounts(workspace_id, campaign)}
+    platforms_of = {account_id: account.platform for account_id, account in accounts.items()}
+    checks.refuse(await _problems(workspace_id, campaign_id, slots, platforms_of))
     now = clock.utcnow()
     imported = await posts.rows(workspace_id, campaign_id, CampaignPost.status == PostStatus.scheduled.value)
     first = min([slot.at for slot in slots] + [row["scheduled_at"] for row in imported])

@@ -1,4 +1,4 @@
-"""What each platform needs before a listing can be published there, as data.
+"""What each platform needs before a listing or a social post can be published there, as data.
 
 Checked by the API before a publish job is created, so a draft the platform
 would refuse is a 400 at once: no browser work, no daily action spent. The
@@ -11,6 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from backend.platforms.drivers.pinterest import PIN_DESCRIPTION_MAX
+from backend.platforms.drivers.sandbox import CAPTION_MAX as SANDBOX_CAPTION_MAX
+from backend.platforms.drivers.tiktok import MAX_CAPTION_CHARS as TIKTOK_CAPTION_MAX
 from backend.platforms.drivers.tiktok import MAX_PHOTOS as TIKTOK_MAX_PHOTOS
 
 # A category that says nothing: platforms with a category picker have no such choice.
@@ -82,4 +85,50 @@ def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
         problems.append(f"Category: choose a category ({where} has no “{VAGUE_CATEGORY}”)")
     if needs.needs_condition and not draft.condition:
         problems.append("Condition: choose the item's condition")
+    return problems
+
+
+@dataclass(frozen=True)
+class PostRequirements:
+    """What a social post needs on a platform (the drivers' `publish_post`)."""
+
+    platform_title: str
+    caption_max: int
+    """The caption is cut to this (with the post's ref tag) rather than refused: a longer one is a problem."""
+    needs_media: bool = True
+    max_photos: int | None = None
+    video_alone: bool = True
+    """A post is one video, or photos; not both."""
+
+
+POST_REQUIREMENTS: dict[str, PostRequirements] = {
+    "sandbox": PostRequirements("Sandbox marketplace", caption_max=SANDBOX_CAPTION_MAX, max_photos=10),
+    "tiktok": PostRequirements("TikTok", caption_max=TIKTOK_CAPTION_MAX, max_photos=TIKTOK_MAX_PHOTOS),
+    # A Pin shows the first file only, and the whole caption is its description.
+    "pinterest": PostRequirements("Pinterest", caption_max=PIN_DESCRIPTION_MAX),
+}
+
+
+def post_problems(platform: str, caption: str, media_count: int, has_video: bool) -> list[str]:
+    """What keeps a social post from being published on `platform`, each as "Field: what is wrong; what the
+    platform takes" (it reads after "3 posts have …"); empty when ready.
+
+    A platform without social posts is one problem (check `supports(platform, "publish_post")` first).
+    """
+    needs = POST_REQUIREMENTS.get(platform)
+    if needs is None:
+        return [f"Platform: no way to post; {platform} takes no posts"]
+    where = needs.platform_title
+    problems: list[str] = []
+    text = caption.strip()
+    if not text:
+        problems.append(f"Caption: no caption; {where} needs one")
+    elif len(text) > needs.caption_max:
+        problems.append(f"Caption: a caption over {needs.caption_max:,} characters; {where} takes no more")
+    if needs.needs_media and media_count < 1:
+        problems.append(f"Media: no photo or video; {where} needs one")
+    elif has_video and needs.video_alone and media_count > 1:
+        problems.append(f"Media: a video with other files; {where} takes one video, or photos")
+    elif needs.max_photos is not None and media_count > needs.max_photos:
+        problems.append(f"Media: more than {needs.max_photos} photos; {where} takes no more")
     return problems

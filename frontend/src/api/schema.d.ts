@@ -1803,9 +1803,20 @@ export interface components {
             per_account: {
                 [key: string]: number;
             };
+            problems?: components["schemas"]["CampaignPlanProblem"][];
             seed: number | null;
             /** @enum {string} */
             strategy: "round_robin" | "random" | "least_used";
+        };
+        /** CampaignPlanProblem */
+        CampaignPlanProblem: {
+            /** @enum {string} */
+            field: "caption" | "media" | "platform";
+            platform: string;
+            position: number;
+            /** Format: uuid */
+            post_id: string;
+            reason: string;
         };
         /** CampaignStatistics */
         CampaignStatistics: {
