@@ -10,7 +10,8 @@ exactly what `start` does with the same inputs.
   24 hours (counting the posts assigned so far), ties going to the earlier account.
 - Schedule, per account: slots from max(starts_at, now), `spacing_minutes` apart,
   only inside the active hours of the campaign's time zone, at most
-  `posts_per_account_per_day` per account and local day. Active hours that would
+  `posts_per_account_per_day` per account and local day, counting the account's posts
+  in the workspace's other campaigns too (`taken`). Active hours that would
   cross midnight (22:00 to 02:00) are refused with a clear reason: one window per local
   day keeps "per day" meaning one thing.
 """
@@ -154,15 +155,20 @@ def make_plan(
     *,
     seed: int | None = None,
     recent: Mapping[uuid.UUID, int] | None = None,
+    taken: Mapping[uuid.UUID, Mapping[date, int]] | None = None,
 ) -> list[Slot]:
-    """Validate, assign and schedule: what `start` does (InvalidInput naming the field otherwise)."""
+    """Validate, assign and schedule: what `start` does (InvalidInput naming the field otherwise).
+
+    `taken`: per account, its posts already made or scheduled per local day (in every campaign), which
+    the daily cap counts too.
+    """
     check_strategy(strategy)
     core.check_schedule(schedule)
     if not accounts:
         raise InvalidInput("targeting", "no account matches the campaign's targeting; change its filters")
     if not posts:
         raise InvalidInput("posts", "no post is ready to publish; write or generate posts first")
-    return schedule_posts(assign(posts, accounts, strategy, seed=seed, recent=recent), schedule, now)
+    return schedule_posts(assign(posts, accounts, strategy, seed=seed, recent=recent), schedule, now, taken=taken)
 
 
 def _fits(at: datetime, schedule: Schedule, per_day: Mapping[date, int]) -> bool:

@@ -96,16 +96,27 @@ async def posted_since(workspace_id: uuid.UUID, since: datetime) -> dict[uuid.UU
     return {_uuid(row["account_id"]): int(row["n"]) for row in found}
 
 
-def taken_per_day(campaign: dict[str, Any], posts: Sequence[dict[str, Any]]) -> dict[uuid.UUID, dict[date, int]]:
-    """Per account, the campaign's posts already made or still to make, per local day (for the daily cap)."""
-    tz = zone(campaign["timezone"])
+async def taken_per_day(workspace_id: uuid.UUID, timezone: str, since: datetime) -> dict[uuid.UUID, dict[date, int]]:
+    """Per account, its posts made or still to make from `since` on, per local day of `timezone`, over ALL the
+    workspace's campaigns: the daily cap is the account's, so two campaigns on one account share it."""
+    tz = zone(timezone)
+    pending = (*PENDING, PostStatus.posted.value)
+    found = (
+        await posts_of(workspace_id)
+        .select(CampaignPost.account_id, CampaignPost.posted_at, CampaignPost.scheduled_at)
+        .where(
+            CampaignPost.status.is_in(list(pending))
+            & CampaignPost.account_id.is_not_null()
+            & ((CampaignPost.posted_at >= since) | (CampaignPost.scheduled_at >= since))
+        )
+    )
     taken: dict[uuid.UUID, dict[date, int]] = {}
-    for post in posts:
+    for post in found:
         at = post["posted_at"] or post["scheduled_at"]
-        if post["account_id"] is None or at is None or post["status"] not in (*PENDING, PostStatus.posted.value):
+        if at is None:
             continue
         day = at.astimezone(tz).date()
-        per_day = taken.setdefault(post["account_id"], {})
+        per_day = taken.setdefault(_uuid(post["account_id"]), {})
         per_day[day] = per_day.get(day, 0) + 1
     return taken
 

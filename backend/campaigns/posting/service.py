@@ -38,6 +38,8 @@ from backend.jobs import service as jobs
 S = CampaignStatus
 # A post moved to a time this little in the past is moved to now (the request took a moment).
 MOVE_GRACE = timedelta(minutes=5)
+# Posts this far back still count towards today's cap (a local day is at most 26 hours after UTC midnight).
+CAP_LOOKBACK = timedelta(days=2)
 
 
 async def _planned(workspace_id: uuid.UUID, campaign: dict[str, Any], seed: int | None) -> tuple[list[Slot], int]:
@@ -65,6 +67,7 @@ async def _planned(workspace_id: uuid.UUID, campaign: dict[str, Any], seed: int 
         now,
         seed=seed,
         recent=recent,
+        taken=await posts.taken_per_day(workspace_id, campaign["timezone"], now - CAP_LOOKBACK),
     )
     return slots, len(accounts)
 
@@ -181,9 +184,8 @@ async def resume(redis: ArqRedis, workspace_id: uuid.UUID, campaign_id: uuid.UUI
     campaign = await core.campaign_row(workspace_id, campaign_id)
     if campaign["status"] != S.paused.value:
         raise Conflict(f"Only a paused campaign can be resumed; this one is {campaign['status']}")
-    everything = await posts.rows(workspace_id, campaign_id)
-    waiting = [row for row in everything if row["status"] == PostStatus.scheduled.value]
-    await _reflow(workspace_id, campaign, everything, waiting)
+    waiting = await posts.rows(workspace_id, campaign_id, CampaignPost.status == PostStatus.scheduled.value)
+    await _reflow(workspace_id, campaign, waiting)
     if not await posts.move_status(workspace_id, campaign_id, [S.paused], S.running):
         raise Conflict("The campaign changed meanwhile; reload it")
     await jobs.resume_jobs(redis, workspace_id, _job_ids(waiting))
@@ -255,8 +257,7 @@ async def _retry(
         return RetryOut(retried=0, job_ids=[])  # nothing failed (whatever the status): a plain answer, not an error
     if campaign["status"] not in (S.scheduled.value, S.running.value, S.paused.value, S.completed.value):
         raise Conflict(f"Posts of a {campaign['status']} campaign cannot be retried")
-    everything = await posts.rows(workspace_id, campaign["id"])
-    await _reflow(workspace_id, campaign, everything, failed, fresh=True)
+    await _reflow(workspace_id, campaign, failed, fresh=True)
     await posts.move_status(workspace_id, campaign["id"], [S.completed], S.running)
     retried: list[uuid.UUID] = []
     for job_id in _job_ids(failed):
@@ -275,7 +276,6 @@ async def _retry(
 async def _reflow(
     workspace_id: uuid.UUID,
     campaign: dict[str, Any],
-    everything: Sequence[dict[str, Any]],
     chosen: Sequence[dict[str, Any]],
     *,
     fresh: bool = False,
@@ -287,7 +287,7 @@ async def _reflow(
     """
     now = clock.utcnow()
     schedule = core.schedule_of(campaign)
-    taken = posts.taken_per_day(campaign, everything)
+    taken = await posts.taken_per_day(workspace_id, campaign["timezone"], now - CAP_LOOKBACK)
     by_account: dict[uuid.UUID, list[dict[str, Any]]] = {}
     for row in chosen:
         if row["account_id"] is not None:
@@ -297,7 +297,8 @@ async def _reflow(
         times = [row["posted_at"] or row["scheduled_at"] for row in rows]
         if not fresh and all(at is not None and at >= now for at in times):
             continue
-        left = posts.without(taken.get(account_id, {}), times, campaign["timezone"])
+        # Failed posts (a retry) hold no place in the count; waiting ones are given theirs back to be placed again.
+        left = posts.without(taken.get(account_id, {}), [] if fresh else times, campaign["timezone"])
         wanted = [None] * len(rows) if fresh else [row["scheduled_at"] for row in rows]
         for row, at in zip(rows, plan.account_slots(wanted, schedule, now, left), strict=True):
             values: dict[str, Any] = {"scheduled_at": at}
