@@ -46,6 +46,7 @@ TEST_ENV = {
     "RATE_LIMIT_REGISTER_PER_EMAIL": "1000/minute",
     "RATE_LIMIT_GENERAL": "10000/minute",
     "RATE_LIMIT_JOB_RETRY": "1000/minute",
+    "RATE_LIMIT_JOB_START": "1000/minute",
     "SPA_DIR": str(TMP_DIR / "no-spa-built"),
     # Jobs: short timeouts so a killed worker's job comes back in ~15 s.
     "WORKER_JOB_TIMEOUT_SECONDS": "5",

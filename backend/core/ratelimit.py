@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
+
 from redis.asyncio import Redis
 
 from backend.core.errors import RateLimited
 from backend.core.redis import redis_key
-from backend.settings import RateLimit
+from backend.settings import RateLimit, get_settings
 
 # Generic cell rate algorithm: the key holds the "theoretical arrival time" of
 # the next request. A request is allowed if it is no more than `burst`
@@ -40,3 +42,18 @@ async def hit(redis: Redis, rule: RateLimit, bucket: str, identity: str, detail:
     )
     if wait_ms > 0:
         raise RateLimited(detail, retry_after_seconds=wait_ms / 1000)
+
+
+# Route classes shared by every domain: a user's retries (or job starts) anywhere draw on one budget.
+async def limit_job_retries(redis: Redis, user_id: uuid.UUID) -> None:
+    """The per-user limit on requests that retry jobs (jobs, campaigns' failed posts…): 429 when over it."""
+    rules = get_settings().rate_limits
+    if rules.enabled:
+        await hit(redis, rules.job_retry_per_user, "job-retry", str(user_id), "Too many retries; slow down")
+
+
+async def limit_job_starts(redis: Redis, user_id: uuid.UUID) -> None:
+    """The per-user limit on requests that start long work (a campaign's posting, an AI batch): 429 when over it."""
+    rules = get_settings().rate_limits
+    if rules.enabled:
+        await hit(redis, rules.job_start_per_user, "job-start", str(user_id), "Too many jobs started; slow down")

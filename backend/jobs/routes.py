@@ -28,7 +28,6 @@ from backend.jobs.schemas import (
     RetryFailedRequest,
     RetryFailedResponse,
 )
-from backend.settings import get_settings
 
 SSE_MEDIA_TYPE = "text/event-stream"
 SSE_HEADERS = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
@@ -61,14 +60,6 @@ async def _open_stream(
     if job_id is not None:
         await service.get_job(principal.workspace_id, job_id)  # 404 before the stream starts
     return sse.EventStream(sse.event_stream(redis, principal.workspace_id, cursor, job_id=job_id), headers=SSE_HEADERS)
-
-
-async def _limit_retries(request: AuthRequest, redis: ArqRedis) -> None:
-    rules = get_settings().rate_limits
-    if rules.enabled:
-        await ratelimit.hit(
-            redis, rules.job_retry_per_user, "job-retry", str(request.user.user_id), "Too many retries; slow down"
-        )
 
 
 class JobController(Controller):
@@ -131,7 +122,7 @@ class JobController(Controller):
         self, request: AuthRequest, job_id: FromPath[uuid.UUID], redis: NamedDependency[ArqRedis]
     ) -> JobOut:
         """Run a failed job again; items it already produced are kept, not redone."""
-        await _limit_retries(request, redis)
+        await ratelimit.limit_job_retries(redis, request.user.user_id)
         return await service.retry_job(redis, request.user.workspace_id, job_id)
 
     @post("/retry-failed", status_code=HTTP_200_OK)
@@ -139,7 +130,7 @@ class JobController(Controller):
         self, request: AuthRequest, data: JSONBody[RetryFailedRequest], redis: NamedDependency[ArqRedis]
     ) -> RetryFailedResponse:
         """Retry every failed job of one kind."""
-        await _limit_retries(request, redis)
+        await ratelimit.limit_job_retries(redis, request.user.user_id)
         return RetryFailedResponse(retried=await service.retry_failed(redis, request.user.workspace_id, data.kind))
 
     @get("/{job_id:uuid}/events", exclude_from_auth=True, media_type=SSE_MEDIA_TYPE, responses=EVENT_STREAM_DOC)

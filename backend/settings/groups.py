@@ -76,6 +76,7 @@ class RateLimitSettings:
     register_per_email: RateLimit
     general_per_user: RateLimit
     job_retry_per_user: RateLimit
+    job_start_per_user: RateLimit
 
 
 @dataclass(frozen=True)

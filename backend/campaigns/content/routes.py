@@ -14,6 +14,7 @@ from litestar.types import ControllerRouterHandler
 
 from backend.campaigns.content import service
 from backend.campaigns.schemas import BatchDetailOut, BatchOut, GenerateIn, PostIn, PostOut, PostUpdate
+from backend.core import ratelimit
 from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
@@ -39,6 +40,7 @@ class CampaignContentController(Controller):
         month is refused with 402 up front. A post that fails says why and the others go on. Not for a
         completed or cancelled campaign (409).
         """
+        await ratelimit.limit_job_starts(redis, request.user.user_id)
         return await service.generate(redis, request.user.workspace_id, request.user.user_id, campaign_id, data)
 
     @get("/batches")
@@ -80,6 +82,7 @@ class CampaignContentController(Controller):
         redis: NamedDependency[ArqRedis],
     ) -> BatchOut:
         """Write the post again from its brief: a one-post batch (one AI generation). Not for a posted post."""
+        await ratelimit.limit_job_starts(redis, request.user.user_id)
         return await service.regenerate_post(
             redis, request.user.workspace_id, request.user.user_id, campaign_id, post_id
         )

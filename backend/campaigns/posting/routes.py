@@ -26,6 +26,7 @@ from backend.campaigns.schemas import (
     RetryOut,
 )
 from backend.core import imports as tabular
+from backend.core import ratelimit
 from backend.core.principal import AuthRequest
 
 Redis = NamedDependency[ArqRedis]
@@ -45,6 +46,7 @@ class PostingController(Controller):
     @post("/start", status_code=HTTP_200_OK)
     async def start(self, request: AuthRequest, campaign_id: CampaignId, redis: Redis) -> CampaignOut:
         """Assign and schedule the ready posts and start posting (a draft only; 409 otherwise)."""
+        await ratelimit.limit_job_starts(redis, request.user.user_id)
         return await service.start(redis, request.user.workspace_id, campaign_id)
 
     @post("/pause", status_code=HTTP_200_OK)
@@ -64,7 +66,8 @@ class PostingController(Controller):
 
     @post("/retry-failed", status_code=HTTP_200_OK)
     async def retry_failed(self, request: AuthRequest, campaign_id: CampaignId, redis: Redis) -> RetryOut:
-        """Schedule the failed posts again from now and retry their jobs."""
+        """Schedule the failed posts again from now and retry their jobs (none failed: 0 retried)."""
+        await ratelimit.limit_job_retries(redis, request.user.user_id)
         return await service.retry_failed(redis, request.user.workspace_id, campaign_id)
 
     @post("/posts/{post_id:uuid}/retry", status_code=HTTP_200_OK)
@@ -72,6 +75,7 @@ class PostingController(Controller):
         self, request: AuthRequest, campaign_id: CampaignId, post_id: FromPath[uuid.UUID], redis: Redis
     ) -> PostOut:
         """Retry one failed post (409 for a post that did not fail)."""
+        await ratelimit.limit_job_retries(redis, request.user.user_id)
         return await service.retry_post(redis, request.user.workspace_id, campaign_id, post_id)
 
     @post("/posts/{post_id:uuid}/move", status_code=HTTP_200_OK)
