@@ -46,7 +46,7 @@ Threshold = Annotated[
     float, msgspec.Meta(ge=0.0, le=1.0, description="Score from which an image is approved (0–1, thorough level)")
 ]
 ChunkSize = Annotated[
-    int, msgspec.Meta(ge=1, le=100, description="The most images taken from one chunk (a keyword x a page)")
+    int, msgspec.Meta(ge=1, le=200, description="Images per chunk: each chunk reads this many results of one keyword")
 ]
 WarmupPins = Annotated[
     int, msgspec.Meta(ge=0, le=50, description="Pins saved to the warm-up board before its ideas are read")
@@ -167,7 +167,9 @@ class ChunkOut(msgspec.Struct):
     key: str
     source: SourceName
     keyword: str
-    page: int
+    start: int
+    """Position of the chunk's first result in its stream (0-based); it reads `size` results."""
+    size: int
     status: ChunkStatusName
     found: int
     kept: int

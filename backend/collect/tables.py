@@ -82,7 +82,7 @@ class Collection(Table, tablename="collect_collections"):
     max_images = Integer(default=100)
     validation_level = Varchar(length=16, choices=ValidationLevel, default=ValidationLevel.fast.value)
     threshold = Real(default=0.5)
-    # At most this many images taken from one chunk (a keyword x a page of results).
+    # Images per chunk: each chunk reads this many results of one stream (a keyword's search...).
     chunk_size = Integer(default=20)
     # Pins saved to the warm-up board (board_ideas) before its ideas are read.
     warmup_pins = Integer(default=5)
@@ -103,7 +103,9 @@ class Collection(Table, tablename="collect_collections"):
 
 
 class CrawlChunk(Table, tablename="collect_chunks"):
-    """One piece of a crawl (a keyword x a page, or a board's ideas page), run by one child job.
+    """One piece of a crawl, run by one child job: `chunk_size` results of one stream (a keyword's
+    search results, the items like a keyword's first result, or the warm-up board's ideas) from
+    position `start`, read from the platform's pages of `page_size` results.
 
     Unique on (collection, key): planning the crawl again makes no second chunk.
     """
@@ -114,7 +116,11 @@ class CrawlChunk(Table, tablename="collect_chunks"):
     key = Varchar(length=200)
     source = Varchar(length=32, choices=Source)
     keyword = Varchar(length=100, default="")
-    page = Integer(default=1)
+    # What the stream reads: the keyword (search), an item id (more like this) or the board id.
+    seed = Varchar(length=200, default="")
+    start = Integer(default=0)
+    size = Integer(default=20)
+    page_size = Integer(default=1)
     status = Varchar(length=16, choices=ChunkStatus, default=ChunkStatus.waiting.value)
     found = Integer(default=0)
     kept = Integer(default=0)

@@ -76,6 +76,8 @@ class RateLimitSettings:
     register_per_email: RateLimit
     general_per_user: RateLimit
     job_retry_per_user: RateLimit
+    collect_start_per_user: RateLimit
+    collect_retry_per_user: RateLimit
 
 
 @dataclass(frozen=True)
