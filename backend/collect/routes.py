@@ -1,6 +1,6 @@
 """Collect: projects and collections (create, list, read, edit, delete).
 
-`COLLECT_CONTROLLERS` is what the app wires: these and the crawl and review parts' controllers.
+`COLLECT_CONTROLLERS` is what the app wires, with the crawl and review parts' controllers.
 """
 
 from __future__ import annotations
@@ -14,8 +14,6 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 from litestar.types import ControllerRouterHandler
 
 from backend.collect import service
-from backend.collect.crawl.routes import CrawlController
-from backend.collect.review.routes import ReviewController
 from backend.collect.schemas import (
     CollectionIn,
     CollectionOut,
@@ -103,9 +101,4 @@ class CollectionController(Controller):
         await service.delete_collection(request.user.workspace_id, collection_id)
 
 
-COLLECT_CONTROLLERS: list[ControllerRouterHandler] = [
-    ProjectController,
-    CollectionController,
-    CrawlController,
-    ReviewController,
-]
+COLLECT_CONTROLLERS: list[ControllerRouterHandler] = [ProjectController, CollectionController]
