@@ -103,7 +103,8 @@ async def test_another_workspaces_projects_collections_and_images_are_not_found(
     # Nor can a stranger file a collection under the project, or crawl with the account.
     body = {"project_id": pid, "name": "Mine", "keywords": ["x"], "account_id": made["account_id"]}
     refused = await client.post(f"{API}/collections", headers=stranger.headers, json=body)
-    assert refused.status_code == 400 and names_field(refused.json(), "project_id")
+    assert refused.status_code == 400
+    assert names_field(refused.json(), "project_id")
     assert (await client.get(f"{API}/collections", headers=stranger.headers)).json()["total"] == 0
     assert (await client.get(f"{API}/projects", headers=stranger.headers)).json()["total"] == 0
 
@@ -125,7 +126,8 @@ async def test_the_eleventh_start_in_a_minute_is_refused_with_retry_after(
     assert codes[:10] == [200] * 10
     assert codes[10] == 429
     limited = await act(client, person, made[0]["id"], "start")
-    assert limited.status_code == 429 and int(limited.headers["Retry-After"]) >= 1
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) >= 1
     # Retries have their own, smaller budget: the sixth in a minute is refused (a draft is not failed: 409).
     retries = [(await act(client, person, made[0]["id"], "retry")).status_code for _ in range(6)]
     assert retries == [409] * 5 + [429]
