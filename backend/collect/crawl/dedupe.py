@@ -21,6 +21,8 @@ FLAT_PHASH = "8000000000000000"
 class Repeat:
     image_id: uuid.UUID
     distance: int
+    exact: bool
+    """The same bytes (else a near-identical picture: a re-encoded or resized copy)."""
 
 
 def namespace(collection_id: uuid.UUID) -> str:
@@ -53,7 +55,7 @@ async def find_repeat(
         .first()
     )
     if same is not None:
-        return Repeat(same["id"], 0)
+        return Repeat(same["id"], 0, exact=True)
     if flat or not phash or phash == FLAT_PHASH:
         return None
     target = int(phash, 16)
@@ -65,5 +67,5 @@ async def find_repeat(
     for row in rows:
         distance = (int(row["phash"], 16) ^ target).bit_count()
         if distance <= limit and (best is None or distance < best.distance):
-            best = Repeat(row["id"], distance)
+            best = Repeat(row["id"], distance, exact=False)
     return best

@@ -91,7 +91,7 @@ async def process(run: JobRun, session: Any, collection: dict[str, Any], chunk: 
     flat = bool(getattr(facts, "blank", False))
     repeat = await dedupe.find_repeat(workspace_id, collection_id, image_id, facts.sha256, facts.phash, flat)
     if repeat is not None:
-        reason = "the same file" if repeat.distance == 0 else f"a near copy (hash distance {repeat.distance})"
+        reason = "the same file" if repeat.exact else f"a near copy (hash distance {repeat.distance})"
         await update_image(
             workspace_id,
             image_id,
