@@ -30,6 +30,7 @@ from backend.core.fields import sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.schemas import Page
 from backend.core.scoped import scoped
+from backend.media import service as media
 from backend.platforms import service as platforms
 
 PROJECT_NOT_FOUND = "Project not found"
@@ -261,6 +262,7 @@ async def delete_collection(workspace_id: uuid.UUID, collection_id: uuid.UUID) -
     if row["status"] == CollectionStatus.running.value:
         raise Conflict("The collection is running: stop it before deleting it")
     await scoped(Collection, workspace_id).delete().where(Collection.id == collection_id)
+    media.drop_hash_namespace(workspace_id, f"collect:{collection_id}")
 
 
 async def update(workspace_id: uuid.UUID, collection_id: uuid.UUID, values: dict[str, Any], *condition: Any) -> bool:

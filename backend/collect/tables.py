@@ -167,5 +167,7 @@ class CollectedImage(Table, tablename="collect_images"):
     overridden = Boolean(default=False)
     # False while the image is claimed by its chunk and being fetched.
     fetched = Boolean(default=False)
+    # When a kept image's pHash was recorded: the near-duplicate index reads rows hashed since its last look.
+    hashed_at = Timestamptz(null=True, default=None, index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

@@ -18,6 +18,7 @@ from PIL import Image, ImageFilter
 from backend.collect.crawl import dedupe
 from backend.collect.review import judge
 from backend.collect.tables import CollectedImage, Collection
+from backend.core.clock import utcnow
 from backend.core.scoped import scoped
 from backend.media import service as media
 from tests.campaigns.conftest import FakeAI, worker_env
@@ -33,7 +34,7 @@ def _jpeg(image: Image.Image, quality: int = 90) -> bytes:
 
 
 def blurred(seed: int) -> bytes:
-    with Image.open(io.BytesIO(photo(seed=seed))) as image:
+    with Image.open(io.BytesIO(reddish(120, seed))) as image:
         return _jpeg(image.filter(ImageFilter.GaussianBlur(radius=14)))
 
 
@@ -72,6 +73,7 @@ async def kept_image(person: Account, collection_id: str, data: bytes, name: str
         format=facts.format,
         status="approved",
         fetched=True,
+        hashed_at=utcnow(),
     )
     await CollectedImage.insert(row)
     collections = scoped(Collection, workspace_id)
@@ -94,7 +96,7 @@ async def statuses(client: httpx.AsyncClient, person: Account, cid: str) -> dict
 async def test_each_level_judges_crafted_images(client: httpx.AsyncClient, app: Any) -> None:
     person = await owner(client)
     cid = (await collection(client, person))["id"]
-    good = await kept_image(person, cid, photo(seed=1), "good")
+    good = await kept_image(person, cid, reddish(120, 1), "good")
     tiny = await kept_image(person, cid, photo(seed=2, size=(120, 90)), "tiny")
     flat = await kept_image(person, cid, blank(), "blank")
     soft = await kept_image(person, cid, blurred(3), "blurred")
@@ -127,7 +129,7 @@ async def test_duplicates_are_found_by_bytes_and_by_picture(client: httpx.AsyncC
 
     async def repeat_of(data: bytes) -> dedupe.Repeat | None:
         facts = await judge.inspect(data, "fast")
-        return await dedupe.find_repeat(workspace_id, collection_id, uuid.uuid4(), facts.sha256, facts.phash, False)
+        return await dedupe.find_repeat(workspace_id, collection_id, facts.sha256, facts.phash, facts.low_information)
 
     exact = await repeat_of(original)
     assert exact is not None

@@ -17,6 +17,7 @@ from backend.collect.crawl import chunks, dedupe
 from backend.collect.review import judge
 from backend.collect.review.images import event, note, update_image
 from backend.collect.tables import CollectedImage, ImageStatus
+from backend.core.clock import utcnow
 from backend.core.errors import ServiceError
 from backend.core.scoped import scoped
 from backend.jobs.service import JobRun
@@ -74,10 +75,10 @@ async def process(run: JobRun, session: Any, collection: dict[str, Any], chunk: 
         data = await platforms.download_image(session, found.image_url, get_settings().media.max_file_bytes)
     except platforms.ActionFailed as exc:
         return await _rejected(run, key, collection_id, image_id, f"could not be downloaded: {exc}")
-    try:
-        facts = await judge.inspect(data, collection["validation_level"])
-    except Exception as exc:  # a file that is no image at all: the checks say why
-        return await _rejected(run, key, collection_id, image_id, f"not a usable image: {exc}")
+    facts = await judge.inspect(data, collection["validation_level"])
+    if not facts.phash:  # not decoded: no image at all, or one that cannot be used (the checks say why)
+        reason = "; ".join(facts.problems) or "not an image"
+        return await _rejected(run, key, collection_id, image_id, f"not a usable image: {reason}")
     facts_values = {
         "sha256": facts.sha256,
         "phash": facts.phash,
@@ -88,8 +89,7 @@ async def process(run: JobRun, session: Any, collection: dict[str, Any], chunk: 
         "sharpness": facts.sharpness,
         "problems": list(facts.problems),
     }
-    flat = bool(getattr(facts, "blank", False))
-    repeat = await dedupe.find_repeat(workspace_id, collection_id, image_id, facts.sha256, facts.phash, flat)
+    repeat = await dedupe.find_repeat(workspace_id, collection_id, facts.sha256, facts.phash, facts.low_information)
     if repeat is not None:
         reason = "the same file" if repeat.exact else f"a near copy (hash distance {repeat.distance})"
         await update_image(
@@ -121,6 +121,7 @@ async def process(run: JobRun, session: Any, collection: dict[str, Any], chunk: 
         reason="Being judged",
         media_id=stored.id,
         fetched=True,
+        hashed_at=utcnow(),
         **facts_values,
     )
     verdict = await judge.judge(

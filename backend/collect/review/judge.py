@@ -37,8 +37,8 @@ class Verdict:
     score: float | None = None
 
 
-async def inspect(data: bytes, level: str) -> checks.ImageFacts:
-    """The image's facts and problems at `level` (CPU work, in a thread). Raises for a file that is no image."""
+async def inspect(data: bytes, level: checks.Level) -> checks.ImageFacts:
+    """The image's facts and problems at `level` (CPU work, in a thread); no pHash when it did not decode."""
     return await anyio.to_thread.run_sync(checks.inspect, data, level)
 
 

@@ -3,7 +3,7 @@
 from piccolo.apps.migrations.auto.migration_manager import MigrationManager
 from piccolo.table import Table
 
-ID = "2026-12-01T10:51:30:000000"
+ID = "2026-12-01T11:27:30:000000"
 VERSION = "1.38.0"
 DESCRIPTION = "one chunk per (collection, key); one image per (collection, source URL)"
 
