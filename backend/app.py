@@ -22,6 +22,9 @@ from backend.billing.routes import BillingController
 from backend.campaigns.content.routes import CONTENT_CONTROLLERS
 from backend.campaigns.posting.routes import POSTING_CONTROLLERS
 from backend.campaigns.routes import CAMPAIGN_CONTROLLERS
+from backend.collect.crawl.routes import CrawlController
+from backend.collect.review.routes import ReviewController
+from backend.collect.routes import COLLECT_CONTROLLERS
 from backend.core.errors import EXCEPTION_HANDLERS
 from backend.core.redis import create_redis, provide_redis
 from backend.core.request import AppRequest
@@ -107,6 +110,9 @@ def create_app() -> Litestar:
             *CAMPAIGN_CONTROLLERS,
             *CONTENT_CONTROLLERS,
             *POSTING_CONTROLLERS,
+            *COLLECT_CONTROLLERS,
+            CrawlController,
+            ReviewController,
         ],
         before_request=limit_general_requests,
     )

@@ -16,5 +16,6 @@ APP_REGISTRY = AppRegistry(
         "backend.platforms.piccolo_app",
         "backend.automation.piccolo_app",
         "backend.campaigns.piccolo_app",
+        "backend.collect.piccolo_app",
     ]
 )

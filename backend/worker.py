@@ -20,6 +20,7 @@ from backend import db
 from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
 from backend.campaigns import tasks as campaigns_tasks
+from backend.collect import tasks as collect_tasks
 from backend.core.aio import bounded
 from backend.core.lazy import import_lazy_modules
 from backend.core.redis import arq_queue_name
@@ -38,6 +39,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     platforms_tasks,
     automation_tasks,
     campaigns_tasks,
+    collect_tasks,
 )
 
 

@@ -167,6 +167,12 @@ class JobRun:
         )
         return True
 
+    async def note(self, payload: dict[str, Any]) -> None:
+        """Publish a `job.note` event: a step the job kind reports between items (`payload["type"]` names it),
+        with the job's counters as they are. Nothing is recorded: an item's outcome is `record_item`'s."""
+        row = await store.get_row(self.workspace_id, self.id)
+        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.note", row, payload))
+
     async def spawn_child(
         self,
         kind: str,

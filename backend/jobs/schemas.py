@@ -15,6 +15,7 @@ EventType = Literal[
     "job.started",
     "job.progress",
     "job.item",
+    "job.note",
     "job.retrying",
     "job.succeeded",
     "job.failed",
@@ -85,7 +86,8 @@ class JobEvent(msgspec.Struct, omit_defaults=True):
     at: datetime
     parent_id: uuid.UUID | None = None
     payload: dict[str, Any] = msgspec.field(default_factory=dict)
-    """Small, event-specific: `key`, `ok` and `result` or `error` for job.item; `attempt` for job.started;
+    """Small, event-specific: `key`, `ok` and `result` or `error` for job.item; for job.note, what the job
+    kind reports between items (its `type` names it, e.g. collect's `image_found`); `attempt` for job.started;
     `error` (and `in_seconds`) for job.retrying; `error` for job.failed; `reason` for
     job.paused; `retry` for job.created by a retry; empty otherwise."""
 

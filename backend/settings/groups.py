@@ -77,6 +77,8 @@ class RateLimitSettings:
     general_per_user: RateLimit
     job_retry_per_user: RateLimit
     job_start_per_user: RateLimit
+    collect_start_per_user: RateLimit
+    collect_retry_per_user: RateLimit
 
 
 @dataclass(frozen=True)

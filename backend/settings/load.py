@@ -282,6 +282,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             general_per_user=env.rate("RATE_LIMIT_GENERAL", "600/minute"),
             job_retry_per_user=env.rate("RATE_LIMIT_JOB_RETRY", "30/minute"),
             job_start_per_user=env.rate("RATE_LIMIT_JOB_START", "30/minute"),
+            collect_start_per_user=env.rate("RATE_LIMIT_COLLECT_START", "10/minute"),
+            collect_retry_per_user=env.rate("RATE_LIMIT_COLLECT_RETRY", "5/minute"),
         ),
         jobs=JobSettings(
             job_timeout_seconds=env.integer("WORKER_JOB_TIMEOUT_SECONDS", 120, minimum=1),

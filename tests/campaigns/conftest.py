@@ -1,5 +1,6 @@
 """Shared by the campaigns tests: making a campaign through the API, and a local OpenAI-compatible
-server for captions and images that the real `openai` client talks to over a real socket."""
+server for captions, images and image scores (collect) that the real `openai` client talks to over a real
+socket."""
 
 from __future__ import annotations
 
@@ -88,6 +89,18 @@ def _picture(n: int) -> str:
     return base64.b64encode(out.getvalue()).decode()
 
 
+def _image_score(body: dict[str, Any]) -> str | None:
+    """An image score request (collect's thorough validation) is answered with the picture's redness (0-1):
+    tests choose an image's score by its colour."""
+    response_format = body.get("response_format") or {}
+    if response_format.get("json_schema", {}).get("name") != "image_score":
+        return None
+    url = next(p["image_url"]["url"] for p in body["messages"][0]["content"] if p.get("type") == "image_url")
+    with Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))) as image:
+        red = image.convert("RGB").resize((1, 1)).getpixel((0, 0))[0]
+    return json.dumps({"score": round(red / 255, 3)})
+
+
 def _completion(content: str, model: str) -> dict[str, Any]:
     return {
         "id": "chatcmpl-fake",
@@ -126,6 +139,8 @@ def fake_ai() -> Iterator[FakeAI]:
                     if self.path.endswith("/images/generations"):
                         state.images += 1
                         answer = {"created": int(time.time()), "data": [{"b64_json": _picture(state.images)}]}
+                    elif (score := _image_score(body)) is not None:
+                        answer = _completion(score, body.get("model", "fake"))
                     else:
                         state.captions += 1
                         answer = _completion(f"Fresh caption about {_topic(prompt)} #loom", body.get("model", "fake"))

@@ -828,6 +828,179 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListCollections */
+        get: operations["ApiV1CollectionsListCollections"];
+        put?: never;
+        /** CreateCollection */
+        post: operations["ApiV1CollectionsCreateCollection"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetCollection */
+        get: operations["ApiV1CollectionsCollectionIdGetCollection"];
+        put?: never;
+        post?: never;
+        /** DeleteCollection */
+        delete: operations["ApiV1CollectionsCollectionIdDeleteCollection"];
+        options?: never;
+        head?: never;
+        /** UpdateCollection */
+        patch: operations["ApiV1CollectionsCollectionIdUpdateCollection"];
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ExportImages */
+        get: operations["ApiV1CollectionsCollectionIdExportExportImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/images": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListImages */
+        get: operations["ApiV1CollectionsCollectionIdImagesListImages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/images/{image_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** OverrideImage */
+        patch: operations["ApiV1CollectionsCollectionIdImagesImageIdOverrideImage"];
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/progress": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Progress */
+        get: operations["ApiV1CollectionsCollectionIdProgressProgress"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Retry */
+        post: operations["ApiV1CollectionsCollectionIdRetryRetry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Start */
+        post: operations["ApiV1CollectionsCollectionIdStartStart"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/stop": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop */
+        post: operations["ApiV1CollectionsCollectionIdStopStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/collections/{collection_id}/validate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Validate */
+        post: operations["ApiV1CollectionsCollectionIdValidateValidate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/events": {
         parameters: {
             query?: never;
@@ -1343,6 +1516,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/projects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListProjects */
+        get: operations["ApiV1ProjectsListProjects"];
+        put?: never;
+        /** CreateProject */
+        post: operations["ApiV1ProjectsCreateProject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/projects/{project_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetProject */
+        get: operations["ApiV1ProjectsProjectIdGetProject"];
+        put?: never;
+        post?: never;
+        /** DeleteProject */
+        delete: operations["ApiV1ProjectsProjectIdDeleteProject"];
+        options?: never;
+        head?: never;
+        /** UpdateProject */
+        patch: operations["ApiV1ProjectsProjectIdUpdateProject"];
+        trace?: never;
+    };
     "/api/v1/proxies": {
         parameters: {
             query?: never;
@@ -1847,6 +2057,125 @@ export interface components {
             /** @enum {string} */
             plan: "pro" | "business";
         };
+        /** ChunkCounts */
+        ChunkCounts: {
+            /** @default 0 */
+            done: number;
+            /** @default 0 */
+            failed: number;
+            /** @default 0 */
+            running: number;
+            /** @default 0 */
+            total: number;
+            /** @default 0 */
+            waiting: number;
+        };
+        /** ChunkOut */
+        ChunkOut: {
+            duplicates: number;
+            error: string;
+            found: number;
+            job_id: string | null;
+            kept: number;
+            key: string;
+            keyword: string;
+            size: number;
+            /** @enum {string} */
+            source: "feed_search" | "more_like_this" | "board_ideas";
+            start: number;
+            /** @enum {string} */
+            status: "waiting" | "running" | "done" | "failed";
+        };
+        /** CollectionIn */
+        CollectionIn: {
+            /** Format: uuid */
+            account_id: string;
+            /**
+             * @description What a good image is: the AI scores each image against it
+             * @default
+             */
+            brief: string;
+            /**
+             * @description Images per chunk: each chunk reads this many results of one keyword
+             * @default 20
+             */
+            chunk_size: number;
+            keywords: string[];
+            /**
+             * @description The most images kept (1–10,000)
+             * @default 100
+             */
+            max_images: number;
+            name: string;
+            /** Format: uuid */
+            project_id: string;
+            /** @description Where images are found: any of the three sources */
+            sources?: ("feed_search" | "more_like_this" | "board_ideas")[];
+            /**
+             * @description Score from which an image is approved (0–1, thorough level)
+             * @default 0.5
+             */
+            threshold: number;
+            /**
+             * @default fast
+             * @enum {string}
+             */
+            validation_level: "fast" | "medium" | "thorough";
+            /**
+             * @description Pins saved to the warm-up board before its ideas are read
+             * @default 5
+             */
+            warmup_pins: number;
+        };
+        /** CollectionOut */
+        CollectionOut: {
+            account_id: string | null;
+            board_id: string;
+            brief: string;
+            chunk_size: number;
+            /** Format: date-time */
+            created_at: string;
+            finished_at: string | null;
+            /** Format: uuid */
+            id: string;
+            job_id: string | null;
+            kept: number;
+            keywords: string[];
+            max_images: number;
+            name: string;
+            /** Format: uuid */
+            project_id: string;
+            sources: ("feed_search" | "more_like_this" | "board_ideas")[];
+            started_at: string | null;
+            /** @enum {string} */
+            status: "draft" | "running" | "stopped" | "completed" | "failed";
+            status_reason: string;
+            threshold: number;
+            /** Format: date-time */
+            updated_at: string;
+            validate_job_id: string | null;
+            /** @enum {string} */
+            validation_level: "fast" | "medium" | "thorough";
+            warmup_pins: number;
+        };
+        /** CollectionUpdate */
+        CollectionUpdate: {
+            account_id?: string;
+            /** @description What a good image is: the AI scores each image against it */
+            brief?: string;
+            /** @description Images per chunk: each chunk reads this many results of one keyword */
+            chunk_size?: number;
+            keywords?: string[];
+            /** @description The most images kept (1–10,000) */
+            max_images?: number;
+            name?: string;
+            /** @description Where images are found: any of the three sources */
+            sources?: ("feed_search" | "more_like_this" | "board_ideas")[];
+            /** @description Score from which an image is approved (0–1, thorough level) */
+            threshold?: number;
+            /** @description Pins saved to the warm-up board before its ideas are read */
+            warmup_pins?: number;
+        };
         /** ConversationOut */
         ConversationOut: {
             /** Format: uuid */
@@ -1888,6 +2217,63 @@ export interface components {
         HealthResponse: {
             /** @constant */
             status: "ok";
+        };
+        /** ImageCounts */
+        ImageCounts: {
+            /** @default 0 */
+            approved: number;
+            /** @default 0 */
+            disqualified: number;
+            /** @default 0 */
+            duplicates: number;
+            /** @default 0 */
+            found: number;
+            /** @default 0 */
+            kept: number;
+            /** @default 0 */
+            pending: number;
+            /** @default 0 */
+            rejected: number;
+        };
+        /** ImageOut */
+        ImageOut: {
+            chunk_key: string;
+            /** Format: uuid */
+            collection_id: string;
+            /** Format: date-time */
+            created_at: string;
+            duplicate_of: string | null;
+            file_url: string | null;
+            format: string;
+            height: number;
+            /** Format: uuid */
+            id: string;
+            keyword: string;
+            media_id: string | null;
+            overridden: boolean;
+            page_url: string;
+            phash: string;
+            problems: string[];
+            reason: string;
+            score: number | null;
+            sha256: string;
+            sharpness: number | null;
+            size_bytes: number;
+            /** @enum {string} */
+            source: "feed_search" | "more_like_this" | "board_ideas";
+            source_url: string;
+            /** @enum {string} */
+            status: "approved" | "disqualified" | "pending" | "duplicate" | "rejected";
+            thumbnail_url: string | null;
+            title: string;
+            width: number;
+        };
+        /** ImageUpdate */
+        ImageUpdate: {
+            /** @default  */
+            reason: string;
+            /** @enum {string} */
+            status: "approved" | "disqualified";
         };
         /** ImportReport */
         ImportReport: {
@@ -1948,7 +2334,7 @@ export interface components {
             status: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused";
             total: number;
             /** @enum {string} */
-            type: "job.snapshot" | "job.created" | "job.started" | "job.progress" | "job.item" | "job.retrying" | "job.succeeded" | "job.failed" | "job.cancelled" | "job.paused" | "job.resumed";
+            type: "job.snapshot" | "job.created" | "job.started" | "job.progress" | "job.item" | "job.note" | "job.retrying" | "job.succeeded" | "job.failed" | "job.cancelled" | "job.paused" | "job.resumed";
         };
         /** JobItemOut */
         JobItemOut: {
@@ -2238,6 +2624,27 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[CollectionOut] */
+        "Page_backend.collect.schemas.CollectionOut_": {
+            items: components["schemas"]["CollectionOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[ImageOut] */
+        "Page_backend.collect.schemas.ImageOut_": {
+            items: components["schemas"]["ImageOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[ProjectOut] */
+        "Page_backend.collect.schemas.ProjectOut_": {
+            items: components["schemas"]["ProjectOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[JobItemOut] */
         "Page_backend.jobs.schemas.JobItemOut_": {
             items: components["schemas"]["JobItemOut"][];
@@ -2487,6 +2894,41 @@ export interface components {
             user_agent?: string;
             viewport_height?: number;
             viewport_width?: number;
+        };
+        /** ProgressOut */
+        ProgressOut: {
+            chunk_list: components["schemas"]["ChunkOut"][];
+            chunks: components["schemas"]["ChunkCounts"];
+            /** Format: uuid */
+            collection_id: string;
+            images: components["schemas"]["ImageCounts"];
+            max_images: number;
+            /** @enum {string} */
+            status: "draft" | "running" | "stopped" | "completed" | "failed";
+            status_reason: string;
+        };
+        /** ProjectIn */
+        ProjectIn: {
+            /** @default  */
+            description: string;
+            name: string;
+        };
+        /** ProjectOut */
+        ProjectOut: {
+            collections: number;
+            /** Format: date-time */
+            created_at: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** ProjectUpdate */
+        ProjectUpdate: {
+            description?: string;
+            name?: string;
         };
         /** ProxyCreate */
         ProxyCreate: {
@@ -2788,6 +3230,13 @@ export interface components {
             /** Format: uuid */
             id: string;
             is_superuser: boolean;
+        };
+        /** ValidateIn */
+        ValidateIn: {
+            /** @enum {string} */
+            level: "fast" | "medium" | "thorough";
+            /** @description Score from which an image is approved (0–1, thorough level) */
+            threshold?: number | null;
         };
         /** WebhookAck */
         WebhookAck: {
@@ -5053,6 +5502,517 @@ export interface operations {
             };
         };
     };
+    ApiV1CollectionsListCollections: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only this project's */
+                project_id?: string | null;
+                status?: "draft" | "running" | "stopped" | "completed" | "failed" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.collect.schemas.CollectionOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCreateCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectionIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdGetCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdDeleteCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdUpdateCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CollectionUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdExportExportImages: {
+        parameters: {
+            query?: {
+                /** @description Which images: approved (default), disqualified or pending */
+                status?: "approved" | "disqualified" | "pending" | "duplicate" | "rejected";
+            };
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Stream Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": unknown;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdImagesListImages: {
+        parameters: {
+            query?: {
+                /** @description Only duplicates (true) or none (false) */
+                duplicate?: boolean | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "approved" | "disqualified" | "pending" | "duplicate" | "rejected" | null;
+            };
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.collect.schemas.ImageOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdImagesImageIdOverrideImage: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+                image_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdProgressProgress: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProgressOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdRetryRetry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdStartStart: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdStopStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1CollectionsCollectionIdValidateValidate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                collection_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ValidateIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1EventsWorkspaceEvents: {
         parameters: {
             query?: {
@@ -6362,6 +7322,198 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProfileTemplateOut"][];
+                };
+            };
+        };
+    };
+    ApiV1ProjectsListProjects: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.collect.schemas.ProjectOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProjectsCreateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectIn"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProjectsProjectIdGetProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProjectsProjectIdDeleteProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ProjectsProjectIdUpdateProject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                project_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProjectUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProjectOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };

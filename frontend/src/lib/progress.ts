@@ -27,6 +27,7 @@ const EVENT_TYPES = {
   "job.started": true,
   "job.progress": true,
   "job.item": true,
+  "job.note": true,
   "job.retrying": true,
   "job.succeeded": true,
   "job.failed": true,
