@@ -17,5 +17,6 @@ APP_REGISTRY = AppRegistry(
         "backend.automation.piccolo_app",
         "backend.campaigns.piccolo_app",
         "backend.collect.piccolo_app",
+        "backend.analytics.piccolo_app",
     ]
 )
