@@ -13,6 +13,7 @@ from litestar.openapi import OpenAPIConfig
 
 from backend import apidocs, db
 from backend.admin.routes import AdminController
+from backend.analytics.routes import ANALYTICS_CONTROLLERS
 from backend.auth.routes import AuthController, StreamTokenController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests, provide_stream_principal
 from backend.automation.inbox.routes import InboxController
@@ -113,6 +114,7 @@ def create_app() -> Litestar:
             *COLLECT_CONTROLLERS,
             CrawlController,
             ReviewController,
+            *ANALYTICS_CONTROLLERS,
         ],
         before_request=limit_general_requests,
     )

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 
 from backend import db
+from backend.analytics import tasks as analytics_tasks
 from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
 from backend.campaigns import tasks as campaigns_tasks
@@ -40,6 +41,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     automation_tasks,
     campaigns_tasks,
     collect_tasks,
+    analytics_tasks,
 )
 
 

@@ -130,6 +130,7 @@ class ListingStat(msgspec.Struct):
     views: int
     likes: int
     messages: int
+    follows: int
     sales: int
     revenue: float
     conversion: float | None

@@ -30,6 +30,9 @@ class Plan:
     # the Stripe price (STRIPE_PRICE_PRO / STRIPE_PRICE_BUSINESS), never from here.
     monthly_price: int = 0
     currency: str = "EUR"
+    # How often analytics syncs each account's stats and sales (minutes): not a counted
+    # resource, so not in `limits`, but plan data all the same.
+    analytics_sync_minutes: int = 240
 
     @property
     def price_id(self) -> str | None:
@@ -60,6 +63,7 @@ PLANS: dict[str, Plan] = {
             Resource.seats: 5,
         },
         monthly_price=29,
+        analytics_sync_minutes=60,
     ),
     "business": Plan(
         "business",
@@ -72,6 +76,7 @@ PLANS: dict[str, Plan] = {
             Resource.seats: 25,
         },
         monthly_price=99,
+        analytics_sync_minutes=15,
     ),
 }
 PAID_PLANS = ("pro", "business")

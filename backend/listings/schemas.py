@@ -10,7 +10,7 @@ import msgspec
 
 from backend.ai.schemas import Condition, Currency, ShortText
 
-ListingStatus = Literal["draft", "published", "archived"]
+ListingStatus = Literal["draft", "published", "sold", "archived"]
 SortField = Literal["created_at", "updated_at", "price", "title"]
 MediaGroup = Annotated[list[uuid.UUID], msgspec.Meta(min_length=1, max_length=20)]
 
@@ -42,6 +42,10 @@ class ListingOut(msgspec.Struct):
     platform_item_id: str | None
     platform_url: str | None
     ai_provider: str | None
+    sold_price: float | None
+    """What it sold for, once the platform reports it sold (status `sold`)."""
+    buyer: str | None
+    sold_at: datetime | None
     source_job_id: uuid.UUID | None
     created_at: datetime
     updated_at: datetime

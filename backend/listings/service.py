@@ -26,7 +26,7 @@ from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobFailed, JobRun, Limit, slot
-from backend.listings import listing_page
+from backend.listings import facts, listing_page
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PriceChange
 from backend.media import service as media
@@ -177,6 +177,11 @@ async def _save_draft(
 
 
 list_listings = listing_page.list_listings
+# For analytics: many listings' facts at once, the drafts behind an account's items, a sale.
+ListingFacts = facts.ListingFacts
+facts_of = facts.facts_of
+listings_on_items = facts.listings_on_items
+mark_sold = facts.mark_sold
 
 
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:
@@ -240,6 +245,9 @@ async def duplicate_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> L
             "platform_url",
             "source_job",
             "source_key",
+            "sold_price",
+            "buyer",
+            "sold_at",
             "created_at",
             "updated_at",
         }
@@ -289,6 +297,8 @@ async def start_publish(
     account = await platforms.get_account(workspace_id, account_id)  # 404 for another workspace's
     if row["status"] == "published":
         raise Conflict(f"Listing is already published ({row['platform_url']})")
+    if row["status"] == "sold":
+        raise Conflict("Listing is sold; duplicate it to sell another like it")
     problems = publish_problems(row, account.platform)
     if problems:
         raise ServiceError("; ".join(problems))

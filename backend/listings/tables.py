@@ -14,7 +14,7 @@ from backend.auth.tables import Workspace
 class Listing(Table, tablename="listings"):
     id = UUID(primary_key=True)
     workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
-    status = Varchar(length=16, default="draft", index=True)  # draft, published, archived
+    status = Varchar(length=16, default="draft", index=True)  # draft, published, sold, archived
     title = Varchar(length=100)
     description = Text(default="")
     price = Numeric(digits=(12, 2), default=Decimal("0"))
@@ -31,6 +31,10 @@ class Listing(Table, tablename="listings"):
     platform_item_id = Varchar(length=255, null=True, default=None)
     platform_url = Varchar(length=1000, null=True, default=None)
     ai_provider = Varchar(length=32, null=True, default=None)
+    # Filled when the platform reports the item sold (analytics' sync): at what price, to whom, when.
+    sold_price = Numeric(digits=(12, 2), null=True, default=None)
+    buyer = Varchar(length=200, null=True, default=None)
+    sold_at = Timestamptz(null=True, default=None)
     # The analyze job and item that produced this draft: unique together, so a
     # re-run of the job never makes the same draft twice.
     source_job = UUID(null=True, default=None)

@@ -83,6 +83,7 @@ __all__ = [
     "PublishedPost",
     "Sale",
     "account_job",
+    "accounts_everywhere",
     "accounts_matching",
     "board_ideas",
     "bump_listing",
@@ -403,6 +404,12 @@ async def accounts_matching(
     return await accounts.accounts_matching(
         workspace_id, platforms=platforms, statuses=statuses, tags=tags, proxy_id=proxy_id, profile_id=profile_id
     )
+
+
+async def accounts_everywhere(statuses: Sequence[str] = ("active",)) -> list[tuple[uuid.UUID, AccountOut]]:
+    """(workspace id, account) of every workspace's accounts in these statuses: for a scheduler that works
+    across workspaces (analytics' sync tick), never for a request."""
+    return await accounts.accounts_everywhere(statuses)
 
 
 def publish_problems(platform: str, draft: DraftFacts) -> list[str]:

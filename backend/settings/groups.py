@@ -244,6 +244,20 @@ class AutomationSettings:
 
 
 @dataclass(frozen=True)
+class AnalyticsSettings:
+    sync_enabled: bool
+    """Whether workers run the sync tick each minute (off in tests that sync by hand)."""
+    sync_tick_batch: int
+    """Accounts one tick sends to sync at most (the rest wait for the next tick): spreads the work out."""
+    reprice_min_views: int
+    """A listing with at least this many views in the period and no like is flagged "reprice?"."""
+    max_event_age_days: int
+    """Events from outside older than this are refused."""
+    future_skew_seconds: int
+    """Events from outside may be this far in the future (clock skew), not more."""
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -260,6 +274,7 @@ class Settings:
     server: ServerSettings
     automation: AutomationSettings
     collect: CollectSettings
+    analytics: AnalyticsSettings
     version: str = field(default="0.1.0")
 
     @property

@@ -16,6 +16,7 @@ from dotenv import dotenv_values
 from backend.settings.env import Env
 from backend.settings.groups import (
     AISettings,
+    AnalyticsSettings,
     AuthSettings,
     AutomationSettings,
     BillingSettings,
@@ -355,5 +356,12 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         automation=AutomationSettings(
             tick_batch=env.integer("AUTOMATION_TICK_BATCH", 2000, minimum=1),
             tick_enabled=env.flag("AUTOMATION_TICK_ENABLED", True),
+        ),
+        analytics=AnalyticsSettings(
+            sync_enabled=env.flag("ANALYTICS_SYNC_ENABLED", True),
+            sync_tick_batch=env.integer("ANALYTICS_SYNC_TICK_BATCH", 500, minimum=1),
+            reprice_min_views=env.integer("ANALYTICS_REPRICE_MIN_VIEWS", 50, minimum=1),
+            max_event_age_days=env.integer("ANALYTICS_MAX_EVENT_AGE_DAYS", 90, minimum=1),
+            future_skew_seconds=env.integer("ANALYTICS_FUTURE_SKEW_SECONDS", 300, minimum=0),
         ),
     )

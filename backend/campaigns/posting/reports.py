@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 import uuid
 from collections.abc import Callable
@@ -16,6 +14,7 @@ from backend.campaigns import service as core
 from backend.campaigns.posting import posts
 from backend.campaigns.schemas import CalendarPostOut, CampaignStatistics, CountBy
 from backend.campaigns.tables import CampaignPost, PostStatus
+from backend.core.csvfile import csv_bytes
 from backend.core.errors import InvalidInput
 from backend.core.hours import zone
 
@@ -116,12 +115,7 @@ async def export(workspace_id: uuid.UUID, campaign_id: uuid.UUID, fmt: ExportFor
     stem = "".join(c if c.isalnum() else "-" for c in campaign["name"].lower()).strip("-") or "campaign"
     if fmt == "json":
         return msgspec.json.encode(records), "application/json", f"{stem}-posts.json"
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=EXPORT_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for record in records:
-        writer.writerow({key: _cell(value) for key, value in record.items()})
-    return out.getvalue().encode(), "text/csv; charset=utf-8", f"{stem}-posts.csv"
+    return csv_bytes(EXPORT_COLUMNS, records), "text/csv; charset=utf-8", f"{stem}-posts.csv"
 
 
 async def statistics(workspace_id: uuid.UUID, campaign_id: uuid.UUID) -> CampaignStatistics:
@@ -177,10 +171,3 @@ def _count_by(
 
 def _iso(value: datetime | None) -> str:
     return value.isoformat() if value is not None else ""
-
-
-def _cell(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: a leading =, +, - or @ would be read as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value

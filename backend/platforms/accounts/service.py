@@ -29,7 +29,7 @@ from backend.core.fields import like_pattern, sent_fields
 from backend.core.pagination import fetch_page
 from backend.core.quotas import Resource
 from backend.core.schemas import Page
-from backend.core.scoped import scoped
+from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.platforms import imports, vault
@@ -214,6 +214,14 @@ async def accounts_matching(
     # on both; a workspace has at most its plan's accounts, so they are matched here.
     wanted = {normalize_tag(tag) for tag in tags}
     return [account_out(row) for row in rows if wanted <= set(row["tags"])]
+
+
+async def accounts_everywhere(statuses: Sequence[str]) -> list[tuple[uuid.UUID, AccountOut]]:
+    """(workspace id, account) of every workspace's accounts in these statuses, oldest first."""
+    # A scheduler's sweep (analytics' sync tick) looks at all workspaces at once: it belongs to none.
+    query = across_workspaces(PlatformAccount).select().where(PlatformAccount.status.is_in(list(statuses)))
+    rows = await query.output(load_json=True).order_by(PlatformAccount.created_at).order_by(PlatformAccount.id)
+    return [(row["workspace"], account_out(row)) for row in rows]
 
 
 async def account_exists(workspace_id: uuid.UUID, platform: str, login: str) -> bool:

@@ -1,0 +1,126 @@
+"""Recording events: each batch of events and the rollups they add to commit together.
+
+`record` is how every event arrives (the sync, POST /analytics/events, the app itself): the
+events go in (an event whose client id this workspace has seen is skipped), and each hour
+bucket they touch gets one upsert adding their values, in the same transaction. `rebuild`
+recomputes a workspace's rollups from its events (`sellpilot analytics rebuild-rollups`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from backend import db
+from backend.analytics import sql
+from backend.analytics.tables import AnalyticsEvent, HourlyRollup
+from backend.core.scoped import scoped
+
+# Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
+CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    account_id: uuid.UUID
+    platform: str
+    platform_item_id: str
+    listing_id: uuid.UUID | None
+    kind: str
+    value: Decimal
+    occurred_at: datetime
+    currency: str = ""
+    client_event_id: str | None = None
+    source: str = "api"
+
+
+def hour_start(when: datetime) -> datetime:
+    return when.replace(minute=0, second=0, microsecond=0)
+
+
+async def record(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> int:
+    """Insert the events and add them to their hourly rollups in one transaction; returns how many went in.
+
+    An event whose `client_event_id` the workspace has seen (earlier, or in this batch) is skipped
+    and adds nothing. Joins the caller's transaction when there is one.
+    """
+    inserted: list[NewEvent] = []
+    async with db.transaction():
+        for start in range(0, len(events), CHUNK):
+            chunk = events[start : start + CHUNK]
+            rows = {uuid.uuid4(): event for event in chunk}
+            query = AnalyticsEvent.insert(
+                *(
+                    AnalyticsEvent(
+                        id=event_id,
+                        workspace=workspace_id,
+                        account_id=e.account_id,
+                        platform=e.platform,
+                        platform_item_id=e.platform_item_id,
+                        listing_id=e.listing_id,
+                        kind=e.kind,
+                        value=e.value,
+                        currency=e.currency,
+                        occurred_at=e.occurred_at,
+                        client_event_id=e.client_event_id,
+                        source=e.source,
+                    )
+                    for event_id, e in rows.items()
+                )
+            )
+            if any(e.client_event_id for e in chunk):
+                # The unique (workspace, client_event_id) index decides, so racing batches insert one.
+                kept = await query.on_conflict(action="DO NOTHING").returning(AnalyticsEvent.id)
+                inserted.extend(rows[row["id"]] for row in kept)
+            else:
+                await query
+                inserted.extend(chunk)
+        await add_to_rollups(workspace_id, inserted)
+    return len(inserted)
+
+
+def _bucket_values(events: Sequence[NewEvent]) -> dict[tuple[uuid.UUID, str, datetime], dict[str, Any]]:
+    buckets: dict[tuple[uuid.UUID, str, datetime], dict[str, Any]] = {}
+    for e in events:
+        if e.kind not in sql.KIND_COUNTER and e.kind != "sale":
+            continue
+        key = (e.account_id, e.platform_item_id, hour_start(e.occurred_at))
+        bucket = buckets.setdefault(
+            key,
+            {"platform": e.platform, "listing_id": e.listing_id, **dict.fromkeys(sql.COUNTERS, Decimal("0"))},
+        )
+        bucket["listing_id"] = bucket["listing_id"] or e.listing_id
+        if e.kind == "sale":
+            bucket["sales"] += 1
+            bucket["revenue"] += e.value
+        else:
+            bucket[sql.KIND_COUNTER[e.kind]] += e.value
+    return buckets
+
+
+async def add_to_rollups(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> None:
+    """One upsert per hour bucket touched, adding the events' values (call inside the events' transaction).
+
+    Buckets go in a fixed order, so two batches touching the same ones never wait on each other in a circle.
+    """
+    buckets = sorted(_bucket_values(events).items(), key=lambda item: (str(item[0][0]), item[0][1], item[0][2]))
+    rollups = scoped(HourlyRollup, workspace_id)
+    for start in range(0, len(buckets), CHUNK):
+        chunk = buckets[start : start + CHUNK]
+        args: list[Any] = []
+        for (account_id, item_id, hour), values in chunk:
+            counts = [int(values[c]) if c != "revenue" else values[c] for c in sql.COUNTERS]
+            args += [uuid.uuid4(), account_id, values["platform"], item_id, values["listing_id"], hour, *counts]
+        await rollups.raw(sql.upsert_rollups_sql(len(chunk)), *args)
+
+
+async def rebuild(workspace_id: uuid.UUID) -> int:
+    """The workspace's rollups recomputed from its events (in one transaction); returns how many buckets."""
+    async with db.transaction():
+        await scoped(HourlyRollup, workspace_id).delete()
+        await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
+    return int(await scoped(HourlyRollup, workspace_id).count())

@@ -1,0 +1,99 @@
+"""What other domains read of many listings at once, and a listing marked sold (analytics' sync)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from backend import db
+from backend.core.clock import utcnow
+from backend.core.scoped import scoped
+from backend.listings.tables import Listing
+
+# Ids per IN list: far below both databases' limits on bound values.
+_CHUNK = 2000
+
+
+@dataclass(frozen=True)
+class ListingFacts:
+    """A draft as a report shows it (analytics' top lists and breakdowns)."""
+
+    id: uuid.UUID
+    title: str
+    category: str
+    brand: str | None
+    status: str
+    account_id: uuid.UUID | None
+    platform_item_id: str | None
+    currency: str
+    created_at: datetime
+
+
+_COLUMNS = (
+    Listing.id,
+    Listing.title,
+    Listing.category,
+    Listing.brand,
+    Listing.status,
+    Listing.account_id,
+    Listing.platform_item_id,
+    Listing.currency,
+    Listing.created_at,
+)
+
+
+async def facts_of(workspace_id: uuid.UUID, listing_ids: Collection[uuid.UUID]) -> dict[uuid.UUID, ListingFacts]:
+    """Title, category, brand… of each of these listings that is the workspace's (others are left out)."""
+    ids = list(set(listing_ids))
+    found: dict[uuid.UUID, ListingFacts] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = (
+            await scoped(Listing, workspace_id).select(*_COLUMNS).where(Listing.id.is_in(ids[start : start + _CHUNK]))
+        )
+        found.update({row["id"]: ListingFacts(**row) for row in rows})
+    return found
+
+
+async def listings_on_items(
+    workspace_id: uuid.UUID, account_id: uuid.UUID, item_ids: Collection[str]
+) -> dict[str, uuid.UUID]:
+    """The draft behind each of the account's platform items, where one is (item id → listing id)."""
+    items = list(set(item_ids))
+    found: dict[str, uuid.UUID] = {}
+    for start in range(0, len(items), _CHUNK):
+        rows = (
+            await scoped(Listing, workspace_id)
+            .select(Listing.id, Listing.platform_item_id)
+            .where((Listing.account_id == account_id) & Listing.platform_item_id.is_in(items[start : start + _CHUNK]))
+        )
+        found.update({row["platform_item_id"]: row["id"] for row in rows})
+    return found
+
+
+async def mark_sold(
+    workspace_id: uuid.UUID,
+    listing_id: uuid.UUID,
+    price: Decimal | None,
+    currency: str,
+    buyer: str,
+    sold_at: datetime | None,
+) -> bool:
+    """The draft is sold: status `sold`, with its price, buyer and time; False when it is not the workspace's.
+
+    Joins the caller's transaction (the sync records the sale and marks the draft together).
+    """
+    changes = {
+        Listing.status: "sold",
+        Listing.sold_price: price,
+        Listing.buyer: buyer or None,
+        Listing.sold_at: sold_at or utcnow(),
+        Listing.updated_at: utcnow(),
+    }
+    if currency:
+        changes[Listing.currency] = currency
+    async with db.transaction():
+        rows = await scoped(Listing, workspace_id).update(changes).where(Listing.id == listing_id).returning(Listing.id)
+    return bool(rows)
