@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from backend.analytics.schemas import SaleOut
@@ -94,4 +95,6 @@ def _text(value: Any) -> str:
         return ""
     if isinstance(value, datetime):
         return value.isoformat()
+    if isinstance(value, Decimal | float):  # SQLite hands back 38.5 for 38.50
+        return f"{Decimal(str(value)):.2f}"
     return str(value)
