@@ -12,7 +12,9 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 import asyncpg
@@ -336,6 +338,56 @@ def dev() -> None:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop(list(reversed(started)))
+
+
+@main.group()
+def analytics() -> None:
+    """Analytics upkeep: rebuild the rollups, seed a big workspace."""
+
+
+def _run_with_database(work: Any) -> Any:
+    from backend import db
+
+    async def run() -> Any:
+        await db.start()
+        try:
+            return await work()
+        finally:
+            await db.stop()
+
+    return asyncio.run(run())
+
+
+@analytics.command("rebuild-rollups")
+@click.option("--workspace", "workspace_id", type=click.UUID, default=None, help="Only this workspace (default: all).")
+def rebuild_rollups(workspace_id: uuid.UUID | None) -> None:
+    """Recompute the hourly rollups from the events (each workspace in one transaction)."""
+    from backend.analytics import service
+
+    async def work() -> None:
+        for ws in [workspace_id] if workspace_id else await service.workspaces_with_events():
+            click.echo(f"{ws}: {await service.rebuild(ws)} hourly rollups")
+
+    _run_with_database(work)
+
+
+@analytics.command("seed")
+@click.option("--workspace", "workspace_id", type=click.UUID, required=True, help="The workspace to fill.")
+@click.option("--events", default=1_000_000, show_default=True, help="Events to add.")
+@click.option("--listings", "listing_count", default=10_000, show_default=True, help="Published drafts to add.")
+@click.option("--seed", "seed_value", default=7, show_default=True, help="Random seed (same seed, same data).")
+def seed_analytics(workspace_id: uuid.UUID, events: int, listing_count: int, seed_value: int) -> None:
+    """Fill a workspace with published drafts, events and sales, and build its rollups (for the benchmark)."""
+    from backend.analytics import seed
+
+    started = time.monotonic()
+    report = _run_with_database(
+        lambda: seed.seed(workspace_id, events=events, listing_count=listing_count, seed_value=seed_value)
+    )
+    click.echo(
+        f"{report.listings} listings, {report.events} events, {report.sales} sales, {report.rollups} hourly rollups "
+        f"in {time.monotonic() - started:.0f} s"
+    )
 
 
 if __name__ == "__main__":

@@ -18,7 +18,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from backend.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
+    from collections.abc import AsyncIterator, Iterable, Sequence
 
     from piccolo.engine.base import Engine
 
@@ -90,6 +90,14 @@ async def stop(wait_seconds: float | None = None) -> None:
         except TimeoutError:
             pool.terminate()
             DB.pool = None
+
+
+async def copy_rows(table: str, columns: Sequence[str], records: Iterable[Sequence[Any]]) -> None:
+    """Load many rows with PostgreSQL's COPY (bulk loads such as the analytics seed); PostgreSQL only."""
+    if not isinstance(DB, PostgresEngine) or DB.pool is None:
+        raise RuntimeError("COPY needs PostgreSQL with its pool started")
+    async with DB.pool.acquire() as connection:
+        await connection.copy_records_to_table(table, columns=list(columns), records=records)
 
 
 async def ping() -> None:

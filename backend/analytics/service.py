@@ -20,6 +20,8 @@ from backend.analytics.events import NewEvent, rebuild
 from backend.analytics.ingest import ingest
 from backend.analytics.sales import export_sales, list_sales
 from backend.analytics.sync import SYNC_KIND, SyncReport, apply_sync, run_sync, tick
+from backend.analytics.tables import AnalyticsEvent
+from backend.core.scoped import across_workspaces
 
 __all__ = [
     "SYNC_KIND",
@@ -35,6 +37,7 @@ __all__ = [
     "record_events",
     "run_sync",
     "tick",
+    "workspaces_with_events",
 ]
 
 
@@ -55,6 +58,13 @@ async def record_app_event(
         account_id, platform, platform_item_id, listing_id, kind, value, occurred_at, currency, source="app"
     )
     await _events.record(workspace_id, [event])
+
+
+async def workspaces_with_events() -> list[uuid.UUID]:
+    """The workspaces that have events (for a rebuild of every workspace's rollups)."""
+    # An upkeep command over all workspaces: it belongs to none.
+    rows = await across_workspaces(AnalyticsEvent).select(AnalyticsEvent.workspace).distinct()
+    return [row["workspace"] for row in rows]
 
 
 async def record_events(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -71,6 +71,43 @@ async def listings_on_items(
         )
         found.update({row["platform_item_id"]: row["id"] for row in rows})
     return found
+
+
+@dataclass(frozen=True)
+class PublishedItem:
+    """A listing already live on an account, loaded in bulk (a demo or benchmark workspace)."""
+
+    title: str
+    category: str
+    brand: str | None
+    price: Decimal
+    account_id: uuid.UUID
+    platform_item_id: str
+    created_at: datetime
+
+
+async def insert_published(workspace_id: uuid.UUID, items: Sequence[PublishedItem]) -> list[uuid.UUID]:
+    """Insert drafts already published on their accounts, in batches; returns their ids in order."""
+    ids = [uuid.uuid4() for _ in items]
+    for start in range(0, len(items), 500):
+        rows = [
+            Listing(
+                id=listing_id,
+                workspace=workspace_id,
+                status="published",
+                title=item.title,
+                category=item.category,
+                brand=item.brand,
+                price=item.price,
+                account_id=item.account_id,
+                platform_item_id=item.platform_item_id,
+                created_at=item.created_at,
+                updated_at=item.created_at,
+            )
+            for listing_id, item in zip(ids[start : start + 500], items[start : start + 500], strict=True)
+        ]
+        await Listing.insert(*rows)
+    return ids
 
 
 async def mark_sold(

@@ -182,6 +182,8 @@ ListingFacts = facts.ListingFacts
 facts_of = facts.facts_of
 listings_on_items = facts.listings_on_items
 mark_sold = facts.mark_sold
+PublishedItem = facts.PublishedItem
+insert_published = facts.insert_published
 
 
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:

@@ -49,6 +49,7 @@ export function DraftsPage() {
           <option value="">Any</option>
           <option value="draft">Draft</option>
           <option value="published">Published</option>
+          <option value="sold">Sold</option>
           <option value="archived">Archived</option>
         </SelectField>
         <SelectField label="Category" value={category} onChange={(e) => set("category", e.target.value)}>
