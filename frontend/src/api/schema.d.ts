@@ -135,6 +135,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/analytics/dashboard": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Dashboard */
+        get: operations["ApiV1AnalyticsDashboardDashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/analytics/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ingest */
+        post: operations["ApiV1AnalyticsEventsIngest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -1650,6 +1684,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/sales": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListSales */
+        get: operations["ApiV1SalesListSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/sales.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ExportSales */
+        get: operations["ApiV1SalesCsvExportSales"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/workspaces": {
         parameters: {
             query?: never;
@@ -1863,6 +1931,21 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** AccountStat */
+        AccountStat: {
+            /** Format: uuid */
+            account_id: string;
+            conversion: number | null;
+            follows: number;
+            label: string;
+            likes: number;
+            listings: number;
+            messages: number;
+            platform: string;
+            revenue: number;
+            sales: number;
+            views: number;
+        };
         /** AccountUpdate */
         AccountUpdate: {
             /** @description Browser cookies as exported by a browser extension (Cookie-Editor, EditThisCookie) or by Playwright: name, value, domain, path, expires or expirationDate, httpOnly, secure, sameSite. */
@@ -1935,6 +2018,17 @@ export interface components {
             plan_title: string;
             plans: components["schemas"]["PlanOut"][];
             status: string;
+        };
+        /** Breakdown */
+        Breakdown: {
+            likes: number;
+            listings: number;
+            name: string;
+            revenue: number;
+            sales: number;
+            sales_share: number;
+            views: number;
+            views_share: number;
         };
         /** BrowserStatus */
         BrowserStatus: {
@@ -2051,6 +2145,15 @@ export interface components {
             target_audience?: string;
             targeting?: components["schemas"]["Targeting"];
             tone?: string;
+        };
+        /** Changes */
+        Changes: {
+            follows: number | null;
+            likes: number | null;
+            messages: number | null;
+            revenue: number | null;
+            sales: number | null;
+            views: number | null;
         };
         /** CheckoutRequest */
         CheckoutRequest: {
@@ -2198,6 +2301,51 @@ export interface components {
             posted: number;
             total: number;
         };
+        /** DashboardOut */
+        DashboardOut: {
+            accounts: components["schemas"]["AccountStat"][];
+            bottom: components["schemas"]["Rankings"];
+            brands: components["schemas"]["Breakdown"][];
+            categories: components["schemas"]["Breakdown"][];
+            change: components["schemas"]["Changes"];
+            heatmap: components["schemas"]["HeatCell"][];
+            period: components["schemas"]["Period"];
+            previous_period: components["schemas"]["Period"];
+            previous_totals: components["schemas"]["Totals"];
+            reprice: components["schemas"]["ListingStat"][];
+            reprice_min_views: number;
+            series: components["schemas"]["DayPoint"][];
+            top: components["schemas"]["Rankings"];
+            totals: components["schemas"]["Totals"];
+        };
+        /** DayPoint */
+        DayPoint: {
+            /** Format: date */
+            date: string;
+            likes: number;
+            messages: number;
+            revenue: number;
+            sales: number;
+            views: number;
+        };
+        /** EventBatchIn */
+        EventBatchIn: {
+            events: components["schemas"]["EventIn"][];
+        };
+        /** EventIn */
+        EventIn: {
+            account_id?: string | null;
+            client_event_id?: string | null;
+            currency?: string | null;
+            /** @enum {string} */
+            kind: "view" | "like" | "message" | "follow" | "sale" | "price_change" | "publish" | "delist";
+            listing_id?: string | null;
+            /** Format: date-time */
+            occurred_at: string;
+            platform_item_id?: string | null;
+            /** @default 1 */
+            value: number;
+        };
         /** FromTemplate */
         FromTemplate: {
             /** @example en-US */
@@ -2217,6 +2365,13 @@ export interface components {
         HealthResponse: {
             /** @constant */
             status: "ok";
+        };
+        /** HeatCell */
+        HeatCell: {
+            hour: number;
+            sales: number;
+            views: number;
+            weekday: number;
         };
         /** ImageCounts */
         ImageCounts: {
@@ -2305,6 +2460,11 @@ export interface components {
             outgoing: boolean;
             sender: string;
             sent_at: string | null;
+        };
+        /** IngestReport */
+        IngestReport: {
+            accepted: number;
+            duplicates: number;
         };
         /** InvitationOut */
         InvitationOut: {
@@ -2422,6 +2582,7 @@ export interface components {
             account_id: string | null;
             ai_provider: string | null;
             brand: string | null;
+            buyer: string | null;
             category: string;
             colours: string[];
             /** @enum {string} */
@@ -2439,12 +2600,33 @@ export interface components {
             platform_url: string | null;
             price: number;
             size: string | null;
+            sold_at: string | null;
+            sold_price: number | null;
             source_job_id: string | null;
             /** @enum {string} */
-            status: "draft" | "published" | "archived";
+            status: "draft" | "published" | "sold" | "archived";
             title: string;
             /** Format: date-time */
             updated_at: string;
+        };
+        /** ListingStat */
+        ListingStat: {
+            /** Format: uuid */
+            account_id: string;
+            brand: string | null;
+            category: string | null;
+            conversion: number | null;
+            days_to_sell: number | null;
+            follows: number;
+            likes: number;
+            listing_id: string | null;
+            messages: number;
+            platform: string;
+            platform_item_id: string;
+            revenue: number;
+            sales: number;
+            title: string;
+            views: number;
         };
         /** ListingUpdate */
         ListingUpdate: {
@@ -2532,6 +2714,13 @@ export interface components {
         MoveIn: {
             /** Format: date-time */
             scheduled_at: string;
+        };
+        /** Page[SaleOut] */
+        "Page_backend.analytics.schemas.SaleOut_": {
+            items: components["schemas"]["SaleOut"][];
+            limit: number;
+            offset: number;
+            total: number;
         };
         /** Page[InvitationOut] */
         "Page_backend.auth.schemas.InvitationOut_": {
@@ -2686,6 +2875,15 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        /** Period */
+        Period: {
+            days: number;
+            /** Format: date */
+            from: string;
+            /** Format: date */
+            to: string;
+            tz: string;
         };
         /** PlanLimitOut */
         PlanLimitOut: {
@@ -2985,6 +3183,13 @@ export interface components {
             /** Format: uuid */
             account_id: string;
         };
+        /** Rankings */
+        Rankings: {
+            conversion: components["schemas"]["ListingStat"][];
+            days_to_sell: components["schemas"]["ListingStat"][];
+            likes: components["schemas"]["ListingStat"][];
+            views: components["schemas"]["ListingStat"][];
+        };
         /** ReadinessResponse */
         ReadinessResponse: {
             browser: components["schemas"]["BrowserStatus"];
@@ -3132,6 +3337,24 @@ export interface components {
                 [key: string]: number;
             };
         };
+        /** SaleOut */
+        SaleOut: {
+            /** Format: uuid */
+            account_id: string;
+            buyer: string;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            listed_at: string | null;
+            listing_id: string | null;
+            platform: string;
+            platform_item_id: string;
+            price: number | null;
+            sold_at: string | null;
+            title: string;
+        };
         /** Schedule */
         Schedule: {
             /**
@@ -3212,6 +3435,15 @@ export interface components {
             token_type: "bearer";
             /** Format: uuid */
             workspace_id: string;
+        };
+        /** Totals */
+        Totals: {
+            follows: number;
+            likes: number;
+            messages: number;
+            revenue: number;
+            sales: number;
+            views: number;
         };
         /** UploadForm */
         UploadForm: {
@@ -3607,6 +3839,91 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_backend.auth.schemas.UserOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AnalyticsDashboardDashboard: {
+        parameters: {
+            query?: {
+                /** @description Only this account */
+                account?: string | null;
+                /** @description First day (default: 29 days before `to`) */
+                from?: string | null;
+                /** @description Only this platform (e.g. vinted) */
+                platform?: string | null;
+                /** @description Last day, included (default: today) */
+                to?: string | null;
+                /** @description IANA time zone of the days and the heatmap's hours */
+                tz?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DashboardOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AnalyticsEventsIngest: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EventBatchIn"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IngestReport"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
@@ -6588,7 +6905,7 @@ export interface operations {
                 /** @description Text in title, description or brand */
                 q?: string | null;
                 sort?: "created_at" | "updated_at" | "price" | "title";
-                status?: "draft" | "published" | "archived" | null;
+                status?: "draft" | "published" | "sold" | "archived" | null;
             };
             header?: never;
             path?: never;
@@ -7787,6 +8104,98 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
+    ApiV1SalesListSales: {
+        parameters: {
+            query?: {
+                /** @description Only this account */
+                account?: string | null;
+                /** @description Sold at or after (with a time zone) */
+                from?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only this platform (e.g. vinted) */
+                platform?: string | null;
+                /** @description Sold before (with a time zone) */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.analytics.schemas.SaleOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1SalesCsvExportSales: {
+        parameters: {
+            query?: {
+                /** @description Only this account */
+                account?: string | null;
+                /** @description Sold at or after (with a time zone) */
+                from?: string | null;
+                /** @description Only this platform (e.g. vinted) */
+                platform?: string | null;
+                /** @description Sold before (with a time zone) */
+                to?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": string;
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
                 };
             };
         };
