@@ -204,6 +204,7 @@ const STATUS_TONE: Record<string, keyof typeof BADGE> = {
   active: "green",
   healthy: "green",
   published: "green",
+  sold: "blue",
   running: "blue",
   pending: "gray",
   draft: "gray",
