@@ -117,9 +117,10 @@ export function formatMoney(n: number): string {
   return n.toLocaleString(undefined, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
-export function formatShare(share: number | null): string {
+/** A 0–1 share as a percent; conversions are small, so they keep two decimals. */
+export function formatShare(share: number | null, digits = 1): string {
   if (share === null) return "—";
-  return `${(share * 100).toLocaleString(undefined, { maximumFractionDigits: 1 })} %`;
+  return `${(share * 100).toLocaleString(undefined, { maximumFractionDigits: digits })} %`;
 }
 
 /** A 7 × 24 grid (Monday first, hour 0 first) from the API's cells, missing cells as zero. */
@@ -149,7 +150,7 @@ export const RANKINGS: { key: RankingKey; label: string; top: string; bottom: st
 
 /** The figure a ranking is ordered by, as shown in its column. */
 export function rankingValue(stat: ListingStat, key: RankingKey): string {
-  if (key === "conversion") return formatShare(stat.conversion);
+  if (key === "conversion") return formatShare(stat.conversion, 2);
   if (key === "days_to_sell") return stat.days_to_sell === null ? "—" : `${stat.days_to_sell.toLocaleString(undefined, { maximumFractionDigits: 1 })} d`;
   return formatCount(stat[key]);
 }

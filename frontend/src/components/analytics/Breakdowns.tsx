@@ -87,7 +87,7 @@ export function AccountsTable({ rows }: { rows: AccountStat[] }) {
               <td className="py-1 pr-2 text-right tabular-nums">{formatCount(a.messages)}</td>
               <td className="py-1 pr-2 text-right tabular-nums">{formatCount(a.sales)}</td>
               <td className="py-1 pr-2 text-right tabular-nums">{formatMoney(a.revenue)}</td>
-              <td className="py-1 text-right tabular-nums">{formatShare(a.conversion)}</td>
+              <td className="py-1 text-right tabular-nums">{formatShare(a.conversion, 2)}</td>
             </tr>
           ))}
         </tbody>

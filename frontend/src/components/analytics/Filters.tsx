@@ -56,6 +56,7 @@ export function FilterBar({ filters, update, anyTime = false }: { filters: Filte
     <form
       role="search"
       aria-label="Filters"
+      noValidate
       className="mb-6 flex flex-wrap items-end gap-3"
       onSubmit={(e) => {
         e.preventDefault();
