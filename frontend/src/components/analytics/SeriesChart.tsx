@@ -1,6 +1,9 @@
-/** Views, likes, messages, sales and revenue per day; each series can be hidden; revenue has its own axis. */
+/**
+ * Views, likes, messages, sales and revenue per day; each series can be hidden (the checkboxes are the
+ * legend); revenue has its own axis. Straight lines between days: a curve would invent values between them.
+ */
 import { useState } from "react";
-import { CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import { CartesianGrid, ComposedChart, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import type { DayPoint } from "../../api/analytics";
 
 export const SERIES = [
@@ -46,11 +49,10 @@ export function SeriesChart({ series }: { series: DayPoint[] }) {
             <YAxis yAxisId="count" allowDecimals={false} tick={AXIS} stroke="currentColor" />
             {revenue && <YAxis yAxisId="revenue" orientation="right" tick={AXIS} stroke={SERIES[4].colour} />}
             <Tooltip {...TOOLTIP} />
-            <Legend />
             {counts.map((s) => (
-              <Line key={s.key} yAxisId="count" type="monotone" dataKey={s.key} name={s.label} stroke={s.colour} dot={false} strokeWidth={2} />
+              <Line key={s.key} yAxisId="count" type="linear" dataKey={s.key} name={s.label} stroke={s.colour} dot={series.length <= 31} strokeWidth={2} isAnimationActive={false} />
             ))}
-            {revenue && <Line yAxisId="revenue" type="monotone" dataKey="revenue" name="Revenue" stroke={SERIES[4].colour} dot={false} strokeWidth={2} strokeDasharray="5 3" />}
+            {revenue && <Line yAxisId="revenue" type="linear" dataKey="revenue" name="Revenue" stroke={SERIES[4].colour} dot={series.length <= 31} strokeWidth={2} strokeDasharray="5 3" isAnimationActive={false} />}
           </ComposedChart>
         </ResponsiveContainer>
       </div>
