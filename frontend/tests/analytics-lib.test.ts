@@ -11,6 +11,7 @@ import {
   salesQuery,
 } from "../src/lib/analytics";
 import type { ListingStat } from "../src/api/analytics";
+import { queriesChangedBy } from "../src/lib/events";
 
 const params = (q: string) => new URLSearchParams(q);
 
@@ -90,5 +91,11 @@ describe("rankings", () => {
     expect(rankingValue(stat, "conversion")).toBe(`${(1.25).toLocaleString()} %`);
     expect(rankingValue(stat, "days_to_sell")).toBe(`${(4.5).toLocaleString()} d`);
     expect(rankingValue({ ...stat, conversion: null }, "conversion")).toBe("—");
+  });
+});
+
+describe("live updates", () => {
+  it("refreshes the dashboard, sales and drafts when an account's sync finishes", () => {
+    expect(queriesChangedBy("analytics.sync")).toEqual(["analytics", "sales", "listings"]);
   });
 });

@@ -72,6 +72,8 @@ describe("analytics page", () => {
     stubFetch((url) => (url.startsWith("/api/v1/analytics/dashboard") ? json(200, DASHBOARD) : undefined));
     renderAt("/analytics?days=30&account=a1", "/analytics", <AnalyticsPage />);
 
+    // grey blocks in the page's shape first, then the figures
+    expect(screen.getByRole("status", { name: "Loading the dashboard" })).toBeInTheDocument();
     expect(await screen.findByTestId("dashboard")).toBeInTheDocument();
     const sent = dashboardCalls()[0]!;
     expect(sent.get("account")).toBe("a1");

@@ -1,9 +1,9 @@
 /** The period, account and platform filters of the analytics and sales pages, kept in the address. */
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useSearchParams } from "react-router";
 import { useQuery } from "@tanstack/react-query";
 import { accounts } from "../../api/endpoints";
-import { PRESETS, periodError, readFilters, type Filters } from "../../lib/analytics";
+import { PRESETS, localDate, periodDays, periodError, readFilters, type Filters } from "../../lib/analytics";
 import { Button, SelectField, TextField } from "../ui";
 
 /** The page's filters from the address, and a way to change them (a change goes back to the first page). */
@@ -35,11 +35,23 @@ export function FilterBar({ filters, update, anyTime = false }: { filters: Filte
   const [from, setFrom] = useState(filters.from);
   const [to, setTo] = useState(filters.to);
   const [error, setError] = useState<string | null>(null);
+  // Back and forward change the address, not these fields: follow it.
+  useEffect(() => {
+    setFrom(filters.from);
+    setTo(filters.to);
+    setEditing(!!filters.from);
+  }, [filters.from, filters.to]);
   const choice = editing || custom ? "custom" : filters.days === null ? "" : String(filters.days);
 
   const choose = (value: string) => {
     setError(null);
     if (value === "custom") {
+      // Start from the days shown, so a small change is a small edit.
+      const shown = periodDays(filters, localDate(new Date()));
+      if (shown && !from) {
+        setFrom(shown.from);
+        setTo(shown.to);
+      }
       setEditing(true);
       return;
     }
