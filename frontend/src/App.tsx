@@ -21,6 +21,8 @@ import { CampaignPage } from "./pages/Campaign";
 import { CalendarPage } from "./pages/Calendar";
 import { CollectionsPage, EditCollectionPage, NewCollectionPage } from "./pages/Collections";
 import { CollectionPage } from "./pages/Collection";
+import { AnalyticsPage } from "./pages/Analytics";
+import { SalesPage } from "./pages/Sales";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -67,6 +69,8 @@ export function App() {
         <Route path="collections/new" element={<NewCollectionPage />} />
         <Route path="collections/:id/edit" element={<EditCollectionPage />} />
         <Route path="collections/:id" element={<CollectionPage />} />
+        <Route path="analytics" element={<AnalyticsPage />} />
+        <Route path="sales" element={<SalesPage />} />
         <Route path="billing" element={<BillingPage />} />
         <Route path="settings" element={<SettingsPage />} />
         <Route path="*" element={<Empty title="Page not found" />} />

@@ -21,6 +21,8 @@ const NAV = [
   { to: "/campaigns", label: "Campaigns" },
   { to: "/calendar", label: "Calendar" },
   { to: "/collections", label: "Image collections" },
+  { to: "/analytics", label: "Analytics" },
+  { to: "/sales", label: "Sales" },
   { to: "/accounts", label: "Accounts" },
   { to: "/proxies", label: "Proxies" },
   { to: "/profiles", label: "Browser profiles" },

@@ -129,6 +129,8 @@ export function queriesChangedBy(kind: string): string[] {
   if (kind.startsWith("campaign.")) return ["campaigns", "calendar"];
   // A crawl or validation keeps, scores and counts images; the collection page follows its own jobs closely.
   if (kind.startsWith("collect.")) return ["collections"];
+  // An account's sync brings new figures and sales, and marks sold drafts.
+  if (kind.startsWith("analytics.")) return ["analytics", "sales", "listings"];
   return [];
 }
 

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { accounts, listings, type Condition, type Listing, type ListingUpdate } from "../api/endpoints";
 import { errorMessage } from "../api/client";
 import { AuthImage } from "../components/AuthImage";
+import { SoldNotice } from "../components/analytics/Sold";
 import { JobProgress } from "../components/JobProgress";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextArea, TextField, formatDate } from "../components/ui";
@@ -236,6 +237,7 @@ export function DraftEditorPage() {
       <div className="grid gap-6 lg:grid-cols-3">
         <form onSubmit={submit} noValidate className="space-y-4 lg:col-span-2" aria-label="Draft">
           <Card>
+            <SoldNotice listing={data} />
             <div className="mb-4 flex flex-wrap items-center gap-2 text-sm text-slate-500 dark:text-slate-400">
               <StatusBadge status={data.status} />
               {data.ai_provider && <Badge tone="blue">AI: {data.ai_provider}</Badge>}

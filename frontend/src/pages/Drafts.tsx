@@ -3,6 +3,7 @@ import { Link, useSearchParams } from "react-router";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { listings, type ListingFilters } from "../api/endpoints";
 import { AuthImage } from "../components/AuthImage";
+import { SoldLine } from "../components/analytics/Sold";
 import { Button, Empty, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextField } from "../components/ui";
 
 const PAGE = 24;
@@ -93,6 +94,7 @@ export function DraftsPage() {
                     <p className="text-sm tabular-nums text-slate-600 dark:text-slate-400">
                       {item.price.toFixed(2)} {item.currency} · {item.category}
                     </p>
+                    <SoldLine listing={item} />
                   </div>
                 </Link>
               </li>
