@@ -1,11 +1,10 @@
 /** A sold draft: what it sold for, to whom and when, as the account's sync reported it. */
 import type { Listing } from "../../api/endpoints";
-import type { SoldAware } from "../../api/analytics";
 import { formatDate } from "../ui";
 
 /** The sale of a listing, or null when it is not sold. */
 export function saleOf(listing: Listing): { price: string; buyer: string; soldAt: string } | null {
-  const l = listing as SoldAware;
+  const l = listing;
   if (l.status !== "sold") return null;
   const price = l.sold_price ?? null;
   return {
