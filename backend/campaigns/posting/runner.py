@@ -132,11 +132,6 @@ async def _media_paths(post: dict[str, Any]) -> list[Any]:
         raise JobFailed(f"{exc.detail}: attach other media to the post and retry it") from None
 
 
-async def _waits(run: JobRun, post_id: uuid.UUID, reason: str) -> None:
-    """The post goes back to waiting (its job runs again later), with why."""
-    await posts.update(run.workspace_id, [post_id], status=PostStatus.scheduled.value, error=jobs.user_error(reason))
-
-
 async def _failed(run: JobRun, post: dict[str, Any], error: str, *, raise_it: bool = True) -> Any:
     """The post failed for good (the job fails too); the campaign completes if it was the last."""
     await posts.update(run.workspace_id, [post["id"]], status=PostStatus.failed.value, error=jobs.user_error(error))
