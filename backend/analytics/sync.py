@@ -132,15 +132,18 @@ async def run_sync(run: JobRun) -> dict[str, Any]:
         platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
     ):
         own = await platforms.my_listings(session)
-        sales = await read_sales(session)
+        sales = await read_sales(session, account.platform)
     report = await apply_sync(run.workspace_id, account_id, account.platform, own, sales)
     await run.record_item("sync", result=report.as_dict())
     return report.as_dict()
 
 
-async def read_sales(session: platforms.AccountSession) -> list[SaleSeen]:
-    """The account's sales page; empty until the facade reads one (items turning sold still count)."""
-    return []
+async def read_sales(session: platforms.AccountSession, platform: str) -> list[SaleSeen]:
+    """The account's sales page (buyer and price paid); a platform without one (Pinterest, TikTok) gives
+    none here, and its items turning sold in `my_listings` still count as sales (`apply_sync`)."""
+    if not platforms.supports(platform, "my_sales"):
+        return []
+    return list(await platforms.my_sales(session))
 
 
 def _counter(entry: dict[str, Any] | None, name: str) -> int:

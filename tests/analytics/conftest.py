@@ -21,6 +21,7 @@ from backend.analytics.service import NewEvent
 from backend.analytics.tables import Sale
 from backend.listings.tables import Listing
 from tests.helpers import Account, grant_plan, register
+from tests.platforms.conftest import sandbox, sandbox_process  # noqa: F401 - the sandbox marketplace, for the sync
 
 
 def at(text: str) -> datetime:
