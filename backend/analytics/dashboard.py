@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import queries
-from backend.analytics.queries import Counts, Filters, ItemCounts
+from backend.analytics.queries import Counts, Filters, GroupCounts, ItemCounts
 from backend.analytics.schemas import (
     AccountStat,
     Breakdown,
@@ -93,10 +93,14 @@ async def dashboard(
     totals, prev_totals = Counts(), Counts()
     for hour, counts in hours.items():
         (totals if hour >= start else prev_totals).add(counts)
-    items = await queries.per_item(workspace_id, start, end, filters)
-    stats = await _listing_stats(workspace_id, items, await queries.sold_in(workspace_id, start, end, filters))
     threshold = get_settings().analytics.reprice_min_views
+    items = await queries.candidates(
+        workspace_id, start, end, filters, top=TOP, reprice=MAX_REPRICE, min_views=threshold
+    )
+    stats = await _listing_stats(workspace_id, items, await queries.sold_in(workspace_id, start, end, filters))
     reprice = [s for s in stats if s.views >= threshold and s.likes == 0]
+    by_listing = await queries.per_listing(workspace_id, start, end, filters)
+    labels = await listings.labels_of(workspace_id, [g.key for g in by_listing if g.key is not None])
     return DashboardOut(
         period=period,
         previous_period=previous,
@@ -107,9 +111,9 @@ async def dashboard(
         heatmap=_heatmap(hours, period.tz, start),
         top=_rankings(stats, top=True),
         bottom=_rankings(stats, top=False),
-        categories=_breakdown(stats, lambda s: s.category),
-        brands=_breakdown(stats, lambda s: s.brand),
-        accounts=await _accounts(workspace_id, stats),
+        categories=_breakdown(by_listing, lambda key: labels[key][0] if key in labels else None),
+        brands=_breakdown(by_listing, lambda key: labels[key][1] if key in labels else None),
+        accounts=await _accounts(workspace_id, await queries.per_account(workspace_id, start, end, filters)),
         reprice=sorted(reprice, key=lambda s: (-s.views, s.title, s.platform_item_id))[:MAX_REPRICE],
         reprice_min_views=threshold,
     )
@@ -256,51 +260,53 @@ def _rankings(stats: Sequence[ListingStat], *, top: bool) -> Rankings:
     )
 
 
-def _breakdown(stats: Sequence[ListingStat], name_of: Callable[[ListingStat], str | None]) -> list[Breakdown]:
-    groups: dict[str, list[ListingStat]] = {}
-    for s in stats:
-        groups.setdefault(name_of(s) or UNKNOWN, []).append(s)
-    all_views = sum(s.views for s in stats)
-    all_sales = sum(s.sales for s in stats)
-    rows = []
-    for name, members in groups.items():
-        views, sales = sum(s.views for s in members), sum(s.sales for s in members)
-        rows.append(
-            Breakdown(
-                name=name,
-                listings=len(members),
-                views=views,
-                likes=sum(s.likes for s in members),
-                sales=sales,
-                revenue=round(sum(s.revenue for s in members), 2),
-                views_share=round(views / all_views, 4) if all_views else 0.0,
-                sales_share=round(sales / all_sales, 4) if all_sales else 0.0,
-            )
+def _breakdown(groups: Sequence[GroupCounts], name_of: Callable[[uuid.UUID | None], str | None]) -> list[Breakdown]:
+    """Per-draft sums grouped by a label of the draft (items with no draft, or no label, are "Unknown")."""
+    named: dict[str, list[int]] = {}
+    revenue: dict[str, Decimal] = {}
+    for group in groups:
+        name = name_of(group.key) or UNKNOWN
+        c = group.counts
+        sums = named.setdefault(name, [0, 0, 0, 0])
+        sums[0] += group.listings
+        sums[1] += c.views
+        sums[2] += c.likes
+        sums[3] += c.sales
+        revenue[name] = revenue.get(name, Decimal("0")) + c.revenue
+    all_views = sum(sums[1] for sums in named.values())
+    all_sales = sum(sums[3] for sums in named.values())
+    rows = [
+        Breakdown(
+            name=name,
+            listings=listings,
+            views=views,
+            likes=likes,
+            sales=sales,
+            revenue=_money(revenue[name]),
+            views_share=round(views / all_views, 4) if all_views else 0.0,
+            sales_share=round(sales / all_sales, 4) if all_sales else 0.0,
         )
+        for name, (listings, views, likes, sales) in named.items()
+    ]
     return sorted(rows, key=lambda b: (-b.views, -b.sales, b.name))
 
 
-async def _accounts(workspace_id: uuid.UUID, stats: Sequence[ListingStat]) -> list[AccountStat]:
+async def _accounts(workspace_id: uuid.UUID, groups: Sequence[GroupCounts]) -> list[AccountStat]:
     labels = {a.id: a.label or a.login for a in await platforms.accounts_matching(workspace_id)}
-    groups: dict[uuid.UUID, list[ListingStat]] = {}
-    for s in stats:
-        groups.setdefault(s.account_id, []).append(s)
-    rows = []
-    for account_id, members in groups.items():
-        views, sales = sum(s.views for s in members), sum(s.sales for s in members)
-        rows.append(
-            AccountStat(
-                account_id=account_id,
-                platform=members[0].platform,
-                label=labels.get(account_id, "(removed account)"),
-                listings=len(members),
-                views=views,
-                likes=sum(s.likes for s in members),
-                messages=sum(s.messages for s in members),
-                follows=sum(s.follows for s in members),
-                sales=sales,
-                revenue=round(sum(s.revenue for s in members), 2),
-                conversion=round(sales / views, 4) if views else None,
-            )
+    rows = [
+        AccountStat(
+            account_id=g.key,
+            platform=g.platform,
+            label=labels.get(g.key, "(removed account)"),
+            listings=g.listings,
+            views=g.counts.views,
+            likes=g.counts.likes,
+            messages=g.counts.messages,
+            follows=g.counts.follows,
+            sales=g.counts.sales,
+            revenue=_money(g.counts.revenue),
+            conversion=round(g.counts.sales / g.counts.views, 4) if g.counts.views else None,
         )
+        for g in groups
+    ]
     return sorted(rows, key=lambda a: (-a.views, a.label, str(a.account_id)))

@@ -12,6 +12,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from backend import db
 from backend.analytics import sql
 from backend.analytics.tables import HourlyRollup, Sale
 from backend.core.scoped import scoped
@@ -81,14 +82,56 @@ class ItemCounts:
     counts: Counts
 
 
-async def per_item(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> list[ItemCounts]:
-    """Each platform listing's counters summed over [start, end) (only those with any)."""
-    args: list[Any] = [start, end]
-    query = (
-        f"SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
-        f"MAX({sql.text_of('listing_id')}) AS listing_id, {_SUMS} FROM analytics_rollups "
+def _per_item(filters: Filters, args: list[Any]) -> str:
+    """A CTE `per`: each platform listing's counters summed over [start, end) (only those with any)."""
+    sums = ", ".join(f"CAST(SUM({c}) AS BIGINT) AS {c}" for c in sql.COUNTERS if c != "revenue")
+    return (
+        f"WITH per AS (SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
+        f"MAX({sql.text_of('listing_id')}) AS listing_id, {sums}, SUM(revenue) AS revenue FROM analytics_rollups "
         f"WHERE workspace = {{workspace}} AND hour >= {{}} AND hour < {{}}{filters.sql(args)} "
-        "GROUP BY account_id, platform_item_id"
+        "GROUP BY account_id, platform_item_id)"
+    )
+
+
+def _conversion() -> str:
+    """SQL for sales per view rounded to 4 places exactly as Python's `round(sales / views, 4)` does.
+
+    Both databases round a half up; Python rounds it to even. A half at the fifth place happens
+    only when sales * 20000 / views is an odd integer, so that case is taken one step down when
+    the digit kept would be odd (the outer ROUND keeps SQLite's float on the same value)."""
+    ratio = "CAST(sales AS NUMERIC) / views" if db.is_postgres() else "CAST(sales AS REAL) / views"
+    n = "(sales * 20000 / views)"
+    half_even = f"CASE WHEN (sales * 20000) % views = 0 AND {n} % 2 = 1 AND ({n} / 2) % 2 = 0 THEN 0.0001 ELSE 0 END"
+    return f"CASE WHEN views > 0 THEN ROUND(ROUND({ratio}, 4) - {half_even}, 4) END"
+
+
+async def candidates(
+    workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters, *, top: int, reprice: int, min_views: int
+) -> list[ItemCounts]:
+    """Only the platform listings the dashboard may show, not every one with activity: those within
+    `top` of either end of each ranking (views, likes, conversion; ties on the ranking's value and
+    views kept, since titles break them), the `reprice` most viewed with no likes, and those sold
+    in the period (days to sell). The dashboard orders them exactly in Python."""
+    args: list[Any] = [start, end]
+    per = _per_item(filters, args)
+    args += [min_views, start, end, top, top, top, top, top, top, reprice]
+    query = (
+        f"{per}, keyed AS (SELECT per.*, {_conversion()} AS conv, "  # noqa: S608 - our own SQL
+        "CASE WHEN likes = 0 AND views >= {} THEN 1 ELSE 0 END AS flagged, "
+        "CASE WHEN EXISTS (SELECT 1 FROM analytics_sales s WHERE s.workspace = {workspace} "
+        "AND s.account_id = per.account_id AND s.platform_item_id = per.platform_item_id "
+        "AND s.sold_at >= {} AND s.sold_at < {}) THEN 1 ELSE 0 END AS sold FROM per), "
+        "ranked AS (SELECT keyed.*, "
+        "RANK() OVER (ORDER BY views DESC) AS views_top, RANK() OVER (ORDER BY views ASC) AS views_bottom, "
+        "RANK() OVER (ORDER BY likes DESC, views DESC) AS likes_top, "
+        "RANK() OVER (ORDER BY likes ASC, views DESC) AS likes_bottom, "
+        "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv DESC, views DESC) AS conv_top, "
+        "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv ASC, views DESC) AS conv_bottom, "
+        "RANK() OVER (PARTITION BY flagged ORDER BY views DESC) AS flagged_rank FROM keyed) "
+        "SELECT account_id, platform, platform_item_id, listing_id, views, likes, messages, follows, sales, revenue "
+        "FROM ranked WHERE sold = 1 OR views_top <= {} OR views_bottom <= {} OR likes_top <= {} "
+        "OR likes_bottom <= {} OR (conv IS NOT NULL AND (conv_top <= {} OR conv_bottom <= {})) "
+        "OR (flagged = 1 AND flagged_rank <= {})"
     )
     rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
     return [
@@ -97,6 +140,46 @@ async def per_item(workspace_id: uuid.UUID, start: datetime, end: datetime, filt
             platform=row["platform"],
             platform_item_id=row["platform_item_id"],
             listing_id=_uuid(row["listing_id"]) if row["listing_id"] else None,
+            counts=_counts(row),
+        )
+        for row in rows
+    ]
+
+
+@dataclass
+class GroupCounts:
+    """Counters summed over a group of platform listings (`listings` of them)."""
+
+    key: Any
+    platform: str
+    listings: int
+    counts: Counts
+
+
+async def per_listing(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> list[GroupCounts]:
+    """The period's counters per draft (key: its id, or None for items with no draft), for the breakdowns."""
+    return await _grouped(workspace_id, start, end, filters, "listing_id")
+
+
+async def per_account(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> list[GroupCounts]:
+    """The period's counters per account (key: its id)."""
+    return await _grouped(workspace_id, start, end, filters, "account_id")
+
+
+async def _grouped(
+    workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters, column: str
+) -> list[GroupCounts]:
+    args: list[Any] = [start, end]
+    query = (
+        f"{_per_item(filters, args)} SELECT {column} AS key, MAX(platform) AS platform, COUNT(*) AS listings, "  # noqa: S608
+        f"{_SUMS} FROM per GROUP BY {column}"
+    )
+    rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
+    return [
+        GroupCounts(
+            key=_uuid(row["key"]) if row["key"] else None,
+            platform=row["platform"],
+            listings=int(row["listings"]),
             counts=_counts(row),
         )
         for row in rows

@@ -57,6 +57,22 @@ async def facts_of(workspace_id: uuid.UUID, listing_ids: Collection[uuid.UUID]) 
     return found
 
 
+async def labels_of(
+    workspace_id: uuid.UUID, listing_ids: Collection[uuid.UUID]
+) -> dict[uuid.UUID, tuple[str, str | None]]:
+    """(category, brand) of each of these listings that is the workspace's. For more ids than one IN
+    list holds, the workspace's listings are read in one query instead (as plain tuples: a report may
+    ask for tens of thousands)."""
+    ids = set(listing_ids)
+    if not ids:
+        return {}
+    query = scoped(Listing, workspace_id).select(Listing.id, Listing.category, Listing.brand)
+    if len(ids) <= _CHUNK:
+        query = query.where(Listing.id.is_in(list(ids)))
+    rows = await query
+    return {row["id"]: (row["category"], row["brand"]) for row in rows if row["id"] in ids}
+
+
 async def listings_on_items(
     workspace_id: uuid.UUID, account_id: uuid.UUID, item_ids: Collection[str]
 ) -> dict[str, uuid.UUID]:

@@ -177,9 +177,10 @@ async def _save_draft(
 
 
 list_listings = listing_page.list_listings
-# For analytics: many listings' facts at once, the drafts behind an account's items, a sale.
+# For analytics: many listings' facts (or labels) at once, the drafts behind an account's items, a sale.
 ListingFacts = facts.ListingFacts
 facts_of = facts.facts_of
+labels_of = facts.labels_of
 listings_on_items = facts.listings_on_items
 mark_sold = facts.mark_sold
 PublishedItem = facts.PublishedItem
