@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import queries
-from backend.analytics.queries import Counts, Filters, GroupCounts, ItemCounts
+from backend.analytics.queries import AccountCounts, Counts, Filters, GroupCounts, ItemCounts
 from backend.analytics.schemas import (
     AccountStat,
     Breakdown,
@@ -94,13 +94,11 @@ async def dashboard(
     for hour, counts in hours.items():
         (totals if hour >= start else prev_totals).add(counts)
     threshold = get_settings().analytics.reprice_min_views
-    items = await queries.candidates(
-        workspace_id, start, end, filters, top=TOP, reprice=MAX_REPRICE, min_views=threshold
-    )
-    stats = await _listing_stats(workspace_id, items, await queries.sold_in(workspace_id, start, end, filters))
+    found = await queries.figures(workspace_id, start, end, filters, top=TOP, reprice=MAX_REPRICE, min_views=threshold)
+    sold = await queries.sold_in(workspace_id, start, end, filters)
+    stats = await _listing_stats(workspace_id, found.candidates, sold)
     reprice = [s for s in stats if s.views >= threshold and s.likes == 0]
-    by_listing = await queries.per_listing(workspace_id, start, end, filters)
-    labels = await listings.labels_of(workspace_id, [g.key for g in by_listing if g.key is not None])
+    labels = await listings.labels_of(workspace_id, [g.key for g in found.per_listing if g.key is not None])
     return DashboardOut(
         period=period,
         previous_period=previous,
@@ -111,9 +109,9 @@ async def dashboard(
         heatmap=_heatmap(hours, period.tz, start),
         top=_rankings(stats, top=True),
         bottom=_rankings(stats, top=False),
-        categories=_breakdown(by_listing, lambda key: labels[key][0] if key in labels else None),
-        brands=_breakdown(by_listing, lambda key: labels[key][1] if key in labels else None),
-        accounts=await _accounts(workspace_id, await queries.per_account(workspace_id, start, end, filters)),
+        categories=_breakdown(found.per_listing, lambda key: labels[key][0] if key in labels else None),
+        brands=_breakdown(found.per_listing, lambda key: labels[key][1] if key in labels else None),
+        accounts=await _accounts(workspace_id, found.per_account),
         reprice=sorted(reprice, key=lambda s: (-s.views, s.title, s.platform_item_id))[:MAX_REPRICE],
         reprice_min_views=threshold,
     )
@@ -291,7 +289,7 @@ def _breakdown(groups: Sequence[GroupCounts], name_of: Callable[[uuid.UUID | Non
     return sorted(rows, key=lambda b: (-b.views, -b.sales, b.name))
 
 
-async def _accounts(workspace_id: uuid.UUID, groups: Sequence[GroupCounts]) -> list[AccountStat]:
+async def _accounts(workspace_id: uuid.UUID, groups: Sequence[AccountCounts]) -> list[AccountStat]:
     labels = {a.id: a.label or a.login for a in await platforms.accounts_matching(workspace_id)}
     rows = [
         AccountStat(

@@ -105,16 +105,41 @@ def _conversion() -> str:
     return f"CASE WHEN views > 0 THEN ROUND(ROUND({ratio}, 4) - {half_even}, 4) END"
 
 
-async def candidates(
+@dataclass
+class GroupCounts:
+    """Counters summed over a group of platform listings (`listings` of them)."""
+
+    key: uuid.UUID | None
+    platform: str
+    listings: int
+    counts: Counts
+
+
+@dataclass
+class AccountCounts(GroupCounts):
+    key: uuid.UUID
+
+
+@dataclass
+class Figures:
+    candidates: list[ItemCounts]  # the listings the top/bottom lists and reprice flags may show
+    per_listing: list[GroupCounts]  # per draft (key None: items with no draft), for the breakdowns
+    per_account: list[AccountCounts]
+
+
+async def figures(
     workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters, *, top: int, reprice: int, min_views: int
-) -> list[ItemCounts]:
-    """Only the platform listings the dashboard may show, not every one with activity: those within
-    `top` of either end of each ranking (views, likes, conversion; ties on the ranking's value and
-    views kept, since titles break them), the `reprice` most viewed with no likes, and those sold
-    in the period (days to sell). The dashboard orders them exactly in Python."""
+) -> Figures:
+    """The period's per-listing figures in one statement, so the per-listing sums are made once.
+
+    Candidates are only the platform listings the dashboard may show, not every one with activity:
+    those within `top` of either end of each ranking (views, likes, conversion; ties on the
+    ranking's value and views kept, since titles break them), the `reprice` most viewed with no
+    likes, and those sold in the period (days to sell). The dashboard orders them exactly in Python."""
     args: list[Any] = [start, end]
     per = _per_item(filters, args)
     args += [min_views, start, end, top, top, top, top, top, top, reprice]
+    listing = "CAST(listing_id AS UUID)" if db.is_postgres() else "listing_id"
     query = (
         f"{per}, keyed AS (SELECT per.*, {_conversion()} AS conv, "  # noqa: S608 - our own SQL
         "CASE WHEN likes = 0 AND views >= {} THEN 1 ELSE 0 END AS flagged, "
@@ -128,62 +153,30 @@ async def candidates(
         "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv DESC, views DESC) AS conv_top, "
         "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv ASC, views DESC) AS conv_bottom, "
         "RANK() OVER (PARTITION BY flagged ORDER BY views DESC) AS flagged_rank FROM keyed) "
-        "SELECT account_id, platform, platform_item_id, listing_id, views, likes, messages, follows, sales, revenue "
+        f"SELECT 'item' AS part, account_id, platform, platform_item_id, {listing} AS listing_id, 1 AS listings, "
+        "views, likes, messages, follows, sales, revenue "
         "FROM ranked WHERE sold = 1 OR views_top <= {} OR views_bottom <= {} OR likes_top <= {} "
         "OR likes_bottom <= {} OR (conv IS NOT NULL AND (conv_top <= {} OR conv_bottom <= {})) "
-        "OR (flagged = 1 AND flagged_rank <= {})"
+        "OR (flagged = 1 AND flagged_rank <= {}) "
+        f"UNION ALL SELECT 'listing', NULL, MAX(platform), NULL, {listing}, COUNT(*), {_SUMS} FROM per "
+        "GROUP BY listing_id "
+        f"UNION ALL SELECT 'account', account_id, MAX(platform), NULL, NULL, COUNT(*), {_SUMS} FROM per "
+        "GROUP BY account_id"
     )
-    rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
-    return [
-        ItemCounts(
-            account_id=_uuid(row["account_id"]),
-            platform=row["platform"],
-            platform_item_id=row["platform_item_id"],
-            listing_id=_uuid(row["listing_id"]) if row["listing_id"] else None,
-            counts=_counts(row),
-        )
-        for row in rows
-    ]
-
-
-@dataclass
-class GroupCounts:
-    """Counters summed over a group of platform listings (`listings` of them)."""
-
-    key: Any
-    platform: str
-    listings: int
-    counts: Counts
-
-
-async def per_listing(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> list[GroupCounts]:
-    """The period's counters per draft (key: its id, or None for items with no draft), for the breakdowns."""
-    return await _grouped(workspace_id, start, end, filters, "listing_id")
-
-
-async def per_account(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> list[GroupCounts]:
-    """The period's counters per account (key: its id)."""
-    return await _grouped(workspace_id, start, end, filters, "account_id")
-
-
-async def _grouped(
-    workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters, column: str
-) -> list[GroupCounts]:
-    args: list[Any] = [start, end]
-    query = (
-        f"{_per_item(filters, args)} SELECT {column} AS key, MAX(platform) AS platform, COUNT(*) AS listings, "  # noqa: S608
-        f"{_SUMS} FROM per GROUP BY {column}"
-    )
-    rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
-    return [
-        GroupCounts(
-            key=_uuid(row["key"]) if row["key"] else None,
-            platform=row["platform"],
-            listings=int(row["listings"]),
-            counts=_counts(row),
-        )
-        for row in rows
-    ]
+    found = Figures([], [], [])
+    for row in await scoped(HourlyRollup, workspace_id).raw(query, *args):
+        listing_id = _uuid(row["listing_id"]) if row["listing_id"] else None
+        if row["part"] == "item":
+            item = ItemCounts(
+                _uuid(row["account_id"]), row["platform"], row["platform_item_id"], listing_id, _counts(row)
+            )
+            found.candidates.append(item)
+        elif row["part"] == "listing":
+            found.per_listing.append(GroupCounts(listing_id, row["platform"], int(row["listings"]), _counts(row)))
+        else:
+            account = AccountCounts(_uuid(row["account_id"]), row["platform"], int(row["listings"]), _counts(row))
+            found.per_account.append(account)
+    return found
 
 
 async def sold_in(
