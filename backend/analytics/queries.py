@@ -105,6 +105,9 @@ def _conversion() -> str:
     return f"CASE WHEN views > 0 THEN ROUND(ROUND({ratio}, 4) - {half_even}, 4) END"
 
 
+_WORK_MEM = "64MB"
+
+
 @dataclass
 class GroupCounts:
     """Counters summed over a group of platform listings (`listings` of them)."""
@@ -163,8 +166,13 @@ async def figures(
         f"UNION ALL SELECT 'account', account_id, MAX(platform), NULL, NULL, COUNT(*), {_SUMS} FROM per "
         "GROUP BY account_id"
     )
+    async with db.transaction():
+        if db.is_postgres():
+            # The per-listing sums of a big workspace sort ~10 MB: with the default 4 MB they spill to disk.
+            await HourlyRollup.raw(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+        rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
     found = Figures([], [], [])
-    for row in await scoped(HourlyRollup, workspace_id).raw(query, *args):
+    for row in rows:
         listing_id = _uuid(row["listing_id"]) if row["listing_id"] else None
         if row["part"] == "item":
             item = ItemCounts(
