@@ -15,7 +15,7 @@ from typing import Any
 from backend import db
 from backend.analytics import sql
 from backend.analytics.tables import HourlyRollup, Sale
-from backend.core.scoped import scoped
+from backend.core.scoped import across_workspaces, scoped
 
 _SUMS = ", ".join(f"SUM({c}) AS {c}" for c in sql.COUNTERS)
 
@@ -169,7 +169,8 @@ async def figures(
     async with db.transaction():
         if db.is_postgres():
             # The per-listing sums of a big workspace sort ~10 MB: with the default 4 MB they spill to disk.
-            await HourlyRollup.raw(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+            # A session setting of this transaction, not a query of the table: no workspace to filter by.
+            await across_workspaces(HourlyRollup).raw(f"SET LOCAL work_mem = '{_WORK_MEM}'")
         rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
     found = Figures([], [], [])
     for row in rows:
