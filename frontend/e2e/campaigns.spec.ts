@@ -101,6 +101,9 @@ test("a campaign over two accounts: plan preview, a refused time zone on its fie
   const generate = page.getByRole("form", { name: "Generate posts" });
   await generate.getByLabel("Post 1: topic").fill("Jackets");
   await generate.getByLabel("Post 2: topic").fill("Scarves");
+  // With an image each: the sandbox takes no post without a photo or video (start would refuse them).
+  await generate.getByLabel("Post 1: with an image").check();
+  await generate.getByLabel("Post 2: with an image").check();
   await generate.getByRole("button", { name: "Generate" }).click();
   await expect(page.getByTestId("generated-post").getByText("ready")).toHaveCount(2, { timeout: 45_000 });
   await page.getByRole("button", { name: "Review the posts" }).click();
