@@ -4,9 +4,9 @@
    `sellpilot analytics seed` fills the workspace (listings, events by COPY, sales, rollups built).
 2. The endpoint: `GET /api/v1/analytics/dashboard` (the last 30 days, then 60) from one keep-alive
    client, one request at a time after a warm-up: p50 / p95 / max.
-3. Rollups against raw events: the dashboard's two reads (per hour over both periods, per listing
-   over the period) from the rollups, and the same sums computed from the events, interleaved
-   rounds; the ratio of their medians.
+3. Rollups against raw events: the dashboard's two reads (per hour over both periods from the
+   per-account rollups, per listing over the period from the per-listing ones), and the same sums
+   computed from the events, interleaved rounds; the ratio of their medians.
 
     uv run python bench/analytics_dashboard.py [--events 1000000] [--listings 10000] [--requests 40]
 """
@@ -76,7 +76,8 @@ async def _reads(dsn: str, workspace: str, rounds: int) -> dict[str, list[float]
     queries = {
         "rollups": [
             (
-                f"SELECT hour, {ROLLUP_SUMS} FROM analytics_rollups WHERE {where.format(col='hour')} GROUP BY hour",
+                f"SELECT hour, {ROLLUP_SUMS} FROM analytics_account_rollups WHERE {where.format(col='hour')} "
+                "GROUP BY hour",
                 before,
             ),
             (

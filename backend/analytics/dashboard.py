@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import queries
-from backend.analytics.queries import AccountCounts, Counts, Filters, GroupCounts, ItemCounts
+from backend.analytics.queries import AccountCounts, Counts, Filters, ItemCounts, LabelCounts
 from backend.analytics.schemas import (
     AccountStat,
     Breakdown,
@@ -94,11 +94,19 @@ async def dashboard(
     for hour, counts in hours.items():
         (totals if hour >= start else prev_totals).add(counts)
     threshold = get_settings().analytics.reprice_min_views
-    found = await queries.figures(workspace_id, start, end, filters, top=TOP, reprice=MAX_REPRICE, min_views=threshold)
+    found = await queries.figures(
+        workspace_id,
+        start,
+        end,
+        filters,
+        labels_sql=listings.labels_sql(),
+        top=TOP,
+        reprice=MAX_REPRICE,
+        min_views=threshold,
+    )
     sold = await queries.sold_in(workspace_id, start, end, filters)
     stats = await _listing_stats(workspace_id, found.candidates, sold)
     reprice = [s for s in stats if s.views >= threshold and s.likes == 0]
-    labels = await listings.labels_of(workspace_id, [g.key for g in found.per_listing if g.key is not None])
     return DashboardOut(
         period=period,
         previous_period=previous,
@@ -109,9 +117,9 @@ async def dashboard(
         heatmap=_heatmap(hours, period.tz, start),
         top=_rankings(stats, top=True),
         bottom=_rankings(stats, top=False),
-        categories=_breakdown(found.per_listing, lambda key: labels[key][0] if key in labels else None),
-        brands=_breakdown(found.per_listing, lambda key: labels[key][1] if key in labels else None),
-        accounts=await _accounts(workspace_id, found.per_account),
+        categories=_breakdown(found.categories),
+        brands=_breakdown(found.brands),
+        accounts=await _accounts(workspace_id, found.accounts),
         reprice=sorted(reprice, key=lambda s: (-s.views, s.title, s.platform_item_id))[:MAX_REPRICE],
         reprice_min_views=threshold,
     )
@@ -258,12 +266,12 @@ def _rankings(stats: Sequence[ListingStat], *, top: bool) -> Rankings:
     )
 
 
-def _breakdown(groups: Sequence[GroupCounts], name_of: Callable[[uuid.UUID | None], str | None]) -> list[Breakdown]:
-    """Per-draft sums grouped by a label of the draft (items with no draft, or no label, are "Unknown")."""
+def _breakdown(groups: Sequence[LabelCounts]) -> list[Breakdown]:
+    """Sums per label of the drafts, with shares (items with no draft, or no label, are "Unknown")."""
     named: dict[str, list[int]] = {}
     revenue: dict[str, Decimal] = {}
     for group in groups:
-        name = name_of(group.key) or UNKNOWN
+        name = group.label or UNKNOWN
         c = group.counts
         sums = named.setdefault(name, [0, 0, 0, 0])
         sums[0] += group.listings
@@ -293,9 +301,9 @@ async def _accounts(workspace_id: uuid.UUID, groups: Sequence[AccountCounts]) ->
     labels = {a.id: a.label or a.login for a in await platforms.accounts_matching(workspace_id)}
     rows = [
         AccountStat(
-            account_id=g.key,
+            account_id=g.account_id,
             platform=g.platform,
-            label=labels.get(g.key, "(removed account)"),
+            label=labels.get(g.account_id, "(removed account)"),
             listings=g.listings,
             views=g.counts.views,
             likes=g.counts.likes,

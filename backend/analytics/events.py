@@ -17,7 +17,7 @@ from typing import Any
 
 from backend import db
 from backend.analytics import sql
-from backend.analytics.tables import AnalyticsEvent, HourlyRollup
+from backend.analytics.tables import AccountRollup, AnalyticsEvent, HourlyRollup
 from backend.core.scoped import scoped
 
 # Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
@@ -103,27 +103,49 @@ def _bucket_values(events: Sequence[NewEvent]) -> dict[tuple[uuid.UUID, str, dat
 
 
 async def add_to_rollups(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> None:
-    """One upsert per hour bucket touched, adding the events' values (call inside the events' transaction).
+    """One upsert per hour bucket touched, per listing and per account, adding the events' values (call
+    inside the events' transaction).
 
     Buckets go in a fixed order, so two batches touching the same ones never wait on each other in a circle.
     """
     buckets = sorted(_bucket_values(events).items(), key=lambda item: (str(item[0][0]), item[0][1], item[0][2]))
+    per_account: dict[tuple[uuid.UUID, datetime], dict[str, Any]] = {}
     rollups = scoped(HourlyRollup, workspace_id)
     for start in range(0, len(buckets), CHUNK):
         chunk = buckets[start : start + CHUNK]
         args: list[Any] = []
         for (account_id, item_id, hour), values in chunk:
-            counts = [int(values[c]) if c != "revenue" else values[c] for c in sql.COUNTERS]
-            args += [uuid.uuid4(), account_id, values["platform"], item_id, values["listing_id"], hour, *counts]
+            args += [uuid.uuid4(), account_id, values["platform"], item_id, values["listing_id"], hour]
+            args += _counts(values)
+            account = per_account.setdefault(
+                (account_id, hour), {"platform": values["platform"], **dict.fromkeys(sql.COUNTERS, Decimal("0"))}
+            )
+            for c in sql.COUNTERS:
+                account[c] += values[c]
         await rollups.raw(sql.upsert_rollups_sql(len(chunk)), *args)
+    accounts = sorted(per_account.items(), key=lambda item: (str(item[0][0]), item[0][1]))
+    account_rollups = scoped(AccountRollup, workspace_id)
+    for start in range(0, len(accounts), CHUNK):
+        chunk_args: list[Any] = []
+        for (account_id, hour), values in accounts[start : start + CHUNK]:
+            chunk_args += [uuid.uuid4(), account_id, values["platform"], hour, *_counts(values)]
+        await account_rollups.raw(sql.upsert_account_rollups_sql(len(accounts[start : start + CHUNK])), *chunk_args)
+
+
+def _counts(values: dict[str, Any]) -> list[Any]:
+    return [int(values[c]) if c != "revenue" else values[c] for c in sql.COUNTERS]
 
 
 async def rebuild(workspace_id: uuid.UUID) -> int:
-    """The workspace's rollups recomputed from its events (in one transaction); returns how many buckets."""
+    """The workspace's rollups recomputed from its events (in one transaction): the per-listing ones,
+    then the per-account ones from those; returns how many per-listing buckets."""
     async with db.transaction():
         await scoped(HourlyRollup, workspace_id).delete()
+        await scoped(AccountRollup, workspace_id).delete()
         await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
-    # A rebuild can change much of the table: fresh statistics keep the dashboard's plans right
+        await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_account_rollups_sql())
+    # A rebuild can change much of the tables: fresh statistics keep the dashboard's plans right
     # (a hash aggregate instead of sorting the period's rows by listing).
     await db.DB.run_ddl("ANALYZE analytics_rollups")
+    await db.DB.run_ddl("ANALYZE analytics_account_rollups")
     return int(await scoped(HourlyRollup, workspace_id).count())

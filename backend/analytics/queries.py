@@ -14,10 +14,16 @@ from typing import Any
 
 from backend import db
 from backend.analytics import sql
-from backend.analytics.tables import HourlyRollup, Sale
+from backend.analytics.tables import AccountRollup, HourlyRollup, Sale
 from backend.core.scoped import across_workspaces, scoped
 
-_SUMS = ", ".join(f"SUM({c}) AS {c}" for c in sql.COUNTERS)
+# Counts summed from INTEGER: PostgreSQL sums a BIGINT column as NUMERIC, several times slower to add up
+# and to decode, and one rollup (a listing or an account in one hour) never counts near 2^31.
+_SUMS = ", ".join(f"SUM(CAST({c} AS INTEGER)) AS {c}" if c != "revenue" else f"SUM({c}) AS {c}" for c in sql.COUNTERS)
+# The same over sums already made (`per`'s): few rows, cast back to BIGINT.
+_RESUMS = ", ".join(
+    f"CAST(SUM(per.{c}) AS BIGINT) AS {c}" if c != "revenue" else f"SUM(per.{c}) AS {c}" for c in sql.COUNTERS
+)
 
 
 @dataclass(frozen=True)
@@ -63,13 +69,13 @@ def _counts(row: dict[str, Any]) -> Counts:
 
 
 async def hourly(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> dict[datetime, Counts]:
-    """The workspace's counters per UTC hour in [start, end), all listings together."""
+    """The workspace's counters per UTC hour in [start, end), all listings together (per-account rollups)."""
     args: list[Any] = [start, end]
     query = (
-        f"SELECT hour, {_SUMS} FROM analytics_rollups WHERE workspace = {{workspace}} "  # noqa: S608 - our own SQL
+        f"SELECT hour, {_SUMS} FROM analytics_account_rollups WHERE workspace = {{workspace}} "  # noqa: S608 - our own SQL
         f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)} GROUP BY hour"
     )
-    rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
+    rows = await scoped(AccountRollup, workspace_id).raw(query, *args)
     return {sql.as_datetime(row["hour"]): _counts(row) for row in rows}
 
 
@@ -84,10 +90,9 @@ class ItemCounts:
 
 def _per_item(filters: Filters, args: list[Any]) -> str:
     """A CTE `per`: each platform listing's counters summed over [start, end) (only those with any)."""
-    sums = ", ".join(f"CAST(SUM({c}) AS BIGINT) AS {c}" for c in sql.COUNTERS if c != "revenue")
     return (
         f"WITH per AS (SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
-        f"MAX({sql.text_of('listing_id')}) AS listing_id, {sums}, SUM(revenue) AS revenue FROM analytics_rollups "
+        f"MAX({sql.text_of('listing_id')}) AS listing_id, {_SUMS} FROM analytics_rollups "
         f"WHERE workspace = {{workspace}} AND hour >= {{}} AND hour < {{}}{filters.sql(args)} "
         "GROUP BY account_id, platform_item_id)"
     )
@@ -112,7 +117,6 @@ _WORK_MEM = "64MB"
 class GroupCounts:
     """Counters summed over a group of platform listings (`listings` of them)."""
 
-    key: uuid.UUID | None
     platform: str
     listings: int
     counts: Counts
@@ -120,71 +124,119 @@ class GroupCounts:
 
 @dataclass
 class AccountCounts(GroupCounts):
-    key: uuid.UUID
+    account_id: uuid.UUID
+
+
+@dataclass
+class LabelCounts(GroupCounts):
+    label: str | None  # the drafts' category or brand; None: no draft, or none given
 
 
 @dataclass
 class Figures:
     candidates: list[ItemCounts]  # the listings the top/bottom lists and reprice flags may show
-    per_listing: list[GroupCounts]  # per draft (key None: items with no draft), for the breakdowns
-    per_account: list[AccountCounts]
+    categories: list[LabelCounts]
+    brands: list[LabelCounts]
+    accounts: list[AccountCounts]
+
+
+# Each ranking's edge: the row at place `top` from one end (none when there are fewer rows), and which
+# rows are within `top` of that end, ties on the ranking's value and views kept: what `RANK() <= top`
+# keeps, read with a top-N sort of a few rows instead of a full sort of every listing per ranking.
+_RANKINGS = {
+    "vt": ("", "views DESC", "vt.v IS NULL OR views >= vt.v"),
+    "vb": ("", "views ASC", "vb.v IS NULL OR views <= vb.v"),
+    "lt": ("", "likes DESC, views DESC", "lt.l IS NULL OR likes > lt.l OR (likes = lt.l AND views >= lt.v)"),
+    "lb": ("", "likes ASC, views DESC", "lb.l IS NULL OR likes < lb.l OR (likes = lb.l AND views >= lb.v)"),
+    "ct": (
+        " WHERE conv IS NOT NULL",
+        "conv DESC, views DESC",
+        "conv IS NOT NULL AND (ct.c IS NULL OR conv > ct.c OR (conv = ct.c AND views >= ct.v))",
+    ),
+    "cb": (
+        " WHERE conv IS NOT NULL",
+        "conv ASC, views DESC",
+        "conv IS NOT NULL AND (cb.c IS NULL OR conv < cb.c OR (conv = cb.c AND views >= cb.v))",
+    ),
+}
+# The "reprice?" candidates: the `reprice` most viewed listings with no likes (ties kept).
+_FLAGGED_EDGE = "fl AS (SELECT views AS v FROM keyed WHERE flagged = 1 ORDER BY views DESC LIMIT 1 OFFSET {})"
 
 
 async def figures(
-    workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters, *, top: int, reprice: int, min_views: int
+    workspace_id: uuid.UUID,
+    start: datetime,
+    end: datetime,
+    filters: Filters,
+    *,
+    labels_sql: str,
+    top: int,
+    reprice: int,
+    min_views: int,
 ) -> Figures:
     """The period's per-listing figures in one statement, so the per-listing sums are made once.
 
     Candidates are only the platform listings the dashboard may show, not every one with activity:
     those within `top` of either end of each ranking (views, likes, conversion; ties on the
     ranking's value and views kept, since titles break them), the `reprice` most viewed with no
-    likes, and those sold in the period (days to sell). The dashboard orders them exactly in Python."""
+    likes, and those sold in the period (days to sell). The dashboard orders them exactly in Python.
+    The breakdowns join the drafts' labels (`labels_sql`: id, category, brand) and come back as a
+    row per category, per brand and per account."""
     args: list[Any] = [start, end]
     per = _per_item(filters, args)
-    args += [min_views, start, end, top, top, top, top, top, top, reprice]
+    args += [min_views, start, end, *[top - 1] * len(_RANKINGS), reprice - 1]
     listing = "CAST(listing_id AS UUID)" if db.is_postgres() else "listing_id"
+    labelled = (
+        f"labelled AS (SELECT per.*, labels.category, labels.brand FROM per LEFT JOIN ({labels_sql}) labels "  # noqa: S608
+        f"ON labels.id = {'CAST(per.listing_id AS UUID)' if db.is_postgres() else 'per.listing_id'})"
+    )
+    edges = ", ".join(
+        f"{name} AS (SELECT views AS v, likes AS l, conv AS c FROM keyed{where} ORDER BY {order} LIMIT 1 OFFSET {{}})"  # noqa: S608
+        for name, (where, order, _) in _RANKINGS.items()
+    )
+    near_an_end = " OR ".join(f"({condition})" for _, _, condition in _RANKINGS.values())
+    joined = " ".join(f"LEFT JOIN {name} ON 1 = 1" for name in (*_RANKINGS, "fl"))
     query = (
         f"{per}, keyed AS (SELECT per.*, {_conversion()} AS conv, "  # noqa: S608 - our own SQL
         "CASE WHEN likes = 0 AND views >= {} THEN 1 ELSE 0 END AS flagged, "
         "CASE WHEN EXISTS (SELECT 1 FROM analytics_sales s WHERE s.workspace = {workspace} "
         "AND s.account_id = per.account_id AND s.platform_item_id = per.platform_item_id "
         "AND s.sold_at >= {} AND s.sold_at < {}) THEN 1 ELSE 0 END AS sold FROM per), "
-        "ranked AS (SELECT keyed.*, "
-        "RANK() OVER (ORDER BY views DESC) AS views_top, RANK() OVER (ORDER BY views ASC) AS views_bottom, "
-        "RANK() OVER (ORDER BY likes DESC, views DESC) AS likes_top, "
-        "RANK() OVER (ORDER BY likes ASC, views DESC) AS likes_bottom, "
-        "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv DESC, views DESC) AS conv_top, "
-        "RANK() OVER (PARTITION BY conv IS NULL ORDER BY conv ASC, views DESC) AS conv_bottom, "
-        "RANK() OVER (PARTITION BY flagged ORDER BY views DESC) AS flagged_rank FROM keyed) "
-        f"SELECT 'item' AS part, account_id, platform, platform_item_id, {listing} AS listing_id, 1 AS listings, "
-        "views, likes, messages, follows, sales, revenue "
-        "FROM ranked WHERE sold = 1 OR views_top <= {} OR views_bottom <= {} OR likes_top <= {} "
-        "OR likes_bottom <= {} OR (conv IS NOT NULL AND (conv_top <= {} OR conv_bottom <= {})) "
-        "OR (flagged = 1 AND flagged_rank <= {}) "
-        f"UNION ALL SELECT 'listing', NULL, MAX(platform), NULL, {listing}, COUNT(*), {_SUMS} FROM per "
-        "GROUP BY listing_id "
-        f"UNION ALL SELECT 'account', account_id, MAX(platform), NULL, NULL, COUNT(*), {_SUMS} FROM per "
+        f"{edges}, {_FLAGGED_EDGE}, {labelled} "
+        f"SELECT 'item' AS part, account_id, platform, platform_item_id, {listing} AS listing_id, "
+        f"NULL AS label, 1 AS listings, views, likes, messages, follows, sales, revenue FROM keyed {joined} "
+        f"WHERE sold = 1 OR {near_an_end} OR (flagged = 1 AND (fl.v IS NULL OR views >= fl.v)) "
+        f"UNION ALL SELECT 'category', NULL, NULL, NULL, NULL, category, COUNT(*), {_RESUMS} "
+        "FROM labelled per GROUP BY category "
+        f"UNION ALL SELECT 'brand', NULL, NULL, NULL, NULL, brand, COUNT(*), {_RESUMS} "
+        "FROM labelled per GROUP BY brand "
+        f"UNION ALL SELECT 'account', account_id, MAX(platform), NULL, NULL, NULL, COUNT(*), {_RESUMS} FROM per "
         "GROUP BY account_id"
     )
     async with db.transaction():
         if db.is_postgres():
             # The per-listing sums of a big workspace sort ~10 MB: with the default 4 MB they spill to disk.
-            # A session setting of this transaction, not a query of the table: no workspace to filter by.
+            # The planner's cost estimate for the window sorts turns on JIT compilation, which costs more
+            # (~70 ms) than the whole aggregate it would speed up. Session settings of this transaction,
+            # not queries of the table: no workspace to filter by.
             await across_workspaces(HourlyRollup).raw(f"SET LOCAL work_mem = '{_WORK_MEM}'")
+            await across_workspaces(HourlyRollup).raw("SET LOCAL jit = off")
         rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
-    found = Figures([], [], [])
+    found = Figures([], [], [], [])
     for row in rows:
-        listing_id = _uuid(row["listing_id"]) if row["listing_id"] else None
-        if row["part"] == "item":
+        part = row["part"]
+        if part == "item":
+            listing_id = _uuid(row["listing_id"]) if row["listing_id"] else None
             item = ItemCounts(
                 _uuid(row["account_id"]), row["platform"], row["platform_item_id"], listing_id, _counts(row)
             )
             found.candidates.append(item)
-        elif row["part"] == "listing":
-            found.per_listing.append(GroupCounts(listing_id, row["platform"], int(row["listings"]), _counts(row)))
+        elif part == "account":
+            account = AccountCounts(row["platform"], int(row["listings"]), _counts(row), _uuid(row["account_id"]))
+            found.accounts.append(account)
         else:
-            account = AccountCounts(_uuid(row["account_id"]), row["platform"], int(row["listings"]), _counts(row))
-            found.per_account.append(account)
+            labelled_counts = LabelCounts("", int(row["listings"]), _counts(row), row["label"])
+            (found.categories if part == "category" else found.brands).append(labelled_counts)
     return found
 
 

@@ -35,8 +35,8 @@ def text_of(column: str) -> str:
 
 
 def upsert_rollups_sql(rows: int) -> str:
-    """One statement adding `rows` buckets to the rollups (each: id, account, platform, item, listing, hour,
-    then the counters); a bucket that exists gets the values added. Same syntax on both databases."""
+    """One statement adding `rows` buckets to the per-listing rollups (each: id, account, platform, item,
+    listing, hour, then the counters); a bucket that exists gets the values added. Same syntax on both."""
     values = "({}, {workspace}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
     added = ", ".join(f"{c} = analytics_rollups.{c} + excluded.{c}" for c in COUNTERS)
     return (
@@ -44,6 +44,16 @@ def upsert_rollups_sql(rows: int) -> str:
         f"{', '.join(COUNTERS)}) VALUES {', '.join([values] * rows)} "
         "ON CONFLICT (workspace, account_id, platform_item_id, hour) DO UPDATE SET "
         f"{added}, listing_id = COALESCE(excluded.listing_id, analytics_rollups.listing_id)"
+    )
+
+
+def upsert_account_rollups_sql(rows: int) -> str:
+    """The same for the per-account rollups (each: id, account, platform, hour, then the counters)."""
+    values = "({}, {workspace}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
+    added = ", ".join(f"{c} = analytics_account_rollups.{c} + excluded.{c}" for c in COUNTERS)
+    return (
+        f"INSERT INTO analytics_account_rollups (id, workspace, account_id, platform, hour, {', '.join(COUNTERS)}) "  # noqa: S608 - our own SQL
+        f"VALUES {', '.join([values] * rows)} ON CONFLICT (workspace, account_id, hour) DO UPDATE SET {added}"
     )
 
 
@@ -60,6 +70,17 @@ def rebuild_rollups_sql() -> str:
         "SUM(CASE WHEN kind = 'sale' THEN value ELSE 0 END) "
         "FROM analytics_events WHERE workspace = {workspace} AND kind IN ('view', 'like', 'message', 'follow', 'sale') "
         f"GROUP BY workspace, account_id, platform_item_id, {hour}"
+    )
+
+
+def rebuild_account_rollups_sql() -> str:
+    """A workspace's per-account rollups from its per-listing ones, in one INSERT … SELECT."""
+    new_id = "gen_random_uuid()" if db.is_postgres() else _sqlite_uuid()
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    return (
+        f"INSERT INTO analytics_account_rollups (id, workspace, account_id, platform, hour, {', '.join(COUNTERS)}) "  # noqa: S608 - our own SQL
+        f"SELECT {new_id}, workspace, account_id, MAX(platform), hour, {sums} FROM analytics_rollups "
+        "WHERE workspace = {workspace} GROUP BY workspace, account_id, hour"
     )
 
 

@@ -77,6 +77,25 @@ class HourlyRollup(Table, tablename="analytics_rollups"):
     revenue = Numeric(digits=(14, 2), default=Decimal("0"))
 
 
+class AccountRollup(Table, tablename="analytics_account_rollups"):
+    """All of one account's listings in one hour (UTC), summed as events arrive, with the per-listing
+    rollups in the same transaction: the dashboard's totals, series and heatmap read these, a row per
+    account and hour instead of one per listing. Unique on (workspace, account_id, hour) (index made by
+    the migration); rebuilt from the per-listing rollups."""
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
+    account_id = UUID(null=False)
+    platform = Varchar(length=32)
+    hour = Timestamptz()
+    views = BigInt(default=0)
+    likes = BigInt(default=0)
+    messages = BigInt(default=0)
+    follows = BigInt(default=0)
+    sales = BigInt(default=0)
+    revenue = Numeric(digits=(14, 2), default=Decimal("0"))
+
+
 class SyncState(Table, tablename="analytics_sync_states"):
     """Where an account's sync left off: the counters it last saw per item (unique per account)."""
 

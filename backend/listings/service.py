@@ -180,7 +180,7 @@ list_listings = listing_page.list_listings
 # For analytics: many listings' facts (or labels) at once, the drafts behind an account's items, a sale.
 ListingFacts = facts.ListingFacts
 facts_of = facts.facts_of
-labels_of = facts.labels_of
+labels_sql = facts.labels_sql
 listings_on_items = facts.listings_on_items
 mark_sold = facts.mark_sold
 PublishedItem = facts.PublishedItem

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import service
-from backend.analytics.tables import HourlyRollup
+from backend.analytics.tables import AccountRollup, HourlyRollup
 from backend.core.scoped import scoped
 from tests.analytics.conftest import Shop, at, hand_built_events, make_shop
 
@@ -31,6 +31,24 @@ async def _rollups(shop: Shop) -> list[tuple[Any, ...]]:
     )
 
 
+async def _account_rollups(shop: Shop) -> list[tuple[Any, ...]]:
+    rows = await scoped(AccountRollup, shop.workspace_id).select()
+    return sorted(
+        (
+            str(r["account_id"]),
+            r["platform"],
+            r["hour"],
+            r["views"],
+            r["likes"],
+            r["messages"],
+            r["follows"],
+            r["sales"],
+            Decimal(str(r["revenue"])).quantize(Decimal("0.01")),
+        )
+        for r in rows
+    )
+
+
 async def test_rebuilt_rollups_equal_the_incremental_ones(shop: Shop) -> None:
     events = hand_built_events(shop)
     # One event at a time, then a batch: each bucket is added to, never replaced.
@@ -42,8 +60,15 @@ async def test_rebuilt_rollups_equal_the_incremental_ones(shop: Shop) -> None:
     assert [r[5:7] for r in dress_hour] == [(100, 5)]  # a view and a like in one hour: one row
     assert len(incremental) == 11
 
+    accounts = await _account_rollups(shop)
+    # The dress's and the jeans' views in that hour: one row for their account.
+    alpha_hour = [r for r in accounts if r[0] == str(shop.alpha) and r[2] == at("2026-11-03 09:00")]
+    assert [r[3:5] for r in alpha_hour] == [(160, 5)]
+    assert sum(r[3] for r in accounts) == sum(r[5] for r in incremental)  # every view counted once per account
+
     assert await service.rebuild(shop.workspace_id) == 11
     assert await _rollups(shop) == incremental
+    assert await _account_rollups(shop) == accounts
 
 
 async def test_rebuild_touches_only_its_workspace(client: Any, shop: Shop) -> None:
