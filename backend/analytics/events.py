@@ -9,15 +9,15 @@ recomputes a workspace's rollups from its events (`sellpilot analytics rebuild-r
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from backend import db
 from backend.analytics import sql
-from backend.analytics.tables import AccountRollup, AnalyticsEvent, HourlyRollup
+from backend.analytics.tables import AccountRollup, AnalyticsEvent, DailyRollup, HourlyRollup
 from backend.core.scoped import scoped
 
 # Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
@@ -103,33 +103,42 @@ def _bucket_values(events: Sequence[NewEvent]) -> dict[tuple[uuid.UUID, str, dat
 
 
 async def add_to_rollups(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> None:
-    """One upsert per hour bucket touched, per listing and per account, adding the events' values (call
-    inside the events' transaction).
+    """One upsert per bucket touched — per listing and hour, per listing and day, per account and hour —
+    adding the events' values (call inside the events' transaction).
 
     Buckets go in a fixed order, so two batches touching the same ones never wait on each other in a circle.
     """
-    buckets = sorted(_bucket_values(events).items(), key=lambda item: (str(item[0][0]), item[0][1], item[0][2]))
+    hourly = _bucket_values(events)
+    daily: dict[tuple[uuid.UUID, str, datetime], dict[str, Any]] = {}
     per_account: dict[tuple[uuid.UUID, datetime], dict[str, Any]] = {}
-    rollups = scoped(HourlyRollup, workspace_id)
-    for start in range(0, len(buckets), CHUNK):
-        chunk = buckets[start : start + CHUNK]
+    for (account_id, item_id, hour), values in hourly.items():
+        day = hour.astimezone(UTC).replace(hour=0)
+        _add(daily, (account_id, item_id, day), values, listing_id=values["listing_id"])
+        _add(per_account, (account_id, hour), values)
+    await _upsert(scoped(HourlyRollup, workspace_id), hourly, sql.upsert_rollups_sql)
+    await _upsert(scoped(DailyRollup, workspace_id), daily, lambda rows: sql.upsert_rollups_sql(rows, daily=True))
+    await _upsert(scoped(AccountRollup, workspace_id), per_account, sql.upsert_account_rollups_sql)
+
+
+def _add(buckets: dict[Any, dict[str, Any]], key: Any, values: dict[str, Any], **extra: Any) -> None:
+    bucket = buckets.setdefault(key, {"platform": values["platform"], **extra, **dict.fromkeys(sql.COUNTERS, 0)})
+    if extra.get("listing_id") and not bucket.get("listing_id"):
+        bucket["listing_id"] = extra["listing_id"]
+    for c in sql.COUNTERS:
+        bucket[c] += values[c]
+
+
+async def _upsert(rollups: Any, buckets: dict[Any, dict[str, Any]], statement: Callable[[int], str]) -> None:
+    """Upserts in chunks, the buckets in key order; a key is (account, [item,] hour or day)."""
+    ordered = sorted(buckets.items(), key=lambda item: tuple(str(part) for part in item[0]))
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
         args: list[Any] = []
-        for (account_id, item_id, hour), values in chunk:
-            args += [uuid.uuid4(), account_id, values["platform"], item_id, values["listing_id"], hour]
-            args += _counts(values)
-            account = per_account.setdefault(
-                (account_id, hour), {"platform": values["platform"], **dict.fromkeys(sql.COUNTERS, Decimal("0"))}
-            )
-            for c in sql.COUNTERS:
-                account[c] += values[c]
-        await rollups.raw(sql.upsert_rollups_sql(len(chunk)), *args)
-    accounts = sorted(per_account.items(), key=lambda item: (str(item[0][0]), item[0][1]))
-    account_rollups = scoped(AccountRollup, workspace_id)
-    for start in range(0, len(accounts), CHUNK):
-        chunk_args: list[Any] = []
-        for (account_id, hour), values in accounts[start : start + CHUNK]:
-            chunk_args += [uuid.uuid4(), account_id, values["platform"], hour, *_counts(values)]
-        await account_rollups.raw(sql.upsert_account_rollups_sql(len(accounts[start : start + CHUNK])), *chunk_args)
+        for key, values in chunk:
+            account_id, *item, when = key
+            listing = [values["listing_id"]] if item else []
+            args += [uuid.uuid4(), account_id, values["platform"], *item, *listing, when, *_counts(values)]
+        await rollups.raw(statement(len(chunk)), *args)
 
 
 def _counts(values: dict[str, Any]) -> list[Any]:
@@ -137,15 +146,17 @@ def _counts(values: dict[str, Any]) -> list[Any]:
 
 
 async def rebuild(workspace_id: uuid.UUID) -> int:
-    """The workspace's rollups recomputed from its events (in one transaction): the per-listing ones,
-    then the per-account ones from those; returns how many per-listing buckets."""
+    """The workspace's rollups recomputed from its events (in one transaction): the hourly per-listing
+    ones, then the daily and the per-account ones from those; returns how many hourly per-listing buckets."""
     async with db.transaction():
         await scoped(HourlyRollup, workspace_id).delete()
+        await scoped(DailyRollup, workspace_id).delete()
         await scoped(AccountRollup, workspace_id).delete()
         await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
+        await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_daily_rollups_sql())
         await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_account_rollups_sql())
     # A rebuild can change much of the tables: fresh statistics keep the dashboard's plans right
     # (a hash aggregate instead of sorting the period's rows by listing).
-    await db.DB.run_ddl("ANALYZE analytics_rollups")
-    await db.DB.run_ddl("ANALYZE analytics_account_rollups")
+    for table in ("analytics_rollups", "analytics_daily_rollups", "analytics_account_rollups"):
+        await db.DB.run_ddl(f"ANALYZE {table}")
     return int(await scoped(HourlyRollup, workspace_id).count())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -20,6 +20,7 @@ from backend.core.scoped import across_workspaces, scoped
 # Counts summed from INTEGER: PostgreSQL sums a BIGINT column as NUMERIC, several times slower to add up
 # and to decode, and one rollup (a listing or an account in one hour) never counts near 2^31.
 _SUMS = ", ".join(f"SUM(CAST({c} AS INTEGER)) AS {c}" if c != "revenue" else f"SUM({c}) AS {c}" for c in sql.COUNTERS)
+_COUNTER_LIST = ", ".join(sql.COUNTERS)
 # The same over sums already made (`per`'s): few rows, cast back to BIGINT.
 _RESUMS = ", ".join(
     f"CAST(SUM(per.{c}) AS BIGINT) AS {c}" if c != "revenue" else f"SUM(per.{c}) AS {c}" for c in sql.COUNTERS
@@ -88,13 +89,28 @@ class ItemCounts:
     counts: Counts
 
 
-def _per_item(filters: Filters, args: list[Any]) -> str:
-    """A CTE `per`: each platform listing's counters summed over [start, end) (only those with any)."""
+def _per_item(start: datetime, end: datetime, filters: Filters, args: list[Any]) -> str:
+    """A CTE `per`: each platform listing's counters summed over [start, end) (only those with any).
+
+    The whole UTC days inside the period come from the daily rollups, the hours before the first and
+    after the last of them from the hourly ones (a period's ends are hours: local midnights)."""
+    first_day = start.replace(hour=0) + (timedelta(days=1) if start.hour else timedelta(0))
+    last_day = end.replace(hour=0)
+    columns = f"account_id, platform, platform_item_id, {sql.text_of('listing_id')} AS listing_id, {_COUNTER_LIST}"
+    if first_day < last_day:
+        args += [first_day, last_day]
+        rows = f"SELECT {columns} FROM analytics_daily_rollups WHERE workspace = {{workspace}} "  # noqa: S608
+        rows += f"AND day >= {{}} AND day < {{}}{filters.sql(args)}"
+        args += [start, first_day, last_day, end]
+        rows += f" UNION ALL SELECT {columns} FROM analytics_rollups WHERE workspace = {{workspace}} "  # noqa: S608
+        rows += f"AND ((hour >= {{}} AND hour < {{}}) OR (hour >= {{}} AND hour < {{}})){filters.sql(args)}"
+    else:
+        args += [start, end]
+        rows = f"SELECT {columns} FROM analytics_rollups WHERE workspace = {{workspace}} "  # noqa: S608
+        rows += f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)}"
     return (
-        f"WITH per AS (SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
-        f"MAX({sql.text_of('listing_id')}) AS listing_id, {_SUMS} FROM analytics_rollups "
-        f"WHERE workspace = {{workspace}} AND hour >= {{}} AND hour < {{}}{filters.sql(args)} "
-        "GROUP BY account_id, platform_item_id)"
+        "WITH per AS (SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
+        f"MAX(listing_id) AS listing_id, {_SUMS} FROM ({rows}) buckets GROUP BY account_id, platform_item_id)"
     )
 
 
@@ -182,8 +198,8 @@ async def figures(
     likes, and those sold in the period (days to sell). The dashboard orders them exactly in Python.
     The breakdowns join the drafts' labels (`labels_sql`: id, category, brand) and come back as a
     row per category, per brand and per account."""
-    args: list[Any] = [start, end]
-    per = _per_item(filters, args)
+    args: list[Any] = []
+    per = _per_item(start, end, filters, args)
     args += [min_views, start, end, *[top - 1] * len(_RANKINGS), reprice - 1]
     listing = "CAST(listing_id AS UUID)" if db.is_postgres() else "listing_id"
     labelled = (

@@ -34,16 +34,18 @@ def text_of(column: str) -> str:
     return f"CAST({column} AS TEXT)" if db.is_postgres() else column
 
 
-def upsert_rollups_sql(rows: int) -> str:
-    """One statement adding `rows` buckets to the per-listing rollups (each: id, account, platform, item,
-    listing, hour, then the counters); a bucket that exists gets the values added. Same syntax on both."""
+def upsert_rollups_sql(rows: int, *, daily: bool = False) -> str:
+    """One statement adding `rows` buckets to the per-listing rollups, hourly or daily (each: id, account,
+    platform, item, listing, hour or day, then the counters); a bucket that exists gets the values added.
+    Same syntax on both databases."""
+    table, when = ("analytics_daily_rollups", "day") if daily else ("analytics_rollups", "hour")
     values = "({}, {workspace}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-    added = ", ".join(f"{c} = analytics_rollups.{c} + excluded.{c}" for c in COUNTERS)
+    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
     return (
-        "INSERT INTO analytics_rollups (id, workspace, account_id, platform, platform_item_id, listing_id, hour, "  # noqa: S608 - our own SQL
+        f"INSERT INTO {table} (id, workspace, account_id, platform, platform_item_id, listing_id, {when}, "  # noqa: S608 - our own SQL
         f"{', '.join(COUNTERS)}) VALUES {', '.join([values] * rows)} "
-        "ON CONFLICT (workspace, account_id, platform_item_id, hour) DO UPDATE SET "
-        f"{added}, listing_id = COALESCE(excluded.listing_id, analytics_rollups.listing_id)"
+        f"ON CONFLICT (workspace, account_id, platform_item_id, {when}) DO UPDATE SET "
+        f"{added}, listing_id = COALESCE(excluded.listing_id, {table}.listing_id)"
     )
 
 
@@ -81,6 +83,27 @@ def rebuild_account_rollups_sql() -> str:
         f"INSERT INTO analytics_account_rollups (id, workspace, account_id, platform, hour, {', '.join(COUNTERS)}) "  # noqa: S608 - our own SQL
         f"SELECT {new_id}, workspace, account_id, MAX(platform), hour, {sums} FROM analytics_rollups "
         "WHERE workspace = {workspace} GROUP BY workspace, account_id, hour"
+    )
+
+
+def day_of(column: str) -> str:
+    """SQL for the UTC midnight starting the day of a timestamp column, comparable with a stored `day`."""
+    if db.is_postgres():
+        return f"date_trunc('day', {column} AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"
+    return f"substr({column}, 1, 10) || ' 00:00:00+00:00'"
+
+
+def rebuild_daily_rollups_sql() -> str:
+    """A workspace's daily per-listing rollups from its hourly ones, in one INSERT … SELECT."""
+    new_id = "gen_random_uuid()" if db.is_postgres() else _sqlite_uuid()
+    listing = f"CAST(MAX({text_of('listing_id')}) AS UUID)" if db.is_postgres() else "MAX(listing_id)"
+    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
+    day = day_of("hour")
+    return (
+        "INSERT INTO analytics_daily_rollups (id, workspace, account_id, platform, platform_item_id, listing_id, "  # noqa: S608 - our own SQL
+        f"day, {', '.join(COUNTERS)}) SELECT {new_id}, workspace, account_id, MAX(platform), platform_item_id, "
+        f"{listing}, {day}, {sums} FROM analytics_rollups WHERE workspace = {{workspace}} "
+        f"GROUP BY workspace, account_id, platform_item_id, {day}"
     )
 
 

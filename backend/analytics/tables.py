@@ -77,6 +77,27 @@ class HourlyRollup(Table, tablename="analytics_rollups"):
     revenue = Numeric(digits=(14, 2), default=Decimal("0"))
 
 
+class DailyRollup(Table, tablename="analytics_daily_rollups"):
+    """The events of one platform listing in one UTC day, kept with the hourly rollups in the same
+    transaction: a period's per-listing sums read whole days here and only the hours at its two ends
+    from the hourly rollups, far fewer rows when a listing is seen in many hours of a day. Unique on
+    (workspace, account_id, platform_item_id, day) (index made by the migration); `day` is midnight UTC."""
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
+    account_id = UUID(null=False)
+    platform = Varchar(length=32)
+    platform_item_id = Varchar(length=255)
+    listing_id = UUID(null=True, default=None)
+    day = Timestamptz()
+    views = BigInt(default=0)
+    likes = BigInt(default=0)
+    messages = BigInt(default=0)
+    follows = BigInt(default=0)
+    sales = BigInt(default=0)
+    revenue = Numeric(digits=(14, 2), default=Decimal("0"))
+
+
 class AccountRollup(Table, tablename="analytics_account_rollups"):
     """All of one account's listings in one hour (UTC), summed as events arrive, with the per-listing
     rollups in the same transaction: the dashboard's totals, series and heatmap read these, a row per

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import service
-from backend.analytics.tables import AccountRollup, HourlyRollup
+from backend.analytics.tables import AccountRollup, DailyRollup, HourlyRollup
 from backend.core.scoped import scoped
 from tests.analytics.conftest import Shop, at, hand_built_events, make_shop
 
@@ -27,6 +27,17 @@ async def _rollups(shop: Shop) -> list[tuple[Any, ...]]:
             r["sales"],
             Decimal(str(r["revenue"])).quantize(Decimal("0.01")),
         )
+        for r in rows
+    )
+
+
+COUNTS = ("views", "likes", "sales")
+
+
+async def _daily_rollups(shop: Shop) -> list[tuple[Any, ...]]:
+    rows = await scoped(DailyRollup, shop.workspace_id).select()
+    return sorted(
+        (str(r["account_id"]), r["platform_item_id"], str(r["listing_id"]), r["day"], *(r[c] for c in COUNTS))
         for r in rows
     )
 
@@ -66,9 +77,17 @@ async def test_rebuilt_rollups_equal_the_incremental_ones(shop: Shop) -> None:
     assert [r[3:5] for r in alpha_hour] == [(160, 5)]
     assert sum(r[3] for r in accounts) == sum(r[5] for r in incremental)  # every view counted once per account
 
+    daily = await _daily_rollups(shop)
+    # The dress's views on 1 November (22:30 UTC) and 28 October are two days; its 3 November day holds
+    # the view and the like of 09:xx.
+    dress_days = [(r[3], r[4], r[5]) for r in daily if r[1] == "a1"]
+    assert (at("2026-11-03 00:00"), 100, 5) in dress_days
+    assert sum(r[4] for r in daily) == sum(r[5] for r in incremental)
+
     assert await service.rebuild(shop.workspace_id) == 11
     assert await _rollups(shop) == incremental
     assert await _account_rollups(shop) == accounts
+    assert await _daily_rollups(shop) == daily
 
 
 async def test_rebuild_touches_only_its_workspace(client: Any, shop: Shop) -> None:
