@@ -7,17 +7,16 @@ from __future__ import annotations
 import base64
 import io
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 from PIL import Image, ImageDraw
 
+from tests.fake_openai import SERVER_ERROR, FakeServer, completion, serve
 from tests.helpers import Account
 from tests.platforms.conftest import sandbox, sandbox_process  # noqa: F401 - the sandbox marketplace, for posting tests
 
@@ -52,16 +51,11 @@ def worker_env(server: FakeAI, concurrency: int = 5) -> dict[str, str]:
 
 
 @dataclass
-class FakeAI:
-    """What the server saw: requests, the most in flight at once, the prompts; what it fails."""
+class FakeAI(FakeServer):
+    """What the server saw: the prompts, captions and images made; what it fails."""
 
-    url: str = ""
-    delay: float = 0.1
     fail_when: set[str] = field(default_factory=set)
     """A prompt containing any of these words is answered 500."""
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    in_flight: int = 0
-    peak: int = 0
     captions: int = 0
     images: int = 0
     prompts: list[str] = field(default_factory=list)
@@ -101,67 +95,24 @@ def _image_score(body: dict[str, Any]) -> str | None:
     return json.dumps({"score": round(red / 255, 3)})
 
 
-def _completion(content: str, model: str) -> dict[str, Any]:
-    return {
-        "id": "chatcmpl-fake",
-        "object": "chat.completion",
-        "created": int(time.time()),
-        "model": model,
-        "choices": [
-            {
-                "index": 0,
-                "message": {"role": "assistant", "content": content, "refusal": None},
-                "finish_reason": "stop",
-                "logprobs": None,
-            }
-        ],
-        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
-    }
-
-
 @pytest.fixture
 def fake_ai() -> Iterator[FakeAI]:
     """Chat completions answer a caption naming the prompt's topic; image generations a PNG as base64."""
     state = FakeAI()
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            prompt = _prompt(self.path, body)
-            with state.lock:
-                state.in_flight += 1
-                state.peak = max(state.peak, state.in_flight)
-                state.prompts.append(prompt)
-            try:
-                time.sleep(state.delay)
-                failing = any(word in prompt for word in state.fail_when)
-                with state.lock:
-                    if self.path.endswith("/images/generations"):
-                        state.images += 1
-                        answer = {"created": int(time.time()), "data": [{"b64_json": _picture(state.images)}]}
-                    elif (score := _image_score(body)) is not None:
-                        answer = _completion(score, body.get("model", "fake"))
-                    else:
-                        state.captions += 1
-                        answer = _completion(f"Fresh caption about {_topic(prompt)} #loom", body.get("model", "fake"))
-            finally:
-                with state.lock:
-                    state.in_flight -= 1
-            status = 500 if failing else 200
-            if failing:
-                answer = {"error": {"message": "upstream hiccup", "type": "server_error"}}
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+    def answer(path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        prompt = _prompt(path, body)
+        with state.lock:
+            state.prompts.append(prompt)
+            if any(word in prompt for word in state.fail_when):
+                return 500, SERVER_ERROR
+            if path.endswith("/images/generations"):
+                state.images += 1
+                return 200, {"created": int(time.time()), "data": [{"b64_json": _picture(state.images)}]}
+            if (score := _image_score(body)) is not None:
+                return 200, completion(score, body.get("model", "fake"))
+            state.captions += 1
+            return 200, completion(f"Fresh caption about {_topic(prompt)} #loom", body.get("model", "fake"))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    state.url = f"http://127.0.0.1:{server.server_address[1]}"
-    yield state
-    server.shutdown()
+    with serve(state, answer):
+        yield state
