@@ -280,6 +280,12 @@ class MaintenanceSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    retention_days: int
+    """Audit rows older than this are pruned (by the maintenance cron)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -298,6 +304,7 @@ class Settings:
     collect: CollectSettings
     analytics: AnalyticsSettings
     maintenance: MaintenanceSettings
+    audit: AuditSettings
     version: str = field(default="0.1.0")
 
     @property

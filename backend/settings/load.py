@@ -17,6 +17,7 @@ from backend.settings.env import Env
 from backend.settings.groups import (
     AISettings,
     AnalyticsSettings,
+    AuditSettings,
     AuthSettings,
     AutomationSettings,
     BillingSettings,
@@ -376,4 +377,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             media_files_per_run=env.integer("MAINTENANCE_MEDIA_FILES_PER_RUN", 2_000, minimum=1),
             secrets_per_run=env.integer("MAINTENANCE_SECRETS_PER_RUN", 1_000, minimum=1),
         ),
+        audit=AuditSettings(retention_days=env.integer("AUDIT_RETENTION_DAYS", 365, minimum=1)),
     )
