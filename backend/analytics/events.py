@@ -11,14 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 from backend import db
 from backend.analytics import sql
 from backend.analytics.tables import AnalyticsEvent, HourlyRollup
-from backend.core.scoped import scoped
+from backend.core.scoped import across_workspaces, scoped
 
 # Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
 CHUNK = 500
@@ -119,11 +119,48 @@ async def add_to_rollups(workspace_id: uuid.UUID, events: Sequence[NewEvent]) ->
 
 
 async def rebuild(workspace_id: uuid.UUID) -> int:
-    """The workspace's rollups recomputed from its events (in one transaction); returns how many buckets."""
+    """The workspace's rollups recomputed from its events (in one transaction); returns how many buckets.
+
+    Only from the hour of the oldest event kept: the events of earlier hours were pruned past
+    retention (`prune`, whole hours only), and their rollups are all that is left of them.
+    """
+    oldest = (
+        await scoped(AnalyticsEvent, workspace_id)
+        .select(AnalyticsEvent.occurred_at)
+        .order_by(AnalyticsEvent.occurred_at)
+        .first()
+    )
+    if oldest is None:
+        return int(await scoped(HourlyRollup, workspace_id).count())
+    first_hour = hour_start(oldest["occurred_at"].astimezone(UTC))
     async with db.transaction():
-        await scoped(HourlyRollup, workspace_id).delete()
+        await scoped(HourlyRollup, workspace_id).delete().where(HourlyRollup.hour >= first_hour)
         await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
     # A rebuild can change much of the table: fresh statistics keep the dashboard's plans right
     # (a hash aggregate instead of sorting the period's rows by listing).
     await db.DB.run_ddl("ANALYZE analytics_rollups")
     return int(await scoped(HourlyRollup, workspace_id).count())
+
+
+async def prune(before: datetime, limit: int) -> int:
+    """Delete at most `limit` raw events that happened before the hour of `before`, oldest first.
+
+    Only events: the hourly rollups stay, and the dashboard reads only those, so it shows the
+    same numbers before and after. Whole hours only, so a later `rebuild` never recomputes an
+    hour from part of its events. Returns how many were deleted.
+    """
+    if limit < 1:
+        return 0
+    # Retention is the deployment's, not one workspace's: old events of every workspace go.
+    events = across_workspaces(AnalyticsEvent)
+    oldest = (
+        await events.select(AnalyticsEvent.id)
+        .where(AnalyticsEvent.occurred_at < hour_start(before.astimezone(UTC)))
+        .order_by(AnalyticsEvent.occurred_at)
+        .limit(limit)
+    )
+    deleted = 0
+    for start in range(0, len(oldest), CHUNK):
+        ids = [row["id"] for row in oldest[start : start + CHUNK]]
+        deleted += len(await events.delete().where(AnalyticsEvent.id.is_in(ids)).returning(AnalyticsEvent.id))
+    return deleted
