@@ -41,7 +41,7 @@ log = structlog.get_logger("sellpilot.maintenance")
 Report = dict[str, Any]
 
 REMOVED = Gauge(
-    "sellpilot_maintenance_removed",
+    "sellpilot_maintenance_last_removed",
     "What the last run of a maintenance step removed or changed, by step and what",
     ["step", "what"],
     multiprocess_mode="mostrecent",
@@ -132,7 +132,6 @@ async def tidy_database(redis: Redis, now: datetime | None = None) -> Report:
     """SQLite: VACUUM (gives back the pages the prunes freed) then ANALYZE. PostgreSQL: ANALYZE only,
     so the planner sees the tables as they are after the prunes; autovacuum already reclaims dead
     rows there, and a VACUUM FULL would lock the tables for the length of a rewrite."""
-    started = time.monotonic()
     if db.is_postgres():
         await db.DB.run_ddl("ANALYZE")
         done = ["analyze"]
@@ -140,7 +139,7 @@ async def tidy_database(redis: Redis, now: datetime | None = None) -> Report:
         await db.DB.run_ddl("VACUUM")
         await db.DB.run_ddl("ANALYZE")
         done = ["vacuum", "analyze"]
-    return {"ran": "+".join(done), "seconds": round(time.monotonic() - started, 2)}
+    return {"ran": "+".join(done)}
 
 
 Step = Callable[[Redis, datetime | None], Awaitable[Report]]
@@ -173,7 +172,7 @@ async def run_step(redis: Redis, step: str, now: datetime | None = None) -> Repo
         raise
     _record(step, report)
     LAST_RUN.labels(step=step).set(time.time())
-    log.info("maintenance_step", step=step, seconds=round(time.monotonic() - started, 2), **report)
+    log.info("maintenance_step", step=step, duration_seconds=round(time.monotonic() - started, 2), **report)
     kept = msgspec.json.encode({"at": utcnow().isoformat(), **report}).decode()
     async with redis.pipeline(transaction=False) as pipe:
         pipe.hset(redis_key(*SUMMARY_KEY), step, kept)

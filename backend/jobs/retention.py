@@ -62,36 +62,39 @@ async def prune_finished(before: datetime, limit: int) -> PrunedJobs:
     root_of: dict[uuid.UUID, uuid.UUID] = {row["id"]: row["id"] for row in roots}
     workspace_of = {row["id"]: row["workspace"] for row in roots}
     blocked: set[uuid.UUID] = set()
-    level = list(root_of)
-    while level:  # the trees' descendants, one generation at a time
-        children = await _children_of(level)
+    generations = [list(root_of)]
+    while generations[-1]:  # the trees' descendants, one generation at a time
         level = []
-        for child in children:
+        for child in await _children_of(generations[-1]):
             root = root_of[child["parent"]]
             root_of[child["id"]] = root
             if not _prunable(child, before):
                 blocked.add(root)
             level.append(child["id"])
+        generations.append(level)
     chosen = [row["id"] for row in roots if row["id"] not in blocked][:limit]
     report.held_back = len([root for root in blocked if root in workspace_of])
     chosen_set = set(chosen)
-    doomed = [job for job, root in root_of.items() if root in chosen_set]
-    if not doomed:
+    # Youngest generation first: no delete cascades from a parent to a child (each row is counted).
+    doomed = [[job for job in level if root_of[job] in chosen_set] for level in reversed(generations)]
+    if not chosen:
         return report
     async with db.transaction():
-        for start in range(0, len(doomed), CHUNK):
-            ids = doomed[start : start + CHUNK]
+        for ids in _chunks([job for level in doomed for job in level]):
             # The same sweep: the items of the jobs chosen above, whatever their workspace.
             deleted = await across_workspaces(JobItem).delete().where(JobItem.job.is_in(ids)).returning(JobItem.id)
             report.items += len(deleted)
-        # Children before parents: the self-reference never points at a deleted row.
-        for start in range(len(doomed), 0, -CHUNK):
-            ids = doomed[max(0, start - CHUNK) : start]
-            deleted = await across_workspaces(Job).delete().where(Job.id.is_in(ids)).returning(Job.id)
-            report.jobs += len(deleted)
+        for level in doomed:
+            for ids in _chunks(level):
+                deleted = await across_workspaces(Job).delete().where(Job.id.is_in(ids)).returning(Job.id)
+                report.jobs += len(deleted)
     report.trees = len(chosen)
     report.workspaces = {workspace_of[root] for root in chosen}
     return report
+
+
+def _chunks(ids: list[uuid.UUID]) -> list[list[uuid.UUID]]:
+    return [ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK)]
 
 
 async def _children_of(parents: list[uuid.UUID]) -> list[dict[str, Any]]:
