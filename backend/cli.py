@@ -353,19 +353,15 @@ def rotate_keys(batch: int) -> None:
 
 async def rotate_all_keys(batch: int) -> str:
     """Rotation steps until one changes nothing; what was done, in a line (counts only, never a secret)."""
-    from backend.platforms import service as platforms
+    from backend.admin import maintenance
 
-    total, steps = 0, 0
-    while True:
-        step = await platforms.rotate_vault_keys(max(1, batch))
-        steps += 1
-        total += step.re_encrypted
-        if step.re_encrypted == 0 or step.remaining == 0:
-            break
-    text = f"re-encrypted {total} secret{'s' if total != 1 else ''} under key {step.key_id!r} in {steps} step(s)"
-    if step.remaining:
+    done = await maintenance.rotate_keys_to_the_end(batch)
+    total, remaining = done["re_encrypted"], done["remaining"]
+    secrets = f"{total} secret{'s' if total != 1 else ''}"
+    text = f"re-encrypted {secrets} under key {done['key_id']!r} in {done['steps']} step(s)"
+    if remaining:
         text += (
-            f"; {step.remaining} left under a key not in VAULT_KEYS or damaged ({step.unreadable} unreadable): "
+            f"; {remaining} left under a key not in VAULT_KEYS or damaged ({done['unreadable']} unreadable): "
             "keep their old key listed, or replace those secrets"
         )
     else:

@@ -113,19 +113,36 @@ async def clean_media(redis: Redis, now: datetime | None = None) -> Report:
     }
 
 
-async def rotate_keys(redis: Redis, now: datetime | None = None, limit: int | None = None) -> Report:
+async def rotate_keys(redis: Redis | None, now: datetime | None = None, limit: int | None = None) -> Report:
     """Vault secrets still under an older key re-encrypted under the current one (the first of VAULT_KEYS).
 
     The cron does one bounded step (MAINTENANCE_SECRETS_PER_RUN); `sellpilot rotate-keys` repeats
     it until nothing is left. Unreadable tokens (a key no longer configured) are counted, never shown.
     """
     done = await platforms.rotate_vault_keys(limit or _settings().secrets_per_run)
-    return {
+    report: Report = {
         "key_id": done.key_id,
         "re_encrypted": done.re_encrypted,
         "unreadable": done.unreadable,
         "remaining": done.remaining,
     }
+    if done.re_encrypted:
+        # Security-relevant and deployment-wide: counts only (no key material, no key id: a detail named
+        # like a key is dropped by the audit log anyway).
+        details = {"re_encrypted": done.re_encrypted, "remaining": done.remaining}
+        await audit.record("maintenance.vault_rotated", workspace_id=None, actor_id=None, details=details)
+    return report
+
+
+async def rotate_keys_to_the_end(batch: int) -> Report:
+    """`sellpilot rotate-keys`: rotation steps of `batch` secrets until one changes nothing or none is left."""
+    total, steps = 0, 0
+    while True:
+        step = await rotate_keys(None, limit=max(1, batch))
+        steps += 1
+        total += step["re_encrypted"]
+        if step["re_encrypted"] == 0 or step["remaining"] == 0:
+            return {**step, "re_encrypted": total, "steps": steps}
 
 
 async def tidy_database(redis: Redis, now: datetime | None = None) -> Report:

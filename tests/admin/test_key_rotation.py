@@ -4,6 +4,7 @@ none still needs the old one; the cron step is bounded, and `sellpilot rotate-ke
 from __future__ import annotations
 
 import base64
+import json
 import os
 import sys
 from pathlib import Path
@@ -13,6 +14,7 @@ import anyio
 import httpx
 
 from backend.admin import maintenance
+from backend.audit.tables import AuditEntry
 from backend.platforms import vault
 from backend.platforms.rotation import SECRET_COLUMNS
 from backend.platforms.tables import PlatformAccount, Proxy
@@ -80,6 +82,10 @@ async def test_the_cron_step_rotates_in_bounded_steps_until_nothing_is_left(
         "remaining": 0,
     }
     await _assert_only_the_new_key_is_needed(override_env, set(before.values()))
+    # Each step that changed something is in the audit log, as counts.
+    audited = await AuditEntry.select(AuditEntry.details).where(AuditEntry.action == "maintenance.vault_rotated")
+    assert sorted(json.loads(row["details"])["re_encrypted"] for row in audited) == [2, 3, 3]
+    assert not any(plaintext in str(audited) for plaintext in before.values())
     # The accounts still work as before: their secrets open where the app reads them.
     rows = await PlatformAccount.select(PlatformAccount.password_secret)
     assert {vault.decrypt(row["password_secret"], "account.password") for row in rows} == {
