@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 
-from backend.admin import maintenance
+from backend.admin import maintenance, tasks
 from backend.analytics import service as analytics
 from backend.analytics.tables import AnalyticsEvent, HourlyRollup
 from backend.audit.tables import AuditEntry
@@ -206,3 +206,20 @@ async def test_database_tidy_and_the_daily_summary(client: httpx.AsyncClient, ap
     assert set(summary["missing"]) == {"jobs", "analytics_events", "media", "keys"}
     metrics = maintenance.LAST_RUN.labels(step="audit")._value.get()
     assert metrics >= NOW.timestamp() - 5
+
+
+async def test_the_cron_wrappers_run_their_step_only_when_maintenance_is_on(
+    client: httpx.AsyncClient, app: Any, override_env: Any
+) -> None:
+    ws = await _workspace(client)
+    await _job(ws, JobStatus.succeeded, NOW - timedelta(days=31))
+    ctx = {"redis": app.state.redis}
+    override_env(MAINTENANCE_ENABLED="false")
+    assert await tasks.maintenance_prune_jobs(ctx) is None
+    assert len(await _job_ids()) == 1
+    override_env(MAINTENANCE_ENABLED="true")
+    report = await tasks.maintenance_prune_jobs(ctx)
+    assert report is not None
+    assert report["jobs"] == 1
+    assert await _job_ids() == set()
+    assert {cron.name for cron in tasks.CRON_JOBS} >= {f"cron:maintenance_{name}" for name in ("prune_jobs", "summary")}
