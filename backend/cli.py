@@ -340,6 +340,35 @@ def dev() -> None:
         _stop(list(reversed(started)))
 
 
+@main.command("rotate-keys")
+@click.option("--batch", default=1000, show_default=True, help="Secrets re-encrypted per step.")
+def rotate_keys(batch: int) -> None:
+    """Re-encrypt every vault secret still under an older key with the current one (the first of VAULT_KEYS).
+
+    Run after putting a new key first in VAULT_KEYS (keep the old ones listed until this says
+    nothing is left); the maintenance cron does the same a bounded step each night.
+    """
+    click.echo(_run_with_database(lambda: rotate_all_keys(batch)))
+
+
+async def rotate_all_keys(batch: int) -> str:
+    """Rotation steps until one changes nothing; what was done, in a line (counts only, never a secret)."""
+    from backend.admin import maintenance
+
+    done = await maintenance.rotate_keys_to_the_end(batch)
+    total, remaining = done["re_encrypted"], done["remaining"]
+    secrets = f"{total} secret{'s' if total != 1 else ''}"
+    text = f"re-encrypted {secrets} under key {done['key_id']!r} in {done['steps']} step(s)"
+    if remaining:
+        text += (
+            f"; {remaining} left under a key not in VAULT_KEYS or damaged ({done['unreadable']} unreadable): "
+            "keep their old key listed, or replace those secrets"
+        )
+    else:
+        text += "; none left under an older key: older keys can now be removed from VAULT_KEYS"
+    return text
+
+
 @main.group()
 def analytics() -> None:
     """Analytics upkeep: rebuild the rollups, seed a big workspace."""

@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 from arq.connections import RedisSettings
 
 from backend import db
+from backend.admin import tasks as admin_tasks
 from backend.analytics import tasks as analytics_tasks
 from backend.automation import tasks as automation_tasks
 from backend.billing import tasks as billing_tasks
@@ -42,6 +43,7 @@ DOMAIN_TASKS: tuple[ModuleType, ...] = (
     campaigns_tasks,
     collect_tasks,
     analytics_tasks,
+    admin_tasks,
 )
 
 

@@ -58,6 +58,8 @@ TEST_ENV = {
     "AUTOMATION_FAST_MODE": "true",
     "BROWSER_ACTION_TIMEOUT_SECONDS": "5",
     "BROWSER_HEADLESS": "true",
+    # The nightly maintenance crons stay off in test workers; the maintenance tests run the steps themselves.
+    "MAINTENANCE_ENABLED": "false",
 }
 os.environ.update(TEST_ENV)
 os.environ.pop("SENTRY_DSN", None)

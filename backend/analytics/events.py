@@ -11,14 +11,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from backend import db
 from backend.analytics import sql
 from backend.analytics.tables import AccountRollup, AnalyticsEvent, DailyRollup, HourlyRollup
-from backend.core.scoped import scoped
+from backend.core.scoped import across_workspaces, scoped
 
 # Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
 CHUNK = 500
@@ -146,13 +146,25 @@ def _counts(values: dict[str, Any]) -> list[Any]:
 
 
 async def rebuild(workspace_id: uuid.UUID) -> int:
-    """The workspace's rollups recomputed from its events (in one transaction): the hourly per-listing
-    ones, then the daily and the per-account ones from those; returns how many hourly per-listing buckets."""
+    """The workspace's rollups recomputed (in one transaction); returns how many hourly per-listing buckets.
+
+    The hourly per-listing ones from the events, only from the hour of the oldest event kept: the events
+    of earlier hours were pruned past retention (`prune`, whole hours only), and their rollups are all
+    that is left of them. Then the daily and the per-account ones from all the hourly ones.
+    """
+    oldest = (
+        await scoped(AnalyticsEvent, workspace_id)
+        .select(AnalyticsEvent.occurred_at)
+        .order_by(AnalyticsEvent.occurred_at)
+        .first()
+    )
     async with db.transaction():
-        await scoped(HourlyRollup, workspace_id).delete()
+        if oldest is not None:
+            first_hour = hour_start(oldest["occurred_at"].astimezone(UTC))
+            await scoped(HourlyRollup, workspace_id).delete().where(HourlyRollup.hour >= first_hour)
+            await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
         await scoped(DailyRollup, workspace_id).delete()
         await scoped(AccountRollup, workspace_id).delete()
-        await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
         await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_daily_rollups_sql())
         await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_account_rollups_sql())
     # A rebuild can change much of the tables: fresh statistics keep the dashboard's plans right
@@ -160,3 +172,37 @@ async def rebuild(workspace_id: uuid.UUID) -> int:
     for table in ("analytics_rollups", "analytics_daily_rollups", "analytics_account_rollups"):
         await db.DB.run_ddl(f"ANALYZE {table}")
     return int(await scoped(HourlyRollup, workspace_id).count())
+
+
+async def prune(before: datetime, limit: int) -> int:
+    """Delete at most `limit` raw events that happened before the hour of `before`, oldest first, in
+    whole hours (one hour of more than `limit` events goes whole).
+
+    Only events: the hourly rollups stay, and the dashboard reads only those, so it shows the
+    same numbers before and after. Whole hours only, so a later `rebuild` never recomputes an
+    hour from part of its events. Returns how many were deleted.
+    """
+    if limit < 1:
+        return 0
+    # Retention is the deployment's, not one workspace's: old events of every workspace go.
+    events = across_workspaces(AnalyticsEvent)
+    cutoff = hour_start(before.astimezone(UTC))
+    oldest = (
+        await events.select(AnalyticsEvent.id, AnalyticsEvent.occurred_at)
+        .where(AnalyticsEvent.occurred_at < cutoff)
+        .order_by(AnalyticsEvent.occurred_at)
+        .limit(limit + 1)
+    )
+    if len(oldest) > limit:
+        # The limit ends inside an hour: that hour waits for the next run, whole. An hour holding more
+        # than `limit` events goes whole now, or the step would never get past it.
+        boundary = hour_start(oldest[limit]["occurred_at"].astimezone(UTC))
+        oldest = [row for row in oldest[:limit] if row["occurred_at"] < boundary]
+        if not oldest:
+            hour = events.select(AnalyticsEvent.id).where(AnalyticsEvent.occurred_at < boundary + timedelta(hours=1))
+            oldest = await hour
+    deleted = 0
+    for start in range(0, len(oldest), CHUNK):
+        ids = [row["id"] for row in oldest[start : start + CHUNK]]
+        deleted += len(await events.delete().where(AnalyticsEvent.id.is_in(ids)).returning(AnalyticsEvent.id))
+    return deleted

@@ -17,6 +17,7 @@ from decimal import Decimal
 from backend.analytics import events as _events
 from backend.analytics.dashboard import dashboard
 from backend.analytics.events import NewEvent, rebuild
+from backend.analytics.events import prune as prune_events
 from backend.analytics.ingest import ingest
 from backend.analytics.sales import export_sales, list_sales
 from backend.analytics.sync import SYNC_KIND, SyncReport, apply_sync, run_sync, tick
@@ -32,6 +33,7 @@ __all__ = [
     "export_sales",
     "ingest",
     "list_sales",
+    "prune_events",
     "rebuild",
     "record_app_event",
     "record_events",

@@ -6,6 +6,7 @@ import ipaddress
 import uuid
 from typing import Any
 
+import structlog
 from litestar import Request
 from litestar.connection import ASGIConnection
 from litestar.exceptions import NotAuthorizedException
@@ -23,7 +24,11 @@ PUBLIC_PATHS = ["^/schema", "^/metrics"]
 
 
 async def retrieve_principal(token: Token, connection: ASGIConnection[Any, Any, Any, Any]) -> Principal | None:
-    return await _principal_of(token, tokens.ACCESS)
+    principal = await _principal_of(token, tokens.ACCESS)
+    if principal is not None:
+        # The request's log lines (and Sentry events) name its workspace; never the caller's email.
+        structlog.contextvars.bind_contextvars(workspace_id=str(principal.workspace_id))
+    return principal
 
 
 async def _principal_of(token: Token, token_type: str) -> Principal | None:

@@ -25,7 +25,7 @@ from backend import db
 from backend.core.aio import backoff_seconds
 from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces, scoped
-from backend.jobs import events, fanout, store
+from backend.jobs import context, events, fanout, store
 from backend.jobs.errors import user_error
 from backend.jobs.limiter import Held
 from backend.jobs.tables import Job, JobItem, JobStatus
@@ -289,7 +289,20 @@ async def run_job(
     if row is None:
         await _why_not_started(redis, job_id, handlers, dispatch)
         return
-    handler = handlers[row["kind"]]
+    # Its log lines carry the request id it came from; its errors, its workspace and kind.
+    with context.job_context(row):
+        await _run_started(redis, row, handlers[row["kind"]], retry_base, lifecycle, turn)
+
+
+async def _run_started(
+    redis: ArqRedis,
+    row: dict[str, Any],
+    handler: Handler,
+    retry_base: float,
+    lifecycle: WorkerLifecycle | None,
+    turn: Held | None,
+) -> None:
+    job_id = row["id"]
     JOB_RUNS.labels(kind=row["kind"]).inc()
     run = JobRun(redis, row)
     began = time.monotonic()

@@ -26,7 +26,7 @@ from backend.core.pagination import fetch_page
 from backend.core.redis import arq_queue_name
 from backend.core.schemas import Page
 from backend.core.scoped import across_workspaces, scoped
-from backend.jobs import capacity, events, fanout, heartbeat, items, store
+from backend.jobs import capacity, events, fanout, heartbeat, items, retention, store
 from backend.jobs.errors import user_error
 from backend.jobs.items import ItemStatusFilter
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
@@ -73,6 +73,8 @@ __all__ = [
 
 # The domains whose job kinds can name their items register how, here.
 register_item_labels = items.register_labels
+# Retention, for the maintenance cron: finished job trees and old progress events.
+prune_finished_jobs, trim_event_streams = retention.prune_finished, retention.trim_event_streams
 
 
 async def get_job(workspace_id: uuid.UUID, job_id: uuid.UUID) -> JobOut:

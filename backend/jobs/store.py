@@ -27,7 +27,7 @@ from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.redis import arq_queue_name
 from backend.core.scoped import Prepared, Scoped, prepared, scoped
-from backend.jobs import capacity, events
+from backend.jobs import capacity, context, events
 from backend.jobs.schemas import JobEvent, JobOut
 from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
@@ -212,7 +212,8 @@ async def create_job(
     job = Job(
         workspace=workspace_id,
         kind=kind,
-        payload=payload or {},
+        # The request creating it (if any) travels with it, for the worker's log lines.
+        payload=context.with_origin(payload),
         idempotency_key=idempotency_key,
         max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
         parent=parent_id,

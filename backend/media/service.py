@@ -19,6 +19,7 @@ from backend import db
 from backend.core.convert import to_schema
 from backend.core.errors import InvalidInput, NotFound, ServiceError
 from backend.core.scoped import scoped
+from backend.media import upkeep
 from backend.media.hash_index import HashCache, HashLoader, HashRow
 from backend.media.images import (
     FLAT_PHASH,
@@ -287,3 +288,20 @@ def file_path(row: dict[str, Any], thumbnail: bool = False) -> Path:
     if path is None:
         raise NotFound("File not stored locally")
     return path
+
+
+# --- upkeep (the maintenance cron): stored files and rows kept in step ----------------------
+
+OrphanSweep = upkeep.OrphanSweep
+delete_orphan_files = upkeep.delete_orphan_files
+
+
+async def delete_rows_without_files(before: datetime, limit: int) -> int:
+    """Delete at most `limit` media rows (made before `before`) whose file is gone; how many went."""
+    deleted = await upkeep.delete_rows_without_files(before, limit)
+    by_workspace: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for workspace_id, media_id in deleted:
+        by_workspace.setdefault(workspace_id, []).append(media_id)
+    for workspace_id, ids in by_workspace.items():
+        forget_hashes(workspace_id, MEDIA_NAMESPACE, ids)
+    return len(deleted)

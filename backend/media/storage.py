@@ -41,8 +41,13 @@ class LocalStorage:
         path = self._path(key)
 
         def write() -> None:
-            if path.exists():
+            try:
+                # Already stored: a repeat only refreshes its age, so the orphan sweep (`upkeep`),
+                # which spares recent files, never deletes it while its row is on the way.
+                os.utime(path)
                 return
+            except FileNotFoundError:
+                pass
             path.parent.mkdir(parents=True, exist_ok=True)
             # Write then rename, so a reader never sees half a file.
             with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:

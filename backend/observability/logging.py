@@ -96,6 +96,7 @@ def request_log_middleware(app: ASGIApp) -> ASGIApp:
                 status=status,
                 duration_ms=round((time.perf_counter() - started) * 1000, 1),
             )
-            structlog.contextvars.unbind_contextvars("request_id")
+            # The workspace is bound by authentication (`backend.auth.security`), once the caller is known.
+            structlog.contextvars.unbind_contextvars("request_id", "workspace_id")
 
     return middleware

@@ -35,6 +35,7 @@ from decimal import Decimal
 from arq.connections import ArqRedis
 
 from backend.jobs.service import JobRun
+from backend.platforms import rotation
 from backend.platforms.accounts import service as accounts
 from backend.platforms.drivers import requirements
 from backend.platforms.drivers.base import (
@@ -443,3 +444,7 @@ def supports(platform: str, action: str) -> bool:
 def find_browser() -> ChromiumLookup:
     """The Chromium that browser automation would launch now, or the one line saying how to get it."""
     return find_chromium(get_settings().platforms.chromium_path)
+
+
+# Key rotation (`sellpilot rotate-keys`, the maintenance cron): secrets moved to the current vault key.
+rotate_vault_keys = rotation.rotate

@@ -55,3 +55,19 @@ def encrypt_optional(plaintext: str | None, purpose: str) -> str | None:
 
 def decrypt_optional(token: str | None, purpose: str) -> str | None:
     return None if token is None else decrypt(token, purpose)
+
+
+def key_id_of(token: str) -> str:
+    """The id of the key a token was made with ("" if it is not a vault token)."""
+    version, _, rest = token.partition(".")
+    return rest.partition(".")[0] if version == VERSION else ""
+
+
+def current_key_id() -> str:
+    """The key new secrets are made with (the first of VAULT_KEYS)."""
+    return _keys()[0][0]
+
+
+def reencrypt(token: str, purpose: str) -> str:
+    """The same secret under the current key (VaultError if the token cannot be read)."""
+    return encrypt(decrypt(token, purpose), purpose)

@@ -258,6 +258,34 @@ class AnalyticsSettings:
 
 
 @dataclass(frozen=True)
+class MaintenanceSettings:
+    """The daily upkeep crons (`backend/admin/maintenance.py`): how long things are kept, how much one run does."""
+
+    enabled: bool
+    """Whether workers run the maintenance crons (off in tests that run the steps by hand)."""
+    jobs_retention_days: int
+    """Finished jobs (with their items and children) are kept this long after they finished."""
+    analytics_events_retention_days: int
+    """Raw analytics events are kept this long; the hourly rollups the dashboard reads stay."""
+    media_orphan_grace_hours: float
+    """A stored file no media row names is deleted only once it is this old (an upload in flight is never hit)."""
+    jobs_per_run: int
+    """Finished jobs (each with its children) one run prunes at most; also event streams trimmed at most."""
+    analytics_events_per_run: int
+    audit_rows_per_run: int
+    media_files_per_run: int
+    """Orphaned files, and media rows whose file is gone, one run deletes at most (each)."""
+    secrets_per_run: int
+    """Vault secrets one cron run re-encrypts under the current key (`sellpilot rotate-keys` runs to the end)."""
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    retention_days: int
+    """Audit rows older than this are pruned (by the maintenance cron)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -275,6 +303,8 @@ class Settings:
     automation: AutomationSettings
     collect: CollectSettings
     analytics: AnalyticsSettings
+    maintenance: MaintenanceSettings
+    audit: AuditSettings
     version: str = field(default="0.1.0")
 
     @property

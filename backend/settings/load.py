@@ -17,6 +17,7 @@ from backend.settings.env import Env
 from backend.settings.groups import (
     AISettings,
     AnalyticsSettings,
+    AuditSettings,
     AuthSettings,
     AutomationSettings,
     BillingSettings,
@@ -24,6 +25,7 @@ from backend.settings.groups import (
     DatabaseSettings,
     IPNetwork,
     JobSettings,
+    MaintenanceSettings,
     MediaSettings,
     ObservabilitySettings,
     PlatformSettings,
@@ -364,4 +366,16 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             max_event_age_days=env.integer("ANALYTICS_MAX_EVENT_AGE_DAYS", 90, minimum=1),
             future_skew_seconds=env.integer("ANALYTICS_FUTURE_SKEW_SECONDS", 300, minimum=0),
         ),
+        maintenance=MaintenanceSettings(
+            enabled=env.flag("MAINTENANCE_ENABLED", True),
+            jobs_retention_days=env.integer("JOBS_RETENTION_DAYS", 30, minimum=1),
+            analytics_events_retention_days=env.integer("ANALYTICS_EVENTS_RETENTION_DAYS", 400, minimum=1),
+            media_orphan_grace_hours=max(1.0, env.number("MEDIA_ORPHAN_GRACE_HOURS", 24.0)),
+            jobs_per_run=env.integer("MAINTENANCE_JOBS_PER_RUN", 5_000, minimum=1),
+            analytics_events_per_run=env.integer("MAINTENANCE_ANALYTICS_EVENTS_PER_RUN", 200_000, minimum=1),
+            audit_rows_per_run=env.integer("MAINTENANCE_AUDIT_ROWS_PER_RUN", 50_000, minimum=1),
+            media_files_per_run=env.integer("MAINTENANCE_MEDIA_FILES_PER_RUN", 2_000, minimum=1),
+            secrets_per_run=env.integer("MAINTENANCE_SECRETS_PER_RUN", 1_000, minimum=1),
+        ),
+        audit=AuditSettings(retention_days=env.integer("AUDIT_RETENTION_DAYS", 365, minimum=1)),
     )
