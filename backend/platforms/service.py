@@ -412,6 +412,11 @@ async def accounts_everywhere(statuses: Sequence[str] = ("active",)) -> list[tup
     return await accounts.accounts_everywhere(statuses)
 
 
+async def needing_attention_by_platform() -> dict[str, int]:
+    """Accounts waiting for a person (captcha, challenge, lost session), by platform, over all workspaces."""
+    return await accounts.count_by_status_everywhere("needs_attention")
+
+
 def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
     """What keeps a draft from being published on the platform, each as "Field: what to do"; empty when ready.
 

@@ -224,6 +224,14 @@ async def accounts_everywhere(statuses: Sequence[str]) -> list[tuple[uuid.UUID, 
     return [(row["workspace"], account_out(row)) for row in rows]
 
 
+async def count_by_status_everywhere(status: str) -> dict[str, int]:
+    """How many accounts of each platform are in `status`, over all workspaces (for the metrics endpoint)."""
+    # The operator's view of the whole fleet (a gauge): it belongs to no workspace.
+    sql = "SELECT platform, COUNT(*) AS n FROM platform_accounts WHERE status = {} GROUP BY platform"
+    rows = await across_workspaces(PlatformAccount).raw(sql, status)
+    return {row["platform"]: int(row["n"]) for row in rows}
+
+
 async def account_exists(workspace_id: uuid.UUID, platform: str, login: str) -> bool:
     return bool(
         await scoped(PlatformAccount, workspace_id)
