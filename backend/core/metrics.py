@@ -32,8 +32,14 @@ def scrape_registry() -> CollectorRegistry:
     return registry
 
 
-def forget_process_at_exit() -> None:
-    """Drop this process's live gauges (open streams, contexts…) from the sum when it exits."""
+def forget_this_process() -> None:
+    """Drop this process's live gauges (open streams, contexts…) from the sum: it is stopping."""
     if multiprocess_dir() is not None:
-        pid = os.getpid()
-        atexit.register(multiprocess.mark_process_dead, pid)
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
+
+
+def forget_process_at_exit() -> None:
+    """`forget_this_process` when the interpreter exits (a worker; uvicorn's child processes skip
+    `atexit`, so the API calls it at the end of its lifespan)."""
+    if multiprocess_dir() is not None:
+        atexit.register(forget_this_process)

@@ -1,7 +1,7 @@
 """Prometheus metrics of the API process.
 
 Requests: count and latency by route template and status (Litestar's plugin).
-Jobs: queue depth and age, jobs by kind and status; platform accounts needing
+Jobs: queue depth and age, live workers, jobs by kind and status; platform accounts needing
 attention; Stripe events not handled yet — read fresh at each scrape, so they
 cost a few queries per scrape and nothing between.
 Workers serve their own job-duration and limiter metrics (WORKER_METRICS_PORT).
@@ -19,7 +19,7 @@ from litestar.response import Response
 from prometheus_client import CONTENT_TYPE_LATEST, Gauge, generate_latest
 
 from backend.billing import service as billing_service
-from backend.core.metrics import forget_process_at_exit, scrape_registry
+from backend.core.metrics import scrape_registry
 from backend.jobs import service as jobs_service
 from backend.platforms import service as platforms_service
 
@@ -33,6 +33,9 @@ QUEUE_AGE = Gauge(
     "sellpilot_queue_oldest_age_seconds",
     "How long the oldest job due now has waited for a worker",
     multiprocess_mode="mostrecent",
+)
+WORKERS_ALIVE = Gauge(
+    "sellpilot_workers_alive", "Worker processes with a recent heartbeat in Redis", multiprocess_mode="mostrecent"
 )
 JOBS = Gauge("sellpilot_jobs", "Job records by kind and status", ["kind", "status"], multiprocess_mode="mostrecent")
 ACCOUNTS_NEEDING_ATTENTION = Gauge(
@@ -49,8 +52,6 @@ WEBHOOK_BACKLOG_AGE = Gauge(
     "Age of the oldest Stripe event not handled yet (0 when none)",
     multiprocess_mode="mostrecent",
 )
-
-forget_process_at_exit()
 
 
 def build_prometheus_config() -> PrometheusConfig:
@@ -73,7 +74,7 @@ def _set_labelled(gauge: Gauge, seen: set[tuple[str, ...]], values: dict[tuple[s
         gauge.labels(*labels).set(0)
     for labels, value in values.items():
         gauge.labels(*labels).set(value)
-    seen |= values.keys()
+    seen.update(values)
 
 
 _JOB_LABELS: set[tuple[str, ...]] = set()
@@ -84,6 +85,7 @@ async def refresh_gauges(request: Request[Any, Any, Any]) -> None:
     redis = request.app.state.redis
     QUEUE_DEPTH.set(await jobs_service.queue_depth(redis))
     QUEUE_AGE.set(await jobs_service.queue_oldest_age_seconds(redis))
+    WORKERS_ALIVE.set(await jobs_service.count_live_workers(redis))
     rows = await jobs_service.counts_by_kind_and_status()
     _set_labelled(JOBS, _JOB_LABELS, {(row["kind"], row["status"]): int(row["n"]) for row in rows})
     attention = await platforms_service.needing_attention_by_platform()
