@@ -129,6 +129,12 @@ def cluster(test_env: dict[str, str]) -> Iterator[Cluster]:
         metrics_dir.rmdir()
 
 
+def _worker_alive() -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "backend.cli", "worker-alive"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    )
+
+
 async def _wait_for_workers(app: Any, count: int) -> None:
     deadline = time.monotonic() + START_SECONDS
     while await jobs_service.count_live_workers(app.state.redis) < count:
@@ -166,6 +172,10 @@ def _counter(metrics: str, name: str, **labels: str) -> float:
 async def test_two_apis_and_two_workers_share_jobs_streams_limits_and_metrics(cluster: Cluster, app: Any) -> None:
     api_1, api_2 = cluster.apis
     await _wait_for_workers(app, 2)
+    # The workers' container health check: both beat in Redis from this host.
+    alive = _worker_alive()
+    assert alive.returncode == 0, alive.stderr
+    assert alive.stdout.startswith("2 live workers on ")
     async with httpx.AsyncClient(base_url=api_1, timeout=30) as one, httpx.AsyncClient(base_url=api_2) as two:
         email = f"multi-{uuid.uuid4().hex[:8]}@example.com"
         registered = await one.post(
