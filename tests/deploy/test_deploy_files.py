@@ -9,6 +9,7 @@ API's or the worker's registry.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -31,11 +32,11 @@ SUFFIXES = {"counter": ("", "_total"), "histogram": ("_bucket", "_count", "_sum"
 
 
 def _check(tmp_path: Path, **files: str) -> subprocess.CompletedProcess[str]:
-    env = {"PATH": "/usr/bin:/bin", "HOME": str(Path.home())}
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("CHECK_", "COMPOSE_"))}
     for name, text in files.items():
         path = tmp_path / name
         path.write_text(text)
-        env["DOCKERFILE" if name == "Dockerfile" else "COMPOSE_FILE"] = str(path)
+        env["CHECK_DOCKERFILE" if name == "Dockerfile" else "CHECK_COMPOSE_FILE"] = str(path)
     return subprocess.run(
         ["bash", "scripts/check-deploy"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
     )
