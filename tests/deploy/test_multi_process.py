@@ -2,7 +2,8 @@
 
 A job started through one API and followed over SSE through the other loses no
 event; a client resuming on the other API gets exactly what it missed; a rate
-limit counts requests to both APIs; /metrics in multi-process mode sums both.
+limit counts requests to both APIs; /metrics in multi-process mode (either API, or a
+worker's metrics port) shows the sum of all four processes; `sellpilot worker-alive` sees both workers.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def _free_port() -> int:
 @dataclass
 class Cluster:
     apis: list[str]
-    workers: list[subprocess.Popen[bytes]]
+    worker_metrics: str
+    """The first worker's metrics endpoint (WORKER_METRICS_PORT)."""
     metrics_dir: Path
 
 
@@ -91,11 +93,10 @@ def cluster(test_env: dict[str, str]) -> Iterator[Cluster]:
         **test_env,
         "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir),
         "RATE_LIMIT_LOGIN_PER_EMAIL": f"{LOGINS_PER_EMAIL}/minute",
-        "WORKER_METRICS_PORT": "0",
         "WORKER_HEARTBEAT_SECONDS": "0.5",
     }
     env.pop("OPENAI_API_KEY", None)  # the local AI provider: offline and deterministic
-    ports = [_free_port(), _free_port()]
+    ports, worker_port = [_free_port(), _free_port()], _free_port()
     started: list[subprocess.Popen[bytes]] = []
     try:
         for port in ports:
@@ -108,20 +109,19 @@ def cluster(test_env: dict[str, str]) -> Iterator[Cluster]:
                     stderr=subprocess.DEVNULL,
                 )
             )
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "backend.cli", "worker"],
-                env=env,
-                cwd=ROOT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+        for metrics_port in (worker_port, 0):
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "backend.cli", "worker"],
+                    env={**env, "WORKER_METRICS_PORT": str(metrics_port)},
+                    cwd=ROOT,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             )
-            for _ in range(2)
-        ]
-        started += workers
         urls = [f"http://127.0.0.1:{port}" for port in ports]
         _wait_for_apis(urls, started)
-        yield Cluster(apis=urls, workers=workers, metrics_dir=metrics_dir)
+        yield Cluster(apis=urls, worker_metrics=f"http://127.0.0.1:{worker_port}/metrics", metrics_dir=metrics_dir)
     finally:
         _stop(started)
         for leftover in metrics_dir.glob("*"):
@@ -232,8 +232,9 @@ async def test_two_apis_and_two_workers_share_jobs_streams_limits_and_metrics(cl
             statuses.append(response.status_code)
         assert statuses == [200] * LOGINS_PER_EMAIL + [429]
 
-        # /metrics of either API sums both processes (and the workers): same count, whichever is asked.
+        # /metrics of either API, and a worker's metrics port, sum all four processes: the same counts.
         scraped = [(await http.get("/metrics")).text for http in (one, two)]
+        scraped.append((await one.get(cluster.worker_metrics)).text)
     for metrics in scraped:
         assert _counter(metrics, "sellpilot_requests_total", path="/api/v1/auth/login") == LOGINS_PER_EMAIL + 1
         assert _counter(metrics, "sellpilot_requests_total", path="/api/v1/auth/login", status_code="429") == 1
