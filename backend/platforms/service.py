@@ -385,6 +385,11 @@ async def get_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> Account
     return await accounts.get_account(workspace_id, account_id)
 
 
+async def needing_attention_by_platform() -> dict[str, int]:
+    """Accounts waiting for a person (captcha, challenge, lost session), by platform, over all workspaces."""
+    return await accounts.count_by_status_everywhere("needs_attention")
+
+
 async def accounts_matching(
     workspace_id: uuid.UUID,
     *,
@@ -410,11 +415,6 @@ async def accounts_everywhere(statuses: Sequence[str] = ("active",)) -> list[tup
     """(workspace id, account) of every workspace's accounts in these statuses: for a scheduler that works
     across workspaces (analytics' sync tick), never for a request."""
     return await accounts.accounts_everywhere(statuses)
-
-
-async def needing_attention_by_platform() -> dict[str, int]:
-    """Accounts waiting for a person (captcha, challenge, lost session), by platform, over all workspaces."""
-    return await accounts.count_by_status_everywhere("needs_attention")
 
 
 def publish_problems(platform: str, draft: DraftFacts) -> list[str]:
