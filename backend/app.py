@@ -27,6 +27,7 @@ from backend.collect.crawl.routes import CrawlController
 from backend.collect.review.routes import ReviewController
 from backend.collect.routes import COLLECT_CONTROLLERS
 from backend.core.errors import EXCEPTION_HANDLERS
+from backend.core.metrics import forget_this_process
 from backend.core.redis import create_redis, provide_redis
 from backend.core.request import AppRequest
 from backend.jobs.routes import EventController, JobController
@@ -64,6 +65,7 @@ async def lifespan(app: Litestar) -> AsyncIterator[None]:
         gc.set_threshold(*previous)
         await app.state.redis.aclose()
         await db.stop()
+        forget_this_process()
 
 
 def _cors(settings: Settings) -> CORSConfig | None:

@@ -122,6 +122,28 @@ def worker(settings_path: str) -> None:
     run_worker(import_string(settings_path))
 
 
+@main.command("worker-alive")
+def worker_alive() -> None:
+    """Exit 0 when a worker on this host has beaten in Redis lately (a container health check), else 1."""
+    from backend.core.redis import create_redis
+    from backend.jobs.heartbeat import live_workers_on
+
+    async def count() -> int:
+        redis = create_redis()
+        try:
+            return await live_workers_on(redis, socket.gethostname())
+        finally:
+            await redis.aclose()
+
+    try:
+        alive = asyncio.run(count())
+    except Exception as exc:
+        raise click.ClickException(f"Redis ({_redis_address(get_settings().redis.url)}): {exc}") from None
+    if not alive:
+        raise click.ClickException(f"No live worker on {socket.gethostname()} (no heartbeat lately).")
+    click.echo(f"{alive} live worker{'s' if alive != 1 else ''} on {socket.gethostname()}")
+
+
 @main.command()
 @click.option("--email", prompt=True)
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)

@@ -27,6 +27,7 @@ from backend.billing.webhooks import (
     process_event,
     receive_webhook,
     record_event_error,
+    unhandled_backlog,
 )
 
 __all__ = [
@@ -44,5 +45,6 @@ __all__ = [
     "record_event_error",
     "release",
     "stripe_client",
+    "unhandled_backlog",
     "usage_this_month",
 ]

@@ -127,6 +127,20 @@ async def record_event_error(event_id: str, error: str) -> None:
     await BillingEvent.update({BillingEvent.error: error}).where(BillingEvent.id == event_id)
 
 
+async def unhandled_backlog() -> tuple[int, float]:
+    """Stripe events stored and not handled yet: how many, and the oldest one's age in seconds (0 when none)."""
+    rows = await BillingEvent.raw(
+        "SELECT COUNT(*) AS n, MIN(received_at) AS oldest FROM billing_events WHERE handled_at IS NULL"
+    )
+    oldest = rows[0]["oldest"] if rows else None
+    if isinstance(oldest, str):  # SQLite hands timestamps back as text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    age = (utcnow() - oldest).total_seconds() if oldest is not None else 0.0
+    return (int(rows[0]["n"]) if rows else 0), max(0.0, age)
+
+
 def _workspace_from_metadata(obj: dict[str, Any]) -> uuid.UUID | None:
     raw = (obj.get("metadata") or {}).get("workspace_id") or obj.get("client_reference_id")
     try:

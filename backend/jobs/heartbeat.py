@@ -56,6 +56,15 @@ async def forget_heartbeat(redis: Redis, worker_id: str) -> None:
     await redis.zrem(_key(), worker_id)
 
 
+async def live_workers_on(redis: Redis, host: str) -> int:
+    """Live workers whose id names this host (`host:pid:…`): a container's health check asks about its own."""
+    ids = await redis.zrangebyscore(_key(), time.time() - max_age_seconds(), "+inf")
+    prefix = f"{host}:".encode()
+    return sum(
+        1 for worker_id in ids if (worker_id if isinstance(worker_id, bytes) else worker_id.encode()).startswith(prefix)
+    )
+
+
 async def beat_forever(redis: Redis, worker_id: str) -> None:
     """Run as a task for the worker's whole life; a Redis outage only delays the next beat."""
     interval = get_settings().jobs.worker_heartbeat_seconds

@@ -9,6 +9,7 @@ there yet. arq carries only the job id.
 from __future__ import annotations
 
 import contextlib
+import time
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -432,6 +433,13 @@ async def counts_by_kind_and_status() -> list[dict[str, Any]]:
 
 async def queue_depth(redis: Redis) -> int:
     return int(await redis.zcard(arq_queue_name()))
+
+
+async def queue_oldest_age_seconds(redis: Redis) -> float:
+    """How long the oldest job due now has waited in the queue for a worker (0 when none waits)."""
+    now_ms = time.time() * 1000
+    oldest = await redis.zrangebyscore(arq_queue_name(), "-inf", now_ms, start=0, num=1, withscores=True)
+    return max(0.0, (now_ms - oldest[0][1]) / 1000) if oldest else 0.0
 
 
 async def count_live_workers(redis: Redis) -> int:

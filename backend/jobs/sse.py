@@ -19,7 +19,9 @@ from backend.jobs.schemas import TERMINAL_EVENTS, JobEvent
 from backend.jobs.stream_hub import StreamHub, get_hub, make_frame, order
 from backend.settings import get_settings
 
-OPEN_STREAMS = Gauge("sellpilot_sse_open_streams", "Server-Sent Event connections open now")
+OPEN_STREAMS = Gauge(
+    "sellpilot_sse_open_streams", "Server-Sent Event connections open now", multiprocess_mode="livesum"
+)
 STREAM_ID = re.compile(r"^\d{1,20}-\d{1,20}$")
 RECONNECT_AFTER_MS = 1000
 PING = b": ping\r\n\r\n"

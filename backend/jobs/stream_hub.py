@@ -41,8 +41,12 @@ from backend.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-HUB_READERS = Gauge("sellpilot_sse_hub_readers", "Shared Redis readers running in this process (0 or 1)")
-HUB_CHANNELS = Gauge("sellpilot_sse_hub_channels", "Workspace streams the shared reader follows now")
+HUB_READERS = Gauge(
+    "sellpilot_sse_hub_readers", "Shared Redis readers running (one per API process)", multiprocess_mode="livesum"
+)
+HUB_CHANNELS = Gauge(
+    "sellpilot_sse_hub_channels", "Workspace streams the shared readers follow now", multiprocess_mode="livesum"
+)
 DROPPED = Counter("sellpilot_sse_dropped_subscribers", "Event-stream subscribers dropped because they stopped reading")
 # Frames a subscriber may fall behind before it is dropped (told to reconnect and resume).
 SUBSCRIBER_BUFFER = 1_000

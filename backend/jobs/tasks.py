@@ -11,6 +11,7 @@ from arq import cron
 from prometheus_client import start_http_server
 
 from backend.core.aio import bounded
+from backend.core.metrics import forget_process_at_exit, scrape_registry
 from backend.jobs import fairness, heartbeat, recovery, runner, service
 from backend.settings import get_settings
 
@@ -59,8 +60,10 @@ async def on_worker_startup(ctx: dict[str, Any]) -> None:
     settings = get_settings().jobs
     if settings.worker_metrics_port:
         # Each worker serves its own metrics (job durations, limiter waits);
-        # the API's /metrics has queue depth and jobs by status.
-        start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr)
+        # the API's /metrics has queue depth and jobs by status. In multi-process mode
+        # (PROMETHEUS_MULTIPROC_DIR) it serves the sum of every process on the machine.
+        start_http_server(settings.worker_metrics_port, addr=settings.worker_metrics_addr, registry=scrape_registry())
+    forget_process_at_exit()
     # A task of its own, not a cron job: a busy worker (all job slots taken) must still beat.
     ctx["heartbeat"] = asyncio.create_task(heartbeat.beat_forever(ctx["redis"], ctx["worker_id"]))
 

@@ -386,6 +386,11 @@ async def get_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> Account
     return await accounts.get_account(workspace_id, account_id)
 
 
+async def needing_attention_by_platform() -> dict[str, int]:
+    """Accounts waiting for a person (captcha, challenge, lost session), by platform, over all workspaces."""
+    return await accounts.count_by_status_everywhere("needs_attention")
+
+
 async def accounts_matching(
     workspace_id: uuid.UUID,
     *,

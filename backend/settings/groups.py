@@ -220,6 +220,8 @@ class ObservabilitySettings:
     sentry_traces_sample_rate: float
     secret_values: tuple[str, ...] = ()
     """Values that must never appear in a log line (keys, webhook secret, passwords in URLs)."""
+    prometheus_multiproc_dir: Path | None = None
+    """Where the processes of one machine share their metrics (`backend.core.metrics`); None: each its own."""
 
 
 @dataclass(frozen=True)

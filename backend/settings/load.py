@@ -205,6 +205,21 @@ def _platform_settings(env: Env, app_env: str, secret_key: str, data_dir: Path) 
     )
 
 
+def _multiproc_dir(environ: dict[str, str]) -> Path | None:
+    # prometheus_client reads the variable from the process environment when first imported,
+    # so set it there (in .env it would come too late for it): checked here all the same.
+    raw = environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
+    if not raw:
+        return None
+    path = Path(raw)
+    if not path.is_dir() or not os.access(path, os.W_OK):
+        raise SettingsError(
+            f"PROMETHEUS_MULTIPROC_DIR={raw!r} must be an existing writable directory, empty when the first "
+            "process starts (e.g. a tmpfs); unset it to keep each process's metrics to itself"
+        )
+    return path
+
+
 def _secret_values(env: Env, secret_key: str, database_url: str | None, redis_url: str) -> tuple[str, ...]:
     """Every configured secret, as it could show up in a log: the logs cut these out."""
     values = [secret_key]
@@ -346,6 +361,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             sentry_dsn=env.optional("SENTRY_DSN"),
             sentry_traces_sample_rate=env.number("SENTRY_TRACES_SAMPLE_RATE", 0.0),
             secret_values=_secret_values(env, secret_key, database_url, redis_url),
+            prometheus_multiproc_dir=_multiproc_dir(environ),
         ),
         server=ServerSettings(
             host=env.text("HOST", "127.0.0.1"),

@@ -152,6 +152,14 @@ async def count_accounts(workspace_id: uuid.UUID) -> int:
     return int(await scoped(PlatformAccount, workspace_id).count())
 
 
+async def count_by_status_everywhere(status: str) -> dict[str, int]:
+    """How many accounts of each platform are in `status`, over all workspaces (for the metrics endpoint)."""
+    # The operator's view of the whole fleet (a gauge): it belongs to no workspace.
+    sql = "SELECT platform, COUNT(*) AS n FROM platform_accounts WHERE status = {} GROUP BY platform"
+    rows = await across_workspaces(PlatformAccount).raw(sql, status)
+    return {row["platform"]: int(row["n"]) for row in rows}
+
+
 async def _count_usable(workspace_id: uuid.UUID) -> int:
     return int(await scoped(PlatformAccount, workspace_id).count().where(PlatformAccount.status != "inactive"))
 
