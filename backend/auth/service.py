@@ -15,11 +15,19 @@ from backend.auth.accounts import (
     login,
     register,
 )
+from backend.auth.directory import (
+    search_users,
+    search_workspaces,
+    set_user_active,
+    user_detail,
+    workspace_summary,
+)
 from backend.auth.members import (
     change_member_role,
     invite_member,
     list_invitations,
     list_members,
+    members_page,
     remove_member,
     revoke_invitation,
 )
@@ -49,11 +57,17 @@ __all__ = [
     "lock_workspace",
     "login",
     "logout",
+    "members_page",
     "refresh",
     "register",
     "remove_member",
     "rename_workspace",
     "revoke_invitation",
+    "search_users",
+    "search_workspaces",
+    "set_user_active",
     "switch_workspace",
+    "user_detail",
     "workspace_name",
+    "workspace_summary",
 ]

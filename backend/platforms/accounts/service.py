@@ -40,7 +40,7 @@ from backend.platforms.accounts.schemas import AccountCreate, AccountUpdate
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.profiles import service as profiles
 from backend.platforms.proxies import service as proxies
-from backend.platforms.schemas import AccountOut, ImportReport, ImportRowOut, PlatformOut
+from backend.platforms.schemas import AccountOut, AttentionAccountOut, ImportReport, ImportRowOut, PlatformOut
 from backend.platforms.tables import PlatformAccount
 from backend.settings import get_settings
 
@@ -224,6 +224,21 @@ async def accounts_everywhere(statuses: Sequence[str]) -> list[tuple[uuid.UUID, 
     query = across_workspaces(PlatformAccount).select().where(PlatformAccount.status.is_in(list(statuses)))
     rows = await query.output(load_json=True).order_by(PlatformAccount.created_at).order_by(PlatformAccount.id)
     return [(row["workspace"], account_out(row)) for row in rows]
+
+
+async def accounts_needing_attention(statuses: Sequence[str], limit: int, offset: int) -> Page[AttentionAccountOut]:
+    """Every workspace's accounts in these statuses, the longest waiting first (the superuser console)."""
+    # The operators' list spans all workspaces: which accounts anywhere wait for a person.
+    table = across_workspaces(PlatformAccount)
+    condition = PlatformAccount.status.is_in(list(statuses))
+    return await fetch_page(
+        table.select().output(load_json=True).order_by(PlatformAccount.updated_at).order_by(PlatformAccount.id),
+        table.count(),
+        lambda row: AttentionAccountOut(workspace_id=row["workspace"], account=account_out(row)),
+        limit,
+        offset,
+        [condition],
+    )
 
 
 async def account_exists(workspace_id: uuid.UUID, platform: str, login: str) -> bool:
