@@ -17,9 +17,7 @@ from backend.auth.tables import Invitation, Membership, User, Workspace
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from backend.core.pagination import fetch_page
 from backend.core.principal import Role
-from backend.core.schemas import Page
 from backend.core.scoped import across_workspaces
 
 log = structlog.get_logger(__name__)
@@ -140,19 +138,6 @@ async def get_user(user_id: uuid.UUID) -> UserOut:
     if row is None:
         raise NotFound("User not found")
     return to_schema(row, UserOut)
-
-
-async def list_users(search: str | None, limit: int, offset: int) -> Page[UserOut]:
-    """Every account (superusers only; not tenant-scoped by design)."""
-    where = [User.email.like(f"%{search.lower()}%")] if search else []
-    return await fetch_page(
-        User.select(*USER_COLUMNS).order_by(User.created_at),
-        User.count(),
-        lambda row: to_schema(row, UserOut),
-        limit,
-        offset,
-        where,
-    )
 
 
 async def create_superuser(email: str, password: str) -> uuid.UUID:

@@ -11,7 +11,6 @@ from __future__ import annotations
 from backend.auth.accounts import (
     create_superuser,
     get_user,
-    list_users,
     login,
     register,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "invite_member",
     "list_invitations",
     "list_members",
-    "list_users",
     "list_workspaces",
     "load_principal",
     "lock_workspace",
