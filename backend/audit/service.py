@@ -125,6 +125,9 @@ def _filters(
         )
     if actor_id is not None:
         where.append(AuditEntry.actor_id == actor_id)
+    for value, field in ((since, "since"), (until, "until")):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput(field, "give a time zone, e.g. 2026-12-01T00:00:00Z")
     if since is not None and until is not None and since > until:
         raise InvalidInput("since", "must be before until")
     if since is not None:
