@@ -35,14 +35,38 @@ _OVERRIDES = prepared(
 )
 
 
-def _aware(when: datetime) -> datetime:
+def _aware(when: datetime | str) -> datetime:
+    when = datetime.fromisoformat(when) if isinstance(when, str) else when  # SQLite's raw rows: text
     return when.replace(tzinfo=UTC) if when.tzinfo is None else when
 
 
-async def apply(plan: Plan, workspace_id: uuid.UUID) -> Plan:
-    """`plan` as the workspace's live overrides change it (newest last, so it wins)."""
+# A job start's plan in one statement: the subscription's status and plan (NULLs when the workspace never
+# had one) on every row, with one row per override (override columns NULL when there is none).
+_PLAN_AND_OVERRIDES = (
+    "SELECT s.status, s.plan, o.plan AS override_plan, o.resource, o.limit_value, o.expires_at "
+    "FROM (SELECT 1 AS one) base LEFT JOIN subscriptions s ON s.workspace = {workspace} "
+    "LEFT JOIN plan_overrides o ON o.workspace = {workspace} ORDER BY o.created_at"
+)
+
+
+async def plan_rows(workspace_id: uuid.UUID) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
+    """The workspace's subscription (status and plan; None if it never had one) and its overrides, oldest
+    first, read together: `effective_plan` runs on every job start."""
+    rows = await scoped(PlanOverride, workspace_id).raw(_PLAN_AND_OVERRIDES)
+    subscription = {"status": rows[0]["status"], "plan": rows[0]["plan"]} if rows[0]["status"] is not None else None
+    found = [
+        {"plan": row["override_plan"], **{k: row[k] for k in ("resource", "limit_value", "expires_at")}}
+        for row in rows
+        if row["expires_at"] is not None
+    ]
+    return subscription, found
+
+
+async def apply(plan: Plan, workspace_id: uuid.UUID, rows: list[dict[str, Any]] | None = None) -> Plan:
+    """`plan` as the workspace's live overrides change it (newest last, so it wins); `rows` when already read."""
     now = utcnow()
-    live = [row for row in await _OVERRIDES.rows(workspace_id) if _aware(row["expires_at"]) > now]
+    rows = await _OVERRIDES.rows(workspace_id) if rows is None else rows
+    live = [row for row in rows if _aware(row["expires_at"]) > now]
     if not live:
         return plan
     for row in live:

@@ -53,7 +53,8 @@ def plan_of(row: dict[str, Any] | None) -> Plan:
 
 async def effective_plan(workspace_id: uuid.UUID) -> Plan:
     """The subscription's plan with the workspace's live overrides (a superuser's plan or limit) applied."""
-    return await overrides.apply(plan_of(await subscription_of(workspace_id)), workspace_id)
+    subscription, found = await overrides.plan_rows(workspace_id)
+    return await overrides.apply(plan_of(subscription), workspace_id, found)
 
 
 def _limit_detail(plan: Plan, resource: Resource, used: int, needed: int) -> str:
