@@ -1,0 +1,69 @@
+/** The superuser console's rules that need no screen: the override form's checks, a worker's health. */
+import type { OverrideCreate, PlanOverride, WorkerBeat } from "../api/admin";
+import type { Limit } from "../api/endpoints";
+
+/** The plans an override can give (billing's plan table; the API refuses any other name). */
+export const PLAN_NAMES = ["free", "pro", "business"] as const;
+
+export interface OverrideForm {
+  /** a whole plan, or one limit */
+  kind: "plan" | "limit";
+  plan: string;
+  resource: string;
+  limit: string;
+  /** the value of a datetime-local input: the person's own time, no zone */
+  expiresAt: string;
+  reason: string;
+}
+
+export const emptyOverride = (): OverrideForm => ({ kind: "limit", plan: "pro", resource: "", limit: "", expiresAt: "", reason: "" });
+
+export type OverrideErrors = Partial<Record<"plan" | "resource" | "limit" | "expiresAt" | "reason", string>>;
+
+/**
+ * What is wrong with the form (in words, per field), or the body to send. The expiry is read in the
+ * browser's zone (what a datetime-local input means) and sent as UTC.
+ */
+export function checkOverride(form: OverrideForm, now: Date): { errors: OverrideErrors; body: OverrideCreate | null } {
+  const errors: OverrideErrors = {};
+  const reason = form.reason.trim();
+  if (!reason) errors.reason = "Say why: the reason is kept with the override and in the audit log";
+  else if (reason.length > 500) errors.reason = "Keep the reason under 500 characters";
+  const expires = form.expiresAt ? new Date(form.expiresAt) : null;
+  if (!expires || Number.isNaN(expires.getTime())) errors.expiresAt = "Choose when the override ends";
+  else if (expires.getTime() <= now.getTime()) errors.expiresAt = "The end must be in the future";
+  let limit: number | undefined;
+  if (form.kind === "plan") {
+    if (!(PLAN_NAMES as readonly string[]).includes(form.plan)) errors.plan = "Choose a plan";
+  } else {
+    if (!form.resource) errors.resource = "Choose the limit to change";
+    limit = Number(form.limit);
+    if (form.limit.trim() === "" || !Number.isInteger(limit) || limit < 0) errors.limit = "Enter a whole number, 0 or more";
+  }
+  if (Object.keys(errors).length > 0 || !expires) return { errors, body: null };
+  const base = { expires_at: expires.toISOString(), reason };
+  const body: OverrideCreate = form.kind === "plan" ? { ...base, plan: form.plan } : { ...base, resource: form.resource, limit };
+  return { errors, body };
+}
+
+/** "Plan: Pro" or "Platform accounts: 50", with the limit's label where the workspace's limits name it. */
+export function overrideLabel(o: PlanOverride, limits: Limit[]): string {
+  if (o.plan) return `Plan: ${o.plan}`;
+  const label = limits.find((l) => l.resource === o.resource)?.label ?? o.resource ?? "limit";
+  return `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${o.limit ?? "—"}`;
+}
+
+/** Alive when its last beat is recent enough; the API says so, and the age (if newer) decides. */
+export function beatState(worker: WorkerBeat, maxAgeSeconds: number): "alive" | "stale" {
+  return worker.alive && worker.age_seconds <= maxAgeSeconds ? "alive" : "stale";
+}
+
+export function ageText(seconds: number): string {
+  if (seconds < 1) return "just now";
+  if (seconds < 90) return `${Math.round(seconds)} s ago`;
+  if (seconds < 90 * 60) return `${Math.round(seconds / 60)} min ago`;
+  return `${Math.round(seconds / 3600)} h ago`;
+}
+
+/** How often the system page asks again (the heartbeats tick every few seconds). */
+export const SYSTEM_REFRESH_MS = 5_000;
