@@ -26,7 +26,8 @@ export interface AuditEntry {
 export interface AuditQuery {
   /** an action or a prefix of one ("auth.") */
   action?: string;
-  actor_id?: string;
+  /** only this user's actions (their id) */
+  actor?: string;
   /** ISO date-times with a zone */
   since?: string;
   until?: string;
