@@ -8,6 +8,7 @@ import { AuthProvider } from "../src/lib/auth";
 import { ToastProvider } from "../src/components/toast";
 import { navFor } from "../src/components/Layout";
 import { OverrideForm } from "../src/components/admin/OverrideForm";
+import { SystemPage } from "../src/pages/admin/System";
 import { checkOverride, emptyOverride } from "../src/lib/admin";
 import { json, page, renderAt, type Call } from "./helpers";
 
@@ -170,5 +171,34 @@ describe("override form", () => {
       body: { resource: "platform_accounts", limit: 10, reason: "Partner trial", expires_at: new Date("2026-12-24T18:00").toISOString() },
     });
     expect(await screen.findByText("Override set")).toBeInTheDocument();
+  });
+});
+
+describe("system health", () => {
+  it("marks a worker alive or stale by its last beat and shows the queue", async () => {
+    stubApi((_m, url) =>
+      url === "/api/v1/admin/system"
+        ? json(200, {
+            workers: [
+              { worker_id: "w-live", last_beat_at: "2026-12-01T12:00:00Z", age_seconds: 2, alive: true },
+              { worker_id: "w-gone", last_beat_at: "2026-12-01T11:50:00Z", age_seconds: 600, alive: false },
+            ],
+            max_age_seconds: 15,
+            queue_depth: 7,
+            pending_by_kind: [
+              { kind: "listings.analyze", pending: 2 },
+              { kind: "campaign.post", pending: 5 },
+            ],
+            checked_at: "2026-12-01T12:00:02Z",
+          })
+        : undefined,
+    );
+    renderAt("/admin/system", "/admin/system", <SystemPage />);
+    const [live, gone] = (await screen.findAllByTestId("worker-row")) as [HTMLElement, HTMLElement];
+    expect(within(live).getByText("alive")).toBeInTheDocument();
+    expect(within(gone).getByText("stale")).toBeInTheDocument();
+    expect(within(gone).getByText("10 min ago")).toBeInTheDocument();
+    expect(screen.getByTestId("queue-depth")).toHaveTextContent("7");
+    expect(screen.getAllByTestId("queue-kind-row").map((r) => r.textContent)).toEqual(["Campaign post5", "Make drafts from photos2"]);
   });
 });
