@@ -15,7 +15,8 @@ export function SystemPage() {
   return (
     <>
       <PageHeader title="System health">
-        {health.isFetching ? <Spinner small label="Checking…" /> : h && <span className="text-sm text-slate-500">Checked {formatDate(h.checked_at)} · every {SYSTEM_REFRESH_MS / 1000} s</span>}
+        {/* The time of the last answer, not a spinner: the page asks again every few seconds and should not flicker. */}
+        {h ? <span className="text-sm text-slate-500">Checked {formatDate(h.checked_at)} · every {SYSTEM_REFRESH_MS / 1000} s</span> : health.isFetching && <Spinner small label="Checking…" />}
       </PageHeader>
       {health.isPending ? (
         <TableSkeleton rows={6} />
