@@ -24,7 +24,7 @@ const user = (id: string, email: string, isActive = true) => ({
   is_superuser: false,
   is_active: isActive,
   created_at: "2026-11-01T10:00:00Z",
-  last_sign_in_at: null,
+  last_login_at: null,
 });
 
 class FakeEventSource {
@@ -100,7 +100,7 @@ describe("admin section", () => {
       if (url.startsWith("/api/v1/auth/me")) return json(200, me(true));
       if (url.startsWith("/api/v1/workspaces")) return json(200, page([]));
       if (method === "GET" && url.startsWith("/api/v1/admin/users?")) return json(200, page(people));
-      if (method === "POST" && url === "/api/v1/admin/users/u2/disable") return json(200, { ...people[1], is_active: false, memberships: [] });
+      if (method === "POST" && url === "/api/v1/admin/users/u2/disable") return json(200, { user: { ...people[1], is_active: false }, memberships: [] });
       return undefined;
     });
     const u = userEvent.setup();
@@ -138,6 +138,8 @@ describe("override form", () => {
     expect(checkOverride({ ...base, reason: "trial", expiresAt: "2026-11-30T12:00" }, NOW).errors.expiresAt).toBe("The end must be in the future");
     expect(checkOverride({ ...base, reason: "trial", expiresAt: "" }, NOW).errors.expiresAt).toBe("Choose when the override ends");
     expect(checkOverride({ ...base, limit: "2.5", reason: "trial", expiresAt: "2026-12-02T12:00" }, NOW).errors.limit).toMatch(/whole number/);
+    expect(checkOverride({ ...base, limit: "2000000", reason: "trial", expiresAt: "2026-12-02T12:00" }, NOW).errors.limit).toMatch(/whole number/);
+    expect(checkOverride({ ...base, reason: "ok", expiresAt: "2026-12-02T12:00" }, NOW).errors.reason).toMatch(/at least 3 characters/);
     const ok = checkOverride({ ...base, reason: " trial month ", expiresAt: "2026-12-02T12:00" }, NOW);
     expect(ok.errors).toEqual({});
     expect(ok.body).toEqual({ resource: "platform_accounts", limit: 10, reason: "trial month", expires_at: new Date("2026-12-02T12:00").toISOString() });
@@ -175,29 +177,29 @@ describe("override form", () => {
 });
 
 describe("system health", () => {
-  it("marks a worker alive or stale by its last beat and shows the queue", async () => {
+  it("marks a worker alive or stale as the API says, with its last beat's age, and shows the queue", async () => {
+    const ago = (s: number) => new Date(Date.now() - s * 1000).toISOString();
     stubApi((_m, url) =>
       url === "/api/v1/admin/system"
         ? json(200, {
-            workers: [
-              { worker_id: "w-live", last_beat_at: "2026-12-01T12:00:00Z", age_seconds: 2, alive: true },
-              { worker_id: "w-gone", last_beat_at: "2026-12-01T11:50:00Z", age_seconds: 600, alive: false },
-            ],
-            max_age_seconds: 15,
             queue_depth: 7,
             pending_by_kind: [
               { kind: "listings.analyze", pending: 2 },
               { kind: "campaign.post", pending: 5 },
             ],
-            checked_at: "2026-12-01T12:00:02Z",
+            workers: [
+              { worker_id: "w-live", last_beat_at: ago(2), alive: true, running_jobs: 3 },
+              { worker_id: "w-gone", last_beat_at: ago(600), alive: false, running_jobs: 0 },
+            ],
           })
         : undefined,
     );
     renderAt("/admin/system", "/admin/system", <SystemPage />);
     const [live, gone] = (await screen.findAllByTestId("worker-row")) as [HTMLElement, HTMLElement];
     expect(within(live).getByText("alive")).toBeInTheDocument();
+    expect(within(live).getByText("3 running")).toBeInTheDocument();
     expect(within(gone).getByText("stale")).toBeInTheDocument();
-    expect(within(gone).getByText("10 min ago")).toBeInTheDocument();
+    expect(within(gone).getByText("beat 10 min ago")).toBeInTheDocument();
     expect(screen.getByTestId("queue-depth")).toHaveTextContent("7");
     expect(screen.getAllByTestId("queue-kind-row").map((r) => r.textContent)).toEqual(["Campaign post5", "Make drafts from photos2"]);
   });

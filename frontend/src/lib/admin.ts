@@ -1,9 +1,9 @@
 /** The superuser console's rules that need no screen: the override form's checks, a worker's health. */
-import type { OverrideCreate, PlanOverride, WorkerBeat } from "../api/admin";
+import type { OverrideCreate, OverridePlan, OverrideResource, PlanOverride } from "../api/admin";
 import type { Limit } from "../api/endpoints";
 
 /** The plans an override can give (billing's plan table; the API refuses any other name). */
-export const PLAN_NAMES = ["free", "pro", "business"] as const;
+export const PLAN_NAMES: readonly OverridePlan[] = ["free", "pro", "business"];
 
 export interface OverrideForm {
   /** a whole plan, or one limit */
@@ -28,6 +28,7 @@ export function checkOverride(form: OverrideForm, now: Date): { errors: Override
   const errors: OverrideErrors = {};
   const reason = form.reason.trim();
   if (!reason) errors.reason = "Say why: the reason is kept with the override and in the audit log";
+  else if (reason.length < 3) errors.reason = "Say a little more: at least 3 characters";
   else if (reason.length > 500) errors.reason = "Keep the reason under 500 characters";
   const expires = form.expiresAt ? new Date(form.expiresAt) : null;
   if (!expires || Number.isNaN(expires.getTime())) errors.expiresAt = "Choose when the override ends";
@@ -38,11 +39,13 @@ export function checkOverride(form: OverrideForm, now: Date): { errors: Override
   } else {
     if (!form.resource) errors.resource = "Choose the limit to change";
     limit = Number(form.limit);
-    if (form.limit.trim() === "" || !Number.isInteger(limit) || limit < 0) errors.limit = "Enter a whole number, 0 or more";
+    if (form.limit.trim() === "" || !Number.isInteger(limit) || limit < 0 || limit > 1_000_000) errors.limit = "Enter a whole number from 0 to 1,000,000";
   }
   if (Object.keys(errors).length > 0 || !expires) return { errors, body: null };
   const base = { expires_at: expires.toISOString(), reason };
-  const body: OverrideCreate = form.kind === "plan" ? { ...base, plan: form.plan } : { ...base, resource: form.resource, limit };
+  // The form's values were checked against the lists it offers; the API checks them again.
+  const body: OverrideCreate =
+    form.kind === "plan" ? { ...base, plan: form.plan as OverridePlan } : { ...base, resource: form.resource as OverrideResource, limit };
   return { errors, body };
 }
 
@@ -53,9 +56,10 @@ export function overrideLabel(o: PlanOverride, limits: Limit[]): string {
   return `${label.charAt(0).toUpperCase()}${label.slice(1)}: ${o.limit ?? "—"}`;
 }
 
-/** Alive when its last beat is recent enough; the API says so, and the age (if newer) decides. */
-export function beatState(worker: WorkerBeat, maxAgeSeconds: number): "alive" | "stale" {
-  return worker.alive && worker.age_seconds <= maxAgeSeconds ? "alive" : "stale";
+/** Seconds since `iso`, by this browser's clock (never negative). */
+export function secondsSince(iso: string, now: number): number {
+  const t = new Date(iso).getTime();
+  return Number.isNaN(t) ? 0 : Math.max(0, (now - t) / 1000);
 }
 
 export function ageText(seconds: number): string {

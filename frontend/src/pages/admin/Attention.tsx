@@ -12,14 +12,21 @@ import { Card, Empty, ErrorState, PageHeader, StatusBadge, formatDate } from "..
 
 const PAGE = 25;
 
+/** Workspace names by id, from the console's first page of workspaces (an id shows where a name is not known). */
+function useWorkspaceNames(): Map<string, string> {
+  const spaces = useQuery({ queryKey: ["admin", "workspaces", "list", { limit: 100 }], queryFn: () => admin.workspaces({ limit: 100 }) });
+  return new Map((spaces.data?.items ?? []).map((w) => [w.id, w.name]));
+}
+
 function Accounts() {
   const [offset, setOffset] = useState(0);
   const query = { limit: PAGE, offset };
   const list = useQuery({ queryKey: ["admin", "attention", "accounts", query], queryFn: () => admin.attention(query), placeholderData: keepPreviousData });
+  const spaces = useWorkspaceNames();
   if (list.isPending) return <TableSkeleton rows={4} />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
   if (list.data.items.length === 0) {
-    return <Empty title="No account needs attention">An account lands here when a platform asks for a captcha or a check, or its session ends; its owner resumes it.</Empty>;
+    return <Empty title="No account needs attention">An account lands here when a platform asks for a captcha or a check, refuses the login or bans it; its owner resumes it.</Empty>;
   }
   return (
     <>
@@ -31,19 +38,22 @@ function Accounts() {
               <th scope="col" className="py-2 pr-3">Workspace</th>
               <th scope="col" className="py-2 pr-3">Status</th>
               <th scope="col" className="py-2 pr-3">Why</th>
-              <th scope="col" className="py-2">Since</th>
+              <th scope="col" className="py-2">Changed</th>
             </tr>
           </thead>
           <tbody>
-            {list.data.items.map((a) => (
+            {list.data.items.map(({ workspace_id: ws, account: a }) => (
               <tr key={a.id} className="border-t border-slate-200 align-top dark:border-slate-800" data-testid="attention-row">
                 <td className="break-words py-2 pr-3 [overflow-wrap:anywhere]">
-                  {a.login}
-                  <span className="block text-xs capitalize text-slate-500">{a.platform}</span>
+                  {a.label || a.login}
+                  <span className="block text-xs text-slate-500">
+                    {a.platform_title}
+                    {a.label ? ` · ${a.login}` : ""}
+                  </span>
                 </td>
                 <td className="py-2 pr-3">
-                  <Link to={`/admin/workspaces/${a.workspace_id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                    {a.workspace_name}
+                  <Link to={`/admin/workspaces/${ws}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
+                    {spaces.get(ws) ?? `workspace ${ws.slice(0, 8)}`}
                   </Link>
                 </td>
                 <td className="py-2 pr-3">
@@ -68,7 +78,7 @@ function BillingEvents() {
   if (list.isPending) return <TableSkeleton rows={4} />;
   if (list.isError) return <ErrorState error={list.error} onRetry={() => list.refetch()} />;
   if (list.data.items.length === 0) {
-    return <Empty title="Every billing event is handled">Stripe's events land here while they wait (an event that came before what it refers to is retried with backoff) or failed.</Empty>;
+    return <Empty title="Every Stripe event is handled">Stripe's events land here while they wait (an event that came before what it refers to is retried with backoff) or failed.</Empty>;
   }
   return (
     <>
@@ -91,7 +101,7 @@ function BillingEvents() {
                 </td>
                 <td className="whitespace-nowrap py-2 pr-3">{formatDate(e.received_at)}</td>
                 <td className="py-2 pr-3 text-right tabular-nums">{e.attempts}</td>
-                <td className="break-words py-2 text-xs [overflow-wrap:anywhere]">{e.error || "Not tried yet"}</td>
+                <td className="break-words py-2 text-xs [overflow-wrap:anywhere]">{e.error || (e.attempts ? "—" : "Not tried yet")}</td>
               </tr>
             ))}
           </tbody>

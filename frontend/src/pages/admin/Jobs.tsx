@@ -4,8 +4,9 @@
  */
 import { Link } from "react-router";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { admin, type AdminJob, type FailureGroup } from "../../api/admin";
+import { admin, type FailureGroup } from "../../api/admin";
 import { errorMessage } from "../../api/client";
+import type { Job } from "../../api/endpoints";
 import { KIND_LABELS, jobSummary, kindLabel } from "../../lib/jobs";
 import { JOB_STATUSES } from "../../lib/progress";
 import { JobStatusBadge } from "../../components/jobs";
@@ -17,7 +18,7 @@ import { Button, Card, Empty, ErrorState, PageHeader, SelectField, Spinner, form
 const PAGE = 50;
 const RETRYABLE = new Set(["failed", "cancelled"]);
 
-function RetryButton({ job }: { job: AdminJob }) {
+function RetryButton({ job }: { job: Job }) {
   const toast = useToast();
   const queryClient = useQueryClient();
   const retry = useMutation({
@@ -37,7 +38,7 @@ function RetryButton({ job }: { job: AdminJob }) {
 }
 
 function FailureGroups({ groups, onPick }: { groups: FailureGroup[]; onPick: (kind: string) => void }) {
-  if (groups.length === 0) return <p className="text-sm text-slate-500">No failures match these filters.</p>;
+  if (groups.length === 0) return <p className="text-sm text-slate-500">No failed jobs of this kind.</p>;
   return (
     <div className="overflow-x-auto">
       <table className="w-full text-left text-sm" aria-label="Failure reasons">
@@ -61,7 +62,7 @@ function FailureGroups({ groups, onPick }: { groups: FailureGroup[]; onPick: (ki
                 </td>
                 <td className="break-words py-1 pr-3 [overflow-wrap:anywhere]">{g.reason || "No reason recorded"}</td>
                 <td className="py-1 pr-3 text-right tabular-nums">{g.count}</td>
-                <td className="whitespace-nowrap py-1">{formatDate(g.last_at)}</td>
+                <td className="whitespace-nowrap py-1">{formatDate(g.last_failed_at)}</td>
               </tr>
             ))}
         </tbody>
@@ -72,18 +73,18 @@ function FailureGroups({ groups, onPick }: { groups: FailureGroup[]; onPick: (ki
 
 export function AdminJobsPage() {
   const { get, set, offset, page } = useAddressFilters();
-  const filters = { kind: get("kind"), status: get("status"), workspace_id: get("workspace") };
+  const filters = { kind: get("kind"), status: get("status"), workspace: get("workspace") };
   const query = { ...filters, limit: PAGE, offset };
   const list = useQuery({ queryKey: ["admin", "jobs", "list", query], queryFn: () => admin.jobs(query), placeholderData: keepPreviousData });
   const failures = useQuery({
-    queryKey: ["admin", "jobs", "failures", filters],
-    queryFn: () => admin.failures({ kind: filters.kind, workspace_id: filters.workspace_id }),
+    queryKey: ["admin", "jobs", "failures", filters.kind],
+    queryFn: () => admin.failures(filters.kind || undefined),
     placeholderData: keepPreviousData,
   });
   const spaces = useQuery({ queryKey: ["admin", "workspaces", "list", { limit: 100 }], queryFn: () => admin.workspaces({ limit: 100 }) });
   const spaceList = spaces.data?.items ?? [];
   const kinds = [...new Set([...Object.keys(KIND_LABELS), ...(failures.data ?? []).map((g) => g.kind), ...(filters.kind ? [filters.kind] : [])])].sort();
-  const filtered = !!(filters.kind || filters.status || filters.workspace_id);
+  const filtered = !!(filters.kind || filters.status || filters.workspace);
   return (
     <>
       <PageHeader title="Jobs across workspaces">{list.isFetching && !list.isPending && <Spinner small label="Updating…" />}</PageHeader>
@@ -109,9 +110,9 @@ export function AdminJobsPage() {
           </SelectField>
         </div>
         <div className="w-56">
-          <SelectField label="Workspace" value={filters.workspace_id} onChange={(e) => set("workspace", e.target.value)}>
+          <SelectField label="Workspace" value={filters.workspace} onChange={(e) => set("workspace", e.target.value)}>
             <option value="">Every workspace</option>
-            {filters.workspace_id && !spaceList.some((w) => w.id === filters.workspace_id) && <option value={filters.workspace_id}>This workspace</option>}
+            {filters.workspace && !spaceList.some((w) => w.id === filters.workspace) && <option value={filters.workspace}>This workspace</option>}
             {spaceList.map((w) => (
               <option key={w.id} value={w.id}>
                 {w.name}
@@ -121,7 +122,7 @@ export function AdminJobsPage() {
         </div>
       </div>
       <div className="space-y-6">
-        <Card title="Failure reasons">
+        <Card title={filters.kind ? `Failure reasons of ${kindLabel(filters.kind)} (every workspace)` : "Failure reasons (every workspace)"}>
           {failures.isPending ? (
             <TableSkeleton rows={3} />
           ) : failures.isError ? (
@@ -164,7 +165,7 @@ export function AdminJobsPage() {
                         </td>
                         <td className="py-2 pr-3">
                           <Link to={`/admin/workspaces/${j.workspace_id}`} className="text-indigo-700 hover:underline dark:text-indigo-300">
-                            {j.workspace_name || spaceList.find((w) => w.id === j.workspace_id)?.name || j.workspace_id.slice(0, 8)}
+                            {spaceList.find((w) => w.id === j.workspace_id)?.name ?? `workspace ${j.workspace_id.slice(0, 8)}`}
                           </Link>
                         </td>
                         <td className="py-2 pr-3">

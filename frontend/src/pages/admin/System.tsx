@@ -4,7 +4,7 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { admin } from "../../api/admin";
-import { SYSTEM_REFRESH_MS, ageText, beatState } from "../../lib/admin";
+import { SYSTEM_REFRESH_MS, ageText, secondsSince } from "../../lib/admin";
 import { kindLabel } from "../../lib/jobs";
 import { TableSkeleton } from "../../components/analytics/Skeleton";
 import { Badge, Card, Empty, ErrorState, PageHeader, Spinner, formatDate } from "../../components/ui";
@@ -12,11 +12,19 @@ import { Badge, Card, Empty, ErrorState, PageHeader, Spinner, formatDate } from 
 export function SystemPage() {
   const health = useQuery({ queryKey: ["admin", "system"], queryFn: admin.system, refetchInterval: SYSTEM_REFRESH_MS, refetchIntervalInBackground: false });
   const h = health.data;
+  // Ages as of the answer (not of each render), by this browser's clock.
+  const checkedAt = health.dataUpdatedAt;
   return (
     <>
       <PageHeader title="System health">
         {/* The time of the last answer, not a spinner: the page asks again every few seconds and should not flicker. */}
-        {h ? <span className="text-sm text-slate-500">Checked {formatDate(h.checked_at)} · every {SYSTEM_REFRESH_MS / 1000} s</span> : health.isFetching && <Spinner small label="Checking…" />}
+        {h ? (
+          <span className="text-sm text-slate-500">
+            Checked {formatDate(new Date(checkedAt).toISOString())} · every {SYSTEM_REFRESH_MS / 1000} s
+          </span>
+        ) : (
+          health.isFetching && <Spinner small label="Checking…" />
+        )}
       </PageHeader>
       {health.isPending ? (
         <TableSkeleton rows={6} />
@@ -32,13 +40,16 @@ export function SystemPage() {
               ) : (
                 <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Workers">
                   {h.workers.map((w) => {
-                    const state = beatState(w, h.max_age_seconds);
+                    const state = w.alive ? "alive" : "stale";
                     return (
                       <li key={w.worker_id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="worker-row">
                         <span className="break-all font-mono text-xs">{w.worker_id}</span>
                         <span className="flex items-center gap-3">
+                          <span className="text-slate-500">
+                            {w.running_jobs} running
+                          </span>
                           <span className="text-slate-500" title={formatDate(w.last_beat_at)}>
-                            {ageText(w.age_seconds)}
+                            beat {ageText(secondsSince(w.last_beat_at, checkedAt))}
                           </span>
                           <Badge tone={state === "alive" ? "green" : "red"}>{state}</Badge>
                         </span>
@@ -47,7 +58,7 @@ export function SystemPage() {
                   })}
                 </ul>
               )}
-              <p className="mt-3 text-xs text-slate-500">A worker is stale after {Math.round(h.max_age_seconds)} s without a beat; its jobs go to the live workers.</p>
+              <p className="mt-3 text-xs text-slate-500">A worker is stale after three heartbeats missed; its jobs go to the live workers.</p>
             </Card>
             <Card title="Queue">
               <p className="mb-3 text-sm">

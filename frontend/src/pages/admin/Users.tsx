@@ -12,7 +12,7 @@ import { TableSkeleton } from "../../components/analytics/Skeleton";
 import { Pager, useAddressFilters } from "../../components/Pager";
 import { SearchBox } from "../../components/admin/SearchBox";
 import { useToast } from "../../components/toast";
-import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, formatDate } from "../../components/ui";
+import { Badge, Button, Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatDate } from "../../components/ui";
 
 const PAGE = 50;
 
@@ -58,13 +58,21 @@ export function ToggleUserButton({ user }: { user: AdminUser }) {
 export function UsersPage() {
   const { get, set, offset, page } = useAddressFilters();
   const search = get("q");
-  const query = { search, limit: PAGE, offset };
+  const status = get("status");
+  const query = { search, active: status === "" ? undefined : status === "active", limit: PAGE, offset };
   const list = useQuery({ queryKey: ["admin", "users", "list", query], queryFn: () => admin.users(query), placeholderData: keepPreviousData });
   return (
     <>
       <PageHeader title="Users" />
-      <div className="mb-4">
-        <SearchBox label="Search by email" value={search} onSearch={(text) => set("q", text)} placeholder="part of an email" />
+      <div className="mb-4 flex flex-wrap items-end gap-4">
+        <SearchBox label="Search by email or name" value={search} onSearch={(text) => set("q", text)} placeholder="part of an email or name" />
+        <div className="w-40">
+          <SelectField label="Status" value={status} onChange={(e) => set("status", e.target.value)}>
+            <option value="">Any</option>
+            <option value="active">Active</option>
+            <option value="disabled">Disabled</option>
+          </SelectField>
+        </div>
       </div>
       <Card>
         {list.isPending ? (
@@ -72,8 +80,8 @@ export function UsersPage() {
         ) : list.isError ? (
           <ErrorState error={list.error} onRetry={() => list.refetch()} />
         ) : list.data.items.length === 0 ? (
-          <Empty title={search ? `No user's email contains “${search}”` : "No users yet"}>
-            {search ? "Search with a shorter part of the address." : "People appear here once they register."}
+          <Empty title={search || status ? "No user matches" : "No users yet"}>
+            {search || status ? "Search with a shorter part of the email or name, or another status." : "People appear here once they register."}
           </Empty>
         ) : (
           <>
@@ -102,7 +110,7 @@ export function UsersPage() {
                         <UserStatus user={u} />
                       </td>
                       <td className="whitespace-nowrap py-2 pr-3">{formatDate(u.created_at)}</td>
-                      <td className="whitespace-nowrap py-2 pr-3">{formatDate(u.last_sign_in_at)}</td>
+                      <td className="whitespace-nowrap py-2 pr-3">{formatDate(u.last_login_at)}</td>
                       <td className="py-2 text-right">
                         <ToggleUserButton user={u} />
                       </td>
@@ -121,10 +129,10 @@ export function UsersPage() {
 
 export function UserPage() {
   const { id = "" } = useParams();
-  const user = useQuery({ queryKey: ["admin", "users", "one", id], queryFn: () => admin.user(id) });
-  if (user.isPending) return <Loading />;
-  if (user.isError) return <ErrorState error={user.error} onRetry={() => user.refetch()} />;
-  const u = user.data;
+  const detail = useQuery({ queryKey: ["admin", "users", "one", id], queryFn: () => admin.user(id) });
+  if (detail.isPending) return <Loading />;
+  if (detail.isError) return <ErrorState error={detail.error} onRetry={() => detail.refetch()} />;
+  const { user: u, memberships } = detail.data;
   return (
     <>
       <PageHeader title={u.email}>
@@ -145,24 +153,26 @@ export function UserPage() {
             <dt className="text-slate-500">Registered</dt>
             <dd>{formatDate(u.created_at)}</dd>
             <dt className="text-slate-500">Last sign-in</dt>
-            <dd>{u.last_sign_in_at ? formatDate(u.last_sign_in_at) : "Not known"}</dd>
+            <dd>{u.last_login_at ? formatDate(u.last_login_at) : "Not known"}</dd>
           </dl>
           {!u.is_active && (
             <p className="mt-3 text-sm text-rose-700 dark:text-rose-300">Disabled: every session ended, and signing in is refused until a superuser enables the account.</p>
           )}
         </Card>
         <Card title="Workspaces">
-          {u.memberships.length === 0 ? (
+          {memberships.length === 0 ? (
             <p className="text-sm text-slate-500">Not a member of any workspace.</p>
           ) : (
             <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Memberships">
-              {u.memberships.map((m) => (
+              {memberships.map((m) => (
                 <li key={m.workspace_id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm" data-testid="membership-row">
                   <Link to={`/admin/workspaces/${m.workspace_id}`} className="font-medium text-indigo-700 hover:underline dark:text-indigo-300">
                     {m.workspace_name}
                   </Link>
-                  <span className="flex items-center gap-3 text-slate-500">
+                  <span className="flex flex-wrap items-center gap-2 text-slate-500">
                     <Badge>{m.role}</Badge>
+                    {m.is_personal && <Badge tone="blue">personal</Badge>}
+                    {m.paused && <Badge tone="amber">paused seat</Badge>}
                     since {formatDate(m.joined_at)}
                   </span>
                 </li>
