@@ -14,6 +14,7 @@ from litestar.openapi import OpenAPIConfig
 from backend import apidocs, db
 from backend.admin.routes import AdminController
 from backend.analytics.routes import ANALYTICS_CONTROLLERS
+from backend.audit.routes import AuditController
 from backend.auth.routes import AuthController, StreamTokenController, WorkspaceController
 from backend.auth.security import build_jwt_auth, limit_general_requests, provide_stream_principal
 from backend.automation.inbox.routes import InboxController
@@ -103,6 +104,7 @@ def create_app() -> Litestar:
             ProxyController,
             ProfileController,
             AdminController,
+            AuditController,
             RuleController,
             RunController,
             TemplateController,

@@ -98,7 +98,7 @@ def api(host: str | None, port: int | None, workers: int, quiet: bool) -> None:
         port=port or settings.server.port,
         workers=workers,
         # The app reads X-Forwarded-For itself, from FORWARDED_ALLOW_IPS proxies only
-        # (backend.auth.security.client_ip): one place decides who the client is.
+        # (backend.core.actor.client_ip): one place decides who the client is.
         proxy_headers=False,
         log_config=None,  # the app configures structured logging itself
         log_level="warning" if quiet else None,

@@ -18,5 +18,6 @@ APP_REGISTRY = AppRegistry(
         "backend.campaigns.piccolo_app",
         "backend.collect.piccolo_app",
         "backend.analytics.piccolo_app",
+        "backend.audit.piccolo_app",
     ]
 )

@@ -12,6 +12,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend.analytics import service
 from backend.analytics.schemas import DashboardOut, EventBatchIn, IngestReport, SaleOut
+from backend.core.actor import actor_of
 from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
@@ -104,7 +105,12 @@ class SalesExportController(Controller):
     ) -> Response[bytes]:
         """The same sales as a CSV download (header row, times in UTC)."""
         content = await service.export_sales(
-            request.user.workspace_id, account_id=account, platform=platform, start=start, end=end
+            request.user.workspace_id,
+            account_id=account,
+            platform=platform,
+            start=start,
+            end=end,
+            actor=actor_of(request),
         )
         headers = {"Content-Disposition": 'attachment; filename="sales.csv"'}
         return Response(content, media_type="text/csv; charset=utf-8", headers=headers)

@@ -9,6 +9,8 @@ from typing import Any
 
 from backend.analytics.schemas import SaleOut
 from backend.analytics.tables import Sale
+from backend.audit import service as audit
+from backend.core.actor import SYSTEM, Actor
 from backend.core.convert import to_schema
 from backend.core.csvfile import csv_bytes
 from backend.core.errors import InvalidInput
@@ -81,12 +83,22 @@ async def export_sales(
     platform: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
+    actor: Actor = SYSTEM,
 ) -> bytes:
-    """The matching sales as CSV (header row; ISO times in UTC; empty cells for what is unknown)."""
+    """The matching sales as CSV (header row; ISO times in UTC; empty cells for what is unknown). Audited."""
     query = scoped(Sale, workspace_id).select().order_by(Sale.sold_at, ascending=False).order_by(Sale.id)
     for condition in _filters(account_id, platform, start, end):
         query = query.where(condition)
     rows = await query.limit(MAX_EXPORT)
+    await audit.record(
+        "export.sales_csv",
+        workspace_id=workspace_id,
+        actor_id=actor.user_id,
+        actor_email=actor.email,
+        target="sales",
+        details={"rows": len(rows), "platform": platform, "account": str(account_id) if account_id else None},
+        ip=actor.ip,
+    )
     return csv_bytes(CSV_COLUMNS, ({c: _text(row[c]) for c in CSV_COLUMNS} for row in rows))
 
 

@@ -8,6 +8,7 @@ from typing import Any
 import structlog
 
 from backend import db
+from backend.audit import service as audit
 from backend.auth import passwords
 from backend.auth.inputs import clean_name, first_name_from_email, normalize_email
 from backend.auth.schemas import TokenPair, UserOut
@@ -16,9 +17,7 @@ from backend.auth.tables import Invitation, Membership, User, Workspace
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotAuthenticated, NotFound
-from backend.core.pagination import fetch_page
 from backend.core.principal import Role
-from backend.core.schemas import Page
 from backend.core.scoped import across_workspaces
 
 log = structlog.get_logger(__name__)
@@ -84,18 +83,23 @@ async def register(email: str, password: str, full_name: str, workspace_name: st
         return await issue_tokens(user_id, workspace_id)
 
 
-async def login(email: str, password: str) -> TokenPair:
-    """Check the password and open a session in the user's first workspace."""
+async def login(email: str, password: str, ip: str | None = None) -> TokenPair:
+    """Check the password and open a session in the user's first workspace. Both outcomes are audited
+    (never the password tried)."""
     try:
         email = normalize_email(email)
     except InvalidInput:
+        await _audit_failed_sign_in(None, email.strip().lower(), ip, "malformed email")
         raise NotAuthenticated(INVALID_CREDENTIALS) from None
     user = await User.select(User.id, User.password_hash, User.is_active).where(User.email == email).first()
     valid = await passwords.verify_password(user["password_hash"] if user else None, password)
     if user is None or not valid or not user["is_active"]:
+        reason = "unknown email" if user is None else "wrong password" if not valid else "account disabled"
+        await _audit_failed_sign_in(user["id"] if user else None, email, ip, reason)
         raise NotAuthenticated(INVALID_CREDENTIALS)
     workspace_id = await default_workspace(user["id"])
     if workspace_id is None:
+        await _audit_failed_sign_in(user["id"], email, ip, "no workspace")
         raise NotAuthenticated("This account belongs to no workspace; ask a workspace owner to invite you")
     updates: dict[Any, Any] = {User.last_login_at: utcnow()}
     if passwords.needs_rehash(user["password_hash"]):
@@ -103,8 +107,30 @@ async def login(email: str, password: str) -> TokenPair:
     async with db.transaction():
         await User.update(updates).where(User.id == user["id"])
         pair = await issue_tokens(user["id"], workspace_id)
+        await audit.record(
+            "auth.sign_in",
+            workspace_id=workspace_id,
+            actor_id=user["id"],
+            actor_email=email,
+            target=f"user:{user['id']}",
+            ip=ip,
+        )
     log.info("user_logged_in", user_id=str(user["id"]))
     return pair
+
+
+async def _audit_failed_sign_in(user_id: uuid.UUID | None, email: str, ip: str | None, reason: str) -> None:
+    """A refused sign-in, in the workspace of the account tried (if there is one); never the password."""
+    workspace_id = await default_workspace(user_id) if user_id is not None else None
+    await audit.record(
+        "auth.sign_in_failed",
+        workspace_id=workspace_id,
+        actor_id=user_id,
+        actor_email=email[:320],
+        target=f"user:{user_id}" if user_id else f"email:{email[:320]}",
+        details={"reason": reason},
+        ip=ip,
+    )
 
 
 async def get_user(user_id: uuid.UUID) -> UserOut:
@@ -112,19 +138,6 @@ async def get_user(user_id: uuid.UUID) -> UserOut:
     if row is None:
         raise NotFound("User not found")
     return to_schema(row, UserOut)
-
-
-async def list_users(search: str | None, limit: int, offset: int) -> Page[UserOut]:
-    """Every account (superusers only; not tenant-scoped by design)."""
-    where = [User.email.like(f"%{search.lower()}%")] if search else []
-    return await fetch_page(
-        User.select(*USER_COLUMNS).order_by(User.created_at),
-        User.count(),
-        lambda row: to_schema(row, UserOut),
-        limit,
-        offset,
-        where,
-    )
 
 
 async def create_superuser(email: str, password: str) -> uuid.UUID:

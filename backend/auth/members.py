@@ -15,12 +15,14 @@ import structlog
 from piccolo.query import Select
 
 from backend import db
+from backend.audit import service as audit
 from backend.auth.inputs import normalize_email
 from backend.auth.schemas import InvitationOut, MemberInviteResult, MemberOut
 from backend.auth.sessions import revoke_sessions_in
 from backend.auth.tables import Invitation, Membership, User
 from backend.billing import service as billing
 from backend.core import quotas
+from backend.core.actor import Actor
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, Forbidden, NotFound
 from backend.core.pagination import fetch_page
@@ -74,6 +76,21 @@ async def role_in(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Role:
     return Role(row["role"])
 
 
+async def _audit(
+    action: str, workspace_id: uuid.UUID, actor_id: uuid.UUID, actor: Actor | None, target: str, **details: str
+) -> None:
+    """One audit row for a member change (in the caller's transaction)."""
+    await audit.record(
+        action,
+        workspace_id=workspace_id,
+        actor_id=actor_id,
+        actor_email=actor.email if actor else "",
+        target=target,
+        details=details,
+        ip=actor.ip if actor else None,
+    )
+
+
 def require_manager(role: Role) -> None:
     if ROLE_RANK[role] < ROLE_RANK[Role.admin]:
         raise Forbidden("Only workspace owners and admins can manage members")
@@ -81,6 +98,11 @@ def require_manager(role: Role) -> None:
 
 async def list_members(workspace_id: uuid.UUID, actor_id: uuid.UUID, limit: int, offset: int) -> Page[MemberOut]:
     await role_in(workspace_id, actor_id)
+    return await members_page(workspace_id, limit, offset)
+
+
+async def members_page(workspace_id: uuid.UUID, limit: int, offset: int) -> Page[MemberOut]:
+    """The workspace's members, first joined first (no check of who asks: the caller has done it)."""
     return await fetch_page(
         _memberships(workspace_id).order_by(Membership.created_at),
         scoped(Membership, workspace_id).count(),
@@ -103,7 +125,9 @@ async def list_invitations(
     )
 
 
-async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str, role: Role) -> MemberInviteResult:
+async def invite_member(
+    workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str, role: Role, actor: Actor | None = None
+) -> MemberInviteResult:
     """Add an existing account as a member, or keep a seat for the email until it signs up."""
     actor_role = await role_in(workspace_id, actor_id)
     require_manager(actor_role)
@@ -127,6 +151,9 @@ async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str
                 await Invitation.insert(
                     Invitation(workspace=workspace_id, email=email, role=role.value, invited_by=actor_id)
                 )
+            target = f"user:{user['id']}" if user is not None else f"email:{email}"
+            status = "added" if user is not None else "invited"
+            await _audit("members.invited", workspace_id, actor_id, actor, target, role=role.value, status=status)
     except Exception as exc:
         if db.is_unique_violation(exc):
             raise Conflict(f"{email} is already a member of or invited to this workspace") from None
@@ -145,15 +172,19 @@ async def invite_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, email: str
     return MemberInviteResult(status="invited", invitation=_invitation_out(invitation))
 
 
-async def revoke_invitation(workspace_id: uuid.UUID, actor_id: uuid.UUID, invitation_id: uuid.UUID) -> None:
+async def revoke_invitation(
+    workspace_id: uuid.UUID, actor_id: uuid.UUID, invitation_id: uuid.UUID, actor: Actor | None = None
+) -> None:
     require_manager(await role_in(workspace_id, actor_id))
     async with db.transaction():
         deleted = (
             await scoped(Invitation, workspace_id)
             .delete()
             .where(Invitation.id == invitation_id)
-            .returning(Invitation.id)
+            .returning(Invitation.email)
         )
+        if deleted:
+            await _audit("members.invitation_revoked", workspace_id, actor_id, actor, f"email:{deleted[0]['email']}")
     if not deleted:
         raise NotFound("Invitation not found")
 
@@ -162,7 +193,9 @@ async def _owner_count(workspace_id: uuid.UUID) -> int:
     return int(await scoped(Membership, workspace_id).count().where(Membership.role == Role.owner.value))
 
 
-async def change_member_role(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID, role: Role) -> MemberOut:
+async def change_member_role(
+    workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID, role: Role, actor: Actor | None = None
+) -> MemberOut:
     actor_role = await role_in(workspace_id, actor_id)
     require_manager(actor_role)
     async with db.transaction():
@@ -172,6 +205,15 @@ async def change_member_role(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_
         if target_role is Role.owner and role is not Role.owner and await _owner_count(workspace_id) <= 1:
             raise Conflict("The workspace needs at least one owner; make someone else an owner first")
         await scoped(Membership, workspace_id).update({Membership.role: role.value}).where(Membership.user == user_id)
+        if role is not target_role:
+            await _audit(
+                "members.role_changed",
+                workspace_id,
+                actor_id,
+                actor,
+                f"user:{user_id}",
+                **{"from": target_role.value, "to": role.value},
+            )
     log.info(
         "member_role_changed",
         workspace_id=str(workspace_id),
@@ -192,7 +234,9 @@ async def _member_role(workspace_id: uuid.UUID, user_id: uuid.UUID) -> Role:
     return Role((await _get_member(workspace_id, user_id)).role)
 
 
-async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID) -> None:
+async def remove_member(
+    workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: uuid.UUID, actor: Actor | None = None
+) -> None:
     """Remove a member, or leave when `user_id` is the actor. The last owner cannot go."""
     actor_role = await role_in(workspace_id, actor_id)
     if user_id != actor_id:
@@ -205,6 +249,8 @@ async def remove_member(workspace_id: uuid.UUID, actor_id: uuid.UUID, user_id: u
             raise Conflict("The last owner cannot leave; make someone else an owner first")
         await scoped(Membership, workspace_id).delete().where(Membership.user == user_id)
         await revoke_sessions_in(workspace_id, user_id)
+        action = "members.left" if user_id == actor_id else "members.removed"
+        await _audit(action, workspace_id, actor_id, actor, f"user:{user_id}", role=target_role.value)
     log.info(
         "member_removed",
         workspace_id=str(workspace_id),

@@ -29,8 +29,8 @@ from backend.auth.schemas import (
     WorkspaceOut,
     WorkspaceUpdate,
 )
-from backend.auth.security import client_ip
 from backend.core import ratelimit
+from backend.core.actor import actor_of, client_ip
 from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest, Role
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
@@ -81,12 +81,14 @@ class AuthController(Controller):
             data.email,
             "Too many login attempts; try again later",
         )
-        return await service.login(data.email, data.password)
+        return await service.login(data.email, data.password, ip=client_ip(request))
 
     @post("/refresh", exclude_from_auth=True, status_code=HTTP_200_OK)
-    async def refresh(self, data: JSONBody[RefreshRequest], redis: NamedDependency[Redis]) -> TokenPair:
+    async def refresh(
+        self, data: JSONBody[RefreshRequest], request: Request[Any, Any, Any], redis: NamedDependency[Redis]
+    ) -> TokenPair:
         """Rotate a refresh token: the old one stops working. Reusing a rotated token signs out that whole session."""
-        return await service.refresh(redis, data.refresh_token)
+        return await service.refresh(redis, data.refresh_token, ip=client_ip(request))
 
     @post("/logout", status_code=HTTP_204_NO_CONTENT)
     async def logout(
@@ -168,7 +170,9 @@ class WorkspaceController(Controller):
     ) -> MemberInviteResult:
         """Add someone by email (owner or admin). An email without an account gets a pending invitation,
         taken up when it signs up. Only owners can add owners."""
-        return await service.invite_member(workspace_id, request.user.user_id, data.email, Role(data.role))
+        return await service.invite_member(
+            workspace_id, request.user.user_id, data.email, Role(data.role), actor_of(request)
+        )
 
     @patch("/{workspace_id:uuid}/members/{user_id:uuid}")
     async def change_member_role(
@@ -179,7 +183,9 @@ class WorkspaceController(Controller):
         data: JSONBody[MemberUpdate],
     ) -> MemberOut:
         """Change a member's role (owner or admin; only owners touch owners; the last owner stays)."""
-        return await service.change_member_role(workspace_id, request.user.user_id, user_id, Role(data.role))
+        return await service.change_member_role(
+            workspace_id, request.user.user_id, user_id, Role(data.role), actor_of(request)
+        )
 
     @delete("/{workspace_id:uuid}/members/{user_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def remove_member(
@@ -189,7 +195,7 @@ class WorkspaceController(Controller):
         user_id: FromPath[uuid.UUID],
     ) -> None:
         """Remove a member (owner or admin), or leave by passing your own id. The last owner cannot leave."""
-        await service.remove_member(workspace_id, request.user.user_id, user_id)
+        await service.remove_member(workspace_id, request.user.user_id, user_id, actor_of(request))
 
     @get("/{workspace_id:uuid}/invitations")
     async def list_invitations(
@@ -211,7 +217,7 @@ class WorkspaceController(Controller):
         workspace_id: FromPath[uuid.UUID],
         invitation_id: FromPath[uuid.UUID],
     ) -> None:
-        await service.revoke_invitation(workspace_id, request.user.user_id, invitation_id)
+        await service.revoke_invitation(workspace_id, request.user.user_id, invitation_id, actor_of(request))
 
 
 class StreamTokenController(Controller):

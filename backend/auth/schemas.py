@@ -117,3 +117,43 @@ class StreamToken(msgspec.Struct):
     token: str
     """Pass as `?token=` to the SSE endpoints. Only good for reading event streams."""
     expires_in: int
+
+
+class UserSummaryOut(msgspec.Struct):
+    """An account as the superuser console lists it (never its password or hash)."""
+
+    id: uuid.UUID
+    email: str
+    full_name: str
+    is_active: bool
+    """False: disabled by a superuser; it cannot sign in and its tokens are refused."""
+    is_superuser: bool
+    created_at: datetime
+    last_login_at: datetime | None
+
+
+class UserMembershipOut(msgspec.Struct):
+    workspace_id: uuid.UUID
+    workspace_name: str
+    is_personal: bool
+    role: RoleName
+    paused: bool
+    joined_at: datetime
+
+
+class UserDetailOut(msgspec.Struct):
+    """One account with its memberships (the superuser console)."""
+
+    user: UserSummaryOut
+    memberships: list[UserMembershipOut]
+
+
+class WorkspaceSummaryOut(msgspec.Struct):
+    """A workspace as the superuser console lists it."""
+
+    id: uuid.UUID
+    name: str
+    is_personal: bool
+    created_at: datetime
+    created_by_email: str | None
+    members: int

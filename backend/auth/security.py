@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import uuid
 from typing import Any
 
@@ -13,10 +12,9 @@ from litestar.security.jwt import JWTAuth, Token
 
 from backend.auth import service, tokens
 from backend.core import ratelimit
+from backend.core.actor import client_ip
 from backend.core.principal import Principal
-from backend.settings import IPNetwork, Settings, get_settings
-
-IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+from backend.settings import Settings, get_settings
 
 # Routes outside the handlers we write (plugin routes) that need no token.
 PUBLIC_PATHS = ["^/schema", "^/metrics"]
@@ -86,45 +84,6 @@ async def authenticate_stream(connection: ASGIConnection[Any, Any, Any, Any]) ->
     if principal is None or await is_token_revoked(token, connection):
         raise NotAuthorizedException("Invalid token")
     return principal
-
-
-def _address(raw: str) -> IPAddress | None:
-    try:
-        address = ipaddress.ip_address(raw.strip())
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def _trusted(address: IPAddress, proxies: tuple[IPNetwork, ...]) -> bool:
-    return any(address in network for network in proxies)
-
-
-def client_ip(request: Request[Any, Any, Any]) -> str:
-    """The caller's address, as the per-address rate limits see it.
-
-    `X-Forwarded-For` is believed only when the connection comes from a proxy in
-    FORWARDED_ALLOW_IPS, and then only up to the first hop (from the right) that
-    is not such a proxy: what a client writes there itself is further left and
-    never read. Anyone else's header is ignored, so rotating it gains nothing.
-    """
-    peer = _address(request.client.host) if request.client else None
-    if peer is None:
-        return request.client.host if request.client else "unknown"
-    proxies = get_settings().server.forwarded_allow_ips
-    if not _trusted(peer, proxies):
-        return str(peer)
-    hops = [hop for header in request.headers.getall("x-forwarded-for", []) for hop in header.split(",")]
-    for raw in reversed(hops):
-        hop = _address(raw)
-        if hop is None:
-            break  # a proxy wrote something that is no address: go no further than the proxy itself
-        if not _trusted(hop, proxies):
-            return str(hop)
-        peer = hop
-    return str(peer)
 
 
 async def limit_general_requests(request: Request[Any, Any, Any]) -> None:

@@ -11,15 +11,22 @@ from __future__ import annotations
 from backend.auth.accounts import (
     create_superuser,
     get_user,
-    list_users,
     login,
     register,
+)
+from backend.auth.directory import (
+    search_users,
+    search_workspaces,
+    set_user_active,
+    user_detail,
+    workspace_summary,
 )
 from backend.auth.members import (
     change_member_role,
     invite_member,
     list_invitations,
     list_members,
+    members_page,
     remove_member,
     revoke_invitation,
 )
@@ -43,17 +50,22 @@ __all__ = [
     "invite_member",
     "list_invitations",
     "list_members",
-    "list_users",
     "list_workspaces",
     "load_principal",
     "lock_workspace",
     "login",
     "logout",
+    "members_page",
     "refresh",
     "register",
     "remove_member",
     "rename_workspace",
     "revoke_invitation",
+    "search_users",
+    "search_workspaces",
+    "set_user_active",
     "switch_workspace",
+    "user_detail",
     "workspace_name",
+    "workspace_summary",
 ]

@@ -14,6 +14,7 @@ import structlog
 from redis.asyncio import Redis
 
 from backend import db
+from backend.audit import service as audit
 from backend.auth import tokens
 from backend.auth.schemas import TokenPair
 from backend.auth.tables import Membership, RefreshToken, User
@@ -65,10 +66,10 @@ async def default_workspace(user_id: uuid.UUID) -> uuid.UUID | None:
     return row["workspace"] if row else None
 
 
-async def refresh(redis: Redis, refresh_token: str) -> TokenPair:
+async def refresh(redis: Redis, refresh_token: str, ip: str | None = None) -> TokenPair:
     """Rotate a refresh token. Presenting one that was already rotated revokes its whole family.
 
-    Revoking a family also refuses every access token it issued, at once.
+    Revoking a family also refuses every access token it issued, at once, and is audited.
     """
     token_hash = tokens.hash_refresh_token(refresh_token)
     reused = False
@@ -88,6 +89,16 @@ async def refresh(redis: Redis, refresh_token: str) -> TokenPair:
         if not rotated:
             reused = True
             await _revoke_family(row["family_id"])
+            user = await User.select(User.email).where(User.id == row["user"]).first()
+            await audit.record(
+                "auth.refresh_reuse",
+                workspace_id=row["workspace"],
+                actor_id=row["user"],
+                actor_email=user["email"] if user else "",
+                target=f"user:{row['user']}",
+                details={"sessions_revoked": 1},
+                ip=ip,
+            )
         else:
             workspace_id = row["workspace"]
             if not await _is_active_member(row["user"], workspace_id):

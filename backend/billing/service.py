@@ -11,6 +11,7 @@ events) and `stripe_api` (the client).
 from __future__ import annotations
 
 from backend.billing.checkout import create_checkout, create_portal
+from backend.billing.overrides import list_events, list_overrides, remove_override, set_override
 from backend.billing.stripe_api import stripe_client
 from backend.billing.usage import (
     apply_plan_limits,
@@ -39,10 +40,14 @@ __all__ = [
     "effective_plan",
     "ensure_capacity",
     "get_billing",
+    "list_events",
+    "list_overrides",
     "process_event",
     "receive_webhook",
     "record_event_error",
     "release",
+    "remove_override",
+    "set_override",
     "stripe_client",
     "usage_this_month",
 ]

@@ -71,3 +71,20 @@ class UsageCharge(Table, tablename="usage_charges"):
     n = Integer(default=1)
     created_at = Timestamptz(default=TimestamptzNow())
     # Unique (workspace, resource, key): a unique index made by the migration.
+
+
+class PlanOverride(Table, tablename="plan_overrides"):
+    """A superuser's exception to a workspace's plan until `expires_at`: another plan (`plan`), or one limit
+    (`resource` and `limit_value`). `effective_plan` applies the live ones; an expired one is simply ignored
+    (no cron needed) and stays as history until removed."""
+
+    id = UUID(primary_key=True)
+    workspace = ForeignKey(Workspace, null=False, on_delete=OnDelete.cascade, index=True)
+    plan = Varchar(length=32, null=True, default=None)
+    resource = Varchar(length=32, null=True, default=None)
+    limit_value = Integer(null=True, default=None)
+    reason = Text(default="")
+    expires_at = Timestamptz()
+    created_by = UUID(null=True, default=None)
+    created_by_email = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())

@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 
 from backend import db
+from backend.billing import overrides
 from backend.billing.plans import MONTHLY, PLANS, RESOURCE_LABELS, Plan, catalogue, next_plan_up
 from backend.billing.schemas import BillingOut, LimitOut
 from backend.billing.tables import Subscription, Usage, UsageCharge
@@ -51,7 +52,8 @@ def plan_of(row: dict[str, Any] | None) -> Plan:
 
 
 async def effective_plan(workspace_id: uuid.UUID) -> Plan:
-    return plan_of(await subscription_of(workspace_id))
+    """The subscription's plan with the workspace's live overrides (a superuser's plan or limit) applied."""
+    return await overrides.apply(plan_of(await subscription_of(workspace_id)), workspace_id)
 
 
 def _limit_detail(plan: Plan, resource: Resource, used: int, needed: int) -> str:
@@ -174,7 +176,7 @@ async def _counted_usage(workspace_id: uuid.UUID) -> dict[Resource, int]:
 
 async def get_billing(workspace_id: uuid.UUID) -> BillingOut:
     row = await subscription_of(workspace_id)
-    plan = plan_of(row)
+    plan = await overrides.apply(plan_of(row), workspace_id)
     used = await _counted_usage(workspace_id)
     for resource in MONTHLY:
         used[resource] = await usage_this_month(workspace_id, resource)

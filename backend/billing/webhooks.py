@@ -17,10 +17,11 @@ import structlog
 from arq.connections import ArqRedis
 
 from backend import db
+from backend.audit import service as audit
 from backend.billing.plans import PAID_PLANS, plan_for_price
 from backend.billing.stripe_api import require_configured
 from backend.billing.tables import BillingEvent, Subscription
-from backend.billing.usage import apply_plan_limits, subscription_of
+from backend.billing.usage import apply_plan_limits, plan_of, subscription_of
 from backend.core.clock import utcnow
 from backend.core.errors import InvalidInput
 from backend.core.lazy import lazy_module
@@ -194,11 +195,29 @@ def _ts(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value), UTC) if value else None
 
 
+async def _plan_name(workspace_id: uuid.UUID) -> str:
+    return plan_of(await subscription_of(workspace_id)).name
+
+
+async def _audit_plan_change(workspace_id: uuid.UUID, before: str, source: str) -> None:
+    """A `billing.plan_changed` row when the subscription's plan changed (Stripe did it: no actor)."""
+    after = await _plan_name(workspace_id)
+    if after != before:
+        await audit.record(
+            "billing.plan_changed",
+            workspace_id=workspace_id,
+            actor_id=None,
+            target=f"workspace:{workspace_id}",
+            details={"from": before, "to": after, "source": source},
+        )
+
+
 async def _apply_checkout_completed(session: dict[str, Any], created: int) -> None:
     if session.get("mode") not in (None, "subscription"):
         return
     customer_id, subscription_id = session.get("customer"), session.get("subscription")
     workspace_id = await _find_workspace(session, subscription_id, customer_id)
+    before = await _plan_name(workspace_id)
     async with db.transaction():
         await _link_ids(workspace_id, customer_id, subscription_id)
         plan = (session.get("metadata") or {}).get("plan")
@@ -209,6 +228,7 @@ async def _apply_checkout_completed(session: dict[str, Any], created: int) -> No
                 {Subscription.plan: plan, Subscription.status: "active", Subscription.state_at: created},
                 only_if_older_than=created - 1,
             )
+        await _audit_plan_change(workspace_id, before, "stripe checkout")
     await apply_plan_limits(workspace_id)
 
 
@@ -235,9 +255,11 @@ async def _apply_subscription(sub: dict[str, Any], created: int, deleted: bool) 
         changes[Subscription.plan] = plan.name
     else:
         log.warning("stripe_unknown_price", price_id=price_id, subscription_id=subscription_id)
+    before = await _plan_name(workspace_id)
     async with db.transaction():
         await _link_ids(workspace_id, customer_id, subscription_id)
         applied = await _upsert(workspace_id, changes, only_if_older_than=created)
+        await _audit_plan_change(workspace_id, before, "stripe subscription")
     if not applied:
         log.info("stripe_stale_subscription_event_ignored", workspace_id=str(workspace_id), created=created)
     await apply_plan_limits(workspace_id)
@@ -251,8 +273,11 @@ async def _apply_invoice(invoice: dict[str, Any], created: int, paid: bool) -> N
     row = await subscription_of(workspace_id)
     if row is None:
         return
-    if paid and row["status"] in ("past_due", "unpaid", "incomplete"):
-        await _upsert(workspace_id, {Subscription.status: "active", Subscription.state_at: created}, created)
-    elif not paid and row["status"] == "active":
-        await _upsert(workspace_id, {Subscription.status: "past_due", Subscription.state_at: created}, created)
+    before = plan_of(row).name
+    async with db.transaction():
+        if paid and row["status"] in ("past_due", "unpaid", "incomplete"):
+            await _upsert(workspace_id, {Subscription.status: "active", Subscription.state_at: created}, created)
+        elif not paid and row["status"] == "active":
+            await _upsert(workspace_id, {Subscription.status: "past_due", Subscription.state_at: created}, created)
+        await _audit_plan_change(workspace_id, before, "stripe invoice")
     await apply_plan_limits(workspace_id)

@@ -94,3 +94,13 @@ async def dead_workers(redis: Redis, worker_ids: set[str]) -> set[str]:
 
 async def count_live_workers(redis: Redis) -> int:
     return int(await redis.zcount(_key(), time.time() - max_age_seconds(), "+inf"))
+
+
+async def heartbeats(redis: Redis) -> list[tuple[str, float, bool]]:
+    """(worker id, last beat as Unix time, alive) of every worker seen lately, latest beat first."""
+    entries = await redis.zrevrange(_key(), 0, -1, withscores=True)
+    oldest_alive = time.time() - max_age_seconds()
+    return [
+        (member.decode() if isinstance(member, bytes) else str(member), float(score), float(score) >= oldest_alive)
+        for member, score in entries
+    ]

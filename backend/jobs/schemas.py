@@ -117,3 +117,33 @@ class JobStatistics(msgspec.Struct):
     success_rate: float | None
     """succeeded / (succeeded + failed); cancelled jobs are left out."""
     by_kind: list[KindStatistics]
+
+
+class JobFailureGroupOut(msgspec.Struct):
+    """Failed jobs of one kind whose errors start alike (the first characters of the error)."""
+
+    kind: str
+    reason: str
+    count: int
+    last_failed_at: datetime | None
+
+
+class WorkerHeartbeatOut(msgspec.Struct):
+    worker_id: str
+    last_beat_at: datetime
+    alive: bool
+    """A beat within the last three heartbeat intervals."""
+    running_jobs: int
+
+
+class PendingKindOut(msgspec.Struct):
+    kind: str
+    pending: int
+    """Jobs waiting to run (pending or retrying) over every workspace."""
+
+
+class JobQueueOut(msgspec.Struct):
+    queue_depth: int
+    """Jobs waiting in arq's queue in Redis (dispatched, not yet taken by a worker)."""
+    pending_by_kind: list[PendingKindOut]
+    workers: list[WorkerHeartbeatOut]

@@ -30,6 +30,7 @@ from backend.jobs import capacity, events, fanout, heartbeat, items, store
 from backend.jobs.errors import user_error
 from backend.jobs.items import ItemStatusFilter
 from backend.jobs.limiter import Limit, LimiterTimeout, slot
+from backend.jobs.overview import failure_groups, job_workspace, list_all_jobs, queue
 from backend.jobs.runner import (
     WAIT_FOR_CHILDREN,
     Handler,
@@ -67,6 +68,10 @@ __all__ = [
     "Limit",
     "LimiterTimeout",
     "RetryableJobError",
+    "failure_groups",
+    "job_workspace",
+    "list_all_jobs",
+    "queue",
     "slot",
     "user_error",
 ]

@@ -111,3 +111,10 @@ class ImportReport(msgspec.Struct):
     skipped: int
     failed: int
     rows: list[ImportRowOut]
+
+
+class AttentionAccountOut(msgspec.Struct):
+    """A platform account that needs a person (a challenge, a refused login, a ban), and its workspace."""
+
+    workspace_id: uuid.UUID
+    account: AccountOut

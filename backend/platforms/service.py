@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from arq.connections import ArqRedis
 
+from backend.core.schemas import Page
 from backend.jobs.service import JobRun
 from backend.platforms.accounts import service as accounts
 from backend.platforms.drivers import requirements
@@ -59,7 +60,7 @@ from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, downloads, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
 from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
-from backend.platforms.schemas import AccountOut
+from backend.platforms.schemas import AccountOut, AttentionAccountOut
 from backend.settings import get_settings
 
 __all__ = [
@@ -85,6 +86,7 @@ __all__ = [
     "account_job",
     "accounts_everywhere",
     "accounts_matching",
+    "accounts_needing_attention",
     "board_ideas",
     "bump_listing",
     "change_listing_price",
@@ -410,6 +412,14 @@ async def accounts_everywhere(statuses: Sequence[str] = ("active",)) -> list[tup
     """(workspace id, account) of every workspace's accounts in these statuses: for a scheduler that works
     across workspaces (analytics' sync tick), never for a request."""
     return await accounts.accounts_everywhere(statuses)
+
+
+async def accounts_needing_attention(
+    limit: int, offset: int, statuses: Sequence[str] = ("needs_attention", "banned")
+) -> Page[AttentionAccountOut]:
+    """Every workspace's accounts waiting for a person (the superuser console), longest waiting first.
+    Across workspaces on purpose: operators look at the whole deployment; never for a tenant's request."""
+    return await accounts.accounts_needing_attention(statuses, limit, offset)
 
 
 def publish_problems(platform: str, draft: DraftFacts) -> list[str]:

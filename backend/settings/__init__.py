@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from backend.settings.groups import (
     AISettings,
+    AuditSettings,
     AuthSettings,
     BillingSettings,
     CollectSettings,
@@ -36,6 +37,7 @@ __all__ = [
     "PROJECT_ROOT",
     "WEAK_SECRETS",
     "AISettings",
+    "AuditSettings",
     "AuthSettings",
     "BillingSettings",
     "CollectSettings",

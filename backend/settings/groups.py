@@ -258,6 +258,12 @@ class AnalyticsSettings:
 
 
 @dataclass(frozen=True)
+class AuditSettings:
+    retention_days: int
+    """Audit rows older than this are pruned (by the maintenance cron)."""
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     data_dir: Path
@@ -275,6 +281,7 @@ class Settings:
     automation: AutomationSettings
     collect: CollectSettings
     analytics: AnalyticsSettings
+    audit: AuditSettings
     version: str = field(default="0.1.0")
 
     @property

@@ -17,6 +17,7 @@ from backend.settings.env import Env
 from backend.settings.groups import (
     AISettings,
     AnalyticsSettings,
+    AuditSettings,
     AuthSettings,
     AutomationSettings,
     BillingSettings,
@@ -364,4 +365,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             max_event_age_days=env.integer("ANALYTICS_MAX_EVENT_AGE_DAYS", 90, minimum=1),
             future_skew_seconds=env.integer("ANALYTICS_FUTURE_SKEW_SECONDS", 300, minimum=0),
         ),
+        audit=AuditSettings(retention_days=env.integer("AUDIT_RETENTION_DAYS", 365, minimum=1)),
     )

@@ -10,10 +10,12 @@ from typing import Any, Literal
 
 import msgspec
 
+from backend.audit import service as audit
 from backend.campaigns import service as core
 from backend.campaigns.posting import posts
 from backend.campaigns.schemas import CalendarPostOut, CampaignStatistics, CountBy
 from backend.campaigns.tables import CampaignPost, PostStatus
+from backend.core.actor import SYSTEM, Actor
 from backend.core.csvfile import csv_bytes
 from backend.core.errors import InvalidInput
 from backend.core.hours import zone
@@ -89,7 +91,9 @@ async def calendar(
     return sorted(entries, key=lambda entry: (entry.at, str(entry.id)))
 
 
-async def export(workspace_id: uuid.UUID, campaign_id: uuid.UUID, fmt: ExportFormat) -> tuple[bytes, str, str]:
+async def export(
+    workspace_id: uuid.UUID, campaign_id: uuid.UUID, fmt: ExportFormat, actor: Actor = SYSTEM
+) -> tuple[bytes, str, str]:
     """Every post of the campaign with its status, account, platform, times, link and error.
 
     Returns (content, media type, file name).
@@ -113,6 +117,15 @@ async def export(workspace_id: uuid.UUID, campaign_id: uuid.UUID, fmt: ExportFor
         for row in rows
     ]
     stem = "".join(c if c.isalnum() else "-" for c in campaign["name"].lower()).strip("-") or "campaign"
+    await audit.record(
+        "export.campaign_posts",
+        workspace_id=workspace_id,
+        actor_id=actor.user_id,
+        actor_email=actor.email,
+        target=f"campaign:{campaign_id}",
+        details={"format": fmt, "rows": len(records), "name": campaign["name"]},
+        ip=actor.ip,
+    )
     if fmt == "json":
         return msgspec.json.encode(records), "application/json", f"{stem}-posts.json"
     return csv_bytes(EXPORT_COLUMNS, records), "text/csv; charset=utf-8", f"{stem}-posts.csv"

@@ -27,6 +27,7 @@ from backend.campaigns.schemas import (
 )
 from backend.core import imports as tabular
 from backend.core import ratelimit
+from backend.core.actor import actor_of
 from backend.core.principal import AuthRequest
 
 Redis = NamedDependency[ArqRedis]
@@ -113,7 +114,9 @@ class PostingController(Controller):
         format: Annotated[ExportFormat, QueryParameter(description="csv (with a header row) or json")] = "csv",
     ) -> Response[bytes]:
         """Every post with its status, account, platform, scheduled and posted times, link and error (a download)."""
-        content, media_type, filename = await reports.export(request.user.workspace_id, campaign_id, format)
+        content, media_type, filename = await reports.export(
+            request.user.workspace_id, campaign_id, format, actor_of(request)
+        )
         disposition = f'attachment; filename="{filename}"'
         return Response(content, media_type=media_type, headers={"Content-Disposition": disposition})
 

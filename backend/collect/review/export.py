@@ -13,8 +13,10 @@ from typing import Any
 import msgspec
 from zipstream import ZipStream
 
+from backend.audit import service as audit
 from backend.collect import service as core
 from backend.collect.tables import CollectedImage, ImageStatus
+from backend.core.actor import SYSTEM, Actor
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.scoped import scoped
 from backend.media import service as media
@@ -38,7 +40,9 @@ def _safe(name: str) -> str:
     return re.sub(r"[^\w.-]+", "-", name).strip("-")[:80] or "collection"
 
 
-async def export(workspace_id: uuid.UUID, collection_id: uuid.UUID, status: str) -> tuple[Iterator[bytes], str, int]:
+async def export(
+    workspace_id: uuid.UUID, collection_id: uuid.UUID, status: str, actor: Actor = SYSTEM
+) -> tuple[Iterator[bytes], str, int]:
     """(the zip's bytes as they are made, its file name, its size). 400 for a status without files."""
     if status not in EXPORTABLE:
         raise InvalidInput("status", f"choose one of {', '.join(EXPORTABLE)} (only kept images have files)")
@@ -79,4 +83,13 @@ async def export(workspace_id: uuid.UUID, collection_id: uuid.UUID, status: str)
     archive.add(_manifest_csv(entries), "manifest.csv")
     archive.add(msgspec.json.format(msgspec.json.encode(entries)), "manifest.json")
     filename = f"{_safe(collection['name'])}-{status}.zip"
+    await audit.record(
+        "export.collection_dataset",
+        workspace_id=workspace_id,
+        actor_id=actor.user_id,
+        actor_email=actor.email,
+        target=f"collection:{collection_id}",
+        details={"status": status, "images": len(entries), "name": collection["name"]},
+        ip=actor.ip,
+    )
     return iter(archive), filename, len(archive)

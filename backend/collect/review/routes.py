@@ -14,6 +14,7 @@ from litestar.status_codes import HTTP_200_OK
 
 from backend.collect.review import export, images, validation
 from backend.collect.schemas import CollectionOut, ImageOut, ImageStatusName, ImageUpdate, ValidateIn
+from backend.core.actor import actor_of
 from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
@@ -69,6 +70,8 @@ class ReviewController(Controller):
     ) -> Stream:
         """A zip of the images of one status with manifest.csv and manifest.json (file, source URL, size,
         hash, score, status, reason), streamed as it is made."""
-        content, filename, size = await export.export(request.user.workspace_id, collection_id, status)
+        content, filename, size = await export.export(
+            request.user.workspace_id, collection_id, status, actor_of(request)
+        )
         headers = {"Content-Disposition": f'attachment; filename="{filename}"', "Content-Length": str(size)}
         return Stream(content, media_type="application/zip", headers=headers)

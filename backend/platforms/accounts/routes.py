@@ -11,6 +11,7 @@ from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 from litestar.status_codes import HTTP_200_OK, HTTP_201_CREATED, HTTP_202_ACCEPTED, HTTP_204_NO_CONTENT
 
+from backend.core.actor import actor_of
 from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
@@ -73,7 +74,7 @@ class AccountController(Controller):
         self, request: AuthRequest, account_id: FromPath[uuid.UUID], data: JSONBody[AccountUpdate]
     ) -> AccountOut:
         """Edit an account; `status` may be set to active or inactive (reactivating must fit the plan)."""
-        return await service.update_account(request.user.workspace_id, account_id, data)
+        return await service.update_account(request.user.workspace_id, account_id, data, actor_of(request))
 
     @delete("/{account_id:uuid}", status_code=HTTP_204_NO_CONTENT)
     async def delete_account(self, request: AuthRequest, account_id: FromPath[uuid.UUID]) -> None:

@@ -19,9 +19,11 @@ import structlog
 from arq.connections import ArqRedis
 
 from backend import db
+from backend.audit import service as audit
 from backend.auth import service as auth_service
 from backend.billing import service as billing
 from backend.core import quotas
+from backend.core.actor import SYSTEM, Actor
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
 from backend.core.errors import Conflict, InvalidInput, NotFound
@@ -38,7 +40,7 @@ from backend.platforms.accounts.schemas import AccountCreate, AccountUpdate
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.profiles import service as profiles
 from backend.platforms.proxies import service as proxies
-from backend.platforms.schemas import AccountOut, ImportReport, ImportRowOut, PlatformOut
+from backend.platforms.schemas import AccountOut, AttentionAccountOut, ImportReport, ImportRowOut, PlatformOut
 from backend.platforms.tables import PlatformAccount
 from backend.settings import get_settings
 
@@ -224,6 +226,21 @@ async def accounts_everywhere(statuses: Sequence[str]) -> list[tuple[uuid.UUID, 
     return [(row["workspace"], account_out(row)) for row in rows]
 
 
+async def accounts_needing_attention(statuses: Sequence[str], limit: int, offset: int) -> Page[AttentionAccountOut]:
+    """Every workspace's accounts in these statuses, the longest waiting first (the superuser console)."""
+    # The operators' list spans all workspaces: which accounts anywhere wait for a person.
+    table = across_workspaces(PlatformAccount)
+    condition = PlatformAccount.status.is_in(list(statuses))
+    return await fetch_page(
+        table.select().output(load_json=True).order_by(PlatformAccount.updated_at).order_by(PlatformAccount.id),
+        table.count(),
+        lambda row: AttentionAccountOut(workspace_id=row["workspace"], account=account_out(row)),
+        limit,
+        offset,
+        [condition],
+    )
+
+
 async def account_exists(workspace_id: uuid.UUID, platform: str, login: str) -> bool:
     return bool(
         await scoped(PlatformAccount, workspace_id)
@@ -290,7 +307,9 @@ async def create_account(workspace_id: uuid.UUID, data: AccountCreate) -> Accoun
     return await get_account(workspace_id, await insert_account(workspace_id, values))
 
 
-async def update_account(workspace_id: uuid.UUID, account_id: uuid.UUID, changes: AccountUpdate) -> AccountOut:
+async def update_account(
+    workspace_id: uuid.UUID, account_id: uuid.UUID, changes: AccountUpdate, actor: Actor = SYSTEM
+) -> AccountOut:
     row = await account_row(workspace_id, account_id)
     sent = sent_fields(changes)
     if not sent:
@@ -322,6 +341,17 @@ async def update_account(workspace_id: uuid.UUID, account_id: uuid.UUID, changes
             values[PlatformAccount.status] = sent["status"]
             values[PlatformAccount.status_reason] = "" if sent["status"] == "active" else "Deactivated by a user"
         await scoped(PlatformAccount, workspace_id).update(values).where(PlatformAccount.id == account_id)
+        if changed := [name for name in ("password", "cookies") if name in sent]:
+            # Which credentials changed, never their values.
+            await audit.record(
+                "accounts.credentials_changed",
+                workspace_id=workspace_id,
+                actor_id=actor.user_id,
+                actor_email=actor.email,
+                target=f"account:{account_id}",
+                details={"changed": ",".join(changed), "platform": row["platform"], "login": row["login"]},
+                ip=actor.ip,
+            )
     return await get_account(workspace_id, account_id)
 
 

@@ -118,6 +118,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/admin/accounts/attention": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AccountsNeedingAttention */
+        get: operations["ApiV1AdminAccountsAttentionAccountsNeedingAttention"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** AuditLog */
+        get: operations["ApiV1AdminAuditAuditLog"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/billing/webhook-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** BillingEvents */
+        get: operations["ApiV1AdminBillingWebhookEventsBillingEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListJobs */
+        get: operations["ApiV1AdminJobsListJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/{job_id}/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RetryJob */
+        post: operations["ApiV1AdminJobsJobIdRetryRetryJob"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/jobs/failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** JobFailures */
+        get: operations["ApiV1AdminJobsFailuresJobFailures"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/system": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** System */
+        get: operations["ApiV1AdminSystemSystem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/admin/users": {
         parameters: {
             query?: never;
@@ -130,6 +249,126 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetUser */
+        get: operations["ApiV1AdminUsersUserIdGetUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** DisableUser */
+        post: operations["ApiV1AdminUsersUserIdDisableDisableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/users/{user_id}/enable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** EnableUser */
+        post: operations["ApiV1AdminUsersUserIdEnableEnableUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/workspaces": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListWorkspaces */
+        get: operations["ApiV1AdminWorkspacesListWorkspaces"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/workspaces/{workspace_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetWorkspace */
+        get: operations["ApiV1AdminWorkspacesWorkspaceIdGetWorkspace"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/workspaces/{workspace_id}/overrides": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListOverrides */
+        get: operations["ApiV1AdminWorkspacesWorkspaceIdOverridesListOverrides"];
+        put?: never;
+        /** SetOverride */
+        post: operations["ApiV1AdminWorkspacesWorkspaceIdOverridesSetOverride"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/admin/workspaces/{workspace_id}/overrides/{override_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** RemoveOverride */
+        delete: operations["ApiV1AdminWorkspacesWorkspaceIdOverridesOverrideIdRemoveOverride"];
         options?: never;
         head?: never;
         patch?: never;
@@ -163,6 +402,23 @@ export interface paths {
         put?: never;
         /** Ingest */
         post: operations["ApiV1AnalyticsEventsIngest"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListAuditEntries */
+        get: operations["ApiV1AuditListAuditEntries"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1967,6 +2223,13 @@ export interface components {
              */
             tags?: string[];
         };
+        /** AdminWorkspaceOut */
+        AdminWorkspaceOut: {
+            billing: components["schemas"]["BillingOut"];
+            members: components["schemas"]["Page_backend.auth.schemas.MemberOut_"];
+            overrides: components["schemas"]["PlanOverrideOut"][];
+            workspace: components["schemas"]["WorkspaceSummaryOut"];
+        };
         /** AnalyzeRequest */
         AnalyzeRequest: {
             groups?: string[][] | null;
@@ -1984,6 +2247,28 @@ export interface components {
             post_id: string;
             /** Format: date-time */
             scheduled_at: string;
+        };
+        /** AttentionAccountOut */
+        AttentionAccountOut: {
+            account: components["schemas"]["AccountOut"];
+            /** Format: uuid */
+            workspace_id: string;
+        };
+        /** AuditEntryOut */
+        AuditEntryOut: {
+            action: string;
+            actor_email: string;
+            actor_id: string | null;
+            /** Format: date-time */
+            created_at: string;
+            details: {
+                [key: string]: string | number | boolean | null;
+            };
+            /** Format: uuid */
+            id: string;
+            ip: string | null;
+            target: string;
+            workspace_id: string | null;
         };
         /** BatchDetailOut */
         BatchDetailOut: {
@@ -2006,6 +2291,17 @@ export interface components {
             requested: number;
             /** @enum {string} */
             status: "running" | "completed" | "cancelled";
+        };
+        /** BillingEventOut */
+        BillingEventOut: {
+            attempts: number;
+            created: number;
+            error: string | null;
+            handled_at: string | null;
+            id: string;
+            /** Format: date-time */
+            received_at: string;
+            type: string;
         };
         /** BillingOut */
         BillingOut: {
@@ -2496,6 +2792,13 @@ export interface components {
             /** @enum {string} */
             type: "job.snapshot" | "job.created" | "job.started" | "job.progress" | "job.item" | "job.note" | "job.retrying" | "job.succeeded" | "job.failed" | "job.cancelled" | "job.paused" | "job.resumed";
         };
+        /** JobFailureGroupOut */
+        JobFailureGroupOut: {
+            count: number;
+            kind: string;
+            last_failed_at: string | null;
+            reason: string;
+        };
         /** JobItemOut */
         JobItemOut: {
             /** Format: date-time */
@@ -2532,6 +2835,12 @@ export interface components {
             total: number;
             /** Format: uuid */
             workspace_id: string;
+        };
+        /** JobQueueOut */
+        JobQueueOut: {
+            pending_by_kind: components["schemas"]["PendingKindOut"][];
+            queue_depth: number;
+            workers: components["schemas"]["WorkerHeartbeatOut"][];
         };
         /** JobStatistics */
         JobStatistics: {
@@ -2722,6 +3031,13 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[AuditEntryOut] */
+        "Page_backend.audit.schemas.AuditEntryOut_": {
+            items: components["schemas"]["AuditEntryOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[InvitationOut] */
         "Page_backend.auth.schemas.InvitationOut_": {
             items: components["schemas"]["InvitationOut"][];
@@ -2736,9 +3052,9 @@ export interface components {
             offset: number;
             total: number;
         };
-        /** Page[UserOut] */
-        "Page_backend.auth.schemas.UserOut_": {
-            items: components["schemas"]["UserOut"][];
+        /** Page[UserSummaryOut] */
+        "Page_backend.auth.schemas.UserSummaryOut_": {
+            items: components["schemas"]["UserSummaryOut"][];
             limit: number;
             offset: number;
             total: number;
@@ -2746,6 +3062,13 @@ export interface components {
         /** Page[WorkspaceOut] */
         "Page_backend.auth.schemas.WorkspaceOut_": {
             items: components["schemas"]["WorkspaceOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[WorkspaceSummaryOut] */
+        "Page_backend.auth.schemas.WorkspaceSummaryOut_": {
+            items: components["schemas"]["WorkspaceSummaryOut"][];
             limit: number;
             offset: number;
             total: number;
@@ -2788,6 +3111,13 @@ export interface components {
         /** Page[TemplateOut] */
         "Page_backend.automation.templates.schemas.TemplateOut_": {
             items: components["schemas"]["TemplateOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[BillingEventOut] */
+        "Page_backend.billing.schemas.BillingEventOut_": {
+            items: components["schemas"]["BillingEventOut"][];
             limit: number;
             offset: number;
             total: number;
@@ -2862,6 +3192,13 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[AttentionAccountOut] */
+        "Page_backend.platforms.schemas.AttentionAccountOut_": {
+            items: components["schemas"]["AttentionAccountOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[ProfileOut] */
         "Page_backend.platforms.schemas.ProfileOut_": {
             items: components["schemas"]["ProfileOut"][];
@@ -2875,6 +3212,11 @@ export interface components {
             limit: number;
             offset: number;
             total: number;
+        };
+        /** PendingKindOut */
+        PendingKindOut: {
+            kind: string;
+            pending: number;
         };
         /** Period */
         Period: {
@@ -2898,6 +3240,35 @@ export interface components {
             monthly_price: number;
             name: string;
             title: string;
+        };
+        /** PlanOverrideCreate */
+        PlanOverrideCreate: {
+            /** Format: date-time */
+            expires_at: string;
+            limit?: number | null;
+            /** @enum {null|string} */
+            plan?: "free" | "pro" | "business" | null;
+            reason: string;
+            /** @enum {null|string} */
+            resource?: "platform_accounts" | "ai_generations" | "active_rules" | "concurrent_jobs" | "seats" | null;
+        };
+        /** PlanOverrideOut */
+        PlanOverrideOut: {
+            active: boolean;
+            /** Format: date-time */
+            created_at: string;
+            created_by: string | null;
+            created_by_email: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: uuid */
+            id: string;
+            limit: number | null;
+            plan: string | null;
+            reason: string;
+            resource: string | null;
+            /** Format: uuid */
+            workspace_id: string;
         };
         /** PlatformOut */
         PlatformOut: {
@@ -3453,6 +3824,23 @@ export interface components {
         UploadResult: {
             items: components["schemas"]["MediaOut"][];
         };
+        /** UserDetailOut */
+        UserDetailOut: {
+            memberships: components["schemas"]["UserMembershipOut"][];
+            user: components["schemas"]["UserSummaryOut"];
+        };
+        /** UserMembershipOut */
+        UserMembershipOut: {
+            is_personal: boolean;
+            /** Format: date-time */
+            joined_at: string;
+            paused: boolean;
+            /** @enum {string} */
+            role: "owner" | "admin" | "member";
+            /** Format: uuid */
+            workspace_id: string;
+            workspace_name: string;
+        };
         /** UserOut */
         UserOut: {
             /** Format: date-time */
@@ -3462,6 +3850,18 @@ export interface components {
             /** Format: uuid */
             id: string;
             is_superuser: boolean;
+        };
+        /** UserSummaryOut */
+        UserSummaryOut: {
+            /** Format: date-time */
+            created_at: string;
+            email: string;
+            full_name: string;
+            /** Format: uuid */
+            id: string;
+            is_active: boolean;
+            is_superuser: boolean;
+            last_login_at: string | null;
         };
         /** ValidateIn */
         ValidateIn: {
@@ -3474,6 +3874,14 @@ export interface components {
         WebhookAck: {
             duplicate: boolean;
             received: boolean;
+        };
+        /** WorkerHeartbeatOut */
+        WorkerHeartbeatOut: {
+            alive: boolean;
+            /** Format: date-time */
+            last_beat_at: string;
+            running_jobs: number;
+            worker_id: string;
         };
         /** WorkspaceCreate */
         WorkspaceCreate: {
@@ -3491,6 +3899,17 @@ export interface components {
             paused: boolean;
             /** @enum {string} */
             role: "owner" | "admin" | "member";
+        };
+        /** WorkspaceSummaryOut */
+        WorkspaceSummaryOut: {
+            /** Format: date-time */
+            created_at: string;
+            created_by_email: string | null;
+            /** Format: uuid */
+            id: string;
+            is_personal: boolean;
+            members: number;
+            name: string;
         };
         /** WorkspaceUpdate */
         WorkspaceUpdate: {
@@ -3816,14 +4235,288 @@ export interface operations {
             };
         };
     };
-    ApiV1AdminUsersListUsers: {
+    ApiV1AdminAccountsAttentionAccountsNeedingAttention: {
         parameters: {
             query?: {
                 /** @description Page size */
                 limit?: number;
                 /** @description Items to skip */
                 offset?: number;
-                /** @description Part of the email */
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.platforms.schemas.AttentionAccountOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminAuditAuditLog: {
+        parameters: {
+            query?: {
+                /** @description An action or a prefix (`admin.`) */
+                action?: string | null;
+                /** @description Only this user's actions */
+                actor?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description From this time (inclusive, with a time zone) */
+                since?: string | null;
+                /** @description Before this time (with a time zone) */
+                until?: string | null;
+                /** @description Only this workspace's */
+                workspace?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.audit.schemas.AuditEntryOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminBillingWebhookEventsBillingEvents: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Only events not handled yet */
+                unhandled?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.billing.schemas.BillingEventOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminJobsListJobs: {
+        parameters: {
+            query?: {
+                /** @description Only this job kind */
+                kind?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                status?: "pending" | "running" | "succeeded" | "failed" | "cancelled" | "retrying" | "paused" | null;
+                /** @description Only this workspace's */
+                workspace?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.jobs.schemas.JobOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminJobsJobIdRetryRetryJob: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminJobsFailuresJobFailures: {
+        parameters: {
+            query?: {
+                /** @description Only this job kind */
+                kind?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobFailureGroupOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminSystemSystem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobQueueOut"];
+                };
+            };
+        };
+    };
+    ApiV1AdminUsersListUsers: {
+        parameters: {
+            query?: {
+                /** @description Only enabled (true) or disabled (false) */
+                active?: boolean | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Part of the email or name */
                 search?: string | null;
             };
             header?: never;
@@ -3838,8 +4531,312 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Page_backend.auth.schemas.UserOut_"];
+                    "application/json": components["schemas"]["Page_backend.auth.schemas.UserSummaryOut_"];
                 };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminUsersUserIdGetUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminUsersUserIdDisableDisableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminUsersUserIdEnableEnableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserDetailOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminWorkspacesListWorkspaces: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Part of the name or creator */
+                search?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.auth.schemas.WorkspaceSummaryOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminWorkspacesWorkspaceIdGetWorkspace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AdminWorkspaceOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminWorkspacesWorkspaceIdOverridesListOverrides: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOverrideOut"][];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminWorkspacesWorkspaceIdOverridesSetOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanOverrideCreate"];
+            };
+        };
+        responses: {
+            /** @description Document created, URL follows */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanOverrideOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AdminWorkspacesWorkspaceIdOverridesOverrideIdRemoveOverride: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                override_id: string;
+                workspace_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, nothing follows */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Bad request syntax or unsupported method */
             400: {
@@ -3924,6 +4921,54 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["IngestReport"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1AuditListAuditEntries: {
+        parameters: {
+            query?: {
+                /** @description An action (`auth.sign_in`) or a prefix (`auth.` or `auth`) */
+                action?: string | null;
+                /** @description Only this user's actions */
+                actor?: string | null;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description From this time (inclusive, with a time zone) */
+                since?: string | null;
+                /** @description Before this time (with a time zone) */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.audit.schemas.AuditEntryOut_"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
