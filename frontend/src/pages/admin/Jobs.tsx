@@ -142,7 +142,7 @@ export function AdminJobsPage() {
             </Empty>
           ) : (
             <>
-              <div className="overflow-x-auto">
+              <div className="relative overflow-x-auto">
                 <table className="w-full text-left text-sm" aria-label="Jobs">
                   <thead className="text-xs uppercase text-slate-500">
                     <tr>

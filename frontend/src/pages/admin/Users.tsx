@@ -85,7 +85,7 @@ export function UsersPage() {
           </Empty>
         ) : (
           <>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="w-full text-left text-sm" aria-label="Users">
                 <thead className="text-xs uppercase text-slate-500">
                   <tr>
