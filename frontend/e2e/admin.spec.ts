@@ -81,5 +81,64 @@ test("a superuser disables a user from the console: the user's open session ends
   await expect(page.getByText(`${email} can sign in again`)).toBeVisible();
   await logIn(seller, email, PASSWORD);
   await expect(seller.getByRole("heading", { name: "Hello, Sam Seller" })).toBeVisible();
+
+  // The seller's audit log has the failed sign-in and the sign-in, in words, newest first.
+  await seller.getByRole("navigation", { name: "Main" }).first().getByRole("link", { name: "Audit log" }).click();
+  await expect(seller.getByRole("heading", { name: "Audit log" })).toBeVisible();
+  const rows = seller.getByTestId("audit-row");
+  await expect(rows.first()).toContainText("Signed in");
+  await expect(rows.filter({ hasText: "Failed to sign in" })).not.toHaveCount(0);
+  await seller.getByLabel("Action").selectOption({ label: "Exports" });
+  await expect(seller.getByText("Nothing matches these filters")).toBeVisible();
+  await screenshots(seller, "audit-empty-filter");
   await seller.context().close();
+});
+
+test("a superuser overrides a workspace's limit until a date, with a reason, and removes it; the console's other pages answer", async ({ page }) => {
+  const rootEmail = process.env.E2E_SUPERUSER_EMAIL!;
+  const rootPassword = process.env.E2E_SUPERUSER_PASSWORD!;
+  await logIn(page, rootEmail, rootPassword);
+  await page.goto("/admin/workspaces");
+  await expect(page.getByRole("heading", { name: "Workspaces" })).toBeVisible();
+  await page.getByTestId("workspace-row").first().getByRole("link").click();
+  await expect(page.getByRole("heading", { name: "Plan and usage" })).toBeVisible();
+  const limit = page.getByTestId("quota-platform_accounts-used");
+  const before = (await limit.textContent())!;
+
+  // Nothing is sent without a reason; then the override applies at once.
+  await page.getByLabel("Limit", { exact: true }).selectOption("platform_accounts");
+  await page.getByLabel("New limit").fill("77");
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const local = new Date(tomorrow.getTime() - tomorrow.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+  await page.getByLabel("Ends at").fill(local);
+  await page.getByRole("button", { name: "Set override" }).click();
+  await expect(page.getByText(/Say why/)).toBeVisible();
+  await page.getByLabel("Reason").fill("Partner trial for the launch");
+  await page.getByRole("button", { name: "Set override" }).click();
+  await expect(page.getByText("Override set")).toBeVisible();
+  const override = page.getByTestId("override-row");
+  await expect(override).toHaveCount(1);
+  await expect(override).toContainText("in force");
+  await expect(override).toContainText("Partner trial for the launch");
+  await expect(limit).toHaveText(/ \/ 77$/);
+  await screenshots(page, "admin-workspace-override");
+
+  page.once("dialog", (dialog) => void dialog.accept());
+  await override.getByRole("button", { name: "Remove" }).click();
+  await expect(page.getByText("Override removed")).toBeVisible();
+  await expect(override).toHaveCount(0);
+  await expect(limit).toHaveText(before);
+
+  // Jobs, attention and system health load with the real API (a worker runs in this setup).
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Jobs" }).click();
+  await expect(page.getByRole("heading", { name: "Jobs across workspaces" })).toBeVisible();
+  await expect(page.getByRole("heading", { name: /Failure reasons/ })).toBeVisible();
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "Attention" }).click();
+  // Other tests may leave an account waiting: either rows or the explanation, never an error.
+  await expect(page.getByTestId("attention-row").or(page.getByText("No account needs attention")).first()).toBeVisible();
+  await expect(page.getByText("Something went wrong")).toHaveCount(0);
+  await page.getByRole("navigation", { name: "Admin" }).getByRole("link", { name: "System health" }).click();
+  await expect(page.getByTestId("worker-row").filter({ hasText: "alive" })).not.toHaveCount(0);
+  await expect(page.getByTestId("queue-depth")).toBeVisible();
+  await screenshots(page, "admin-system");
 });
