@@ -30,6 +30,7 @@ import { WorkspacePage, WorkspacesPage } from "./pages/admin/Workspaces";
 import { AdminJobsPage } from "./pages/admin/Jobs";
 import { AttentionPage } from "./pages/admin/Attention";
 import { SystemPage } from "./pages/admin/System";
+import { AdminAuditPage } from "./pages/admin/Audit";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -90,6 +91,7 @@ export function App() {
           <Route path="jobs" element={<AdminJobsPage />} />
           <Route path="attention" element={<AttentionPage />} />
           <Route path="system" element={<SystemPage />} />
+          <Route path="audit" element={<AdminAuditPage />} />
           <Route path="*" element={<Empty title="Page not found" />} />
         </Route>
         <Route path="*" element={<Empty title="Page not found" />} />

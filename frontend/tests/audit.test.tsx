@@ -4,10 +4,11 @@ import userEvent from "@testing-library/user-event";
 import { MemoryRouter } from "react-router";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import { AuditPage } from "../src/pages/Audit";
+import { AdminAuditPage } from "../src/pages/admin/Audit";
 import { AuthProvider, useAuth } from "../src/lib/auth";
 import { ToastProvider } from "../src/components/toast";
 import { actionWords, auditQuery, targetText, zonedTime } from "../src/lib/audit";
-import { json, page } from "./helpers";
+import { json, page, renderAt } from "./helpers";
 
 const me = (role: string) => ({
   user: { id: "u1", email: "ana@example.com", full_name: "Ana Owner", is_superuser: false, created_at: "2026-01-01T00:00:00Z" },
@@ -138,5 +139,31 @@ describe("audit words", () => {
     expect(a).toEqual(b);
     expect(a.since).toBe("2026-11-30T12:00:00.000Z");
     expect(auditQuery({ ...f, period: "" }, new Date()).since).toBeUndefined();
+  });
+});
+
+describe("deployment-wide audit log (console)", () => {
+  it("says where each action happened and filters by workspace", async () => {
+    const urls: URL[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: RequestInfo | URL) => {
+        const url = new URL(String(input), "http://x");
+        if (url.pathname === "/api/v1/admin/workspaces") return json(200, page([{ id: "w1", name: "Ana's shop", is_personal: true, created_at: "2026-01-01T00:00:00Z", created_by_email: null, members: 1 }]));
+        if (url.pathname === "/api/v1/admin/audit") {
+          urls.push(url);
+          return json(200, page([entry("e1", "admin.user_disabled", { workspace_id: null, actor_email: "root@example.com" }), entry("e2", "auth.sign_in")]));
+        }
+        return json(404, { status_code: 404, detail: `unexpected ${url}` });
+      }),
+    );
+    const u = userEvent.setup();
+    renderAt("/admin/audit", "/admin/audit", <AdminAuditPage />);
+    const [disabled, signIn] = (await screen.findAllByTestId("audit-row")) as [HTMLElement, HTMLElement];
+    expect(within(disabled).getByText("Deployment")).toBeInTheDocument();
+    expect(within(disabled).getByText("A superuser disabled a user")).toBeInTheDocument();
+    expect(await within(signIn).findByRole("link", { name: "Ana's shop" })).toHaveAttribute("href", "/admin/workspaces/w1");
+    await u.selectOptions(screen.getByLabelText("Workspace"), "Ana's shop");
+    await waitFor(() => expect(urls.at(-1)!.searchParams.get("workspace")).toBe("w1"));
   });
 });

@@ -12,6 +12,8 @@ export interface AuditQuery {
   action?: string;
   /** only this user's actions (their id) */
   actor?: string;
+  /** the console's deployment-wide log only: one workspace's rows */
+  workspace?: string;
   /** ISO date-times with a zone */
   since?: string;
   until?: string;
@@ -20,5 +22,8 @@ export interface AuditQuery {
 }
 
 export const audit = {
+  /** the current workspace's log (owners and admins) */
   list: (query: AuditQuery) => api.get<Page<AuditEntry>>("/audit", { ...query }),
+  /** the whole deployment's log, deployment-wide rows included (superusers) */
+  all: (query: AuditQuery) => api.get<Page<AuditEntry>>("/admin/audit", { ...query }),
 };

@@ -35,6 +35,16 @@ export const ACTION_WORDS: Record<string, string> = {
   "admin.override_set": "A superuser overrode the plan or a limit",
   "admin.override_removed": "A superuser removed an override",
   "admin.job_retried": "A superuser retried a job",
+  "admin.users_searched": "A superuser searched the users",
+  "admin.user_viewed": "A superuser looked at a user",
+  "admin.workspaces_searched": "A superuser searched the workspaces",
+  "admin.workspace_viewed": "A superuser looked at the workspace",
+  "admin.overrides_viewed": "A superuser looked at the overrides",
+  "admin.jobs_listed": "A superuser listed jobs",
+  "admin.job_failures_viewed": "A superuser looked at job failures",
+  "admin.accounts_attention_viewed": "A superuser looked at accounts needing attention",
+  "admin.billing_events_viewed": "A superuser looked at billing events",
+  "admin.audit_viewed": "A superuser read the audit log",
 };
 
 const capitalise = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);
@@ -74,6 +84,8 @@ export interface AuditFilters {
   group: string;
   actor: string;
   period: string;
+  /** the console's deployment-wide log only: one workspace's rows */
+  workspace?: string;
   offset: number;
 }
 
@@ -89,6 +101,7 @@ export function auditQuery(filters: AuditFilters, now: Date): AuditQuery {
   return {
     action: filters.group || undefined,
     actor: filters.actor || undefined,
+    ...(filters.workspace ? { workspace: filters.workspace } : {}),
     since: hours === null ? undefined : new Date(minute - hours * 3_600_000).toISOString(),
     limit: AUDIT_PAGE,
     offset: filters.offset,

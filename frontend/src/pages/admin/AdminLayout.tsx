@@ -12,6 +12,7 @@ export const ADMIN_SECTIONS = [
   { to: "/admin/jobs", label: "Jobs" },
   { to: "/admin/attention", label: "Attention" },
   { to: "/admin/system", label: "System health" },
+  { to: "/admin/audit", label: "Audit log" },
 ];
 
 export function isSuperuser(me: ReturnType<typeof useAuth>["me"]): boolean {
