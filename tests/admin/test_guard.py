@@ -10,9 +10,11 @@ from typing import Any
 import httpx
 
 from tests.admin.helpers import superuser
+from tests.audit.helpers import rows
 from tests.helpers import register
 
 PARAM = re.compile(r"\{[^}]+\}")
+UUID_IN = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-")
 
 
 def _admin_routes(app: Any) -> list[tuple[str, str]]:
@@ -41,3 +43,20 @@ async def test_a_superuser_passes_the_guard(client: httpx.AsyncClient) -> None:
     response = await client.get("/api/v1/admin/users", headers=root.headers)
     assert response.status_code == 200, response.text
     assert root.email in [u["email"] for u in response.json()["items"]]
+
+
+async def test_each_console_read_without_parameters_leaves_one_audit_row(app: Any, client: httpx.AsyncClient) -> None:
+    root = await superuser(client)
+    reads = [path for method, path in _admin_routes(app) if method == "GET" and not UUID_IN.search(path)]
+    assert "/api/v1/admin/system" in reads
+    for path in reads:
+        before = len(await rows())
+        response = await client.get(path, headers=root.headers)
+        assert response.status_code == 200, (path, response.text)
+        new = (await rows())[before:]
+        if path == "/api/v1/admin/system":
+            assert new == [], "the system status is a health poll: not audited"
+            continue
+        assert len(new) == 1, (path, new)
+        assert new[0]["action"].startswith("admin.")
+        assert (str(new[0]["actor_id"]), new[0]["actor_email"]) == (root.user_id, root.email)

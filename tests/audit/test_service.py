@@ -12,6 +12,7 @@ from backend.audit.tables import AuditEntry
 from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces
 from tests.helpers import register
+from tests.test_architecture import backend_imports
 
 
 async def test_record_drops_secret_looking_details_and_lists_newest_first(client: httpx.AsyncClient) -> None:
@@ -59,3 +60,16 @@ async def test_prune_deletes_at_most_limit_rows_older_than_before_oldest_first(c
     assert [r["target"] for r in rows] == ["age:370", "age:10", ""]
     assert await audit.prune(now - timedelta(days=365), limit=10) == 1
     assert await audit.prune(now - timedelta(days=365), limit=10) == 0
+
+
+def test_the_audit_domain_imports_no_other_domain() -> None:
+    # Every domain writes to the audit log, so it must depend on none of them (auth's tables: the foreign key).
+    allowed = ("backend.core", "backend.settings", "backend.db", "backend.audit", "backend.auth.tables")
+    found = [
+        f"{imp.source}:{imp.line} imports {imp.target}"
+        for imp in backend_imports()
+        if imp.source.startswith("backend.audit.")
+        and imp.source != "backend.audit.routes"
+        and not any(imp.target == a or imp.target.startswith(f"{a}.") for a in allowed)
+    ]
+    assert not found, "\n".join(found)
