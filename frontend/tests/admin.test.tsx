@@ -137,6 +137,7 @@ describe("override form", () => {
     expect(checkOverride({ ...base, reason: "  ", expiresAt: "2026-12-02T12:00" }, NOW).errors.reason).toMatch(/Say why/);
     expect(checkOverride({ ...base, reason: "trial", expiresAt: "2026-11-30T12:00" }, NOW).errors.expiresAt).toBe("The end must be in the future");
     expect(checkOverride({ ...base, reason: "trial", expiresAt: "" }, NOW).errors.expiresAt).toBe("Choose when the override ends");
+    expect(checkOverride({ ...base, reason: "trial", expiresAt: "2029-01-01T00:00" }, NOW).errors.expiresAt).toMatch(/within two years/);
     expect(checkOverride({ ...base, limit: "2.5", reason: "trial", expiresAt: "2026-12-02T12:00" }, NOW).errors.limit).toMatch(/whole number/);
     expect(checkOverride({ ...base, limit: "2000000", reason: "trial", expiresAt: "2026-12-02T12:00" }, NOW).errors.limit).toMatch(/whole number/);
     expect(checkOverride({ ...base, reason: "ok", expiresAt: "2026-12-02T12:00" }, NOW).errors.reason).toMatch(/at least 3 characters/);
@@ -173,6 +174,20 @@ describe("override form", () => {
       body: { resource: "platform_accounts", limit: 10, reason: "Partner trial", expires_at: new Date("2026-12-24T18:00").toISOString() },
     });
     expect(await screen.findByText("Override set")).toBeInTheDocument();
+  });
+
+  it("shows what the API refused by the field it names", async () => {
+    stubApi((method) =>
+      method === "POST" ? json(400, { status_code: 400, detail: "expires_at: must be within two years; set a new override then" }) : undefined,
+    );
+    const u = userEvent.setup();
+    renderAt("/", "/", <OverrideForm workspaceId="w9" limits={LIMITS} now={() => NOW} />);
+    await u.type(screen.getByLabelText("New limit"), "10");
+    await u.type(screen.getByLabelText("Ends at"), "2026-12-24T18:00");
+    await u.type(screen.getByLabelText("Reason"), "Partner trial");
+    await u.click(screen.getByRole("button", { name: "Set override" }));
+    expect(await screen.findByText("Must be within two years")).toBeInTheDocument();
+    expect(screen.getByLabelText("Ends at")).toHaveAttribute("aria-invalid", "true");
   });
 });
 

@@ -5,6 +5,18 @@ import type { Limit } from "../api/endpoints";
 /** The plans an override can give (billing's plan table; the API refuses any other name). */
 export const PLAN_NAMES: readonly OverridePlan[] = ["free", "pro", "business"];
 
+/** The longest an override may last (billing's MAX_DURATION: it refuses a later end). */
+export const MAX_OVERRIDE_DAYS = 732;
+
+/** Where the API names a field of the override (`expires_at: must be in the future`), the form's field that shows it. */
+export const OVERRIDE_FIELDS: Record<string, keyof OverrideErrors> = {
+  plan: "plan",
+  resource: "resource",
+  limit: "limit",
+  expires_at: "expiresAt",
+  reason: "reason",
+};
+
 export interface OverrideForm {
   /** a whole plan, or one limit */
   kind: "plan" | "limit";
@@ -33,6 +45,7 @@ export function checkOverride(form: OverrideForm, now: Date): { errors: Override
   const expires = form.expiresAt ? new Date(form.expiresAt) : null;
   if (!expires || Number.isNaN(expires.getTime())) errors.expiresAt = "Choose when the override ends";
   else if (expires.getTime() <= now.getTime()) errors.expiresAt = "The end must be in the future";
+  else if (expires.getTime() > now.getTime() + MAX_OVERRIDE_DAYS * 86_400_000) errors.expiresAt = "Keep it within two years; set a new override then";
   let limit: number | undefined;
   if (form.kind === "plan") {
     if (!(PLAN_NAMES as readonly string[]).includes(form.plan)) errors.plan = "Choose a plan";

@@ -5,9 +5,9 @@
 import { useState, type FormEvent } from "react";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { admin } from "../../api/admin";
-import { ApiError, errorMessage } from "../../api/client";
+import { apiFieldErrors } from "../../lib/fieldErrors";
 import type { Limit } from "../../api/endpoints";
-import { PLAN_NAMES, checkOverride, emptyOverride, type OverrideErrors, type OverrideForm as Form } from "../../lib/admin";
+import { OVERRIDE_FIELDS, PLAN_NAMES, checkOverride, emptyOverride, type OverrideErrors, type OverrideForm as Form } from "../../lib/admin";
 import { useToast } from "../toast";
 import { Button, SelectField, TextArea, TextField } from "../ui";
 
@@ -30,14 +30,10 @@ export function OverrideForm({ workspaceId, limits, now = () => new Date() }: { 
       void queryClient.invalidateQueries({ queryKey: ["admin", "workspaces"] });
     },
     onError: (e) => {
-      // The API names the field it refused in its detail; show it by the field when it is one of these.
-      const detail = errorMessage(e);
-      if (e instanceof ApiError && e.status === 400) {
-        if (/reason/i.test(detail)) return setErrors({ reason: detail });
-        if (/expir/i.test(detail)) return setErrors({ expiresAt: detail });
-        if (/limit/i.test(detail)) return setErrors({ limit: detail });
-      }
-      toast.error(detail);
+      // What the API refused, by the field that shows it; anything else in a toast.
+      const found = apiFieldErrors(e, (path) => OVERRIDE_FIELDS[path] ?? null);
+      setErrors(found.fields);
+      if (found.other) toast.error(found.other);
     },
   });
   const edit = (patch: Partial<Form>) => {

@@ -186,7 +186,7 @@ export function WorkspacePage() {
           <OverrideList workspaceId={w.id} overrides={overrides} limits={billing.limits} />
         </Card>
         <Card title="New override">
-          <OverrideForm workspaceId={w.id} limits={billing.limits} />
+          <OverrideForm key={w.id} workspaceId={w.id} limits={billing.limits} />
         </Card>
       </div>
     </>
