@@ -123,6 +123,20 @@ export default async function globalSetup(): Promise<void> {
     const e = error as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`sellpilot migrate failed:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`);
   }
+  // A superuser for the admin console's test (the same command an operator runs).
+  const superuser = { email: "e2e-root@example.com", password: `root-${randomBytes(12).toString("hex")}` };
+  try {
+    execFileSync(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", "createsuperuser", "--email", superuser.email, "--password", superuser.password], {
+      cwd: root,
+      env,
+      stdio: "pipe",
+    });
+  } catch (error) {
+    const e = error as { stdout?: Buffer; stderr?: Buffer };
+    throw new Error(`sellpilot createsuperuser failed:\n${e.stdout?.toString() ?? ""}${e.stderr?.toString() ?? ""}`);
+  }
+  process.env.E2E_SUPERUSER_EMAIL = superuser.email;
+  process.env.E2E_SUPERUSER_PASSWORD = superuser.password;
   const start = (command: string, args: string[] = []) => {
     const log = openSync(join(dataDir, `${command}.log`), "a");
     return spawn(uv, [...uvArgs, "run", "--frozen", "--quiet", "sellpilot", command, ...args], {

@@ -23,6 +23,14 @@ import { CollectionsPage, EditCollectionPage, NewCollectionPage } from "./pages/
 import { CollectionPage } from "./pages/Collection";
 import { AnalyticsPage } from "./pages/Analytics";
 import { SalesPage } from "./pages/Sales";
+import { AuditPage } from "./pages/Audit";
+import { AdminLayout } from "./pages/admin/AdminLayout";
+import { UserPage, UsersPage } from "./pages/admin/Users";
+import { WorkspacePage, WorkspacesPage } from "./pages/admin/Workspaces";
+import { AdminJobsPage } from "./pages/admin/Jobs";
+import { AttentionPage } from "./pages/admin/Attention";
+import { SystemPage } from "./pages/admin/System";
+import { AdminAuditPage } from "./pages/admin/Audit";
 import { Empty } from "./components/ui";
 
 function RequireAuth({ children }: { children: ReactNode }) {
@@ -73,6 +81,19 @@ export function App() {
         <Route path="sales" element={<SalesPage />} />
         <Route path="billing" element={<BillingPage />} />
         <Route path="settings" element={<SettingsPage />} />
+        <Route path="audit" element={<AuditPage />} />
+        <Route path="admin" element={<AdminLayout />}>
+          <Route index element={<Navigate to="users" replace />} />
+          <Route path="users" element={<UsersPage />} />
+          <Route path="users/:id" element={<UserPage />} />
+          <Route path="workspaces" element={<WorkspacesPage />} />
+          <Route path="workspaces/:id" element={<WorkspacePage />} />
+          <Route path="jobs" element={<AdminJobsPage />} />
+          <Route path="attention" element={<AttentionPage />} />
+          <Route path="system" element={<SystemPage />} />
+          <Route path="audit" element={<AdminAuditPage />} />
+          <Route path="*" element={<Empty title="Page not found" />} />
+        </Route>
         <Route path="*" element={<Empty title="Page not found" />} />
       </Route>
     </Routes>

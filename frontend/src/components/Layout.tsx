@@ -9,7 +9,13 @@ import { useWorkspaceEvents } from "../lib/events";
 import { useToast } from "./toast";
 import { Button, ErrorState, Loading } from "./ui";
 
-const NAV = [
+interface NavItem {
+  to: string;
+  label: string;
+  end?: boolean;
+}
+
+const NAV: NavItem[] = [
   { to: "/", label: "Dashboard", end: true },
   { to: "/upload", label: "New drafts" },
   { to: "/drafts", label: "Drafts" },
@@ -29,6 +35,14 @@ const NAV = [
   { to: "/billing", label: "Billing" },
   { to: "/settings", label: "Settings" },
 ];
+
+/** The nav for this person: the audit log for owners and admins, the console for superusers only. */
+export function navFor(me: { user: { is_superuser: boolean }; workspace: { role: string } } | undefined): NavItem[] {
+  const items = [...NAV];
+  if (me && me.workspace.role !== "member") items.push({ to: "/audit", label: "Audit log" });
+  if (me?.user.is_superuser) items.push({ to: "/admin", label: "Admin" });
+  return items;
+}
 
 function WorkspaceSwitcher() {
   const { me, switchWorkspace } = useAuth();
@@ -78,7 +92,7 @@ export function Layout() {
 
   const nav = (
     <nav aria-label="Main" className="space-y-1">
-      {NAV.map((item) => (
+      {navFor(me).map((item) => (
         <NavLink
           key={item.to}
           to={item.to}
