@@ -42,9 +42,13 @@ def job_context(row: dict[str, Any]) -> Iterator[None]:
     bound: dict[str, Any] = {"job_id": str(row["id"]), "job_kind": row["kind"], "workspace_id": str(row["workspace"])}
     if request_id:
         bound["request_id"] = str(request_id)
-    with sentry_sdk.isolation_scope() as scope, structlog.contextvars.bound_contextvars(**bound):
-        scope.set_tag("workspace_id", bound["workspace_id"])
-        scope.set_tag("job_kind", row["kind"])
-        if request_id:
-            scope.set_tag("request_id", bound["request_id"])
-        yield
+    with structlog.contextvars.bound_contextvars(**bound):
+        if not sentry_sdk.get_client().is_active():
+            yield  # no Sentry (the default): no scope to fork on every job
+            return
+        with sentry_sdk.isolation_scope() as scope:
+            scope.set_tag("workspace_id", bound["workspace_id"])
+            scope.set_tag("job_kind", row["kind"])
+            if request_id:
+                scope.set_tag("request_id", bound["request_id"])
+            yield
