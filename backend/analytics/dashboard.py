@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from backend.analytics import queries
+from backend.analytics import queries, sql
 from backend.analytics.queries import AccountCounts, Counts, Filters, ItemCounts, LabelCounts
 from backend.analytics.schemas import (
     AccountStat,
@@ -32,6 +32,7 @@ from backend.analytics.schemas import (
     Totals,
 )
 from backend.analytics.tables import SyncState
+from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.errors import InvalidInput
 from backend.core.hours import zone
@@ -122,6 +123,8 @@ async def dashboard(
         accounts=await _accounts(workspace_id, found.accounts),
         reprice=sorted(reprice, key=lambda s: (-s.views, s.title, s.platform_item_id))[:MAX_REPRICE],
         reprice_min_views=threshold,
+        sync_every_minutes=(await billing.effective_plan(workspace_id)).analytics_sync_minutes,
+        last_synced_at=await _last_synced(workspace_id),
     )
 
 
@@ -224,6 +227,16 @@ def _days_to_sell(sale: dict[str, Any] | None, draft: listings.ListingFacts | No
         return None
     seconds: float = max((sale["sold_at"] - listed).total_seconds(), 0.0)
     return round(seconds / 86400, 1)
+
+
+async def _last_synced(workspace_id: uuid.UUID) -> datetime | None:
+    rows = (
+        await scoped(SyncState, workspace_id)
+        .select(SyncState.last_synced_at)
+        .where(SyncState.last_synced_at.is_not_null())
+    )
+    times = [sql.as_datetime(row["last_synced_at"]) for row in rows]
+    return max(times) if times else None
 
 
 async def _item_titles(workspace_id: uuid.UUID, items: Sequence[ItemCounts]) -> dict[tuple[uuid.UUID, str], str]:

@@ -195,3 +195,7 @@ class DashboardOut(msgspec.Struct):
     reprice: list[ListingStat]
     """"Reprice?": many views (at least the threshold) and no like in the period, most viewed first."""
     reprice_min_views: int
+    sync_every_minutes: int
+    """How often each account's numbers are read from its platform (the workspace's plan)."""
+    last_synced_at: datetime | None = None
+    """When an account of the workspace was last read (None: never yet)."""

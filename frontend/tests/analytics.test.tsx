@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useLocation } from "react-router";
-import { AnalyticsPage } from "../src/pages/Analytics";
+import { AnalyticsPage, syncLine } from "../src/pages/Analytics";
 import { SalesPage } from "../src/pages/Sales";
 import { DraftsPage } from "../src/pages/Drafts";
 import { DraftEditorPage } from "../src/pages/DraftEditor";
@@ -37,6 +37,8 @@ const DASHBOARD: DashboardOut = {
   accounts: [{ account_id: "a1", platform: "vinted", label: "Shop A", listings: 2, views: 180, likes: 9, messages: 2, follows: 0, sales: 1, revenue: 40, conversion: 0.0056 }],
   reprice: [SCARF],
   reprice_min_views: 50,
+  sync_every_minutes: 60,
+  last_synced_at: "2026-12-01T10:00:00Z",
 };
 
 let calls: Call[];
@@ -148,6 +150,16 @@ const SALE: SaleOut = {
   id: "s1", account_id: "a1", platform: "vinted", platform_item_id: "i1", listing_id: "d1", title: "Blue jacket",
   price: 40, currency: "EUR", buyer: "bob", sold_at: "2026-11-20T10:00:00Z", listed_at: "2026-11-16T10:00:00Z", created_at: "2026-11-20T10:05:00Z",
 };
+
+describe("how fresh the numbers are", () => {
+  it("says how often accounts are read and when they last were", () => {
+    const now = Date.parse("2026-12-01T10:30:00Z");
+    expect(syncLine(DASHBOARD, now)).toBe("Accounts' numbers are read every 1 h; last read 30 min ago.");
+    expect(syncLine({ ...DASHBOARD, sync_every_minutes: 15, last_synced_at: null }, now)).toBe(
+      "Accounts' numbers are read every 15 min; not read yet.",
+    );
+  });
+});
 
 describe("sales page", () => {
   it("lists sales with account, price, buyer and the draft, pages, and downloads the same filters as CSV", async () => {

@@ -13,6 +13,7 @@ import httpx
 
 from backend.analytics import service
 from backend.analytics.tables import AnalyticsEvent
+from backend.billing.plans import PLANS
 from backend.core.scoped import scoped
 from backend.jobs.tables import Job
 from backend.platforms.service import OwnListing
@@ -60,6 +61,9 @@ async def test_differences_become_events_once(shop: Shop) -> None:
         ws, date_from=at("2026-11-03 00:00").date(), date_to=at("2026-11-03 00:00").date()
     )
     assert response.totals.views == 12
+    # The page says how fresh the numbers are: the plan's interval and the last sync.
+    assert response.sync_every_minutes == PLANS["business"].analytics_sync_minutes  # the shop's plan
+    assert response.last_synced_at == at("2026-11-03 12:00")
     assert [(c.hour, c.views) for c in response.heatmap if c.views] == [(10, 9), (12, 3)]
 
 

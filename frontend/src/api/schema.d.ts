@@ -2605,12 +2605,14 @@ export interface components {
             categories: components["schemas"]["Breakdown"][];
             change: components["schemas"]["Changes"];
             heatmap: components["schemas"]["HeatCell"][];
+            last_synced_at?: string | null;
             period: components["schemas"]["Period"];
             previous_period: components["schemas"]["Period"];
             previous_totals: components["schemas"]["Totals"];
             reprice: components["schemas"]["ListingStat"][];
             reprice_min_views: number;
             series: components["schemas"]["DayPoint"][];
+            sync_every_minutes: number;
             top: components["schemas"]["Rankings"];
             totals: components["schemas"]["Totals"];
         };

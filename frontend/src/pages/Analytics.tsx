@@ -6,6 +6,7 @@ import { Link } from "react-router";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { analytics, type DashboardOut } from "../api/analytics";
 import { browserZone, dashboardQuery, localDate } from "../lib/analytics";
+import { ageText, secondsSince } from "../lib/time";
 import { FilterBar, useFilters } from "../components/analytics/Filters";
 import { TotalCards } from "../components/analytics/Totals";
 import { SeriesChart } from "../components/analytics/SeriesChart";
@@ -21,6 +22,13 @@ const quiet = (t: DashboardOut["totals"]) => t.views + t.likes + t.messages + t.
 /** Nothing happened in the period nor in the one before: explain where data comes from instead of empty charts. */
 export function isEmpty(data: DashboardOut): boolean {
   return quiet(data.totals) && quiet(data.previous_totals) && data.accounts.length === 0;
+}
+
+/** How fresh the numbers are: each account is read every N minutes (the plan), last at … */
+export function syncLine(data: DashboardOut, now: number = Date.now()): string {
+  const every = data.sync_every_minutes % 60 === 0 ? `${data.sync_every_minutes / 60} h` : `${data.sync_every_minutes} min`;
+  const last = data.last_synced_at ? `last read ${ageText(secondsSince(data.last_synced_at, now))}` : "not read yet";
+  return `Accounts' numbers are read every ${every}; ${last}.`;
 }
 
 function Dashboard({ data }: { data: DashboardOut }) {
@@ -79,6 +87,9 @@ export function AnalyticsPage() {
           <p className="mb-4 text-sm text-slate-500 dark:text-slate-400" data-testid="period">
             {dashboard.data.period.from} – {dashboard.data.period.to} ({dashboard.data.period.days} days, {dashboard.data.period.tz}), compared with{" "}
             {dashboard.data.previous_period.from} – {dashboard.data.previous_period.to}
+            <span className="block" data-testid="freshness">
+              {syncLine(dashboard.data)}
+            </span>
           </p>
           {isEmpty(dashboard.data) ? (
             <Empty title={filtered ? "No activity for these filters in this period" : "No activity in this period yet"}>

@@ -4,7 +4,8 @@
  */
 import { useQuery } from "@tanstack/react-query";
 import { admin } from "../../api/admin";
-import { SYSTEM_REFRESH_MS, ageText, secondsSince } from "../../lib/admin";
+import { SYSTEM_REFRESH_MS } from "../../lib/admin";
+import { ageText, secondsSince } from "../../lib/time";
 import { kindLabel } from "../../lib/jobs";
 import { TableSkeleton } from "../../components/analytics/Skeleton";
 import { Badge, Card, Empty, ErrorState, PageHeader, Spinner, formatDate } from "../../components/ui";
