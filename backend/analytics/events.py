@@ -17,7 +17,7 @@ from typing import Any
 
 from backend import db
 from backend.analytics import sql
-from backend.analytics.tables import AccountRollup, AnalyticsEvent, DailyRollup, HourlyRollup
+from backend.analytics.tables import AccountRollup, AnalyticsEvent, AnalyticsItem, DailyRollup, HourlyRollup
 from backend.core.scoped import across_workspaces, scoped
 
 # Rows per INSERT: well under both databases' limits on bound values (13 per rollup row).
@@ -104,40 +104,78 @@ def _bucket_values(events: Sequence[NewEvent]) -> dict[tuple[uuid.UUID, str, dat
 
 async def add_to_rollups(workspace_id: uuid.UUID, events: Sequence[NewEvent]) -> None:
     """One upsert per bucket touched — per listing and hour, per listing and day, per account and hour —
-    adding the events' values (call inside the events' transaction).
+    adding the events' values (call inside the events' transaction); the listings made known first.
 
     Buckets go in a fixed order, so two batches touching the same ones never wait on each other in a circle.
     """
     hourly = _bucket_values(events)
-    daily: dict[tuple[uuid.UUID, str, datetime], dict[str, Any]] = {}
+    if not hourly:
+        return
+    items = await _item_ids(workspace_id, hourly)
+    daily: dict[tuple[uuid.UUID, datetime], dict[str, Any]] = {}
     per_account: dict[tuple[uuid.UUID, datetime], dict[str, Any]] = {}
     for (account_id, item_id, hour), values in hourly.items():
-        day = hour.astimezone(UTC).replace(hour=0)
-        _add(daily, (account_id, item_id, day), values, listing_id=values["listing_id"])
+        _add(daily, (items[(account_id, item_id)], hour.astimezone(UTC).replace(hour=0)), values)
         _add(per_account, (account_id, hour), values)
-    await _upsert(scoped(HourlyRollup, workspace_id), hourly, sql.upsert_rollups_sql)
-    await _upsert(scoped(DailyRollup, workspace_id), daily, lambda rows: sql.upsert_rollups_sql(rows, daily=True))
-    await _upsert(scoped(AccountRollup, workspace_id), per_account, sql.upsert_account_rollups_sql)
+    await _upsert(
+        scoped(HourlyRollup, workspace_id),
+        sql.upsert_rollups_sql,
+        hourly,
+        lambda key, v: [key[0], v["platform"], key[1], v["listing_id"], key[2]],
+    )
+    await _upsert(scoped(DailyRollup, workspace_id), sql.upsert_daily_rollups_sql, daily, lambda key, _: list(key))
+    await _upsert(
+        scoped(AccountRollup, workspace_id),
+        sql.upsert_account_rollups_sql,
+        per_account,
+        lambda key, v: [key[0], v["platform"], key[1]],
+    )
 
 
-def _add(buckets: dict[Any, dict[str, Any]], key: Any, values: dict[str, Any], **extra: Any) -> None:
-    bucket = buckets.setdefault(key, {"platform": values["platform"], **extra, **dict.fromkeys(sql.COUNTERS, 0)})
-    if extra.get("listing_id") and not bucket.get("listing_id"):
-        bucket["listing_id"] = extra["listing_id"]
+async def _item_ids(
+    workspace_id: uuid.UUID, hourly: dict[tuple[uuid.UUID, str, datetime], dict[str, Any]]
+) -> dict[tuple[uuid.UUID, str], uuid.UUID]:
+    """The analytics id of each platform listing in these buckets, made known (with its draft) when new."""
+    known: dict[tuple[uuid.UUID, str], dict[str, Any]] = {}
+    for (account_id, item_id, _), values in hourly.items():
+        entry = known.setdefault((account_id, item_id), {"platform": values["platform"], "listing_id": None})
+        entry["listing_id"] = entry["listing_id"] or values["listing_id"]
+    ordered = sorted(known.items(), key=lambda item: (str(item[0][0]), item[0][1]))
+    ids: dict[tuple[uuid.UUID, str], uuid.UUID] = {}
+    items = scoped(AnalyticsItem, workspace_id)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        args: list[Any] = []
+        for (account_id, item_id), entry in chunk:
+            args += [uuid.uuid4(), account_id, entry["platform"], item_id, entry["listing_id"]]
+        for row in await items.raw(sql.upsert_items_sql(len(chunk)), *args):
+            ids[(_as_uuid(row["account_id"]), row["platform_item_id"])] = _as_uuid(row["id"])
+    return ids
+
+
+def _as_uuid(value: Any) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+def _add(buckets: dict[Any, dict[str, Any]], key: Any, values: dict[str, Any]) -> None:
+    bucket = buckets.setdefault(key, {"platform": values["platform"], **dict.fromkeys(sql.COUNTERS, 0)})
     for c in sql.COUNTERS:
         bucket[c] += values[c]
 
 
-async def _upsert(rollups: Any, buckets: dict[Any, dict[str, Any]], statement: Callable[[int], str]) -> None:
-    """Upserts in chunks, the buckets in key order; a key is (account, [item,] hour or day)."""
+async def _upsert(
+    rollups: Any,
+    statement: Callable[[int], str],
+    buckets: dict[Any, dict[str, Any]],
+    key_values: Callable[[Any, dict[str, Any]], list[Any]],
+) -> None:
+    """Upserts in chunks, the buckets in key order: each row is a new id, `key_values`, then the counters."""
     ordered = sorted(buckets.items(), key=lambda item: tuple(str(part) for part in item[0]))
     for start in range(0, len(ordered), CHUNK):
         chunk = ordered[start : start + CHUNK]
         args: list[Any] = []
         for key, values in chunk:
-            account_id, *item, when = key
-            listing = [values["listing_id"]] if item else []
-            args += [uuid.uuid4(), account_id, values["platform"], *item, *listing, when, *_counts(values)]
+            args += [uuid.uuid4(), *key_values(key, values), *_counts(values)]
         await rollups.raw(statement(len(chunk)), *args)
 
 
@@ -165,11 +203,12 @@ async def rebuild(workspace_id: uuid.UUID) -> int:
             await scoped(AnalyticsEvent, workspace_id).raw(sql.rebuild_rollups_sql())
         await scoped(DailyRollup, workspace_id).delete()
         await scoped(AccountRollup, workspace_id).delete()
+        await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_items_sql())
         await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_daily_rollups_sql())
         await scoped(HourlyRollup, workspace_id).raw(sql.rebuild_account_rollups_sql())
     # A rebuild can change much of the tables: fresh statistics keep the dashboard's plans right
     # (a hash aggregate instead of sorting the period's rows by listing).
-    for table in ("analytics_rollups", "analytics_daily_rollups", "analytics_account_rollups"):
+    for table in ("analytics_rollups", "analytics_items", "analytics_daily_rollups", "analytics_account_rollups"):
         await db.DB.run_ddl(f"ANALYZE {table}")
     return int(await scoped(HourlyRollup, workspace_id).count())
 

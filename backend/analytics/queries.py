@@ -21,6 +21,8 @@ from backend.core.scoped import across_workspaces, scoped
 # and to decode, and one rollup (a listing or an account in one hour) never counts near 2^31.
 _SUMS = ", ".join(f"SUM(CAST({c} AS INTEGER)) AS {c}" if c != "revenue" else f"SUM({c}) AS {c}" for c in sql.COUNTERS)
 _COUNTER_LIST = ", ".join(sql.COUNTERS)
+_R_COUNTERS = ", ".join(f"r.{c}" for c in sql.COUNTERS)
+_PER_COUNTERS = ", ".join(f"sums.{c}" for c in sql.COUNTERS)
 # The same over sums already made (`per`'s): few rows, cast back to BIGINT.
 _RESUMS = ", ".join(
     f"CAST(SUM(per.{c}) AS BIGINT) AS {c}" if c != "revenue" else f"SUM(per.{c}) AS {c}" for c in sql.COUNTERS
@@ -32,14 +34,15 @@ class Filters:
     account_id: uuid.UUID | None = None
     platform: str | None = None
 
-    def sql(self, args: list[Any]) -> str:
-        """Extra conditions for a rollups/sales query (their values appended to `args`)."""
+    def sql(self, args: list[Any], table: str = "") -> str:
+        """Extra conditions for a rollups/sales/items query (their values appended to `args`); `table`
+        qualifies the columns (`"r."`) where a join makes them ambiguous."""
         where = ""
         if self.account_id is not None:
-            where += " AND account_id = {}"
+            where += f" AND {table}account_id = {{}}"
             args.append(self.account_id)
         if self.platform:
-            where += " AND platform = {}"
+            where += f" AND {table}platform = {{}}"
             args.append(self.platform)
         return where
 
@@ -93,24 +96,32 @@ def _per_item(start: datetime, end: datetime, filters: Filters, args: list[Any])
     """A CTE `per`: each platform listing's counters summed over [start, end) (only those with any).
 
     The whole UTC days inside the period come from the daily rollups, the hours before the first and
-    after the last of them from the hourly ones (a period's ends are hours: local midnights)."""
+    after the last of them from the hourly ones (a period's ends are hours: local midnights); the sums
+    are grouped by the listing's analytics id, then joined to what it is (account, item id, draft)."""
     first_day = start.replace(hour=0) + (timedelta(days=1) if start.hour else timedelta(0))
     last_day = end.replace(hour=0)
-    columns = f"account_id, platform, platform_item_id, {sql.text_of('listing_id')} AS listing_id, {_COUNTER_LIST}"
+    hourly = (
+        f"SELECT i.id AS item, {_R_COUNTERS} FROM analytics_rollups r JOIN analytics_items i "  # noqa: S608
+        "ON i.workspace = r.workspace AND i.account_id = r.account_id AND i.platform_item_id = r.platform_item_id "
+        "WHERE r.workspace = {workspace} AND "
+    )
     if first_day < last_day:
         args += [first_day, last_day]
-        rows = f"SELECT {columns} FROM analytics_daily_rollups WHERE workspace = {{workspace}} "  # noqa: S608
-        rows += f"AND day >= {{}} AND day < {{}}{filters.sql(args)}"
+        rows = f"SELECT item, {_COUNTER_LIST} FROM analytics_daily_rollups WHERE workspace = {{workspace}} "  # noqa: S608
+        rows += "AND day >= {} AND day < {}"
+        if filters.account_id is not None or filters.platform:
+            items = f"SELECT id FROM analytics_items WHERE workspace = {{workspace}}{filters.sql(args)}"  # noqa: S608
+            rows += f" AND item IN ({items})"
         args += [start, first_day, last_day, end]
-        rows += f" UNION ALL SELECT {columns} FROM analytics_rollups WHERE workspace = {{workspace}} "  # noqa: S608
-        rows += f"AND ((hour >= {{}} AND hour < {{}}) OR (hour >= {{}} AND hour < {{}})){filters.sql(args)}"
+        rows += f" UNION ALL {hourly}((r.hour >= {{}} AND r.hour < {{}}) OR (r.hour >= {{}} AND r.hour < {{}}))"
     else:
         args += [start, end]
-        rows = f"SELECT {columns} FROM analytics_rollups WHERE workspace = {{workspace}} "  # noqa: S608
-        rows += f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)}"
+        rows = f"{hourly}r.hour >= {{}} AND r.hour < {{}}"
+    rows += filters.sql(args, "r.")
     return (
-        "WITH per AS (SELECT account_id, MAX(platform) AS platform, platform_item_id, "  # noqa: S608 - our own SQL
-        f"MAX(listing_id) AS listing_id, {_SUMS} FROM ({rows}) buckets GROUP BY account_id, platform_item_id)"
+        "WITH per AS (SELECT i.account_id, i.platform, i.platform_item_id, i.listing_id, "  # noqa: S608 - our own SQL
+        f"{_PER_COUNTERS} FROM (SELECT item, {_SUMS} FROM ({rows}) buckets GROUP BY item) sums "
+        "JOIN analytics_items i ON i.id = sums.item)"
     )
 
 
@@ -201,10 +212,9 @@ async def figures(
     args: list[Any] = []
     per = _per_item(start, end, filters, args)
     args += [min_views, start, end, *[top - 1] * len(_RANKINGS), reprice - 1]
-    listing = "CAST(listing_id AS UUID)" if db.is_postgres() else "listing_id"
     labelled = (
         f"labelled AS (SELECT per.*, labels.category, labels.brand FROM per LEFT JOIN ({labels_sql}) labels "  # noqa: S608
-        f"ON labels.id = {'CAST(per.listing_id AS UUID)' if db.is_postgres() else 'per.listing_id'})"
+        "ON labels.id = per.listing_id)"
     )
     edges = ", ".join(
         f"{name} AS (SELECT views AS v, likes AS l, conv AS c FROM keyed{where} ORDER BY {order} LIMIT 1 OFFSET {{}})"  # noqa: S608
@@ -219,7 +229,7 @@ async def figures(
         "AND s.account_id = per.account_id AND s.platform_item_id = per.platform_item_id "
         "AND s.sold_at >= {} AND s.sold_at < {}) THEN 1 ELSE 0 END AS sold FROM per), "
         f"{edges}, {_FLAGGED_EDGE}, {labelled} "
-        f"SELECT 'item' AS part, account_id, platform, platform_item_id, {listing} AS listing_id, "
+        "SELECT 'item' AS part, account_id, platform, platform_item_id, listing_id, "
         f"NULL AS label, 1 AS listings, views, likes, messages, follows, sales, revenue FROM keyed {joined} "
         f"WHERE sold = 1 OR {near_an_end} OR (flagged = 1 AND (fl.v IS NULL OR views >= fl.v)) "
         f"UNION ALL SELECT 'category', NULL, NULL, NULL, NULL, category, COUNT(*), {_RESUMS} "

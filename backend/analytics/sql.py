@@ -34,18 +34,39 @@ def text_of(column: str) -> str:
     return f"CAST({column} AS TEXT)" if db.is_postgres() else column
 
 
-def upsert_rollups_sql(rows: int, *, daily: bool = False) -> str:
-    """One statement adding `rows` buckets to the per-listing rollups, hourly or daily (each: id, account,
-    platform, item, listing, hour or day, then the counters); a bucket that exists gets the values added.
-    Same syntax on both databases."""
-    table, when = ("analytics_daily_rollups", "day") if daily else ("analytics_rollups", "hour")
+def upsert_rollups_sql(rows: int) -> str:
+    """One statement adding `rows` buckets to the hourly per-listing rollups (each: id, account, platform,
+    item, listing, hour, then the counters); a bucket that exists gets the values added. Same syntax on
+    both databases."""
     values = "({}, {workspace}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {})"
-    added = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in COUNTERS)
+    added = ", ".join(f"{c} = analytics_rollups.{c} + excluded.{c}" for c in COUNTERS)
     return (
-        f"INSERT INTO {table} (id, workspace, account_id, platform, platform_item_id, listing_id, {when}, "  # noqa: S608 - our own SQL
+        "INSERT INTO analytics_rollups (id, workspace, account_id, platform, platform_item_id, listing_id, hour, "  # noqa: S608 - our own SQL
         f"{', '.join(COUNTERS)}) VALUES {', '.join([values] * rows)} "
-        f"ON CONFLICT (workspace, account_id, platform_item_id, {when}) DO UPDATE SET "
-        f"{added}, listing_id = COALESCE(excluded.listing_id, {table}.listing_id)"
+        "ON CONFLICT (workspace, account_id, platform_item_id, hour) DO UPDATE SET "
+        f"{added}, listing_id = COALESCE(excluded.listing_id, analytics_rollups.listing_id)"
+    )
+
+
+def upsert_items_sql(rows: int) -> str:
+    """`rows` platform listings (each: id, account, platform, item id, listing) made known, a draft learnt
+    for one known without; returns every one's id with its (account, item id)."""
+    values = "({}, {workspace}, {}, {}, {}, {})"
+    return (
+        "INSERT INTO analytics_items (id, workspace, account_id, platform, platform_item_id, listing_id) "  # noqa: S608 - our own SQL
+        f"VALUES {', '.join([values] * rows)} ON CONFLICT (workspace, account_id, platform_item_id) DO UPDATE "
+        "SET listing_id = COALESCE(excluded.listing_id, analytics_items.listing_id) "
+        "RETURNING id, account_id, platform_item_id"
+    )
+
+
+def upsert_daily_rollups_sql(rows: int) -> str:
+    """The same for the daily rollups (each: id, item, day, then the counters)."""
+    values = "({}, {workspace}, {}, {}, {}, {}, {}, {}, {}, {})"
+    added = ", ".join(f"{c} = analytics_daily_rollups.{c} + excluded.{c}" for c in COUNTERS)
+    return (
+        f"INSERT INTO analytics_daily_rollups (id, workspace, item, day, {', '.join(COUNTERS)}) "  # noqa: S608 - our own SQL
+        f"VALUES {', '.join([values] * rows)} ON CONFLICT (workspace, item, day) DO UPDATE SET {added}"
     )
 
 
@@ -93,17 +114,31 @@ def day_of(column: str) -> str:
     return f"substr({column}, 1, 10) || ' 00:00:00+00:00'"
 
 
-def rebuild_daily_rollups_sql() -> str:
-    """A workspace's daily per-listing rollups from its hourly ones, in one INSERT … SELECT."""
+def rebuild_items_sql() -> str:
+    """Every platform listing in a workspace's hourly rollups made known (drafts learnt), in one statement."""
     new_id = "gen_random_uuid()" if db.is_postgres() else _sqlite_uuid()
     listing = f"CAST(MAX({text_of('listing_id')}) AS UUID)" if db.is_postgres() else "MAX(listing_id)"
-    sums = ", ".join(f"SUM({c})" for c in COUNTERS)
-    day = day_of("hour")
     return (
-        "INSERT INTO analytics_daily_rollups (id, workspace, account_id, platform, platform_item_id, listing_id, "  # noqa: S608 - our own SQL
-        f"day, {', '.join(COUNTERS)}) SELECT {new_id}, workspace, account_id, MAX(platform), platform_item_id, "
-        f"{listing}, {day}, {sums} FROM analytics_rollups WHERE workspace = {{workspace}} "
-        f"GROUP BY workspace, account_id, platform_item_id, {day}"
+        "INSERT INTO analytics_items (id, workspace, account_id, platform, platform_item_id, listing_id) "  # noqa: S608 - our own SQL
+        f"SELECT {new_id}, workspace, account_id, MAX(platform), platform_item_id, {listing} FROM analytics_rollups "
+        # SQLite needs the SELECT to have a WHERE before ON CONFLICT (it would read `ON` as a join's).
+        "WHERE workspace = {workspace} GROUP BY workspace, account_id, platform_item_id "
+        "ON CONFLICT (workspace, account_id, platform_item_id) DO UPDATE "
+        "SET listing_id = COALESCE(excluded.listing_id, analytics_items.listing_id)"
+    )
+
+
+def rebuild_daily_rollups_sql() -> str:
+    """A workspace's daily rollups from its hourly ones (its items made known first), in one INSERT … SELECT."""
+    new_id = "gen_random_uuid()" if db.is_postgres() else _sqlite_uuid()
+    sums = ", ".join(f"SUM(r.{c})" for c in COUNTERS)
+    day = day_of("r.hour")
+    return (
+        f"INSERT INTO analytics_daily_rollups (id, workspace, item, day, {', '.join(COUNTERS)}) "  # noqa: S608 - our own SQL
+        f"SELECT {new_id}, r.workspace, i.id, {day}, {sums} FROM analytics_rollups r "
+        "JOIN analytics_items i ON i.workspace = r.workspace AND i.account_id = r.account_id "
+        "AND i.platform_item_id = r.platform_item_id WHERE r.workspace = {workspace} "
+        f"GROUP BY r.workspace, i.id, {day}"
     )
 
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from backend.analytics import service
-from backend.analytics.tables import AccountRollup, DailyRollup, HourlyRollup
+from backend.analytics.tables import AccountRollup, AnalyticsItem, DailyRollup, HourlyRollup
 from backend.core.scoped import scoped
 from tests.analytics.conftest import Shop, at, hand_built_events, make_shop
 
@@ -35,9 +35,17 @@ COUNTS = ("views", "likes", "sales")
 
 
 async def _daily_rollups(shop: Shop) -> list[tuple[Any, ...]]:
+    """Each daily rollup as (account, item id, draft, day, counts): what its item stands for, not its id."""
+    items = {r["id"]: r for r in await scoped(AnalyticsItem, shop.workspace_id).select()}
     rows = await scoped(DailyRollup, shop.workspace_id).select()
     return sorted(
-        (str(r["account_id"]), r["platform_item_id"], str(r["listing_id"]), r["day"], *(r[c] for c in COUNTS))
+        (
+            str(items[r["item"]]["account_id"]),
+            items[r["item"]]["platform_item_id"],
+            str(items[r["item"]]["listing_id"]),
+            r["day"],
+            *(r[c] for c in COUNTS),
+        )
         for r in rows
     )
 

@@ -28,9 +28,9 @@ class Workspace(Table, tablename="workspaces", schema=None):
     )
 
 
-ID = "2026-12-01T13:29:14:534010"
+ID = "2026-12-01T13:58:27:758209"
 VERSION = "1.38.0"
-DESCRIPTION = "analytics: daily per-listing rollups"
+DESCRIPTION = "analytics: listings under a compact id, daily rollups keyed by it"
 
 
 async def forwards():
@@ -41,6 +41,13 @@ async def forwards():
     manager.add_table(
         class_name="DailyRollup",
         tablename="analytics_daily_rollups",
+        schema=None,
+        columns=None,
+    )
+
+    manager.add_table(
+        class_name="AnalyticsItem",
+        tablename="analytics_items",
         schema=None,
         columns=None,
     )
@@ -93,78 +100,13 @@ async def forwards():
     manager.add_column(
         table_class_name="DailyRollup",
         tablename="analytics_daily_rollups",
-        column_name="account_id",
-        db_column_name="account_id",
+        column_name="item",
+        db_column_name="item",
         column_class_name="UUID",
         column_class=UUID,
         params={
             "default": UUID4(),
             "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyRollup",
-        tablename="analytics_daily_rollups",
-        column_name="platform",
-        db_column_name="platform",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 32,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyRollup",
-        tablename="analytics_daily_rollups",
-        column_name="platform_item_id",
-        db_column_name="platform_item_id",
-        column_class_name="Varchar",
-        column_class=Varchar,
-        params={
-            "length": 255,
-            "default": "",
-            "null": False,
-            "primary_key": False,
-            "unique": False,
-            "index": False,
-            "index_method": IndexMethod.btree,
-            "choices": None,
-            "db_column_name": None,
-            "secret": False,
-        },
-        schema=None,
-    )
-
-    manager.add_column(
-        table_class_name="DailyRollup",
-        tablename="analytics_daily_rollups",
-        column_name="listing_id",
-        db_column_name="listing_id",
-        column_class_name="UUID",
-        column_class=UUID,
-        params={
-            "default": None,
-            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
@@ -313,6 +255,137 @@ async def forwards():
             "default": decimal.Decimal("0"),
             "digits": (14, 2),
             "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="id",
+        db_column_name="id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": UUID4(),
+            "null": False,
+            "primary_key": True,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="workspace",
+        db_column_name="workspace",
+        column_class_name="ForeignKey",
+        column_class=ForeignKey,
+        params={
+            "references": Workspace,
+            "on_delete": OnDelete.cascade,
+            "on_update": OnUpdate.cascade,
+            "target_column": None,
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": True,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="account_id",
+        db_column_name="account_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": UUID4(),
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="platform",
+        db_column_name="platform",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 32,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="platform_item_id",
+        db_column_name="platform_item_id",
+        column_class_name="Varchar",
+        column_class=Varchar,
+        params={
+            "length": 255,
+            "default": "",
+            "null": False,
+            "primary_key": False,
+            "unique": False,
+            "index": False,
+            "index_method": IndexMethod.btree,
+            "choices": None,
+            "db_column_name": None,
+            "secret": False,
+        },
+        schema=None,
+    )
+
+    manager.add_column(
+        table_class_name="AnalyticsItem",
+        tablename="analytics_items",
+        column_name="listing_id",
+        db_column_name="listing_id",
+        column_class_name="UUID",
+        column_class=UUID,
+        params={
+            "default": None,
+            "null": True,
             "primary_key": False,
             "unique": False,
             "index": False,
