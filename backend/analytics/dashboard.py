@@ -90,10 +90,10 @@ async def dashboard(
     start, end = utc_bounds(period)
     prev_start, _ = utc_bounds(previous)
     filters = Filters(account_id=account_id, platform=platform.strip().lower() if platform else None)
-    hours = await queries.hourly(workspace_id, prev_start, end, filters)
-    totals, prev_totals = Counts(), Counts()
-    for hour, counts in hours.items():
-        (totals if hour >= start else prev_totals).add(counts)
+    hours, prev_totals = await queries.hourly(workspace_id, prev_start, start, end, filters)
+    totals = Counts()
+    for counts in hours.values():
+        totals.add(counts)
     threshold = get_settings().analytics.reprice_min_views
     found = await queries.figures(
         workspace_id,
@@ -114,8 +114,8 @@ async def dashboard(
         totals=_totals(totals),
         previous_totals=_totals(prev_totals),
         change=Changes(**{name: _change(getattr(totals, name), getattr(prev_totals, name)) for name in _NAMES}),
-        series=_series(hours, period, start),
-        heatmap=_heatmap(hours, period.tz, start),
+        series=_series(hours, period),
+        heatmap=_heatmap(hours, period.tz),
         top=_rankings(stats, top=True),
         bottom=_rankings(stats, top=False),
         categories=_breakdown(found.categories),
@@ -153,12 +153,12 @@ def _change(now: int | Decimal, before: int | Decimal) -> float | None:
     return round(float((Decimal(now) - Decimal(before)) * 100 / Decimal(before)), 1)
 
 
-def _series(hours: dict[datetime, Counts], period: Period, start: datetime) -> list[DayPoint]:
+def _series(hours: dict[datetime, Counts], period: Period) -> list[DayPoint]:
     local = zone(period.tz)
     days = {period.date_from + timedelta(days=i): Counts() for i in range(period.days)}
     for hour, counts in hours.items():
         day = hour.astimezone(local).date()
-        if hour >= start and day in days:
+        if day in days:
             days[day].add(counts)
     return [
         DayPoint(
@@ -173,12 +173,10 @@ def _series(hours: dict[datetime, Counts], period: Period, start: datetime) -> l
     ]
 
 
-def _heatmap(hours: dict[datetime, Counts], tz: str, start: datetime) -> list[HeatCell]:
+def _heatmap(hours: dict[datetime, Counts], tz: str) -> list[HeatCell]:
     local = zone(tz)
     cells = {(d, h): [0, 0] for d in range(7) for h in range(24)}
     for hour, counts in hours.items():
-        if hour < start:
-            continue
         moment = hour.astimezone(local)
         cell = cells[(moment.weekday(), moment.hour)]
         cell[0] += counts.views

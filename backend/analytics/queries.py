@@ -72,15 +72,28 @@ def _counts(row: dict[str, Any]) -> Counts:
     )
 
 
-async def hourly(workspace_id: uuid.UUID, start: datetime, end: datetime, filters: Filters) -> dict[datetime, Counts]:
-    """The workspace's counters per UTC hour in [start, end), all listings together (per-account rollups)."""
+async def hourly(
+    workspace_id: uuid.UUID, before: datetime, start: datetime, end: datetime, filters: Filters
+) -> tuple[dict[datetime, Counts], Counts]:
+    """The workspace's counters per UTC hour in [start, end), all listings together (per-account rollups),
+    and the period before's [before, start) as one total, in one statement."""
     args: list[Any] = [start, end]
+    where = f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)}"
+    args += [before, start]
+    where_before = f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)}"
     query = (
-        f"SELECT hour, {_SUMS} FROM analytics_account_rollups WHERE workspace = {{workspace}} "  # noqa: S608 - our own SQL
-        f"AND hour >= {{}} AND hour < {{}}{filters.sql(args)} GROUP BY hour"
+        f"SELECT hour, {_SUMS} FROM analytics_account_rollups WHERE workspace = {{workspace}} {where} "  # noqa: S608 - our own SQL
+        f"GROUP BY hour UNION ALL SELECT NULL, {_SUMS} FROM analytics_account_rollups "
+        f"WHERE workspace = {{workspace}} {where_before}"
     )
-    rows = await scoped(AccountRollup, workspace_id).raw(query, *args)
-    return {sql.as_datetime(row["hour"]): _counts(row) for row in rows}
+    hours: dict[datetime, Counts] = {}
+    previous = Counts()
+    for row in await scoped(AccountRollup, workspace_id).raw(query, *args):
+        if row["hour"] is None:
+            previous = _counts(row)
+        else:
+            hours[sql.as_datetime(row["hour"])] = _counts(row)
+    return hours, previous
 
 
 @dataclass
@@ -134,7 +147,8 @@ def _conversion() -> str:
     ratio = "CAST(sales AS NUMERIC) / views" if db.is_postgres() else "CAST(sales AS REAL) / views"
     n = "(sales * 20000 / views)"
     half_even = f"CASE WHEN (sales * 20000) % views = 0 AND {n} % 2 = 1 AND ({n} / 2) % 2 = 0 THEN 0.0001 ELSE 0 END"
-    return f"CASE WHEN views > 0 THEN ROUND(ROUND({ratio}, 4) - {half_even}, 4) END"
+    # No sales (most listings): 0 without the arithmetic.
+    return f"CASE WHEN views > 0 AND sales = 0 THEN 0 WHEN views > 0 THEN ROUND(ROUND({ratio}, 4) - {half_even}, 4) END"
 
 
 _WORK_MEM = "64MB"
