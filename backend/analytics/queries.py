@@ -264,6 +264,9 @@ async def figures(
             # Parallel workers bought nothing here on the reference machine (2 cores: ~85 ms either way for
             # the per-listing sums) and cost a process each per request when several people look at once.
             await across_workspaces(HourlyRollup).raw("SET LOCAL max_parallel_workers_per_gather = 0")
+            # The statement is prepared once per connection: after five runs PostgreSQL may switch to a
+            # generic plan that cannot see the period's bounds, and pick scans for a whole table.
+            await across_workspaces(HourlyRollup).raw("SET LOCAL plan_cache_mode = force_custom_plan")
         rows = await scoped(HourlyRollup, workspace_id).raw(query, *args)
     found = Figures([], [], [], [])
     for row in rows:
