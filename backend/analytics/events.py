@@ -149,12 +149,8 @@ async def _item_ids(
         for (account_id, item_id), entry in chunk:
             args += [uuid.uuid4(), account_id, entry["platform"], item_id, entry["listing_id"]]
         for row in await items.raw(sql.upsert_items_sql(len(chunk)), *args):
-            ids[(_as_uuid(row["account_id"]), row["platform_item_id"])] = _as_uuid(row["id"])
+            ids[(sql.as_uuid(row["account_id"]), row["platform_item_id"])] = sql.as_uuid(row["id"])
     return ids
-
-
-def _as_uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
 def _add(buckets: dict[Any, dict[str, Any]], key: Any, values: dict[str, Any]) -> None:

@@ -272,13 +272,13 @@ async def figures(
     for row in rows:
         part = row["part"]
         if part == "item":
-            listing_id = _uuid(row["listing_id"]) if row["listing_id"] else None
+            listing_id = sql.as_uuid(row["listing_id"]) if row["listing_id"] else None
             item = ItemCounts(
-                _uuid(row["account_id"]), row["platform"], row["platform_item_id"], listing_id, _counts(row)
+                sql.as_uuid(row["account_id"]), row["platform"], row["platform_item_id"], listing_id, _counts(row)
             )
             found.candidates.append(item)
         elif part == "account":
-            account = AccountCounts(row["platform"], int(row["listings"]), _counts(row), _uuid(row["account_id"]))
+            account = AccountCounts(row["platform"], int(row["listings"]), _counts(row), sql.as_uuid(row["account_id"]))
             found.accounts.append(account)
         else:
             labelled_counts = LabelCounts("", int(row["listings"]), _counts(row), row["label"])
@@ -299,7 +299,3 @@ async def sold_in(
     if filters.platform:
         query = query.where(Sale.platform == filters.platform)
     return {(row["account_id"], row["platform_item_id"]): row for row in await query}
-
-
-def _uuid(value: Any) -> uuid.UUID:
-    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

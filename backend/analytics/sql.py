@@ -9,6 +9,7 @@ an hour bucket maps to one local hour in every zone with whole-hour offsets.
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -159,3 +160,8 @@ def as_datetime(value: Any) -> datetime:
 def as_number(value: Any) -> Decimal:
     """A SUM from a raw query (None for no rows; a float on SQLite) as a Decimal."""
     return Decimal("0") if value is None else Decimal(str(value))
+
+
+def as_uuid(value: Any) -> uuid.UUID:
+    """A UUID from a raw query (SQLite gives text)."""
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))

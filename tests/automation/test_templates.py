@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 import uuid
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import httpx
 import pytest
 
+from tests.fake_openai import FakeServer, completion, serve
 from tests.helpers import register
 
 BASE = "/api/v1/automation/templates"
@@ -138,41 +136,14 @@ def rewriting_openai() -> Iterator[tuple[str, list[dict[str, Any]]]]:
     """An OpenAI-compatible server that answers each chat completion with "Reworded for <recipient>"."""
     seen: list[dict[str, Any]] = []
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            seen.append(body)
-            prompt = body["messages"][0]["content"][0]["text"]
-            recipient = prompt.split("Recipient: ", 1)[1].split("\n", 1)[0]
-            payload = json.dumps(
-                {
-                    "id": "chatcmpl-fake",
-                    "object": "chat.completion",
-                    "created": int(time.time()),
-                    "model": body.get("model", "fake"),
-                    "choices": [
-                        {
-                            "index": 0,
-                            "message": {"role": "assistant", "content": f" Reworded for {recipient} ", "refusal": None},
-                            "finish_reason": "stop",
-                            "logprobs": None,
-                        }
-                    ],
-                }
-            ).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
+    def answer(path: str, body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        seen.append(body)
+        prompt = body["messages"][0]["content"][0]["text"]
+        recipient = prompt.split("Recipient: ", 1)[1].split("\n", 1)[0]
+        return 200, completion(f" Reworded for {recipient} ", body.get("model", "fake"))
 
-        def log_message(self, *args: object) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    server.shutdown()
+    with serve(FakeServer(delay=0), answer) as state:
+        yield state.url, seen
 
 
 async def test_ai_variant_rewrites_per_recipient_and_local_keeps_the_text(
