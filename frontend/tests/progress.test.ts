@@ -16,6 +16,25 @@ const run = (events: StreamEvent[], state: ProgressState = initialProgress(JOB))
   events.reduce((s, event) => progressReducer(s, { type: "event", event }), state);
 
 describe("progress reducer", () => {
+  it("adds the items a late stream missed from the job's item list, once, after those it saw", () => {
+    // The page connected after two of three items were done: the snapshot counted them, no item event came.
+    let s = run([
+      ev("job.snapshot", { done: 2, progress: 0.6667 }),
+      ev("job.item", { done: 3, progress: 1, payload: { key: "item-0002", ok: true, result: { listing_id: "l3", title: "Green hat" } } }),
+      ev("job.succeeded", { status: "succeeded", done: 3, progress: 1 }),
+    ]);
+    const listed = [
+      { key: "item-0000", status: "done" as const, result: { listing_id: "l1", title: "Red dress" }, error: null },
+      { key: "item-0001", status: "failed" as const, result: null, error: "Provider unavailable" },
+      { key: "item-0002", status: "done" as const, result: { listing_id: "l3", title: "Green hat" }, error: null },
+    ];
+    s = progressReducer(s, { type: "listed", jobId: JOB, items: listed });
+    expect(producedItems(s).map((i) => i.listingId)).toEqual(["l3", "l1"]);
+    expect(failedItems(s).map((i) => i.error)).toEqual(["Provider unavailable"]);
+    expect(progressReducer(s, { type: "listed", jobId: JOB, items: listed })).toBe(s);
+    expect(progressReducer(s, { type: "listed", jobId: "another", items: listed })).toBe(s);
+  });
+
   it("starts connecting at 0%", () => {
     const s = initialProgress(JOB);
     expect(s.status).toBe("connecting");

@@ -96,8 +96,13 @@ export function useJobProgress(jobId: string | null, session = 0): ProgressState
       path: `/jobs/${jobId}/events`,
       onEvent: (id, data) => {
         dispatch({ type: "event", event: { id, data } });
-        if (data.job_id === jobId && TERMINAL.has(data.status)) {
+        if (data.job_id === jobId && TERMINAL.has(data.status) && !terminal.current) {
           terminal.current = true;
+          // Items finished before this stream opened came only as counts in its snapshot: list them once.
+          void jobs
+            .items(jobId, { limit: 100 })
+            .then((page) => dispatch({ type: "listed", jobId, items: page.items }))
+            .catch(() => undefined);
         }
         if (data.type === "job.item" || terminal.current) {
           void queryClient.invalidateQueries({ queryKey: ["listings"] });

@@ -138,10 +138,33 @@ function itemFrom(payload: Record<string, unknown>): ProgressItem | null {
   return item;
 }
 
-export type ProgressAction = { type: "event"; event: StreamEvent } | { type: "reset"; jobId: string };
+/**
+ * Items read from the job's item list once it is final: a job's stream starts with a snapshot of its
+ * counters, so items finished before the page connected came as no `job.item` event.
+ */
+export interface ListedItem {
+  key: string;
+  status: "done" | "failed";
+  result: unknown;
+  error: string | null;
+}
+
+export type ProgressAction =
+  | { type: "event"; event: StreamEvent }
+  | { type: "reset"; jobId: string }
+  | { type: "listed"; jobId: string; items: ListedItem[] };
 
 export function progressReducer(state: ProgressState, action: ProgressAction): ProgressState {
   if (action.type === "reset") return initialProgress(action.jobId);
+  if (action.type === "listed") {
+    if (action.jobId !== state.jobId) return state;
+    const known = new Set(state.items.map((item) => item.key));
+    const missed = action.items
+      .filter((listed) => !known.has(listed.key))
+      .map((listed) => itemFrom({ key: listed.key, ok: listed.status === "done", result: listed.result, error: listed.error ?? undefined }))
+      .filter((item): item is ProgressItem => item !== null);
+    return missed.length ? { ...state, items: [...state.items, ...missed] } : state;
+  }
   const { id, data } = action.event;
   // Only this job's own events move its counters (children carry parent_id).
   if (data.job_id !== state.jobId) return state;
