@@ -56,7 +56,7 @@ from backend.platforms.drivers.base import (
     PublishedPost,
     Sale,
 )
-from backend.platforms.drivers.registry import DRIVERS
+from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.drivers.requirements import DraftFacts
 from backend.platforms.runtime import actions, downloads, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
@@ -106,6 +106,7 @@ __all__ = [
     "my_following",
     "my_listings",
     "my_sales",
+    "platform_title",
     "post_problems",
     "post_stats",
     "publish_listing",
@@ -454,6 +455,11 @@ def supports(platform: str, action: str) -> bool:
     for bumping on Pinterest, for posts on Vinted or for boards anywhere but Pinterest and the sandbox.
     Lets a rule be refused when it is created rather than fail at every run."""
     return platform in DRIVERS and action in DRIVERS[platform].capabilities
+
+
+def platform_title(platform: str) -> str:
+    """The platform's name as users see it ("Vinted"); the key itself for one no longer known."""
+    return PLATFORMS.get(platform, platform)
 
 
 def find_browser() -> ChromiumLookup:
