@@ -7,6 +7,8 @@ import { DashboardPage } from "./pages/Dashboard";
 import { UploadPage } from "./pages/Upload";
 import { DraftsPage } from "./pages/Drafts";
 import { DraftEditorPage } from "./pages/DraftEditor";
+import { InventoryPage } from "./pages/Inventory";
+import { InventoryItemPage } from "./pages/InventoryItem";
 import { JobDetailPage, JobsPage } from "./pages/Jobs";
 import { AccountsPage, ProfilesPage, ProxiesPage } from "./pages/Platforms";
 import { BillingPage } from "./pages/Billing";
@@ -59,6 +61,8 @@ export function App() {
         <Route path="upload" element={<UploadPage />} />
         <Route path="drafts" element={<DraftsPage />} />
         <Route path="drafts/:id" element={<DraftEditorPage />} />
+        <Route path="inventory" element={<InventoryPage />} />
+        <Route path="inventory/:id" element={<InventoryItemPage />} />
         <Route path="jobs" element={<JobsPage />} />
         <Route path="jobs/:id" element={<JobDetailPage />} />
         <Route path="accounts" element={<AccountsPage />} />

@@ -96,6 +96,6 @@ describe("rankings", () => {
 
 describe("live updates", () => {
   it("refreshes the dashboard, sales and drafts when an account's sync finishes", () => {
-    expect(queriesChangedBy("analytics.sync")).toEqual(["analytics", "sales", "listings"]);
+    expect(queriesChangedBy("analytics.sync")).toEqual(["analytics", "sales", "listings", "inventory", "conflicts"]);
   });
 });

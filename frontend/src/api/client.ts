@@ -93,7 +93,9 @@ export async function toApiError(response: Response): Promise<ApiError> {
   return new ApiError(response.status, detail, extra);
 }
 
-export type Query = Record<string, string | number | boolean | null | undefined>;
+type QueryValue = string | number | boolean | null | undefined;
+/** A list value repeats the parameter (`account_id=a&account_id=b`), as the API reads a list. */
+export type Query = Record<string, QueryValue | readonly QueryValue[]>;
 
 export interface RequestOptions {
   query?: Query;
@@ -121,7 +123,9 @@ export function buildUrl(baseUrl: string, path: string, query?: Query): string {
   if (query) {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
-      if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+      for (const one of Array.isArray(value) ? value : [value]) {
+        if (one !== undefined && one !== null && one !== "") params.append(key, String(one));
+      }
     }
     const qs = params.toString();
     if (qs) url += (url.includes("?") ? "&" : "?") + qs;

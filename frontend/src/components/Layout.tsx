@@ -7,6 +7,7 @@ import { useAuth } from "../lib/auth";
 import { useTheme } from "../lib/theme";
 import { useWorkspaceEvents } from "../lib/events";
 import { useToast } from "./toast";
+import { useConflictCount, useInventoryNotices } from "./inventory/hooks";
 import { Button, ErrorState, Loading } from "./ui";
 
 interface NavItem {
@@ -19,6 +20,7 @@ const NAV: NavItem[] = [
   { to: "/", label: "Dashboard", end: true },
   { to: "/upload", label: "New drafts" },
   { to: "/drafts", label: "Drafts" },
+  { to: "/inventory", label: "Inventory" },
   { to: "/jobs", label: "Jobs" },
   { to: "/automation", label: "Automation", end: true },
   { to: "/automation/runs", label: "Run history" },
@@ -89,6 +91,9 @@ export function Layout() {
   const [menuOpen, setMenuOpen] = useState(false);
   const navigate = useNavigate();
   useWorkspaceEvents(signedIn && !!me);
+  // Listings that need a person: a badge on Inventory, and a toast when one more appears.
+  const conflicts = useConflictCount(signedIn && !!me);
+  useInventoryNotices(signedIn && !!me, conflicts);
 
   const nav = (
     <nav aria-label="Main" className="space-y-1">
@@ -107,6 +112,12 @@ export function Layout() {
           }
         >
           {item.label}
+          {item.to === "/inventory" && conflicts ? (
+            <span className="ml-2 rounded-full bg-rose-600 px-1.5 py-0.5 text-xs font-semibold text-white" data-testid="needs-action-count">
+              {conflicts}
+              <span className="sr-only"> need action</span>
+            </span>
+          ) : null}
         </NavLink>
       ))}
     </nav>

@@ -124,7 +124,9 @@ export function useJobProgress(jobId: string | null, session = 0): ProgressState
 export function queriesChangedBy(kind: string): string[] {
   if (kind.startsWith("accounts.")) return ["accounts"];
   if (kind.startsWith("proxies.")) return ["proxies"];
-  if (kind === "listings.publish") return ["listings", "accounts"];
+  // Crosslisting, delisting, sales marked by hand and imports move items and their listings on the
+  // platforms (and a paused publish or delist changes its account, and may raise a conflict).
+  if (kind.startsWith("listings.") && kind !== "listings.analyze") return ["listings", "inventory", "conflicts", "accounts"];
   // A rule's run changes the rule (last outcome, next run), and may change listings
   // (bump, relist, price drop, publish), the account (a challenge) and the inbox.
   if (kind === "automation.run") return ["automation", "listings", "accounts", "inbox"];
@@ -135,7 +137,8 @@ export function queriesChangedBy(kind: string): string[] {
   // A crawl or validation keeps, scores and counts images; the collection page follows its own jobs closely.
   if (kind.startsWith("collect.")) return ["collections"];
   // An account's sync brings new figures and sales, and marks sold drafts.
-  if (kind.startsWith("analytics.")) return ["analytics", "sales", "listings"];
+  // A sale it sees sells the item and starts taking its other listings down (or flags an oversell).
+  if (kind.startsWith("analytics.")) return ["analytics", "sales", "listings", "inventory", "conflicts"];
   return [];
 }
 
@@ -149,6 +152,28 @@ export function reasonFrom(data: JobEventData): Partial<Pick<Job, "error">> {
   return {};
 }
 
+const listeners = new Set<EventHandler>();
+
+/**
+ * Hear every event of the workspace stream the layout keeps open (one stream per tab, however
+ * many parts of the page listen). Returns the function that stops listening.
+ */
+export function onWorkspaceEvent(handler: EventHandler): () => void {
+  listeners.add(handler);
+  return () => listeners.delete(handler);
+}
+
+/**
+ * Whether an event changes what its kind's queries hold. Listings' jobs change items as they
+ * start (a sale's delist puts listings in `delisting` at once), so those refresh on every step.
+ */
+export function touchesRecords(data: Pick<JobEventData, "type" | "kind">): boolean {
+  const final = FINAL_EVENTS.has(data.type);
+  const parked = data.type === "job.paused" || data.type === "job.resumed";
+  const listingsStep = data.kind.startsWith("listings.") && (data.type === "job.created" || data.type === "job.started");
+  return final || parked || listingsStep || data.type === "job.item";
+}
+
 /** Keep cached job lists and job records current from the workspace stream. */
 export function useWorkspaceEvents(enabled: boolean): void {
   const queryClient = useQueryClient();
@@ -158,7 +183,8 @@ export function useWorkspaceEvents(enabled: boolean): void {
     const stale = new Set<string>();
     const close = openEventStream({
       path: "/events",
-      onEvent: (_id, data) => {
+      onEvent: (id, data) => {
+        for (const listener of listeners) listener(id, data);
         const patch = (job: Job): Job =>
           job.id === data.job_id
             ? { ...job, status: data.status, total: data.total, done: data.done, failed: data.failed, progress: data.progress, ...reasonFrom(data) }
@@ -174,7 +200,7 @@ export function useWorkspaceEvents(enabled: boolean): void {
         const parked = data.type === "job.paused" || data.type === "job.resumed";
         const touched = [
           ...(data.type === "job.created" || final || parked ? ["jobs", "dashboard"] : []),
-          ...(final || parked || data.type === "job.item" ? queriesChangedBy(data.kind) : []),
+          ...(touchesRecords(data) ? queriesChangedBy(data.kind) : []),
         ];
         if (touched.length > 0) {
           for (const key of touched) stale.add(key);

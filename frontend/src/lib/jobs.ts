@@ -5,6 +5,10 @@ import { TERMINAL, type JobStatus } from "./progress";
 export const KIND_LABELS: Record<string, string> = {
   "listings.analyze": "Make drafts from photos",
   "listings.publish": "Publish listing",
+  "listings.crosslist": "Crosslist",
+  "listings.delist": "Delist item",
+  "listings.delist_one": "Delist listing",
+  "listings.import": "Import listings",
   "accounts.test_login": "Test login",
   "accounts.resume": "Resume account",
   "proxies.health_check": "Check proxy",

@@ -6,6 +6,7 @@ import { errorMessage } from "../api/client";
 import { AuthImage } from "../components/AuthImage";
 import { SoldNotice } from "../components/analytics/Sold";
 import { JobProgress } from "../components/JobProgress";
+import { CrosslistDialog } from "../components/inventory/CrosslistDialog";
 import { useToast } from "../components/toast";
 import { Badge, Button, Card, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextArea, TextField, formatDate } from "../components/ui";
 
@@ -150,6 +151,7 @@ export function DraftEditorPage() {
   const categories = useQuery({ queryKey: ["categories"], queryFn: listings.categories, staleTime: Infinity });
   const [form, setForm] = useState<Form | null>(null);
   const [errors, setErrors] = useState<Errors>({});
+  const [crosslisting, setCrosslisting] = useState(false);
 
   useEffect(() => {
     if (listing.data && form === null) setForm(toForm(listing.data));
@@ -221,6 +223,10 @@ export function DraftEditorPage() {
   return (
     <>
       <PageHeader title="Edit draft">
+        {data.status !== "sold" && <Button onClick={() => setCrosslisting(true)}>Crosslist…</Button>}
+        <Link to={`/inventory/${data.id}`} className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm font-medium hover:bg-slate-50 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800">
+          In inventory
+        </Link>
         <Button variant="secondary" busy={duplicate.isPending} onClick={() => duplicate.mutate()}>
           Duplicate
         </Button>
@@ -299,6 +305,7 @@ export function DraftEditorPage() {
           <PublishPanel listing={data} />
         </div>
       </div>
+      {crosslisting && <CrosslistDialog item={data} onClose={() => setCrosslisting(false)} />}
     </>
   );
 }

@@ -4,6 +4,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { listings, type ListingFilters } from "../api/endpoints";
 import { AuthImage } from "../components/AuthImage";
 import { SoldLine } from "../components/analytics/Sold";
+import { CrosslistDialog, type CrosslistItem } from "../components/inventory/CrosslistDialog";
 import { Button, Empty, ErrorState, Loading, PageHeader, SelectField, StatusBadge, TextField } from "../components/ui";
 
 const PAGE = 24;
@@ -16,6 +17,7 @@ export function DraftsPage() {
   const sort = (params.get("sort") ?? "created_at") as NonNullable<ListingFilters["sort"]>;
   const offset = Number(params.get("offset") ?? 0) || 0;
   const [search, setSearch] = useState(q);
+  const [crosslisting, setCrosslisting] = useState<CrosslistItem | null>(null);
 
   const set = (key: string, value: string) => {
     const next = new URLSearchParams(params);
@@ -83,8 +85,8 @@ export function DraftsPage() {
           </p>
           <ul className="grid grid-cols-1 gap-4 sm:grid-cols-2 lg:grid-cols-3 xl:grid-cols-4" data-testid="drafts-list">
             {list.data.items.map((item) => (
-              <li key={item.id} data-testid="draft-card">
-                <Link to={`/drafts/${item.id}`} className="block overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm hover:border-indigo-300 dark:border-slate-800 dark:bg-slate-900">
+              <li key={item.id} data-testid="draft-card" className="flex flex-col overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm hover:border-indigo-300 dark:border-slate-800 dark:bg-slate-900">
+                <Link to={`/drafts/${item.id}`} className="block flex-1">
                   {item.media_ids[0] ? <AuthImage mediaId={item.media_ids[0]} alt={item.title} className="aspect-[4/3] w-full" /> : <div className="aspect-[4/3] bg-slate-100 dark:bg-slate-800" />}
                   <div className="space-y-1 p-3">
                     <div className="flex items-start justify-between gap-2">
@@ -97,6 +99,13 @@ export function DraftsPage() {
                     <SoldLine listing={item} />
                   </div>
                 </Link>
+                {item.status !== "sold" && (
+                  <div className="flex justify-end border-t border-slate-100 px-3 py-2 dark:border-slate-800">
+                    <Button variant="ghost" aria-label={`Crosslist ${item.title}`} onClick={() => setCrosslisting(item)}>
+                      Crosslist…
+                    </Button>
+                  </div>
+                )}
               </li>
             ))}
           </ul>
@@ -115,6 +124,7 @@ export function DraftsPage() {
           )}
         </>
       )}
+      {crosslisting && <CrosslistDialog item={crosslisting} onClose={() => setCrosslisting(null)} />}
     </>
   );
 }
