@@ -1,5 +1,5 @@
 /**
- * Start a real API, worker and sandbox marketplace for the end-to-end tests: a free port, a fresh
+ * Start a real API, worker and both sandbox marketplaces (flavours a and b) for the end-to-end tests: a free port, a fresh
  * SQLite DATA_DIR in a temp dir, the offline AI provider, a private Redis key
  * prefix, and the built SPA. Migrations first, then both processes; we wait
  * until /ready reports the database, Redis and a live worker.
@@ -83,6 +83,9 @@ export default async function globalSetup(): Promise<void> {
   // and a stub proxy that answers, so account and proxy jobs run end to end offline.
   const sandboxPort = await freePort();
   const sandboxURL = `http://127.0.0.1:${sandboxPort}`;
+  // The second flavour (Sandbox Bazaar: its own vocabulary and required fields), for crosslisting across two shops.
+  const sandboxBPort = await freePort();
+  const sandboxBURL = `http://127.0.0.1:${sandboxBPort}`;
   const proxyPort = await freePort();
   const prefix = `sellpilot-e2e-${randomBytes(5).toString("hex")}`;
   const env: NodeJS.ProcessEnv = {
@@ -106,6 +109,9 @@ export default async function globalSetup(): Promise<void> {
     SANDBOX_URL: sandboxURL,
     SANDBOX_PORT: String(sandboxPort),
     SANDBOX_DB_PATH: join(dataDir, "sandbox.sqlite3"),
+    SANDBOX_B_URL: sandboxBURL,
+    SANDBOX_B_PORT: String(sandboxBPort),
+    SANDBOX_B_DB_PATH: join(dataDir, "sandbox-b.sqlite3"),
     PROXY_CHECK_URL: "http://proxy-check.invalid/generate_204",
     PROXY_CHECK_TIMEOUT_SECONDS: "5",
     BROWSER_ACTION_TIMEOUT_SECONDS: "10",
@@ -149,6 +155,7 @@ export default async function globalSetup(): Promise<void> {
   const proxyLog = openSync(join(dataDir, "stub-proxy.log"), "a");
   const helpers = [
     start("sandbox", ["--host", "127.0.0.1", "--port", String(sandboxPort), "--db", env.SANDBOX_DB_PATH!]),
+    start("sandbox", ["--flavour", "b", "--host", "127.0.0.1", "--port", String(sandboxBPort), "--db", env.SANDBOX_B_DB_PATH!]),
     spawn(process.execPath, ["-e", STUB_PROXY, String(proxyPort)], { detached: true, stdio: ["ignore", proxyLog, proxyLog] }),
   ];
   const processes = [start("worker"), start("api")];
@@ -158,7 +165,9 @@ export default async function globalSetup(): Promise<void> {
   process.env.E2E_BASE_URL = baseURL;
   process.env.E2E_DATA_DIR = dataDir;
   process.env.E2E_SANDBOX_URL = sandboxURL;
+  process.env.E2E_SANDBOX_B_URL = sandboxBURL;
   process.env.E2E_PROXY_PORT = String(proxyPort);
   await waitHttp(`${sandboxURL}/healthz`, all, dataDir);
+  await waitHttp(`${sandboxBURL}/healthz`, all, dataDir);
   await waitReady(baseURL, all, dataDir);
 }
