@@ -6,6 +6,7 @@ import { queriesChangedBy, touchesRecords } from "../src/lib/events";
 import {
   LISTING_STATUS,
   accountBlocked,
+  applyRule,
   conflictAdvice,
   crosslistBody,
   crosslistCheck,
@@ -134,6 +135,16 @@ describe("the crosslist preview", () => {
     expect(parseSpacing("90")).toEqual({ value: 90 });
     expect(parseSpacing("1.5")).toEqual({ error: "Whole seconds, e.g. 60" });
     expect(parseSpacing("4000")).toEqual({ error: "From 0 to 3600 seconds" });
+  });
+
+  it("shows a rule's example price as the server computes it", () => {
+    expect(applyRule(20, { markup_percent: 10, rounding: "ends_99" })).toBe(21.99);
+    expect(applyRule(21.3, { markup_percent: 0, rounding: "ends_99" })).toBe(20.99);
+    expect(applyRule(20, { markup_percent: 5, rounding: "whole" })).toBe(21);
+    expect(applyRule(19.99, { markup_percent: 0, rounding: "none" })).toBe(19.99);
+    expect(applyRule(12.345, { markup_percent: 10, rounding: "none" })).toBe(13.58);
+    expect(applyRule(0.2, { markup_percent: 0, rounding: "ends_90" })).toBe(0.9);
+    expect(applyRule(0.2, { markup_percent: 0, rounding: "whole" })).toBe(1);
   });
 
   it("says a price rule in words", () => {

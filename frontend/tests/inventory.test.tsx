@@ -49,6 +49,10 @@ const LIVE_ITEM = item({
   ],
   conflicts: 1,
 });
+const RULES = [
+  { platform: "sandbox", platform_title: "Sandbox marketplace", markup_percent: 0, rounding: "none", custom: false },
+  { platform: "sandbox_b", platform_title: "Sandbox Bazaar", markup_percent: 10, rounding: "ends_99", custom: false },
+];
 const SIZE_PROBLEM = { field: "size", message: "Sandbox Bazaar needs a size for clothing" };
 
 let calls: Call[];
@@ -89,6 +93,8 @@ beforeEach(() => {
       if (method === "POST" && path === "/api/v1/inventory/platform-listings/p9/retry-delist") return json(202, { ...JOB, id: "j2", kind: "listings.delist" });
       if (method === "POST" && path === "/api/v1/listings/i1/mark-sold") return json(200, { ...LIVE_ITEM, status: "sold" });
       if (method === "POST" && path === "/api/v1/listings/i1/delist") return json(202, { ...JOB, id: "j3", kind: "listings.delist" });
+      if (method === "GET" && path === "/api/v1/inventory/price-rules") return json(200, RULES);
+      if (method === "PUT" && path === "/api/v1/inventory/price-rules/sandbox_b") return json(200, { ...RULES[1], markup_percent: 15, rounding: "whole", custom: true });
       return json(404, { status_code: 404, detail: `no route ${method} ${url}` });
     }),
   );
@@ -155,6 +161,31 @@ describe("inventory page", () => {
     await user.type(spacing, "120");
     await user.click(within(dialog).getByRole("button", { name: "Crosslist 2 items to 1 account" }));
     await waitFor(() => expect(calls.find((c) => c.url === "/api/v1/inventory/crosslist")?.body).toEqual({ listing_ids: ["i1", "i2"], account_ids: ["b1"], spacing_seconds: 120 }));
+  });
+});
+
+describe("price rules", () => {
+  it("shows each platform's rule with an example, and saves a change", async () => {
+    const user = userEvent.setup();
+    renderAt("/inventory?tab=price-rules", "/inventory", <InventoryPage />);
+    const rows = await screen.findAllByTestId("price-rule");
+    expect(rows).toHaveLength(2);
+    const bazaar = rows[1]!;
+    expect(within(bazaar).getByText("default")).toBeInTheDocument();
+    expect(within(bazaar).getByTestId("price-rule-example")).toHaveTextContent("e.g. 20.00 → 21.99");
+    expect(within(bazaar).getByRole("button", { name: "Save" })).toBeDisabled();
+    const markup = within(bazaar).getByLabelText("Markup %");
+    await user.clear(markup);
+    await user.type(markup, "300");
+    await user.click(within(bazaar).getByRole("button", { name: "Save" }));
+    expect(within(bazaar).getByText("From -50 to 200 %")).toBeInTheDocument();
+    await user.clear(markup);
+    await user.type(markup, "15");
+    await user.selectOptions(within(bazaar).getByLabelText("Rounding"), "whole");
+    expect(within(bazaar).getByTestId("price-rule-example")).toHaveTextContent("e.g. 20.00 → 23.00");
+    await user.click(within(bazaar).getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "PUT")?.body).toEqual({ markup_percent: 15, rounding: "whole" }));
+    expect(await screen.findByText("your rule")).toBeInTheDocument();
   });
 });
 

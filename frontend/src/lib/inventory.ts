@@ -237,6 +237,24 @@ export function parseMarkup(text: string): { value: number } | { error: string }
   return { value: n };
 }
 
+const roundHalfUp = (n: number) => Math.round(n + 1e-9);
+
+/**
+ * A price through a rule, as the server's `apply_price_rule` does (for the editor's example):
+ * plus the markup, then rounded — whole, or the nearest price ending .99 / .90; never below 0.01.
+ */
+export function applyRule(price: number, rule: { markup_percent: number; rounding: Rounding }): number {
+  const marked = (price * (100 + rule.markup_percent)) / 100;
+  let rounded: number;
+  if (rule.rounding === "whole") rounded = Math.max(roundHalfUp(marked), 1);
+  else if (rule.rounding === "ends_99" || rule.rounding === "ends_90") {
+    const ending = rule.rounding === "ends_99" ? 0.99 : 0.9;
+    const r = roundHalfUp(marked + (1 - ending)) - (1 - ending);
+    rounded = r > 0 ? r : ending;
+  } else rounded = roundHalfUp(marked * 100) / 100;
+  return Math.max(Math.round(rounded * 100) / 100, 0.01);
+}
+
 /** "+10 %, ends in .99" */
 export function ruleText(rule: { markup_percent: number; rounding: Rounding }): string {
   const markup = rule.markup_percent === 0 ? "same price" : `${rule.markup_percent > 0 ? "+" : ""}${rule.markup_percent} %`;

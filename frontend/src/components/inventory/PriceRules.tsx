@@ -3,7 +3,7 @@ import { useState, type FormEvent } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "../../api/client";
 import { priceRules, type PriceRule, type Rounding } from "../../api/inventory";
-import { ROUNDINGS, parseMarkup, ruleText } from "../../lib/inventory";
+import { ROUNDINGS, applyRule, parseMarkup, ruleText } from "../../lib/inventory";
 import { useToast } from "../toast";
 import { Badge, Button, Card, Empty, ErrorState, Loading, SelectField, TextField } from "../ui";
 
@@ -33,6 +33,8 @@ function RuleRow({ rule }: { rule: PriceRule }) {
     save.mutate(parsed.value);
   };
   const changed = markup !== String(rule.markup_percent) || rounding !== rule.rounding;
+  const typed = parseMarkup(markup);
+  const example = "value" in typed ? applyRule(20, { markup_percent: typed.value, rounding }) : null;
   return (
     <li className="py-3" data-testid="price-rule" data-platform={rule.platform}>
       <form onSubmit={submit} noValidate aria-label={`Price rule for ${rule.platform_title}`} className="grid items-start gap-3 sm:grid-cols-[minmax(0,1fr)_8rem_12rem_auto]">
@@ -42,6 +44,11 @@ function RuleRow({ rule }: { rule: PriceRule }) {
             {rule.custom ? <Badge tone="blue">your rule</Badge> : <Badge>default</Badge>}
           </p>
           <p className="text-xs text-slate-500 dark:text-slate-400">{ruleText(rule)}</p>
+          {example !== null && (
+            <p className="text-xs tabular-nums text-slate-500 dark:text-slate-400" data-testid="price-rule-example">
+              e.g. 20.00 → {example.toFixed(2)}
+            </p>
+          )}
         </div>
         <TextField label="Markup %" inputMode="decimal" value={markup} error={error} onChange={(e) => setMarkup(e.target.value)} />
         <SelectField label="Rounding" value={rounding} onChange={(e) => setRounding(e.target.value as Rounding)}>
