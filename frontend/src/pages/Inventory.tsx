@@ -200,7 +200,7 @@ export function InventoryPage() {
           </button>
         ))}
       </div>
-      {tab === "price-rules" ? <PriceRules /> : tab === "import" ? <ImportListings /> : <Items />}
+      {tab === "price-rules" ? <PriceRules /> : tab === "import" ? <ImportListings initialAccount={get("account")} /> : <Items />}
     </>
   );
 }

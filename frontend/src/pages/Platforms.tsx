@@ -304,6 +304,12 @@ function AccountRow({ account, proxyList, profileList }: { account: Account; pro
               Resume
             </Button>
           )}
+          <Link
+            to={`/inventory?tab=import&account=${account.id}`}
+            className="inline-flex items-center rounded-md px-3 py-2 text-sm font-medium text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
+          >
+            Import listings
+          </Link>
           <Button
             ref={editButton}
             variant="secondary"
