@@ -42,7 +42,8 @@ function ItemRow({ item, selected, onSelect, onCrosslist }: { item: InventoryIte
       ) : (
         <div className="h-14 w-14 shrink-0 rounded bg-slate-100 dark:bg-slate-800" aria-hidden />
       )}
-      <div className="min-w-0 flex-1 space-y-1">
+      {/* At least this wide: on a phone the Crosslist button goes under the item rather than squeezing it. */}
+      <div className="min-w-[12rem] flex-1 space-y-1">
         <p className="flex flex-wrap items-center gap-2">
           <Link to={`/inventory/${item.id}`} className="break-words font-medium text-indigo-700 hover:underline dark:text-indigo-300">
             {item.title}
@@ -58,7 +59,7 @@ function ItemRow({ item, selected, onSelect, onCrosslist }: { item: InventoryIte
         <ListingBadges listings={item.listings} />
       </div>
       {item.status !== "sold" && (
-        <Button variant="secondary" className="shrink-0" onClick={onCrosslist}>
+        <Button variant="secondary" className="ml-auto shrink-0" onClick={onCrosslist}>
           Crosslist…
         </Button>
       )}
