@@ -44,6 +44,7 @@ export interface InventorySchemas {
   };
   InventoryItemOut: {
     brand: string | null;
+    buyer: string | null;
     category: string;
     /** @enum {string} */
     condition: "new_with_tags" | "new_without_tags" | "very_good" | "good" | "satisfactory";
@@ -60,7 +61,6 @@ export interface InventorySchemas {
     sold_at: string | null;
     sold_price: number | null;
     sold_via: string | null;
-    buyer: string | null;
     /** @enum {string} */
     status: "draft" | "published" | "sold" | "archived";
     title: string;
@@ -79,7 +79,7 @@ export interface InventorySchemas {
     account_ids: string[];
     listing_ids: string[];
     /** @default 60 */
-    spacing_seconds?: number;
+    spacing_seconds: number;
   };
   DelistRequest: {
     account_ids?: string[] | null;
@@ -135,7 +135,7 @@ export interface InventorySchemas {
   PriceRuleUpdate: {
     markup_percent: number;
     /** @default none */
-    rounding?: "none" | "whole" | "ends_99" | "ends_90";
+    rounding: "none" | "whole" | "ends_99" | "ends_90";
   };
   ConflictOut: {
     /** Format: uuid */
