@@ -33,13 +33,14 @@ function ListingRow({ listing: l, soldVia }: { listing: PlatformListing; soldVia
         <span className="text-sm tabular-nums text-slate-600 dark:text-slate-400">{formatMoney(l.price, l.currency)}</span>
       </div>
       <p className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500 dark:text-slate-400">
-        {l.url ? (
+        {/* A delisted or failed listing's page is gone (or never was). */}
+        {l.url && l.status !== "delisted" && l.status !== "failed" ? (
           <a className="break-all text-indigo-700 underline dark:text-indigo-300" href={l.url} target="_blank" rel="noreferrer">
             On {l.platform_title}
           </a>
-        ) : (
+        ) : l.status === "queued" ? (
           <span>No link yet</span>
-        )}
+        ) : null}
         {l.platform_item_id && <span>Item {l.platform_item_id}</span>}
         {l.sold_at && <span>Sold {formatDate(l.sold_at)}</span>}
         <span>Checked {formatDate(l.last_checked_at)}</span>
