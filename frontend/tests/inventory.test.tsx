@@ -1,9 +1,10 @@
 /** The inventory pages against a stubbed API: badges, needs action, the crosslist dialog, the item view, live notices. */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { act, renderHook, screen, waitFor, within } from "@testing-library/react";
+import { act, render, renderHook, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
 import type { ReactNode } from "react";
+import { MemoryRouter } from "react-router";
 import { api } from "../src/api/endpoints";
 import { InventoryPage } from "../src/pages/Inventory";
 import { InventoryItemPage } from "../src/pages/InventoryItem";
@@ -222,7 +223,38 @@ describe("crosslist dialog", () => {
     expect(await within(dialog).findByRole("heading", { name: "Crosslisting" })).toBeInTheDocument();
     expect(await within(dialog).findByText("Sandbox marketplace · live")).toBeInTheDocument();
   });
+
+  it("asks again when reopened (the draft may have been fixed), and counts no cached answer as checked", async () => {
+    const user = userEvent.setup();
+    // The app's own client keeps answers 10 s; an answer from before the fix is in it.
+    const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false, staleTime: 10_000 } } });
+    queryClient.setQueryData(["crosslist-preview", "i1", ["b1"]], { listing_id: "i1", targets: [target("b1", { platform: "sandbox_b", problems: [SIZE_PROBLEM], ready: false })] });
+    let release: () => void = () => undefined;
+    const answered = new Promise<void>((ok) => (release = ok));
+    answers.preview = () => ({ listing_id: "i1", targets: [target("b1", { platform: "sandbox_b", platform_title: "Sandbox Bazaar" })] });
+    const original = vi.mocked(fetch).getMockImplementation()!;
+    vi.mocked(fetch).mockImplementation(async (input, init) => {
+      if (String(input).includes("/crosslist/preview")) await answered;
+      return original(input, init);
+    });
+    render(
+      <QueryClientProvider client={queryClient}>
+        <MemoryRouter>
+          <ToastProvider>
+            <CrosslistDialog item={{ id: "i1", title: "Blue jacket", status: "draft" }} onClose={() => undefined} />
+          </ToastProvider>
+        </MemoryRouter>
+      </QueryClientProvider>,
+    );
+    const dialog = await screen.findByTestId("crosslist-dialog");
+    await user.click(await within(dialog).findByLabelText("Sandbox Bazaar · Alice B"));
+    expect(within(dialog).getByTestId("crosslist-reason")).toHaveTextContent("Checking what each platform will receive…");
+    release();
+    await waitFor(() => expect(within(dialog).getByRole("button", { name: "Crosslist to 1 account" })).toBeEnabled());
+    expect(within(dialog).queryByTestId("preview-problems")).not.toBeInTheDocument();
+  });
 });
+
 
 describe("item view", () => {
   it("shows every listing with what was sent and its conflict; marks sold and delists everywhere", async () => {

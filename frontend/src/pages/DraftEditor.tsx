@@ -163,6 +163,9 @@ export function DraftEditorPage() {
       queryClient.setQueryData(["listings", "one", id], updated);
       setForm(toForm(updated));
       void queryClient.invalidateQueries({ queryKey: ["listings", "list"] });
+      // What each platform would receive changed with it.
+      void queryClient.invalidateQueries({ queryKey: ["crosslist-preview", id] });
+      void queryClient.invalidateQueries({ queryKey: ["inventory"] });
       toast.success("Draft saved");
     },
     onError: (error) => toast.error(errorMessage(error)),

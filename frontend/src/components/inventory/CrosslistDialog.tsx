@@ -152,10 +152,13 @@ export function CrosslistDialog({ item, onClose }: { item: CrosslistItem; onClos
     queryFn: ({ signal }) => inventory.preview(item.id, ids, signal),
     enabled: ids.length > 0,
     placeholderData: keepPreviousData,
+    // Always asked again when the dialog opens: the draft may have just been fixed.
+    staleTime: 0,
     retry: false,
   });
-  // Until the preview of exactly these accounts arrives, nothing counts as checked.
-  const targets = preview.data && !preview.isPlaceholderData ? preview.data.targets : [];
+  // Until the answer for exactly these accounts, as the draft is now, arrives, nothing counts as checked.
+  const fresh = preview.data && !preview.isPlaceholderData && !preview.isFetching;
+  const targets = fresh ? preview.data.targets : [];
   const shown = new Map((preview.data?.targets ?? []).map((t) => [t.account_id, t]));
   const check = crosslistCheck(ids, targets, prices, (current.data?.status ?? item.status) === "sold");
   const existing: Record<string, PlatformListingStatus> = {};
