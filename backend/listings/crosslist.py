@@ -29,6 +29,7 @@ from backend.listings import inventory, price_rules
 from backend.listings.publishing import (
     ON_THE_PLATFORM,
     PUBLISH_KIND,
+    account_name,
     account_where,
     child_payload,
     chosen_price,
@@ -82,7 +83,9 @@ async def _accounts(workspace_id: uuid.UUID, account_ids: list[uuid.UUID], field
             raise NotFound(f"Account {account_id} not found")
         if account.platform not in platforms.crosslist_platforms():
             title = platforms.platform_title(account.platform)
-            raise InvalidInput(field, f"{account.label} is a {title} account; {title} takes no listings to sell")
+            raise InvalidInput(
+                field, f"{account_name(account)} is a {title} account; {title} takes no listings to sell"
+            )
         found.append(account)
     return found
 
@@ -121,7 +124,7 @@ async def preview(workspace_id: uuid.UUID, listing_id: uuid.UUID, account_ids: l
         targets.append(
             TargetPreviewOut(
                 account_id=account.id,
-                account_label=account.label,
+                account_label=account_name(account),
                 platform=account.platform,
                 platform_title=platforms.platform_title(account.platform),
                 verified=account.driver_verified,

@@ -28,7 +28,7 @@ from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobFailed, JobRun
 from backend.listings import inventory
-from backend.listings.publishing import in_flight_or_key
+from backend.listings.publishing import account_name, in_flight_or_key
 from backend.listings.tables import Listing, PlatformListing
 from backend.media import service as media
 from backend.platforms import service as platforms
@@ -44,7 +44,9 @@ async def start_import(redis: ArqRedis, workspace_id: uuid.UUID, user_id: uuid.U
     account = await platforms.get_account(workspace_id, account_id)  # 404 for another workspace's
     if account.platform not in platforms.crosslist_platforms():
         title = platforms.platform_title(account.platform)
-        raise InvalidInput("account_id", f"{account.label} is a {title} account; {title} has no listings to import")
+        raise InvalidInput(
+            "account_id", f"{account_name(account)} is a {title} account; {title} has no listings to import"
+        )
     running, key = await in_flight_or_key(workspace_id, IMPORT_KIND, f"import:{account_id}:")
     if running is not None:
         return running

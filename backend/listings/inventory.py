@@ -94,7 +94,7 @@ def listing_out(found: dict[str, Any], accounts: dict[uuid.UUID, platforms.Accou
         found,
         PlatformListingOut,
         listing_id=found["listing"],
-        account_label=account.label if account else "(account removed)",
+        account_label=(account.label or account.login) if account else "(account removed)",
         platform_title=platforms.platform_title(found["platform"]),
         url=found["platform_url"],
         fields={str(k): str(v) for k, v in (found["fields"] or {}).items()},

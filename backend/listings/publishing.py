@@ -86,35 +86,24 @@ def publish_problems(row: dict[str, Any], platform: str) -> list[str]:
 
 
 def problem_lines(notes: Iterable[platforms.FieldNote], where: str) -> list[str]:
-    """Blocking notes as "field on <where>: message", naming the field and the account for the seller."""
-    return [f"{note.field} on {where}: {note.message}" for note in notes]
+    """Blocking notes as "<where>: Field: what to do" (a note's message starts with the field's label), naming
+    the account (and the draft, in a bulk crosslist) for the seller."""
+    return [f"{where}: {note.message}" for note in notes]
+
+
+def account_name(account: platforms.AccountOut) -> str:
+    """How the seller knows the account: its label, or its login where it has none."""
+    return account.label or account.login
 
 
 def account_where(account: platforms.AccountOut) -> str:
-    return f"{account.label} ({platforms.platform_title(account.platform)})"
+    return f"{account_name(account)} ({platforms.platform_title(account.platform)})"
 
 
 async def photo_paths(workspace_id: uuid.UUID, row: dict[str, Any]) -> list[Path]:
     media_ids = [uuid.UUID(str(m)) for m in row["media_ids"]]
     photos = await media.rows_for(workspace_id, media_ids)
     return [media.file_path(photos[m]) for m in media_ids]
-
-
-def listing_input(
-    mapped: platforms.MappedListing, photos: list[Path], fallback_price: Decimal
-) -> platforms.ListingInput:
-    """What the driver types into the platform's sell form: the mapped words and the platform's price."""
-    return platforms.ListingInput(
-        title=mapped.title,
-        description=mapped.description,
-        price=mapped.price if mapped.price is not None else fallback_price,
-        currency=mapped.currency,
-        photos=photos,
-        category=mapped.category,
-        brand=mapped.brand,
-        size=mapped.size,
-        condition=mapped.condition,
-    )
 
 
 async def in_flight_or_key(workspace_id: uuid.UUID, kind: str, prefix: str) -> tuple[JobOut | None, str]:
@@ -281,7 +270,7 @@ async def publish_on_account(run: JobRun) -> dict[str, Any]:
         await _fail(run, found, "; ".join(problems))
         raise JobFailed("; ".join(problems))
     try:
-        draft = listing_input(mapped, await photo_paths(workspace_id, row), Decimal(str(row["price"])))
+        draft = mapped.listing_input(await photo_paths(workspace_id, row))
         async with (
             platforms.account_job(run, ITEM_KEY),
             platforms.run_as_account(run.redis, workspace_id, account_id) as session,

@@ -306,7 +306,7 @@ async def listing_input(
         )
     account = await platforms.get_account(workspace_id, account_id)
     mapped = platforms.map_listing(account.platform, publishing.draft_fields(row), price=price)
-    return publishing.listing_input(mapped, photos, price)
+    return mapped.listing_input(photos)
 
 
 async def published_on_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> list[ListingOut]:
