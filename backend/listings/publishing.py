@@ -20,7 +20,7 @@ from typing import Any
 from arq.connections import ArqRedis
 
 from backend.core.clock import utcnow
-from backend.core.errors import Conflict, InvalidInput, NotFound, ServiceError
+from backend.core.errors import Conflict, NotFound, ServiceError
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
@@ -161,8 +161,6 @@ async def start_publish(
     existing = await inventory.find_on_account(workspace_id, listing_id, account_id)
     if existing is not None and existing["status"] in ON_THE_PLATFORM:
         raise Conflict(f"Listing is already published on this account ({existing['platform_url']})")
-    if account.platform not in platforms.crosslist_platforms():
-        raise InvalidInput("account_id", f"{platforms.platform_title(account.platform)} takes no listings to sell")
     problems = publish_problems(row, account.platform)
     if problems:
         raise ServiceError("; ".join(problems))
