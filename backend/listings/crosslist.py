@@ -11,6 +11,7 @@ carries the time before which it waits (deferred, not counted as an attempt; no 
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
@@ -27,6 +28,7 @@ from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobRun
 from backend.listings import inventory, price_rules
 from backend.listings.publishing import (
+    ITEM_KEY,
     ON_THE_PLATFORM,
     PUBLISH_KIND,
     account_name,
@@ -271,6 +273,35 @@ async def _start(
     except ServiceError as exc:
         await not_started(workspace_id, queued, exc.detail)
         raise
+
+
+async def _item_labels(workspace_id: uuid.UUID, payload: dict[str, Any], keys: list[str]) -> dict[str, str]:
+    """A crosslist's item (`<item id>:<account id>`) or a publish's (`publish`) as "<title> on <account>"."""
+    pairs: dict[str, tuple[uuid.UUID, uuid.UUID]] = {}
+    for key in keys:
+        # A publish job's one item is its payload's item and account.
+        named = f"{payload.get('listing_id')}:{payload.get('account_id')}" if key == ITEM_KEY else key
+        listing, _, account = named.partition(":")
+        with contextlib.suppress(ValueError):
+            pairs[key] = (uuid.UUID(listing), uuid.UUID(account))
+    if not pairs:
+        return {}
+    titles = {
+        row["id"]: row["title"]
+        for row in await scoped(Listing, workspace_id)
+        .select(Listing.id, Listing.title)
+        .where(Listing.id.is_in(list({listing for listing, _ in pairs.values()})))
+    }
+    accounts = await inventory.accounts_by_id(workspace_id)
+    return {
+        key: f"{titles[listing]} on {account_where(accounts[account])}"
+        for key, (listing, account) in pairs.items()
+        if listing in titles and account in accounts
+    }
+
+
+jobs.register_item_labels(CROSSLIST_KIND, _item_labels)
+jobs.register_item_labels(PUBLISH_KIND, _item_labels)
 
 
 async def run_crosslist(run: JobRun) -> Any:

@@ -243,6 +243,11 @@ async def publish_on_account(run: JobRun) -> dict[str, Any]:
         return await _done(run, found)
     if found is not None and found["status"] in ("sold", "delisting", "delisted"):
         return {"listing_id": str(listing_id), "platform_listing_id": str(found["id"]), "status": found["status"]}
+    if row["status"] == "sold":  # sold elsewhere while this publish waited: nothing to publish here
+        reason = "The item sold before it was published here"
+        if found is not None:
+            await _fail(run, found, reason)
+        raise JobFailed(reason)
     if (not_before := run.payload.get("not_before")) is not None:
         wait = (datetime.fromisoformat(not_before) - utcnow()).total_seconds()
         if wait > 0:
@@ -259,14 +264,10 @@ async def publish_on_account(run: JobRun) -> dict[str, Any]:
     if found["status"] == "live":
         return await _done(run, found)
     await inventory.update(workspace_id, found["id"], job_id=run.id)
-    problems = (
-        ["The item sold before it was published here"]
-        if row["status"] == "sold"
-        else problem_lines(mapped.problems, account_where(account))
-    )
-    if problems:  # edited or sold since the publish was asked for: fail before any browser work or daily action
-        await _fail(run, found, "; ".join(problems))
-        raise JobFailed("; ".join(problems))
+    if mapped.problems:  # edited since the publish was asked for: fail before any browser work or daily action
+        problems = "; ".join(problem_lines(mapped.problems, account_where(account)))
+        await _fail(run, found, problems)
+        raise JobFailed(problems)
     try:
         draft = mapped.listing_input(await photo_paths(workspace_id, row))
         async with (

@@ -315,17 +315,21 @@ async def published_on_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -
     Each carries its item id and URL on this account (`platform_item_id`, `platform_url`), whichever of the
     item's listings is its first.
     """
+    live_here = (PlatformListing.account_id == account_id) & (PlatformListing.status == "live")
+    listings_here = inventory.platform_listings(workspace_id)
     live = {
         row["listing"]: row
-        for row in await inventory.platform_listings(workspace_id)
-        .select(PlatformListing.listing, PlatformListing.platform_item_id, PlatformListing.platform_url)
-        .where((PlatformListing.account_id == account_id) & (PlatformListing.status == "live"))
+        for row in await listings_here.select(
+            PlatformListing.listing, PlatformListing.platform_item_id, PlatformListing.platform_url
+        ).where(live_here)
     }
-    on_account = Listing.account_id == account_id
     rows = (
         await scoped(Listing, workspace_id)
         .select()
-        .where((on_account | Listing.id.is_in(list(live))) if live else on_account)
+        .where(
+            (Listing.account_id == account_id)
+            | Listing.id.is_in(listings_here.select(PlatformListing.listing).where(live_here))
+        )
         .where(Listing.status == "published")
         .order_by(Listing.created_at)
         .output(load_json=True)

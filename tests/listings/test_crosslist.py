@@ -125,6 +125,7 @@ async def test_accounts_where_the_item_is_live_are_skipped_and_said_so(app: Any,
     items = await jobs.list_items(workspace, uuid.UUID(started.json()["id"]), None, 10, 0)
     (skipped,) = items.items
     assert skipped.result["skipped"] == "already live on alice (Sandbox marketplace)"
+    assert skipped.label == "Green silk dress on alice (Sandbox marketplace)"
     assert skipped.result["platform_listing_id"] == str(queued["id"])
 
     # Live everywhere asked: a job that publishes nothing and says why.
