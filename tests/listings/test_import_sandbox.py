@@ -51,10 +51,11 @@ async def _import(app: Any, client: httpx.AsyncClient, owner: Account, account: 
 async def test_import_links_by_title_and_photo_once(app: Any, client: httpx.AsyncClient, sandbox: Sandbox) -> None:
     owner = await register(client)
     await grant_plan(owner.workspace_id, "business")
-    carol = await make_account(client, owner, "sandbox", "carol")
-    shirt_id = await _sell(sandbox, "carol", "Striped linen shirt", "19.00", SHIRT)
-    lamp_id = await _sell(sandbox, "carol", "Brass desk lamp", "25.00", photo(colour=(220, 200, 40), seed=9))
-    gone_id = await _sell(sandbox, "carol", "Old radio", "12.00", photo(colour=(90, 200, 90), seed=13))
+    (await sandbox.create_user("quinn")).raise_for_status()  # a seller with nothing listed yet
+    quinn = await make_account(client, owner, "sandbox", "quinn")
+    shirt_id = await _sell(sandbox, "quinn", "Striped linen shirt", "19.00", SHIRT)
+    lamp_id = await _sell(sandbox, "quinn", "Brass desk lamp", "25.00", photo(colour=(220, 200, 40), seed=9))
+    gone_id = await _sell(sandbox, "quinn", "Old radio", "12.00", photo(colour=(90, 200, 90), seed=13))
     await sandbox.mark_sold(gone_id)
     # Two drafts under the shirt's title: one with another photo (another shirt), one with the same photo.
     decoy = await make_draft(
@@ -62,15 +63,15 @@ async def test_import_links_by_title_and_photo_once(app: Any, client: httpx.Asyn
     )
     match = await make_draft(client, owner, "Striped linen shirt", photos=await upload_photos(client, owner, SHIRT))
 
-    first = await _import(app, client, owner, carol)
+    first = await _import(app, client, owner, quinn)
     assert first.status == "succeeded", first.error
     assert first.result == {"linked": 1, "created": 1, "skipped": 0}
 
     linked = await item(client, owner, match)
     assert linked["status"] == "published"
-    (on_carol,) = linked["listings"]
-    assert (on_carol["account_id"], on_carol["status"]) == (carol, "live")
-    assert on_carol["platform_item_id"] == str(shirt_id)
+    (on_quinn,) = linked["listings"]
+    assert (on_quinn["account_id"], on_quinn["status"]) == (quinn, "live")
+    assert on_quinn["platform_item_id"] == str(shirt_id)
     assert (await item(client, owner, decoy))["listings"] == []
 
     page = (await client.get("/api/v1/inventory", headers=owner.headers, params={"q": "brass"})).json()
@@ -82,7 +83,7 @@ async def test_import_links_by_title_and_photo_once(app: Any, client: httpx.Asyn
     assert (await client.get("/api/v1/inventory", headers=owner.headers, params={"q": "radio"})).json()["total"] == 0
 
     # Again: everything is linked already; nothing is made or linked twice.
-    second = await _import(app, client, owner, carol)
+    second = await _import(app, client, owner, quinn)
     assert second.result == {"linked": 0, "created": 0, "skipped": 2}
     assert (await client.get("/api/v1/inventory", headers=owner.headers)).json()["total"] == 3
     assert len((await item(client, owner, match))["listings"]) == 1
