@@ -38,6 +38,17 @@ REQUIREMENTS: dict[str, PublishRequirements] = {
     "sandbox": PublishRequirements(
         "Sandbox marketplace", max_price=Decimal("100000"), max_photos=10, description_max=5000
     ),
+    # Sandbox Bazaar, the sandbox's flavour B (`backend/sandbox/flavours.py`): shorter texts, a lower price cap,
+    # and a category and condition from its own vocabulary (`mappings/sandbox_b.json`).
+    "sandbox_b": PublishRequirements(
+        "Sandbox Bazaar",
+        title_max=60,
+        max_price=Decimal("5000"),
+        max_photos=10,
+        description_max=1000,
+        needs_category=True,
+        needs_condition=True,
+    ),
     "vinted": PublishRequirements(
         "Vinted", max_photos=20, needs_description=True, needs_category=True, needs_condition=True
     ),
@@ -103,6 +114,7 @@ class PostRequirements:
 
 POST_REQUIREMENTS: dict[str, PostRequirements] = {
     "sandbox": PostRequirements("Sandbox marketplace", caption_max=SANDBOX_CAPTION_MAX, max_photos=10),
+    "sandbox_b": PostRequirements("Sandbox Bazaar", caption_max=SANDBOX_CAPTION_MAX, max_photos=10),
     "tiktok": PostRequirements("TikTok", caption_max=TIKTOK_CAPTION_MAX, max_photos=TIKTOK_MAX_PHOTOS),
     # A Pin shows the first file only, and the whole caption is its description.
     "pinterest": PostRequirements("Pinterest", caption_max=PIN_DESCRIPTION_MAX),
