@@ -1,85 +1,25 @@
 /**
  * Inventory and crosslisting (issue #18): an item (a draft) with its listings on every account,
  * crosslisting with a per-account preview, delisting, sales marked by hand, conflicts, price rules
- * and importing an account's listings. One function per route.
+ * and importing an account's listings. One function per route; types generated from the API's schema.
  *
- * The types below are written by hand from `backend/listings/schemas.py`, in the shape
- * `npm run gen:api` gives them (`components["schemas"]["InventoryItemOut"]` …), because the routes
- * are not in the API's OpenAPI schema yet. Once they are, `S` becomes `components["schemas"]`
- * and `InventorySchemas` goes.
+ * The delist, mark-sold and conflicts routes are not in the API's OpenAPI schema yet (helper B2's
+ * branch): their three types are written by hand below, in the shape `npm run gen:api` gives them
+ * (checked against that branch's schema). Once it is merged, `PendingSchemas` goes and `S` is
+ * `components["schemas"]` alone.
  */
 import { api, type Job, type Page } from "./endpoints";
 import type { Query } from "./client";
+import type { components } from "./schema";
 
-export interface InventorySchemas {
-  PlatformListingOut: {
-    account_id: string;
-    account_label: string;
-    conflict: "delist_failed" | "oversell" | null;
-    conflict_at: string | null;
-    conflict_reason: string | null;
-    /** Format: date-time */
-    created_at: string;
-    currency: string;
-    error: string | null;
-    fields: {
-      [key: string]: string;
-    };
+export interface PendingSchemas {
+  ConflictOut: {
     /** Format: uuid */
-    id: string;
-    job_id: string | null;
-    last_checked_at: string | null;
-    /** Format: uuid */
-    listing_id: string;
-    platform: string;
-    platform_item_id: string | null;
-    platform_title: string;
-    price: number | null;
-    sold_at: string | null;
+    item_id: string;
     /** @enum {string} */
-    status: "queued" | "live" | "sold" | "delisting" | "delisted" | "failed";
-    /** Format: date-time */
-    updated_at: string;
-    url: string | null;
-  };
-  InventoryItemOut: {
-    brand: string | null;
-    buyer: string | null;
-    category: string;
-    /** @enum {string} */
-    condition: "new_with_tags" | "new_without_tags" | "very_good" | "good" | "satisfactory";
-    conflicts: number;
-    /** Format: date-time */
-    created_at: string;
-    currency: string;
-    /** Format: uuid */
-    id: string;
-    listings: InventorySchemas["PlatformListingOut"][];
-    media_ids: string[];
-    price: number;
-    size: string | null;
-    sold_at: string | null;
-    sold_price: number | null;
-    sold_via: string | null;
-    /** @enum {string} */
-    status: "draft" | "published" | "sold" | "archived";
-    title: string;
-    /** Format: date-time */
-    updated_at: string;
-  };
-  CrosslistTarget: {
-    /** Format: uuid */
-    account_id: string;
-    price?: number | null;
-  };
-  CrosslistRequest: {
-    accounts: InventorySchemas["CrosslistTarget"][];
-  };
-  BulkCrosslistRequest: {
-    account_ids: string[];
-    listing_ids: string[];
-    /** @default 60 */
-    spacing_seconds: number;
+    item_status: "draft" | "published" | "sold" | "archived";
+    item_title: string;
+    listing: components["schemas"]["PlatformListingOut"];
   };
   DelistRequest: {
     account_ids?: string[] | null;
@@ -89,65 +29,9 @@ export interface InventorySchemas {
     platform_listing_id?: string | null;
     price?: number | null;
   };
-  ImportListingsRequest: {
-    /** Format: uuid */
-    account_id: string;
-  };
-  FieldNote: {
-    field: string;
-    message: string;
-  };
-  MappedFieldsOut: {
-    brand: string | null;
-    category: string | null;
-    condition: string | null;
-    currency: string;
-    description: string;
-    price: number | null;
-    size: string | null;
-    title: string;
-  };
-  TargetPreviewOut: {
-    account_id: string;
-    account_label: string;
-    existing: "queued" | "live" | "sold" | "delisting" | "delisted" | "failed" | null;
-    fields: InventorySchemas["MappedFieldsOut"];
-    platform: string;
-    platform_title: string;
-    problems: InventorySchemas["FieldNote"][];
-    ready: boolean;
-    verified: boolean;
-    warnings: InventorySchemas["FieldNote"][];
-  };
-  CrosslistPreviewOut: {
-    /** Format: uuid */
-    listing_id: string;
-    targets: InventorySchemas["TargetPreviewOut"][];
-  };
-  PriceRuleOut: {
-    custom: boolean;
-    markup_percent: number;
-    platform: string;
-    platform_title: string;
-    /** @enum {string} */
-    rounding: "none" | "whole" | "ends_99" | "ends_90";
-  };
-  PriceRuleUpdate: {
-    markup_percent: number;
-    /** @default none */
-    rounding: "none" | "whole" | "ends_99" | "ends_90";
-  };
-  ConflictOut: {
-    /** Format: uuid */
-    item_id: string;
-    /** @enum {string} */
-    item_status: "draft" | "published" | "sold" | "archived";
-    item_title: string;
-    listing: InventorySchemas["PlatformListingOut"];
-  };
 }
 
-type S = InventorySchemas;
+type S = components["schemas"] & PendingSchemas;
 
 export type PlatformListing = S["PlatformListingOut"];
 export type PlatformListingStatus = PlatformListing["status"];

@@ -1410,6 +1410,108 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListInventory */
+        get: operations["ApiV1InventoryListInventory"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/{listing_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** GetItem */
+        get: operations["ApiV1InventoryListingIdGetItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/crosslist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** BulkCrosslist */
+        post: operations["ApiV1InventoryCrosslistBulkCrosslist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** ImportListings */
+        post: operations["ApiV1InventoryImportImportListings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/price-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** ListPriceRules */
+        get: operations["ApiV1InventoryPriceRulesListPriceRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/price-rules/{platform}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** SetPriceRule */
+        put: operations["ApiV1InventoryPriceRulesPlatformSetPriceRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/jobs": {
         parameters: {
             query?: never;
@@ -1580,6 +1682,40 @@ export interface paths {
         head?: never;
         /** UpdateListing */
         patch: operations["ApiV1ListingsListingIdUpdateListing"];
+        trace?: never;
+    };
+    "/api/v1/listings/{listing_id}/crosslist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** StartCrosslist */
+        post: operations["ApiV1ListingsListingIdCrosslistStartCrosslist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{listing_id}/crosslist/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** CrosslistPreview */
+        get: operations["ApiV1ListingsListingIdCrosslistPreviewCrosslistPreview"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/listings/{listing_id}/duplicate": {
@@ -2331,6 +2467,13 @@ export interface components {
             detail: string;
             ok: boolean;
         };
+        /** BulkCrosslistRequest */
+        BulkCrosslistRequest: {
+            account_ids: string[];
+            listing_ids: string[];
+            /** @default 60 */
+            spacing_seconds: number;
+        };
         /** CalendarPostOut */
         CalendarPostOut: {
             account_id: string | null;
@@ -2597,6 +2740,22 @@ export interface components {
             posted: number;
             total: number;
         };
+        /** CrosslistPreviewOut */
+        CrosslistPreviewOut: {
+            /** Format: uuid */
+            listing_id: string;
+            targets: components["schemas"]["TargetPreviewOut"][];
+        };
+        /** CrosslistRequest */
+        CrosslistRequest: {
+            accounts: components["schemas"]["CrosslistTarget"][];
+        };
+        /** CrosslistTarget */
+        CrosslistTarget: {
+            /** Format: uuid */
+            account_id: string;
+            price?: number | null;
+        };
         /** DashboardOut */
         DashboardOut: {
             accounts: components["schemas"]["AccountStat"][];
@@ -2643,6 +2802,11 @@ export interface components {
             platform_item_id?: string | null;
             /** @default 1 */
             value: number;
+        };
+        /** FieldNote */
+        FieldNote: {
+            field: string;
+            message: string;
         };
         /** FromTemplate */
         FromTemplate: {
@@ -2728,6 +2892,11 @@ export interface components {
             /** @enum {string} */
             status: "approved" | "disqualified";
         };
+        /** ImportListingsRequest */
+        ImportListingsRequest: {
+            /** Format: uuid */
+            account_id: string;
+        };
         /** ImportReport */
         ImportReport: {
             created: number;
@@ -2763,6 +2932,32 @@ export interface components {
         IngestReport: {
             accepted: number;
             duplicates: number;
+        };
+        /** InventoryItemOut */
+        InventoryItemOut: {
+            brand: string | null;
+            buyer: string | null;
+            category: string;
+            /** @enum {string} */
+            condition: "new_with_tags" | "new_without_tags" | "very_good" | "good" | "satisfactory";
+            conflicts: number;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            /** Format: uuid */
+            id: string;
+            listings: components["schemas"]["PlatformListingOut"][];
+            media_ids: string[];
+            price: number;
+            size: string | null;
+            sold_at: string | null;
+            sold_price: number | null;
+            sold_via: string | null;
+            /** @enum {string} */
+            status: "draft" | "published" | "sold" | "archived";
+            title: string;
+            /** Format: date-time */
+            updated_at: string;
         };
         /** InvitationOut */
         InvitationOut: {
@@ -2963,6 +3158,17 @@ export interface components {
         /** LogoutRequest */
         LogoutRequest: {
             refresh_token?: string | null;
+        };
+        /** MappedFieldsOut */
+        MappedFieldsOut: {
+            brand: string | null;
+            category: string | null;
+            condition: string | null;
+            currency: string;
+            description: string;
+            price: number | null;
+            size: string | null;
+            title: string;
         };
         /** MediaOut */
         MediaOut: {
@@ -3180,6 +3386,13 @@ export interface components {
             offset: number;
             total: number;
         };
+        /** Page[InventoryItemOut] */
+        "Page_backend.listings.schemas.InventoryItemOut_": {
+            items: components["schemas"]["InventoryItemOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
         /** Page[ListingOut] */
         "Page_backend.listings.schemas.ListingOut_": {
             items: components["schemas"]["ListingOut"][];
@@ -3271,6 +3484,39 @@ export interface components {
             resource: string | null;
             /** Format: uuid */
             workspace_id: string;
+        };
+        /** PlatformListingOut */
+        PlatformListingOut: {
+            /** Format: uuid */
+            account_id: string;
+            account_label: string;
+            /** @enum {null|string} */
+            conflict: "delist_failed" | "oversell" | null;
+            conflict_at: string | null;
+            conflict_reason: string | null;
+            /** Format: date-time */
+            created_at: string;
+            currency: string;
+            error: string | null;
+            fields: {
+                [key: string]: string;
+            };
+            /** Format: uuid */
+            id: string;
+            job_id: string | null;
+            last_checked_at: string | null;
+            /** Format: uuid */
+            listing_id: string;
+            platform: string;
+            platform_item_id: string | null;
+            platform_title: string;
+            price: number | null;
+            sold_at: string | null;
+            /** @enum {string} */
+            status: "queued" | "live" | "sold" | "delisting" | "delisted" | "failed";
+            /** Format: date-time */
+            updated_at: string;
+            url: string | null;
         };
         /** PlatformOut */
         PlatformOut: {
@@ -3404,6 +3650,24 @@ export interface components {
             currency: string;
             new_price: number;
             old_price: number | null;
+        };
+        /** PriceRuleOut */
+        PriceRuleOut: {
+            custom: boolean;
+            markup_percent: number;
+            platform: string;
+            platform_title: string;
+            /** @enum {string} */
+            rounding: "none" | "whole" | "ends_99" | "ends_90";
+        };
+        /** PriceRuleUpdate */
+        PriceRuleUpdate: {
+            markup_percent: number;
+            /**
+             * @default none
+             * @enum {string}
+             */
+            rounding: "none" | "whole" | "ends_99" | "ends_90";
         };
         /** ProfileCreate */
         ProfileCreate: {
@@ -3768,6 +4032,21 @@ export interface components {
             proxy_id?: string | null;
             statuses?: string[];
             tags?: string[];
+        };
+        /** TargetPreviewOut */
+        TargetPreviewOut: {
+            /** Format: uuid */
+            account_id: string;
+            account_label: string;
+            /** @enum {null|string} */
+            existing: "queued" | "live" | "sold" | "delisting" | "delisted" | "failed" | null;
+            fields: components["schemas"]["MappedFieldsOut"];
+            platform: string;
+            platform_title: string;
+            problems: components["schemas"]["FieldNote"][];
+            ready: boolean;
+            verified: boolean;
+            warnings: components["schemas"]["FieldNote"][];
         };
         /** TemplateIn */
         TemplateIn: {
@@ -7640,6 +7919,231 @@ export interface operations {
             };
         };
     };
+    ApiV1InventoryListInventory: {
+        parameters: {
+            query?: {
+                /** @description Items with a listing on this account */
+                account_id?: string | null;
+                /** @description Only items with a listing that needs a person */
+                conflicts_only?: boolean;
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+                /** @description Items with a listing on this platform */
+                platform?: string | null;
+                /** @description Text in the title or brand */
+                q?: string | null;
+                status?: "draft" | "published" | "sold" | "archived" | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.listings.schemas.InventoryItemOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryListingIdGetItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryItemOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryCrosslistBulkCrosslist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BulkCrosslistRequest"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryImportImportListings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImportListingsRequest"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryPriceRulesListPriceRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceRuleOut"][];
+                };
+            };
+        };
+    };
+    ApiV1InventoryPriceRulesPlatformSetPriceRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platform: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PriceRuleUpdate"];
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceRuleOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1JobsListJobs: {
         parameters: {
             query?: {
@@ -8080,6 +8584,87 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListingOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ListingsListingIdCrosslistStartCrosslist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CrosslistRequest"];
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ListingsListingIdCrosslistPreviewCrosslistPreview: {
+        parameters: {
+            query: {
+                /** @description An account to preview (repeat for more) */
+                account_id: string[];
+            };
+            header?: never;
+            path: {
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CrosslistPreviewOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
