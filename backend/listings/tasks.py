@@ -6,6 +6,8 @@ import asyncio
 import uuid
 from typing import Any
 
+from arq import cron
+
 from backend.jobs.service import JobRun
 from backend.listings import service
 from backend.settings import get_settings
@@ -38,7 +40,26 @@ async def publish_draft(run: JobRun) -> dict[str, str]:
     return await service.publish_draft(run, listing_id, account_id, run.payload["platform"])
 
 
+async def delist_item(run: JobRun) -> Any:
+    """The job: one child per listing of the item to take down."""
+    return await service.run_delist(run)
+
+
+async def delist_one(run: JobRun) -> dict[str, Any]:
+    """The job: take one listing down as its account (looking first: a listing already gone costs nothing)."""
+    return await service.delist_one(run)
+
+
+async def delist_sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Each minute on every worker: start the delists nobody started (the process died after a sale's commit)."""
+    return await service.sweep_delists(ctx["redis"])
+
+
 JOB_HANDLERS: dict[str, Any] = {
     service.ANALYZE_KIND: analyze_photos,
     service.PUBLISH_KIND: publish_draft,
+    service.DELIST_KIND: delist_item,
+    service.DELIST_ONE_KIND: delist_one,
 }
+# Second 45: off the automation (0) and analytics (30) ticks.
+CRON_JOBS = [cron(delist_sweep, second={45}, timeout=55)]
