@@ -231,6 +231,9 @@ async def apply_sync(
         # On the first sync an item sold already was sold at a time unknown: it is only the base.
         if o.sold and not first and o.item_id not in reported and not (before.get(o.item_id) or {}).get("sold")
     ]
+    # Sales in the order of the drafts behind them: two syncs recording sales of the same items lock
+    # those drafts' rows in one order, so they wait for each other rather than deadlock.
+    sold.sort(key=lambda sale: str(drafts.get(sale.item_id) or ""))
     made = 0
     outcomes: list[listings.SaleOutcome] = []
     async with db.transaction():
