@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.fake_openai import SERVER_ERROR, FakeServer, completion, serve
+from tests.platforms.conftest import sandbox, sandbox_process  # noqa: F401 - the sandbox marketplace, for delists
 
 VALID_DRAFT = {
     "title": "Levi's 501 jeans, mid blue, W32 L32",
