@@ -36,9 +36,9 @@ from arq.connections import ArqRedis
 
 from backend.core.schemas import Page
 from backend.jobs.service import JobRun
-from backend.platforms import rotation
+from backend.platforms import collecting, rotation
 from backend.platforms.accounts import service as accounts
-from backend.platforms.drivers import requirements
+from backend.platforms.drivers import mapping, requirements
 from backend.platforms.drivers.base import (
     ActionFailed,
     Conversation,
@@ -56,9 +56,10 @@ from backend.platforms.drivers.base import (
     PublishedPost,
     Sale,
 )
+from backend.platforms.drivers.mapping import DraftFields, FieldNote, MappedListing, PriceRule
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.drivers.requirements import DraftFacts
-from backend.platforms.runtime import actions, downloads, outcomes, sessions
+from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
 from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
 from backend.platforms.schemas import AccountOut, AttentionAccountOut
@@ -71,16 +72,20 @@ __all__ = [
     "ActionFailed",
     "Conversation",
     "DraftFacts",
+    "DraftFields",
     "FeedImage",
+    "FieldNote",
     "FollowedUser",
     "Follower",
     "ItemStats",
     "Liker",
     "ListingInput",
+    "MappedListing",
     "Message",
     "NotSupported",
     "OwnListing",
     "PostInput",
+    "PriceRule",
     "PublishedItem",
     "PublishedPost",
     "Sale",
@@ -88,10 +93,13 @@ __all__ = [
     "accounts_everywhere",
     "accounts_matching",
     "accounts_needing_attention",
+    "apply_price_rule",
     "board_ideas",
     "bump_listing",
     "change_listing_price",
     "create_board",
+    "crosslist_platforms",
+    "default_price_rule",
     "delist_listing",
     "download_image",
     "find_browser",
@@ -101,6 +109,7 @@ __all__ = [
     "get_account",
     "item_stats",
     "likers_of",
+    "map_listing",
     "more_like_this",
     "my_followers",
     "my_following",
@@ -330,55 +339,13 @@ async def read_conversation(session: AccountSession, username: str) -> list[Mess
     return await actions.read(lambda: session.driver.read_conversation(username), f"reading the thread with {username}")
 
 
-# --- image collection -----------------------------------------------------------------------------
-# Pages count from 1; a page past the end is []. `FeedImage`: item_id (the platform's, "" where none),
-# image_url, title (or the image's alt text), page_url. A platform without the action raises `NotSupported`:
-# ask `supports(platform, "search_images" | "more_like_this" | "create_board" | "save_to_board" | "board_ideas")`.
-
-
-async def search_images(session: AccountSession, query: str, page: int = 1) -> list[FeedImage]:
-    """One page of the platform's search results for `query`, as images."""
-    return await actions.read(lambda: session.driver.search_images(query, page), f"searching images for {query!r}")
-
-
-async def more_like_this(session: AccountSession, item_id: str, page: int = 1) -> list[FeedImage]:
-    """One page of what the platform shows as "more like this" for an item."""
-    return await actions.read(lambda: session.driver.more_like_this(item_id, page), "reading more like this")
-
-
-async def create_board(session: AccountSession, name: str) -> str:
-    """The id of the account's board named `name`, made if there is none (then one daily action).
-
-    Verify-then-retry: after a lost answer the board is looked for before any new try, so a board is never doubled.
-    """
-    if existing := await actions.read(lambda: session.driver.find_board(name), f"looking for the board {name!r}"):
-        return existing
-    await session.count_action()
-    return await actions.create_board(session.driver, name)
-
-
-async def save_to_board(session: AccountSession, board_id: str, item_id: str) -> bool:
-    """Save an item (a pin) to one of the account's boards; False (no daily action spent) if it is there already."""
-    if await actions.read(lambda: session.driver.is_saved(board_id, item_id), "checking the board"):
-        return False
-    await session.count_action()
-    return await actions.save_to_board(session.driver, board_id, item_id)
-
-
-async def board_ideas(session: AccountSession, board_id: str, page: int = 1) -> list[FeedImage]:
-    """One page of the board's "more ideas" (what the platform recommends for what is saved on it)."""
-    return await actions.read(lambda: session.driver.board_ideas(board_id, page), "reading the board's ideas")
-
-
-async def download_image(session: AccountSession, url: str, max_bytes: int) -> bytes:
-    """The image at `url`, fetched through the account's browser context (its proxy, cookies, user agent).
-
-    Only http(s), also at each redirect (never `file:` or `data:`); `ActionFailed` "image larger than N MB"
-    past `max_bytes` (by Content-Length, then by the body), "image not found" on 404; other failures retry.
-    """
-    timeout_ms = get_settings().platforms.action_timeout_seconds * 1000
-    context = session.driver.page.context
-    return await actions.read(lambda: downloads.download(context, url, max_bytes, timeout_ms), "downloading an image")
+# --- image collection (`collecting`): search pages, "more like this", boards, downloads ----------------
+search_images = collecting.search_images
+more_like_this = collecting.more_like_this
+create_board = collecting.create_board
+save_to_board = collecting.save_to_board
+board_ideas = collecting.board_ideas
+download_image = collecting.download_image
 
 
 # --- accounts -----------------------------------------------------------------------------------
@@ -469,3 +436,10 @@ def find_browser() -> ChromiumLookup:
 
 # Key rotation (`sellpilot rotate-keys`, the maintenance cron): secrets moved to the current vault key.
 rotate_vault_keys = rotation.rotate
+
+# Field mapping (`drivers/mapping.py`, data in `drivers/mappings/<platform>.json`): a draft in each platform's
+# words (category, condition, size, cut texts, price rule), with what blocks it and what changes on the way.
+map_listing = mapping.map_listing
+default_price_rule = mapping.default_price_rule
+apply_price_rule = mapping.apply_price_rule
+crosslist_platforms = mapping.crosslist_platforms

@@ -38,6 +38,17 @@ REQUIREMENTS: dict[str, PublishRequirements] = {
     "sandbox": PublishRequirements(
         "Sandbox marketplace", max_price=Decimal("100000"), max_photos=10, description_max=5000
     ),
+    # Sandbox Bazaar, the sandbox's flavour B (`backend/sandbox/flavours.py`): shorter texts, a lower price cap,
+    # and a category and condition from its own vocabulary (`mappings/sandbox_b.json`).
+    "sandbox_b": PublishRequirements(
+        "Sandbox Bazaar",
+        title_max=60,
+        max_price=Decimal("5000"),
+        max_photos=10,
+        description_max=1000,
+        needs_category=True,
+        needs_condition=True,
+    ),
     "vinted": PublishRequirements(
         "Vinted", max_photos=20, needs_description=True, needs_category=True, needs_condition=True
     ),

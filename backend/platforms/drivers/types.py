@@ -110,6 +110,8 @@ class OwnListing:
     views: int = 0
     likes: int = 0
     sold: bool = False
+    image_url: str | None = None
+    """The first photo's absolute URL, where the platform shows one (an import matches drafts by it)."""
 
 
 @dataclass(frozen=True)
