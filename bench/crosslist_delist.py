@@ -106,10 +106,10 @@ async def _tick(redis: Any, workspace: uuid.UUID, slot: datetime) -> list[uuid.U
     from backend.analytics import service as analytics
     from backend.jobs import service as jobs
 
-    before = await jobs.list_jobs(workspace, kind=analytics.SYNC_KIND, status=None, parent_id=None, limit=200, offset=0)
+    before = await jobs.list_jobs(workspace, kind=analytics.SYNC_KIND, status=None, parent_id=None, limit=100, offset=0)
     sent = await analytics.tick(redis, slot)
     assert sent["created"] == len(ACCOUNTS), sent
-    after = await jobs.list_jobs(workspace, kind=analytics.SYNC_KIND, status=None, parent_id=None, limit=200, offset=0)
+    after = await jobs.list_jobs(workspace, kind=analytics.SYNC_KIND, status=None, parent_id=None, limit=100, offset=0)
     seen = {job.id for job in before.items}
     return [job.id for job in after.items if job.id not in seen]
 
@@ -161,12 +161,11 @@ async def _all_delisted(workspace: uuid.UUID, listed: Listed) -> bool:
     from backend.listings.tables import PlatformListing
 
     table = scoped(PlatformListing, workspace)
-    rows = await table.select(PlatformListing.status).where(PlatformListing.id.is_in(listed.others))
-    if any(row["status"] == "delisting" for row in rows):
-        return False
-    if any(row["status"] != "delisted" for row in rows):
-        raise RuntimeError(f"item {listed.item}: a listing ended {[row['status'] for row in rows]}")
-    return True
+    columns = (PlatformListing.status, PlatformListing.conflict_reason)
+    rows = await table.select(*columns).where(PlatformListing.id.is_in(listed.others))
+    if any(row["conflict_reason"] or row["status"] in ("sold", "failed") for row in rows):
+        raise RuntimeError(f"item {listed.item}: its other listings ended {rows}")
+    return all(row["status"] == "delisted" for row in rows)
 
 
 async def _measure(
