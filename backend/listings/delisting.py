@@ -186,6 +186,20 @@ def _result(found: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def _delist_item_labels(workspace_id: uuid.UUID, payload: dict[str, Any], keys: list[str]) -> dict[str, str]:
+    """A listing's delist is named by where it was: "Vinted (anna-shop)"."""
+    try:
+        found = await inventory.row(workspace_id, uuid.UUID(str(payload.get("platform_listing_id"))))
+    except (NotFound, ValueError):
+        return {}
+    accounts = await inventory.accounts_by_id(workspace_id)
+    shown = inventory.listing_out(found, accounts)
+    return {key: f"{shown.platform_title} ({shown.account_label})" for key in keys}
+
+
+jobs.register_item_labels(DELIST_ONE_KIND, _delist_item_labels)
+
+
 async def run_delist(run: JobRun) -> Any:
     """The job `listings.delist`: a child per listing (keyed by it: a re-run makes no second one)."""
     listing_id = uuid.UUID(run.payload["listing_id"])

@@ -334,6 +334,11 @@ async def test_a_failed_delist_is_retried_on_request_only(client: httpx.AsyncCli
     await run_delists(app, owner)
     row = (await listing_rows(listed))["alice"]
     assert (row["status"], row["conflict"], row["conflict_reason"]) == ("delisted", None, None)
+    (child,) = await jobs_of(owner, DELIST_ONE)
+    items = await jobs.list_items(ws, child.id, None, 10, 0)
+    assert [(item.label, item.result["status"]) for item in items.items] == [
+        ("Sandbox marketplace (alice on sandbox)", "delisted")
+    ]
     assert (await client.get("/api/v1/inventory/conflicts", headers=owner.headers)).json()["total"] == 0
 
 
