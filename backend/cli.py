@@ -26,6 +26,7 @@ from backend.settings import Settings, SettingsError, get_settings
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 API_START_TIMEOUT_SECONDS = 60
 SANDBOX_USERS = "alice…erin, password sandbox-pass-1"
+SANDBOX_COMMANDS = (["sandbox", "--quiet"], ["sandbox", "--flavour", "b", "--quiet"])  # both shops, for `dev`
 
 
 def _settings_or_exit() -> None:
@@ -171,30 +172,34 @@ def createsuperuser(email: str, password: str) -> None:
 
 
 @main.command()
-@click.option("--host", default=None, help="Interface to listen on (default: SANDBOX_HOST).")
-@click.option("--port", default=None, type=int, help="Port (default: SANDBOX_PORT).")
+@click.option("--flavour", type=click.Choice(["a", "b"]), default="a", help="a: Sandbox Market; b: Sandbox Bazaar.")
+@click.option("--host", default=None, help="Interface to listen on (default: SANDBOX_HOST, or SANDBOX_B_HOST for b).")
+@click.option("--port", default=None, type=int, help="Port (default: SANDBOX_PORT, or SANDBOX_B_PORT for b).")
 @click.option(
     "--db",
     "db_path",
     default=None,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="SQLite file (default: SANDBOX_DB_PATH).",
+    help="SQLite file (default: SANDBOX_DB_PATH, or SANDBOX_B_DB_PATH for b).",
 )
 @click.option("--reset", is_flag=True, help="Wipe the sandbox and load the demo data again.")
 @click.option("--quiet", is_flag=True, hidden=True, help="No start-up line (`dev` prints its own summary).")
-def sandbox(host: str | None, port: int | None, db_path: Path | None, reset: bool, quiet: bool) -> None:
-    """Run the sandbox marketplace (a demo shop the browser automation runs against)."""
+def sandbox(flavour: str, host: str | None, port: int | None, db_path: Path | None, reset: bool, quiet: bool) -> None:
+    """Run the sandbox marketplace (a demo shop the browser automation runs against), flavour a or b (two shops)."""
     import uvicorn
 
     from backend.sandbox.app import create_sandbox_app
+    from backend.sandbox.flavours import flavour_named
 
     settings = get_settings().platforms
-    path = (db_path or settings.sandbox_db_path).resolve()
-    app = create_sandbox_app(path, reset=reset)
-    host = host or settings.sandbox_host
-    port = port or settings.sandbox_port
+    shop = flavour_named(flavour)
+    second = shop.key == "b"
+    path = (db_path or (settings.sandbox_b_db_path if second else settings.sandbox_db_path)).resolve()
+    app = create_sandbox_app(path, flavour=shop, reset=reset)
+    host = host or (settings.sandbox_b_host if second else settings.sandbox_host)
+    port = port or (settings.sandbox_b_port if second else settings.sandbox_port)
     if not quiet:
-        click.echo(f"Sandbox marketplace at http://{host}:{port}  (data in {path}; users {SANDBOX_USERS})")
+        click.echo(f"{shop.name} at http://{host}:{port}  (data in {path}; users {SANDBOX_USERS})")
     # A request held by the publish fault must not hold up shutdown for long.
     uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=2)
 
@@ -290,6 +295,7 @@ def _summary(settings: Settings, migrated: str, started_redis: bool) -> str:
     app = f"http://{_browsable(settings.server.host)}:{settings.server.port}"
     platforms = settings.platforms
     sandbox = f"http://{_browsable(platforms.sandbox_host)}:{platforms.sandbox_port}"
+    sandbox_b = f"http://{_browsable(platforms.sandbox_b_host)}:{platforms.sandbox_b_port}"
     redis = f"{_redis_address(settings.redis.url)}, key prefix {settings.redis.key_prefix}"
     if started_redis:
         redis += f" (redis-server started for you, data in {settings.data_dir / 'redis'})"
@@ -298,7 +304,7 @@ def _summary(settings: Settings, migrated: str, started_redis: bool) -> str:
     rows = [
         ("App", f"{app}/"),
         ("API docs", f"{app}/schema/swagger"),
-        ("Sandbox", f"{sandbox}  (demo shop: {SANDBOX_USERS})"),
+        ("Sandbox", f"{sandbox} (Sandbox Market) and {sandbox_b} (Sandbox Bazaar)  (demo shops: {SANDBOX_USERS})"),
         ("Database", f"{_database_address(settings)} ({migrated})"),
         ("Redis", redis),
         ("Workers", "1 worker process (jobs and schedules)"),
@@ -319,7 +325,7 @@ def _wait_for_api(host: str, port: int, processes: list[subprocess.Popen[bytes]]
 
 @main.command()
 def dev() -> None:
-    """Run API, worker and the sandbox marketplace for local use; starts Redis if needed. Ctrl-C stops all."""
+    """Run API, worker and both sandbox shops for local use; starts Redis if needed. Ctrl-C stops all."""
     settings = get_settings()
     started: list[subprocess.Popen[bytes]] = []
 
@@ -339,7 +345,7 @@ def dev() -> None:
         # Each child gets its own session so Ctrl-C reaches it only through us,
         # and we stop them in order. Their own start-up lines are left out:
         # the summary below says it once.
-        for command in (["sandbox", "--quiet"], ["worker"], ["api", "--quiet"]):
+        for command in (*SANDBOX_COMMANDS, ["worker"], ["api", "--quiet"]):
             started.append(
                 subprocess.Popen(
                     [sys.executable, "-m", "backend.cli", *command],

@@ -106,7 +106,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def _drives_a_browser(item: pytest.Item) -> bool:
     """Chromium against the sandbox marketplace or against recorded platform pages."""
-    if {"sandbox", "sandbox_process"} & set(getattr(item, "fixturenames", ())):
+    if {"sandbox", "sandbox_process", "sandbox_b", "sandbox_b_process"} & set(getattr(item, "fixturenames", ())):
         return True
     if "tests/platforms/drivers/" in item.nodeid:
         return True

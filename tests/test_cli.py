@@ -44,6 +44,7 @@ def _dev_env(tmp_path: Path, test_env: dict[str, str], api_port: int, redis_port
         DATA_DIR=str(tmp_path / "data"),
         PORT=str(api_port),
         SANDBOX_PORT=str(_free_port()),
+        SANDBOX_B_PORT=str(_free_port()),
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
     )
     return env
@@ -91,6 +92,10 @@ def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[
         login = httpx.post(f"{base}/api/v1/auth/login", json={"email": "dev@example.com", "password": PASSWORD})
         assert login.status_code == 200
         assert httpx.get(f"{base}/schema/swagger").status_code == 200
+        for port in (env["SANDBOX_PORT"], env["SANDBOX_B_PORT"]):  # both sandbox shops run
+            while not _answers(int(port)) and time.monotonic() < deadline:
+                time.sleep(0.2)
+            assert httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code == 200
     finally:
         dev.send_signal(signal.SIGINT)
         output = dev.communicate(timeout=30)[0].decode()
@@ -99,6 +104,7 @@ def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[
     time.sleep(0.5)
     assert not _answers(api_port), "the API is still running"
     assert not _answers(redis_port), "the Redis that dev started is still running"
+    assert not _answers(int(env["SANDBOX_B_PORT"])), "Sandbox Bazaar is still running"
 
     # One start-up summary; no child repeats its address, and migrations are told once, plainly.
     rows = [line.split(":", 1) for line in output.splitlines() if line.startswith("  ") and ":" in line]
@@ -106,7 +112,11 @@ def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[
     assert output.count("Sellpilot is running") == 1, output
     assert summary["App"] == f"http://127.0.0.1:{api_port}/", output
     assert summary["API docs"] == f"http://127.0.0.1:{api_port}/schema/swagger", output
-    assert summary["Sandbox"].startswith(f"http://127.0.0.1:{env['SANDBOX_PORT']} "), output
+    # Both sandbox shops run, and the one Sandbox line names both.
+    assert summary["Sandbox"].startswith(
+        f"http://127.0.0.1:{env['SANDBOX_PORT']} (Sandbox Market) and "
+        f"http://127.0.0.1:{env['SANDBOX_B_PORT']} (Sandbox Bazaar) "
+    ), output
     database = tmp_path / "data" / "sellpilot.sqlite3"
     assert summary["Database"] == f"SQLite at {database} (applied {_migrations()} migrations)", output
     prefix = load_settings({"DATA_DIR": env["DATA_DIR"]}).redis.key_prefix
@@ -117,6 +127,7 @@ def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[
     assert summary["Browser"].startswith(f"Chromium not found at CHROMIUM_PATH={env['CHROMIUM_PATH']}: {hint}"), output
     assert output.count(f":{api_port}") == 2, output  # the App and API docs lines, nothing else
     assert output.count(f":{env['SANDBOX_PORT']}") == 1, output
+    assert output.count(f":{env['SANDBOX_B_PORT']}") == 1, output
     assert "not yet run" not in output, output
     assert "already complete" not in output, output
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 import structlog
@@ -28,6 +28,8 @@ from backend.core.scoped import across_workspaces, scoped
 from backend.jobs import context, events, fanout, store
 from backend.jobs.errors import user_error
 from backend.jobs.limiter import Held
+from backend.jobs.schemas import JobEvent
+from backend.jobs.started import HeldStart
 from backend.jobs.tables import Job, JobItem, JobStatus
 
 log = structlog.get_logger(__name__)
@@ -106,6 +108,11 @@ class JobRun:
         self.attempt: int = row["attempts"]
         self.dispatch: int = row["dispatches"]
         self.children_to_start: list[dict[str, Any]] = []
+        self.held_start: HeldStart | None = None
+
+    async def _before_next(self) -> list[JobEvent]:
+        """Events held back to travel with this run's next one (its `job.started`, see `started`)."""
+        return await self.held_start.take() if self.held_start is not None else []
 
     async def set_total(self, total: int) -> None:
         async with db.transaction():
@@ -162,6 +169,7 @@ class JobRun:
         await events.publish(
             self.redis,
             self.workspace_id,
+            *await self._before_next(),
             events.event_from_job("job.item", row, item),
             events.event_from_job("job.progress", row),
         )
@@ -171,7 +179,8 @@ class JobRun:
         """Publish a `job.note` event: a step the job kind reports between items (`payload["type"]` names it),
         with the job's counters as they are. Nothing is recorded: an item's outcome is `record_item`'s."""
         row = await store.get_row(self.workspace_id, self.id)
-        await events.publish(self.redis, self.workspace_id, events.event_from_job("job.note", row, payload))
+        note = events.event_from_job("job.note", row, payload)
+        await events.publish(self.redis, self.workspace_id, *await self._before_next(), note)
 
     async def spawn_child(
         self,
@@ -306,11 +315,10 @@ async def _run_started(
     JOB_RUNS.labels(kind=row["kind"]).inc()
     run = JobRun(redis, row)
     began = time.monotonic()
+    started = events.event_from_job("job.started", row, {"attempt": row["attempts"]})
+    held = run.held_start = HeldStart(redis, row["workspace"], started)
     try:
-        # Inside the try: Redis lost here sets the job aside like Redis lost in the handler.
-        started_event = events.event_from_job("job.started", row, {"attempt": row["attempts"]})
-        await events.publish(redis, row["workspace"], started_event)
-        result = await handler(run)
+        result = await held.around(handler(run), REDIS_LOST)
     except JobCancelled:
         log.info("job_cancelled_between_items", job_id=str(job_id))
         return
@@ -346,11 +354,13 @@ async def _run_started(
         await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}", turn=turn)
         return
     if isinstance(result, WaitForChildren):
+        await held.send()
         for child in run.children_to_start:
             await store.dispatch(redis, child, announce=[events.event_from_job("job.created", child)])
         await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
-    await _finish(redis, row, JobStatus.succeeded, result=result, duration=time.monotonic() - began, turn=turn)
+    duration = time.monotonic() - began
+    await _finish(redis, row, JobStatus.succeeded, result=result, duration=duration, turn=turn, first=await held.take())
 
 
 async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
@@ -422,10 +432,12 @@ async def _finish(
     result: Any = None,
     duration: float | None = None,
     turn: Held | None = None,
+    first: Sequence[JobEvent] = (),
 ) -> None:
     """Move a job to a final status unless it was cancelled meanwhile, and tell everyone.
 
-    `turn` (the workspace's slot) is given back in the event's round trip.
+    `turn` (the workspace's slot) is given back in the event's round trip; `first` (events held back, see
+    `started`) go before the final event in it.
     """
     error = user_error(error) if error is not None else None
     fresh = await store.mark_finished(row, status, error, result)
@@ -437,10 +449,10 @@ async def _finish(
     payload = {"error": error} if error else {}
     event = events.event_from_job(f"job.{status.value}", fresh, payload)
     if turn is None:
-        await events.publish(redis, fresh["workspace"], event)
+        await events.publish(redis, fresh["workspace"], *first, event)
     else:
         async with redis.pipeline(transaction=False) as pipe:
-            events.add_to(pipe, fresh["workspace"], event)
+            events.add_to(pipe, fresh["workspace"], *first, event)
             await turn.release_with(pipe)
     if fresh["parent"] is not None:
         await fanout.roll_up_parent(redis, fresh["workspace"], fresh["parent"])

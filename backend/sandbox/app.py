@@ -20,6 +20,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from backend.sandbox import auth_pages, board_pages, control_api, listing_pages, post_pages, social_pages
+from backend.sandbox.flavours import MARKET, Flavour
 from backend.sandbox.listing_pages import MAX_PHOTO_BYTES, MAX_PHOTOS
 from backend.sandbox.pages import Faults, RedirectTo, current_user, faults_of, redirect, render
 from backend.sandbox.post_pages import MAX_VIDEO_BYTES
@@ -80,12 +81,15 @@ def _configure_templates(engine: JinjaTemplateEngine) -> None:
     engine.engine.filters["when"] = _time_filter
 
 
-def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = False) -> Litestar:
-    """The sandbox marketplace on the SQLite file at `db_path`; seeded when empty (or when `reset`)."""
+def create_sandbox_app(
+    db_path: Path, *, flavour: Flavour = MARKET, reset: bool = False, debug: bool = False
+) -> Litestar:
+    """The sandbox marketplace `flavour` (A: Sandbox Market, B: Sandbox Bazaar) on the SQLite file at `db_path`;
+    seeded when empty (or when `reset`)."""
     store = Store(db_path)
-    seed_photos()  # made once here, so a reset through the control API stays fast
+    seed_photos(flavour)  # made once here, so a reset through the control API stays fast
     if reset or store.is_empty():
-        seed(store)
+        seed(store, flavour)
 
     def close_store() -> None:
         store.close()
@@ -108,14 +112,10 @@ def create_sandbox_app(db_path: Path, *, reset: bool = False, debug: bool = Fals
             NotFoundException: _on_not_found,
             PermissionDeniedException: _on_forbidden,
         },
-        state=_state(store),
+        state=State({"store": store, "faults": Faults(), "flavour": flavour}),
         before_request=_armed_failure,
         on_shutdown=[close_store],
         request_max_body_size=max(MAX_PHOTOS * MAX_PHOTO_BYTES, MAX_VIDEO_BYTES) + 1_000_000,
         openapi_config=None,
         debug=debug,
     )
-
-
-def _state(store: Store) -> State:
-    return State({"store": store, "faults": Faults()})

@@ -10,14 +10,14 @@ from litestar import Request, Response, get, post
 from litestar.exceptions import NotFoundException, ValidationException
 
 from backend.sandbox.gallery import MAX_COUNT, add_gallery
-from backend.sandbox.pages import Faults, faults_of, store_of, user_or_404
+from backend.sandbox.pages import Faults, faults_of, flavour_of, store_of, user_or_404
 from backend.sandbox.seed import PASSWORD, seed
 from backend.sandbox.store import Item, Store, StoreError, cached_password_hash, iso, parse_price, utcnow
 
 
 @post("/__control/reset", status_code=200)
 async def control_reset(request: Request[Any, Any, Any]) -> dict[str, Any]:
-    seed(store_of(request))
+    seed(store_of(request), flavour_of(request))
     request.app.state.faults = Faults()
     return {"ok": True}
 
@@ -56,6 +56,8 @@ async def control_faults(request: Request[Any, Any, Any], data: dict[str, Any]) 
     faults = faults_of(request)
     if "drop_next_publish" in data:
         faults.drop_next_publish = bool(data["drop_next_publish"])
+    if "drop_next_delete" in data:
+        faults.drop_next_delete = bool(data["drop_next_delete"])
     if "drop_next_message" in data:
         faults.drop_next_message = bool(data["drop_next_message"])
     if "drop_next_post" in data:
@@ -69,6 +71,7 @@ async def control_faults(request: Request[Any, Any, Any], data: dict[str, Any]) 
         faults.fail_paths[str(data["fail_path"])] = max(0, int(data.get("fail_count", 1)))
     return {
         "drop_next_publish": faults.drop_next_publish,
+        "drop_next_delete": faults.drop_next_delete,
         "drop_next_message": faults.drop_next_message,
         "drop_next_post": faults.drop_next_post,
         "drop_next_board": faults.drop_next_board,

@@ -16,6 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from backend.sandbox.pages import (
     current_user,
     faults_of,
+    flavour_of,
     form_field,
     item_or_404,
     own_item,
@@ -24,7 +25,8 @@ from backend.sandbox.pages import (
     require_user,
     store_of,
 )
-from backend.sandbox.store import DESCRIPTION_MAX, NewPhoto, StoreError, parse_price, validate_title
+from backend.sandbox.sell_form import check_details, form_values
+from backend.sandbox.store import NewPhoto, StoreError, parse_price, validate_title
 
 PAGE_SIZE = 24
 MAX_PHOTOS = 10
@@ -164,25 +166,27 @@ async def _read_photos(form: Any) -> list[NewPhoto]:
 @get("/sell")
 async def sell_page(request: Request[Any, Any, Any]) -> Template:
     viewer = require_user(request)
-    return render(request, viewer, "sell.html", values={"title": "", "description": "", "price": ""}, error=None)
+    return render(request, viewer, "sell.html", values=form_values(), error=None)
 
 
 @post("/sell")
 async def sell(request: Request[Any, Any, Any]) -> Response[Any]:
     viewer = require_user(request, "/sell")
     form = await request.form()
-    values = {name: form_field(form, name) for name in ("title", "description", "price")}
+    values = form_values(form)
     store = store_of(request)
+    shop = flavour_of(request)
     try:
-        title = validate_title(values["title"])
+        title = validate_title(values["title"], shop.title_max)
         description = values["description"].strip()
-        if len(description) > DESCRIPTION_MAX:
-            raise StoreError(f"Description must be at most {DESCRIPTION_MAX} characters.")
-        price_cents = parse_price(values["price"])
+        if len(description) > shop.description_max:
+            raise StoreError(f"Description must be at most {shop.description_max} characters.")
+        price_cents = parse_price(values["price"], shop.max_price)
+        details = check_details(values, shop)
         photos = await _read_photos(form)
     except StoreError as exc:
         return render(request, viewer, "sell.html", values=values, error=str(exc))
-    item_id = store.create_item(viewer.id, title, description, price_cents, photos)
+    item_id = store.create_item(viewer.id, title, description, price_cents, photos, **details)
     faults = faults_of(request)
     if faults.drop_next_publish:
         # The listing exists, but the answer never arrives in time.
@@ -221,7 +225,7 @@ async def change_price(request: Request[Any, Any, Any], item_id: int) -> Respons
     own_item(store, viewer, item_id)
     form = await request.form()
     try:
-        cents = parse_price(form_field(form, "price"))
+        cents = parse_price(form_field(form, "price"), flavour_of(request).max_price)
     except StoreError as exc:
         return render(
             request,
@@ -237,11 +241,17 @@ async def change_price(request: Request[Any, Any, Any], item_id: int) -> Respons
 
 
 @post("/items/{item_id:int}/delete")
-async def delete(request: Request[Any, Any, Any], item_id: int) -> Redirect:
+async def delete(request: Request[Any, Any, Any], item_id: int) -> Response[Any]:
     viewer = require_user(request, "/my/listings")
     store = store_of(request)
     own_item(store, viewer, item_id)
     store.delete_item(item_id)
+    faults = faults_of(request)
+    if faults.drop_next_delete:
+        # The listing is gone, but the answer never arrives in time.
+        faults.drop_next_delete = False
+        await asyncio.sleep(faults.hang_seconds)
+        return Response("Gateway timeout", status_code=504, media_type=MediaType.TEXT)
     return redirect("/my/listings", "Listing deleted.")
 
 

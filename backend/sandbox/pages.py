@@ -16,6 +16,7 @@ from litestar import MediaType, Request
 from litestar.exceptions import NotFoundException, PermissionDeniedException
 from litestar.response import Redirect, Template
 
+from backend.sandbox.flavours import Flavour
 from backend.sandbox.store import Item, Store, User
 
 SESSION_COOKIE = "sandbox_session"
@@ -27,11 +28,13 @@ CHALLENGE_NEXT_COOKIE = "sandbox_challenge_next"
 class Faults:
     """Failures the control API arms for tests.
 
-    The next publish (message, post, board) is saved but its answer is lost;
-    `fail_paths` answers the next N requests to a path (or path?query) with a 500.
+    The next publish (message, post, board) is saved, or the next delete done, but its answer is
+    lost (a 504 after `hang_seconds`); `fail_paths` answers the next N requests to a path (or
+    path?query) with a 500.
     """
 
     drop_next_publish: bool = False
+    drop_next_delete: bool = False
     drop_next_message: bool = False
     drop_next_post: bool = False
     drop_next_board: bool = False
@@ -63,6 +66,12 @@ def store_of(request: Request[Any, Any, Any]) -> Store:
 def faults_of(request: Request[Any, Any, Any]) -> Faults:
     faults: Faults = request.app.state.faults
     return faults
+
+
+def flavour_of(request: Request[Any, Any, Any]) -> Flavour:
+    """Which shop this process is (its name, vocabulary and rules)."""
+    flavour: Flavour = request.app.state.flavour
+    return flavour
 
 
 def safe_next(value: str | None) -> str:
@@ -131,7 +140,14 @@ def render(
     unread = store_of(request).unread_count(viewer.id) if viewer else 0
     response = Template(
         template_name=name,
-        context={"viewer": viewer, "flash": flash or pending, "flash_error": flash_error, "unread": unread, **context},
+        context={
+            "viewer": viewer,
+            "shop": flavour_of(request),
+            "flash": flash or pending,
+            "flash_error": flash_error,
+            "unread": unread,
+            **context,
+        },
         status_code=status_code,
         media_type=MediaType.HTML,
     )

@@ -1,4 +1,7 @@
-"""Deterministic seed data: five users, ~30 items with generated photos, follows, likes, a conversation.
+"""Deterministic seed data: five users, items with generated photos, follows, likes, a conversation.
+
+Both flavours have the same users (alice…erin, one password); Sandbox Market has ~30 items,
+Sandbox Bazaar a handful of its own, each with a category, condition and size in its words.
 
 The photos come from `random.Random(seed)` and are made once per process, so a
 reset only writes rows (well under half a second).
@@ -13,6 +16,7 @@ from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
+from backend.sandbox.flavours import MARKET, Flavour
 from backend.sandbox.store import NewPhoto, Store, cached_password_hash, iso, utcnow
 
 SEED = 20240601
@@ -53,6 +57,22 @@ ITEMS: tuple[tuple[str, str, str, str], ...] = (
     ("erin", "Cotton summer skirt", "17.00", "Pleated cotton skirt, pale yellow, size S."),
 )
 
+# (seller, title, price, description, category, condition, size, brand): Sandbox Bazaar's own shelves.
+BAZAAR_ITEMS: tuple[tuple[str, str, str, str, str, str, str, str], ...] = (
+    ("alice", "Striped linen shirt dress", "34.00", "Blue and white stripes, knee length.",
+     "Clothing / Women / Dresses", "Very good", "M", "Mango"),
+    ("bob", "Suede chelsea boots", "55.00", "Tan suede, pull-on, barely worn.", "Shoes / Men", "Good", "43", ""),
+    ("carol", "Rattan storage basket", "19.00", "Hand-woven, with a lid.", "Home & Living", "Very good", "", ""),
+    ("dave", "Handheld game console", "85.00", "Works well, charger included.", "Video Games", "Good", "", ""),
+    ("erin", "Merino roll-neck jumper", "29.00", "Charcoal merino wool, soft and warm.",
+     "Clothing / Women / Knitwear", "New without tags", "S", "Uniqlo"),
+    ("alice", "Leather crossbody bag", "42.00", "Cognac leather, adjustable strap.", "Bags & Purses", "Very good",
+     "", ""),
+    ("bob", "Trail running jacket", "48.00", "Windproof and light, packs into its pocket.",
+     "Clothing / Men / Sportswear", "New with tags", "L", "Salomon"),
+    ("carol", "Illustrated cookbook", "9.50", "Vegetarian recipes, hardback.", "Books, Music & Film", "Good", "", ""),
+)  # fmt: skip
+
 FOLLOWS = (("alice", "bob"), ("bob", "alice"), ("carol", "alice"), ("dave", "alice"), ("erin", "carol"))
 LIKES = (("bob", 0), ("carol", 0), ("alice", 1), ("dave", 4), ("erin", 3), ("alice", 8))
 CONVERSATION = (
@@ -63,12 +83,17 @@ CONVERSATION = (
 UNREAD = ("bob", "alice", "Thanks! Would you take 40 for it?")
 
 
-@lru_cache(maxsize=1)
-def seed_photos() -> tuple[tuple[bytes, ...], ...]:
-    """One to three small JPEGs per seed item, the same bytes on every machine and every run."""
-    rng = random.Random(SEED)  # noqa: S311 - deterministic pictures, not secrets
+def seed_photos(flavour: Flavour = MARKET) -> tuple[tuple[bytes, ...], ...]:
+    """One to three small JPEGs per seed item of the flavour, the same bytes on every machine and every run."""
+    return _photos(flavour.key)
+
+
+@lru_cache(maxsize=2)
+def _photos(flavour_key: str) -> tuple[tuple[bytes, ...], ...]:
+    items = len(ITEMS) if flavour_key == MARKET.key else len(BAZAAR_ITEMS)
+    rng = random.Random(SEED if flavour_key == MARKET.key else SEED + 1)  # noqa: S311 - pictures, not secrets
     result: list[tuple[bytes, ...]] = []
-    for _ in ITEMS:
+    for _ in range(items):
         result.append(tuple(_picture(rng) for _ in range(rng.randint(1, 3))))
     return tuple(result)
 
@@ -94,19 +119,36 @@ def _picture(rng: random.Random) -> bytes:
     return out.getvalue()
 
 
-def seed(store: Store) -> None:
-    """Wipe and fill with the demo data. Item i is listed i hours ago (item 0 is newest)."""
+def _items(flavour: Flavour) -> list[tuple[str, str, str, str, dict[str, str]]]:
+    """(seller, title, price, description, details) of the flavour's seed items, newest first."""
+    if flavour.key == MARKET.key:
+        return [(*item, {}) for item in ITEMS]
+    return [
+        (
+            seller,
+            title,
+            price,
+            description,
+            {"category": category, "condition": condition, "size": size, "brand": brand},
+        )
+        for seller, title, price, description, category, condition, size, brand in BAZAAR_ITEMS
+    ]
+
+
+def seed(store: Store, flavour: Flavour = MARKET) -> None:
+    """Wipe and fill with the flavour's demo data. Item i is listed i hours ago (item 0 is newest)."""
     store.wipe()
     users = {
         name: store.create_user(name, PASSWORD, password_hash=cached_password_hash(name, PASSWORD))
         for name in USERNAMES
     }
     now = utcnow()
-    photos = seed_photos()
+    photos = seed_photos(flavour)
+    items = _items(flavour)
     item_ids: list[int] = []
     # Insert oldest first so ids grow with time, like real listings.
-    for index in reversed(range(len(ITEMS))):
-        seller, title, price, description = ITEMS[index]
+    for index in reversed(range(len(items))):
+        seller, title, price, description, details = items[index]
         cents = int(price.replace(".", ""))
         item_ids.append(
             store.create_item(
@@ -116,13 +158,15 @@ def seed(store: Store) -> None:
                 cents,
                 [NewPhoto("image/jpeg", data) for data in photos[index]],
                 at=iso(now - timedelta(hours=index + 1)),
+                **details,
             )
         )
     item_ids.reverse()
     for follower, followee in FOLLOWS:
         store.follow(users[follower].id, users[followee].id)
     for liker, index in LIKES:
-        store.like(users[liker].id, item_ids[index])
+        if index < len(item_ids):
+            store.like(users[liker].id, item_ids[index])
     for n, (sender, recipient, body) in enumerate(CONVERSATION):
         at = iso(now - timedelta(minutes=30 - n * 5))
         store.send_message(users[sender].id, users[recipient].id, body, at=at)

@@ -210,6 +210,11 @@ class PlatformSettings:
     sandbox_host: str
     sandbox_port: int
     sandbox_db_path: Path
+    sandbox_b_url: str
+    """Where the driver of Sandbox Bazaar (the sandbox's flavour B, platform `sandbox_b`) finds it."""
+    sandbox_b_host: str
+    sandbox_b_port: int
+    sandbox_b_db_path: Path
 
 
 @dataclass(frozen=True)

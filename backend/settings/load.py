@@ -182,6 +182,10 @@ def _platform_settings(env: Env, app_env: str, secret_key: str, data_dir: Path) 
     if typing_min > typing_max:
         raise SettingsError("TYPING_MIN_MS must be at most TYPING_MAX_MS")
     sandbox_port = env.integer("SANDBOX_PORT", 8100, minimum=1)
+    sandbox_host = env.text("SANDBOX_HOST", "127.0.0.1")
+    sandbox_b_port = env.integer("SANDBOX_B_PORT", 8101, minimum=1)
+    if sandbox_b_port == sandbox_port:
+        raise SettingsError("SANDBOX_B_PORT must differ from SANDBOX_PORT: the two sandbox shops run side by side")
     return PlatformSettings(
         vault_keys=_vault_keys(env, app_env, secret_key),
         chromium_path=env.optional("CHROMIUM_PATH"),
@@ -199,9 +203,13 @@ def _platform_settings(env: Env, app_env: str, secret_key: str, data_dir: Path) 
         proxy_check_url=env.text("PROXY_CHECK_URL", "https://www.gstatic.com/generate_204"),
         proxy_check_timeout_seconds=env.number("PROXY_CHECK_TIMEOUT_SECONDS", 10.0),
         sandbox_url=env.text("SANDBOX_URL", f"http://127.0.0.1:{sandbox_port}").rstrip("/"),
-        sandbox_host=env.text("SANDBOX_HOST", "127.0.0.1"),
+        sandbox_host=sandbox_host,
         sandbox_port=sandbox_port,
         sandbox_db_path=Path(env.text("SANDBOX_DB_PATH", str(data_dir / "sandbox.sqlite3"))).resolve(),
+        sandbox_b_url=env.text("SANDBOX_B_URL", f"http://127.0.0.1:{sandbox_b_port}").rstrip("/"),
+        sandbox_b_host=env.text("SANDBOX_B_HOST", sandbox_host),
+        sandbox_b_port=sandbox_b_port,
+        sandbox_b_db_path=Path(env.text("SANDBOX_B_DB_PATH", str(data_dir / "sandbox-b.sqlite3"))).resolve(),
     )
 
 

@@ -165,3 +165,33 @@ async def test_other_workspaces_jobs_are_404_and_their_events_never_reach_me(
     assert {m.json["job_id"] for m in received} == {str(my_job.id)}
     for job in noisy:
         await wait_for(theirs.workspace_id, job.id, finished)
+
+
+async def test_a_job_says_it_started_before_it_ends_quick_or_slow(
+    app: Any, client: httpx.AsyncClient, api_url: str, start_worker: Any
+) -> None:
+    """`job.started` waits a moment to share a round trip with the job's next event, but never reorders the
+    stream, and a job that is still busy says it started without waiting for its end."""
+    account = await register(client)
+    start_worker()
+    headers = {
+        **account.headers,
+        "Last-Event-ID": await events.latest_id(app.state.redis, uuid.UUID(account.workspace_id)),
+    }
+    quick_watch = asyncio.create_task(
+        _read_until(api_url, "/api/v1/events", lambda m: m.event == "job.succeeded", headers)
+    )
+    quick = await enqueue(app, account.workspace_id, "test.count", {"items": 0})
+    assert [m.event for m in await quick_watch if m.comment is None] == ["job.created", "job.started", "job.succeeded"]
+
+    headers["Last-Event-ID"] = await events.latest_id(app.state.redis, uuid.UUID(account.workspace_id))
+    slow_watch = asyncio.create_task(
+        _read_until(api_url, "/api/v1/events", lambda m: m.event == "job.started", headers)
+    )
+    slow = await enqueue(app, account.workspace_id, "test.count", {"items": 1, "delay": 3})
+    await slow_watch
+    # Told while the job still works on its only item.
+    busy = await wait_for(account.workspace_id, slow.id, lambda job: True)
+    assert (busy.status, busy.done) == ("running", 0)
+    assert (await wait_for(account.workspace_id, slow.id, finished)).status == "succeeded"
+    assert quick.id != slow.id

@@ -1,7 +1,8 @@
-"""The sandbox marketplace as a real process, reset before every test, plus a small HTML reader."""
+"""The sandbox marketplace as a real process (both shops: `sandbox` and `sandbox_b`), reset before every test."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -36,17 +37,18 @@ class SandboxProcess:
     process: subprocess.Popen[bytes]
 
 
-@pytest.fixture(scope="session")
-def sandbox_process() -> Iterator[SandboxProcess]:
-    """`sellpilot sandbox` on a free port and a temporary database (needs neither Redis nor PostgreSQL)."""
+def _start_sandbox(flavour: str) -> Iterator[SandboxProcess]:
+    """`sellpilot sandbox --flavour <flavour>` on a free port and a temporary database (no Redis, no PostgreSQL)."""
     port = _free_port()
-    db_path = Path(tempfile.mkdtemp(prefix="sellpilot-sandbox-")) / "sandbox.sqlite3"
+    db_path = Path(tempfile.mkdtemp(prefix=f"sellpilot-sandbox-{flavour}-")) / "sandbox.sqlite3"
     process = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "backend.cli",
             "sandbox",
+            "--flavour",
+            flavour,
             "--host",
             "127.0.0.1",
             "--port",
@@ -82,6 +84,18 @@ def sandbox_process() -> Iterator[SandboxProcess]:
         process.wait()
 
 
+@pytest.fixture(scope="session")
+def sandbox_process() -> Iterator[SandboxProcess]:
+    """The first shop, Sandbox Market (platform `sandbox`)."""
+    yield from _start_sandbox("a")
+
+
+@pytest.fixture(scope="session")
+def sandbox_b_process() -> Iterator[SandboxProcess]:
+    """The second shop, Sandbox Bazaar (`sellpilot sandbox --flavour b`, platform `sandbox_b`)."""
+    yield from _start_sandbox("b")
+
+
 @dataclass
 class Sandbox:
     """The running sandbox (reset) and helpers for its control API."""
@@ -112,6 +126,13 @@ class Sandbox:
     async def drop_next_publish(self, hang_seconds: float = 30) -> None:
         response = await self.control.post(
             "/__control/faults", json={"drop_next_publish": True, "hang_seconds": hang_seconds}
+        )
+        response.raise_for_status()
+
+    async def drop_next_delete(self, hang_seconds: float = 30) -> None:
+        """The next delete of a listing happens, but its answer is lost (a 504 after `hang_seconds`)."""
+        response = await self.control.post(
+            "/__control/faults", json={"drop_next_delete": True, "hang_seconds": hang_seconds}
         )
         response.raise_for_status()
 
@@ -238,8 +259,21 @@ class Sandbox:
         return result
 
 
+@contextlib.asynccontextmanager
+async def _reset(process: SandboxProcess) -> AsyncIterator[Sandbox]:
+    async with httpx.AsyncClient(base_url=process.url, timeout=10) as control:
+        (await control.post("/__control/reset")).raise_for_status()
+        yield Sandbox(url=process.url, db_path=process.db_path, control=control)
+
+
 @pytest.fixture
 async def sandbox(sandbox_process: SandboxProcess) -> AsyncIterator[Sandbox]:
-    async with httpx.AsyncClient(base_url=sandbox_process.url, timeout=10) as control:
-        (await control.post("/__control/reset")).raise_for_status()
-        yield Sandbox(url=sandbox_process.url, db_path=sandbox_process.db_path, control=control)
+    async with _reset(sandbox_process) as reset:
+        yield reset
+
+
+@pytest.fixture
+async def sandbox_b(sandbox_b_process: SandboxProcess) -> AsyncIterator[Sandbox]:
+    """Sandbox Bazaar, reset for the test (point the API at it with `override_env(SANDBOX_B_URL=sandbox_b.url)`)."""
+    async with _reset(sandbox_b_process) as reset:
+        yield reset

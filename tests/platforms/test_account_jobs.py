@@ -247,11 +247,12 @@ async def test_the_daily_action_cap_cools_the_account_down(client: httpx.AsyncCl
     assert shown["cooldown_until"] is not None
 
 
-async def test_only_the_sandbox_driver_is_verified(client: httpx.AsyncClient) -> None:
+async def test_only_the_sandbox_drivers_are_verified(client: httpx.AsyncClient) -> None:
     owner = await register(client)
     platforms = (await client.get("/api/v1/accounts/platforms", headers=owner.headers)).json()
     verified = {p["name"]: p["driver_verified"] for p in platforms}
-    assert verified == {"sandbox": True, "vinted": False, "pinterest": False, "tiktok": False}
+    assert verified == {"sandbox": True, "sandbox_b": True, "vinted": False, "pinterest": False, "tiktok": False}
+    assert {p["name"]: p["title"] for p in platforms}["sandbox_b"] == "Sandbox Bazaar"
 
 
 async def test_a_busy_account_defers_its_job_without_using_an_attempt(

@@ -103,9 +103,12 @@ def test_a_long_description_is_cut_and_said() -> None:
     assert "description" in fields_of(mapped.warnings)
 
 
-def test_cut_text_cuts_one_long_word_where_it_must() -> None:
-    assert cut_text("a" * 70, 60) == "a" * 60
+def test_cut_text_keeps_whole_words() -> None:
+    assert cut_text("a" * 70, 60) == "a" * 60  # one long word: cut where it must
     assert cut_text("short", 60) == "short"
+    assert cut_text("one two three", 7) == "one two"  # the limit falls right after a word: it stays
+    assert cut_text("one two three", 9) == "one two"
+    assert cut_text("one two, three", 8) == "one two"  # no dangling comma
 
 
 def test_a_missing_size_on_sandbox_bazaar_is_named() -> None:

@@ -111,6 +111,10 @@ class Selectors:
     def alternatives(self, name: str) -> tuple[str, ...]:
         return self._table[name]
 
+    def has(self, name: str) -> bool:
+        """Whether the data names `name` at all (a field some flavours of a site have and others not)."""
+        return name in self._table
+
     async def find(self, root: Page | Locator, name: str) -> Locator:
         """The first alternative with a match under `root`; `SelectorMissing` if none."""
         found = await self.find_optional(root, name)

@@ -217,8 +217,13 @@ def cut_text(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     head = text[: limit + 1]
-    cut = head.rsplit(None, 1)[0] if " " in head.strip() else text[:limit]
-    return cut[:limit].rstrip(" ,;:-–—")
+    if head[-1].isspace():  # the limit falls at the end of a word: keep that word
+        cut = head
+    elif any(char.isspace() for char in head.strip()):
+        cut = head.rsplit(None, 1)[0]
+    else:  # one word longer than the limit
+        cut = text[:limit]
+    return cut[:limit].rstrip().rstrip(",;:-–—").rstrip()
 
 
 def _needs_size(mapping: PlatformMapping, category: str | None) -> bool:

@@ -114,6 +114,7 @@ class PostRequirements:
 
 POST_REQUIREMENTS: dict[str, PostRequirements] = {
     "sandbox": PostRequirements("Sandbox marketplace", caption_max=SANDBOX_CAPTION_MAX, max_photos=10),
+    "sandbox_b": PostRequirements("Sandbox Bazaar", caption_max=SANDBOX_CAPTION_MAX, max_photos=10),
     "tiktok": PostRequirements("TikTok", caption_max=TIKTOK_CAPTION_MAX, max_photos=TIKTOK_MAX_PHOTOS),
     # A Pin shows the first file only, and the whole caption is its description.
     "pinterest": PostRequirements("Pinterest", caption_max=PIN_DESCRIPTION_MAX),

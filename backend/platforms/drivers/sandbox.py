@@ -36,7 +36,6 @@ from backend.platforms.drivers.base import (
 )
 from backend.platforms.drivers.post_tags import caption_with_ref, has_ref
 from backend.platforms.drivers.sandbox_boards import SandboxBoards
-from backend.platforms.drivers.sandbox_site import SELECTORS
 
 if TYPE_CHECKING:
     import playwright.async_api as playwright_api
@@ -67,38 +66,63 @@ class SandboxDriver(SandboxBoards):
     # Session
     async def login(self, credentials: Credentials) -> None:
         await self.goto(self.path("login"))
-        await self.pacing.type(await SELECTORS.find(self.page, "login_username"), credentials.login)
+        await self.pacing.type(await self.selectors.find(self.page, "login_username"), credentials.login)
         await self.pacing.pause()
-        await self.pacing.type(await SELECTORS.find(self.page, "login_password"), credentials.password)
-        await self.submit_form(await SELECTORS.find(self.page, "login_submit"), "Logging in")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.pacing.type(await self.selectors.find(self.page, "login_password"), credentials.password)
+        await self.submit_form(await self.selectors.find(self.page, "login_submit"), "Logging in")
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise LoginRequired(f"The sandbox marketplace refused the login: {error}")
-        if not await SELECTORS.present(self.page, "logged_in_user"):
+        if not await self.selectors.present(self.page, "logged_in_user"):
             raise LoginRequired("The sandbox marketplace did not log this account in")
 
     async def check_session(self) -> bool:
         await self.goto(self.path("my_listings"))
-        return "/login" not in self.page.url and await SELECTORS.present(self.page, "logged_in_user")
+        return "/login" not in self.page.url and await self.selectors.present(self.page, "logged_in_user")
 
     # Listings
     async def publish_listing(self, listing: ListingInput) -> PublishedItem:
         await self.goto(self.path("sell"))
-        await self.pacing.type(await SELECTORS.find(self.page, "sell_title"), listing.title)
-        await (await SELECTORS.find(self.page, "sell_description")).fill(listing.description)
+        await self.pacing.type(await self.selectors.find(self.page, "sell_title"), listing.title)
+        await (await self.selectors.find(self.page, "sell_description")).fill(listing.description)
         await self.pacing.pause()
-        await (await SELECTORS.find(self.page, "sell_price")).fill(f"{listing.price:.2f}")
-        await (await SELECTORS.find(self.page, "sell_photos")).set_input_files([str(p) for p in listing.photos])
+        await (await self.selectors.find(self.page, "sell_price")).fill(f"{listing.price:.2f}")
+        await (await self.selectors.find(self.page, "sell_photos")).set_input_files([str(p) for p in listing.photos])
+        # The details the shop's form asks for, in its own words (the listing is mapped for this platform).
+        await self._pick("sell_category", listing.category)
+        await self._pick("sell_condition", listing.condition)
+        await self._fill("sell_size", listing.size)
+        await self._fill("sell_brand", listing.brand)
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "sell_submit"), "Publishing the listing")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.submit_form(await self.selectors.find(self.page, "sell_submit"), "Publishing the listing")
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the listing: {error}")
-        item = await SELECTORS.find(self.page, "item_page")
+        item = await self.selectors.find(self.page, "item_page")
         item_id = await item.first.get_attribute("data-item-id")
         if not item_id:
             raise ActionFailed("The sandbox marketplace did not show the published listing")
         return PublishedItem(item_id=item_id, url=self.url(self.path("item", item_id=item_id)))
+
+    async def _pick(self, name: str, value: str | None) -> None:
+        """Choose `value` in the sell form's select `name` where the form has it and offers that value.
+
+        A value the shop does not offer stays unchosen: where the field is required the shop
+        refuses the listing naming it, which says more than a timeout on a missing option.
+        """
+        field = await self.selectors.find_optional(self.page, name) if value and self.selectors.has(name) else None
+        if field is None:
+            return
+        offered = await field.first.locator("option").evaluate_all("options => options.map(o => o.value)")
+        if value in offered:
+            await self.pacing.pause()
+            await field.first.select_option(value=value)
+
+    async def _fill(self, name: str, value: str | None) -> None:
+        """Type `value` into the sell form's field `name` where the form has it."""
+        field = await self.selectors.find_optional(self.page, name) if value and self.selectors.has(name) else None
+        if field is not None and value:
+            await self.pacing.type(field.first, value)
 
     async def find_listing(self, listing: ListingInput) -> PublishedItem | None:
         for own in await self.my_listings():
@@ -109,15 +133,17 @@ class SandboxDriver(SandboxBoards):
     async def my_listings(self) -> list[OwnListing]:
         await self.goto(self.path("my_listings"))
         await self._require_login()
-        rows = await SELECTORS.find_optional(self.page, "my_item")
+        rows = await self.selectors.find_optional(self.page, "my_item")
         listings = []
         for row in await rows.all() if rows is not None else []:
             item_id = await row.get_attribute("data-item-id") or ""
-            price = await SELECTORS.find_optional(row, "item_price")
+            price = await self.selectors.find_optional(row, "item_price")
+            cover = await self.selectors.find_optional(row, "my_item_photo")
+            src = await cover.first.get_attribute("src") if cover is not None else None
             listings.append(
                 OwnListing(
                     item_id=item_id,
-                    title=await SELECTORS.text(row, "item_title"),
+                    title=await self.selectors.text(row, "item_title"),
                     price=_price(await price.first.get_attribute("data-price")) if price is not None else None,
                     url=self.url(self.path("item", item_id=item_id)),
                     bumped_at=await row.get_attribute("data-bumped-at"),
@@ -125,6 +151,7 @@ class SandboxDriver(SandboxBoards):
                     views=parse_count(await row.get_attribute("data-views") or "0"),
                     likes=parse_count(await row.get_attribute("data-likes") or "0"),
                     sold=await row.get_attribute("data-sold") == "true",
+                    image_url=(src if src.startswith("http") else self.url(src)) if src else None,
                 )
             )
         return listings
@@ -132,7 +159,7 @@ class SandboxDriver(SandboxBoards):
     async def _own_row(self, item_id: str) -> Locator:
         await self.goto(self.path("my_listings"))
         await self._require_login()
-        rows = await SELECTORS.find_optional(self.page, "my_item")
+        rows = await self.selectors.find_optional(self.page, "my_item")
         for row in await rows.all() if rows is not None else []:
             if await row.get_attribute("data-item-id") == item_id:
                 return row
@@ -141,62 +168,62 @@ class SandboxDriver(SandboxBoards):
     async def bump(self, item_id: str) -> None:
         row = await self._own_row(item_id)
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(row, "bump_button"), "Bumping the listing")
+        await self.submit_form(await self.selectors.find(row, "bump_button"), "Bumping the listing")
 
     async def change_price(self, item_id: str, price: Decimal) -> None:
         row = await self._own_row(item_id)
-        await (await SELECTORS.find(row, "price_input")).fill(f"{price:.2f}")
+        await (await self.selectors.find(row, "price_input")).fill(f"{price:.2f}")
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(row, "price_submit"), "Changing the price")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.submit_form(await self.selectors.find(row, "price_submit"), "Changing the price")
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the price: {error}")
 
     async def delete_listing(self, item_id: str) -> None:
         row = await self._own_row(item_id)
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(row, "delete_button"), "Deleting the listing")
+        await self.submit_form(await self.selectors.find(row, "delete_button"), "Deleting the listing")
 
     # People
     async def _profile(self, username: str) -> None:
         await self.goto(self.path("profile", username=username))
-        if not await SELECTORS.present(self.page, "profile"):
+        if not await self.selectors.present(self.page, "profile"):
             raise ActionFailed(f"There is no user {username!r} on the sandbox marketplace")
 
     async def follow(self, username: str) -> None:
         await self._profile(username)
         await self._require_login()
-        if await SELECTORS.present(self.page, "unfollow_button"):
+        if await self.selectors.present(self.page, "unfollow_button"):
             return  # already following
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "follow_button"), f"Following {username}")
+        await self.submit_form(await self.selectors.find(self.page, "follow_button"), f"Following {username}")
 
     async def unfollow(self, username: str) -> None:
         await self._profile(username)
         await self._require_login()
-        if await SELECTORS.present(self.page, "follow_button"):
+        if await self.selectors.present(self.page, "follow_button"):
             return  # not following
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "unfollow_button"), f"Unfollowing {username}")
+        await self.submit_form(await self.selectors.find(self.page, "unfollow_button"), f"Unfollowing {username}")
 
     async def is_following(self, username: str) -> bool:
         await self._profile(username)
         await self._require_login()
-        return await SELECTORS.present(self.page, "unfollow_button")
+        return await self.selectors.present(self.page, "unfollow_button")
 
     async def list_followers(self, username: str) -> list[str]:
         await self.goto(self.path("followers", username=username))
-        found = await SELECTORS.find_optional(self.page, "follower")
+        found = await self.selectors.find_optional(self.page, "follower")
         return [await f.get_attribute("data-username") or "" for f in await found.all()] if found else []
 
     async def _links(self, path: str, row: str) -> list[tuple[str, datetime | None, bool]]:
         """(username, since, mutual) of each row of a people list (followers, following, likers)."""
         await self.goto(path)
         await self._require_login()
-        found = await SELECTORS.find_optional(self.page, row)
+        found = await self.selectors.find_optional(self.page, row)
         links = []
         for node in await found.all() if found else []:
-            since = await SELECTORS.find_optional(node, "since")
+            since = await self.selectors.find_optional(node, "since")
             links.append(
                 (
                     await node.get_attribute("data-username") or "",
@@ -215,7 +242,7 @@ class SandboxDriver(SandboxBoards):
 
     async def likers(self, item_id: str) -> list[Liker]:
         links = await self._links(self.path("likers", item_id=item_id), "liker")
-        if not await SELECTORS.present(self.page, "likers_page"):
+        if not await self.selectors.present(self.page, "likers_page"):
             raise ActionFailed(f"Listing {item_id} is not among this account's listings on the sandbox marketplace")
         return [Liker(name, since) for name, since, _ in links]
 
@@ -225,37 +252,39 @@ class SandboxDriver(SandboxBoards):
         names: list[str] = []
         while path and len(names) < limit:
             await self.goto(path)
-            cards = await SELECTORS.find_optional(self.page, "feed_card")
+            cards = await self.selectors.find_optional(self.page, "feed_card")
             for card in await cards.all() if cards else []:
-                seller = await card.get_attribute("data-seller") or await SELECTORS.text(card, "card_seller")
+                seller = await card.get_attribute("data-seller") or await self.selectors.text(card, "card_seller")
                 if seller and seller != me and seller not in names:
                     names.append(seller)
                     if len(names) >= limit:
                         break
-            next_link = await SELECTORS.find_optional(self.page, "next_page")
+            next_link = await self.selectors.find_optional(self.page, "next_page")
             path = (await next_link.first.get_attribute("href") or "") if next_link else ""
         return names
 
     async def send_message(self, username: str, text: str) -> None:
         await self.goto(self.path("conversation", username=username))
         await self._require_login()
-        await self.pacing.type(await SELECTORS.find(self.page, "message_input"), text)
-        await self.submit_form(await SELECTORS.find(self.page, "message_submit"), f"Sending a message to {username}")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.pacing.type(await self.selectors.find(self.page, "message_input"), text)
+        await self.submit_form(
+            await self.selectors.find(self.page, "message_submit"), f"Sending a message to {username}"
+        )
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the message: {error}")
 
     async def read_conversation(self, username: str) -> list[Message]:
         await self.goto(self.path("conversation", username=username))
         await self._require_login()
-        found = await SELECTORS.find_optional(self.page, "message")
+        found = await self.selectors.find_optional(self.page, "message")
         messages = []
         for node in await found.all() if found else []:
-            time_node = await SELECTORS.find_optional(node, "message_time")
+            time_node = await self.selectors.find_optional(node, "message_time")
             messages.append(
                 Message(
                     sender=await node.get_attribute("data-sender") or "",
-                    body=await SELECTORS.text(node, "message_body"),
+                    body=await self.selectors.text(node, "message_body"),
                     sent_at=parse_time(await time_node.first.get_attribute("datetime")) if time_node else None,
                     message_id=await node.get_attribute("data-message-id") or "",
                 )
@@ -265,15 +294,15 @@ class SandboxDriver(SandboxBoards):
     async def read_inbox(self) -> list[Conversation]:
         await self.goto(self.path("inbox"))
         await self._require_login()
-        found = await SELECTORS.find_optional(self.page, "conversation")
+        found = await self.selectors.find_optional(self.page, "conversation")
         conversations = []
         for node in await found.all() if found else []:
             unread = await node.get_attribute("data-unread") == "true"
-            last_time = await SELECTORS.find_optional(node, "last_time")
+            last_time = await self.selectors.find_optional(node, "last_time")
             conversations.append(
                 Conversation(
                     with_user=await node.get_attribute("data-with") or "",
-                    last_message=await SELECTORS.text(node, "last_message"),
+                    last_message=await self.selectors.text(node, "last_message"),
                     unread=unread,
                     unread_count=parse_count(await node.get_attribute("data-unread-count") or str(int(unread))),
                     last_message_at=parse_time(await last_time.first.get_attribute("datetime")) if last_time else None,
@@ -292,27 +321,27 @@ class SandboxDriver(SandboxBoards):
 
     async def read_item_stats(self, item_id: str) -> ItemStats:
         await self.goto(self.path("item", item_id=item_id))
-        if not await SELECTORS.present(self.page, "item_page"):
+        if not await self.selectors.present(self.page, "item_page"):
             raise ActionFailed(f"Listing {item_id} does not exist on the sandbox marketplace")
         return ItemStats(
             item_id=item_id,
-            views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
-            likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
+            views=parse_count(await self.selectors.text(self.page, "views_count", "0")),
+            likes=parse_count(await self.selectors.text(self.page, "likes_count", "0")),
         )
 
     async def my_sales(self) -> list[Sale]:
         await self.goto(self.path("my_sales"))
         await self._require_login()
-        rows = await SELECTORS.find_optional(self.page, "sale_row")
+        rows = await self.selectors.find_optional(self.page, "sale_row")
         sales = []
         for row in await rows.all() if rows is not None else []:
-            price = await SELECTORS.find_optional(row, "sale_price")
-            buyer = await SELECTORS.find_optional(row, "sale_buyer")
-            when = await SELECTORS.find_optional(row, "sale_time")
+            price = await self.selectors.find_optional(row, "sale_price")
+            buyer = await self.selectors.find_optional(row, "sale_buyer")
+            when = await self.selectors.find_optional(row, "sale_time")
             sales.append(
                 Sale(
                     item_id=await row.get_attribute("data-item-id") or "",
-                    title=await SELECTORS.text(row, "sale_title"),
+                    title=await self.selectors.text(row, "sale_title"),
                     price=_price(await price.first.get_attribute("data-price")) if price is not None else None,
                     currency=(await price.first.get_attribute("data-currency") or "EUR") if price is not None else "",
                     buyer=(await buyer.first.get_attribute("data-username") or "") if buyer is not None else "",
@@ -327,15 +356,17 @@ class SandboxDriver(SandboxBoards):
             raise ActionFailed("The sandbox marketplace needs a photo or a video for a post")
         await self.goto(self.path("new_post"))
         await self._require_login()
-        await (await SELECTORS.find(self.page, "post_media")).set_input_files([str(p) for p in post.media])
+        await (await self.selectors.find(self.page, "post_media")).set_input_files([str(p) for p in post.media])
         await self.pacing.pause()
-        await self.pacing.type(await SELECTORS.find(self.page, "post_caption"), caption_with_ref(post, CAPTION_MAX))
+        await self.pacing.type(
+            await self.selectors.find(self.page, "post_caption"), caption_with_ref(post, CAPTION_MAX)
+        )
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "post_submit"), "Publishing the post")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.submit_form(await self.selectors.find(self.page, "post_submit"), "Publishing the post")
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the post: {error}")
-        shown = await SELECTORS.find_optional(self.page, "post_page")
+        shown = await self.selectors.find_optional(self.page, "post_page")
         post_id = await shown.first.get_attribute("data-post-id") if shown is not None else None
         if not post_id:
             # An error page instead of the post: the post may exist all the same.
@@ -345,9 +376,9 @@ class SandboxDriver(SandboxBoards):
     async def find_post(self, post: PostInput) -> PublishedPost | None:
         """Looks through the account's posts page, where each post's whole caption is the excerpt's title."""
         await self.goto(self.path("user_posts", username=await self._me()))
-        rows = await SELECTORS.find_optional(self.page, "post_row")
+        rows = await self.selectors.find_optional(self.page, "post_row")
         for row in await rows.all() if rows is not None else []:
-            excerpt = await SELECTORS.find_optional(row, "post_excerpt")
+            excerpt = await self.selectors.find_optional(row, "post_excerpt")
             caption = (await excerpt.first.get_attribute("title") or "") if excerpt is not None else ""
             post_id = await row.get_attribute("data-post-id")
             if post_id and has_ref(caption, post):
@@ -356,10 +387,10 @@ class SandboxDriver(SandboxBoards):
 
     async def read_post_stats(self, post_id: str) -> ItemStats:
         await self.goto(self.path("post", post_id=post_id))
-        if not await SELECTORS.present(self.page, "post_page"):
+        if not await self.selectors.present(self.page, "post_page"):
             raise ActionFailed(f"Post {post_id} does not exist on the sandbox marketplace")
         return ItemStats(
             item_id=post_id,
-            views=parse_count(await SELECTORS.text(self.page, "views_count", "0")),
-            likes=parse_count(await SELECTORS.text(self.page, "likes_count", "0")),
+            views=parse_count(await self.selectors.text(self.page, "views_count", "0")),
+            likes=parse_count(await self.selectors.text(self.page, "likes_count", "0")),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from backend.platforms.drivers.base import ActionFailed, FeedImage, OutcomeUnknown
-from backend.platforms.drivers.sandbox_site import SELECTORS, SandboxSite
+from backend.platforms.drivers.sandbox_site import SandboxSite
 
 
 def _page_number(page: int) -> int:
@@ -19,7 +19,7 @@ class SandboxBoards(SandboxSite):
 
     async def _image_page(self, path: str, page: int, missing: str, **query: str) -> list[FeedImage]:
         images = await self.cards(path + "?" + urlencode({**query, "page": _page_number(page)}))
-        if not await SELECTORS.present(self.page, "images_page"):
+        if not await self.selectors.present(self.page, "images_page"):
             if self.last_status >= 500:  # a passing failure: the read is tried again
                 raise OutcomeUnknown(f"{self.title} answered {self.last_status} for {path}")
             raise ActionFailed(missing)
@@ -39,13 +39,13 @@ class SandboxBoards(SandboxSite):
     async def create_board(self, name: str) -> str:
         await self.goto(self.path("new_board"))
         await self._require_login()
-        await self.pacing.type(await SELECTORS.find(self.page, "board_name_input"), name)
+        await self.pacing.type(await self.selectors.find(self.page, "board_name_input"), name)
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "board_submit"), f"Creating the board {name!r}")
-        error = await SELECTORS.text(self.page, "form_error")
+        await self.submit_form(await self.selectors.find(self.page, "board_submit"), f"Creating the board {name!r}")
+        error = await self.selectors.text(self.page, "form_error")
         if error:
             raise ActionFailed(f"The sandbox marketplace refused the board: {error}")
-        shown = await SELECTORS.find_optional(self.page, "board_page")
+        shown = await self.selectors.find_optional(self.page, "board_page")
         board_id = await shown.first.get_attribute("data-board-id") if shown is not None else None
         if not board_id:
             raise OutcomeUnknown("Creating the board: the sandbox marketplace did not show the board it made")
@@ -55,7 +55,7 @@ class SandboxBoards(SandboxSite):
         """The account's oldest board of that name (the sandbox, like a person, allows two of a name)."""
         await self.goto(self.path("user_boards", username=await self._me()))
         wanted = " ".join(name.split())
-        rows = await SELECTORS.find_optional(self.page, "board_row")
+        rows = await self.selectors.find_optional(self.page, "board_row")
         for row in await rows.all() if rows is not None else []:
             if await row.get_attribute("data-name") == wanted:
                 return await row.get_attribute("data-board-id")
@@ -64,20 +64,20 @@ class SandboxBoards(SandboxSite):
     async def _item(self, item_id: str) -> None:
         await self.goto(self.path("item", item_id=item_id))
         await self._require_login()
-        if not await SELECTORS.present(self.page, "item_page"):
+        if not await self.selectors.present(self.page, "item_page"):
             raise ActionFailed(f"Listing {item_id} does not exist on the sandbox marketplace")
 
     async def save_to_board(self, board_id: str, item_id: str) -> None:
         await self._item(item_id)
-        select = await SELECTORS.find_optional(self.page, "save_board_select")
+        select = await self.selectors.find_optional(self.page, "save_board_select")
         options = await select.first.locator("option").evaluate_all("os => os.map(o => o.value)") if select else []
         if select is None or board_id not in options:
             raise ActionFailed(f"Board {board_id} is not one of this account's boards on the sandbox marketplace")
         await select.first.select_option(value=board_id)
         await self.pacing.pause()
-        await self.submit_form(await SELECTORS.find(self.page, "save_submit"), f"Saving to board {board_id}")
+        await self.submit_form(await self.selectors.find(self.page, "save_submit"), f"Saving to board {board_id}")
 
     async def is_saved(self, board_id: str, item_id: str) -> bool:
         await self._item(item_id)
-        rows = await SELECTORS.find_optional(self.page, "saved_board")
+        rows = await self.selectors.find_optional(self.page, "saved_board")
         return any([await row.get_attribute("data-board-id") == board_id for row in await rows.all()] if rows else [])

@@ -1,5 +1,8 @@
 """The sandbox marketplace's page knowledge (`selectors/sandbox.json`) and the page helpers its driver is made of.
 
+The second shop, Sandbox Bazaar (`sandbox_b`), is the same program: its file `selectors/sandbox_b.json`
+`extends` the first and adds or replaces only what differs (its sell form's fields).
+
 `SandboxSite` is where the sandbox driver's parts meet: opening pages,
 submitting forms (a timeout is `OutcomeUnknown`), the login and challenge
 guards, and reading a page of item cards as images. `SandboxBoards` adds the
@@ -31,9 +34,22 @@ else:
         "playwright.async_api"
     )  # the API process imports the platforms facade, never a browser
 
-_DATA = json.loads((Path(__file__).parent / "selectors" / "sandbox.json").read_text())
-PATHS: dict[str, str] = _DATA["paths"]
-SELECTORS = Selectors("sandbox", _DATA["selectors"])
+SELECTORS_DIR = Path(__file__).parent / "selectors"
+
+
+def sandbox_data(name: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """(paths, selectors) of `selectors/<name>.json`, over those of the file it `extends`, if any."""
+    raw = json.loads((SELECTORS_DIR / f"{name}.json").read_text(encoding="utf-8"))
+    paths, selectors = sandbox_data(raw["extends"]) if "extends" in raw else ({}, {})
+    return {**paths, **raw.get("paths", {})}, {**selectors, **raw.get("selectors", {})}
+
+
+def sandbox_selectors(name: str) -> tuple[dict[str, str], Selectors]:
+    paths, selectors = sandbox_data(name)
+    return paths, Selectors(name, selectors)
+
+
+PATHS, SELECTORS = sandbox_selectors("sandbox")
 
 
 class SandboxSite(Driver):
@@ -43,16 +59,18 @@ class SandboxSite(Driver):
     title: ClassVar[str] = "Sandbox marketplace"
     verified: ClassVar[bool] = True
     default_base_url: ClassVar[str] = "http://127.0.0.1:8100"
+    paths: ClassVar[dict[str, str]] = PATHS
+    selectors: ClassVar[Selectors] = SELECTORS
 
     @classmethod
     def configured_base_url(cls) -> str:
         return get_settings().platforms.sandbox_url
 
     def path(self, name: str, **values: str) -> str:
-        return PATHS[name].format(**values)
+        return self.paths[name].format(**values)
 
     async def raise_for_challenge(self) -> None:
-        if "/challenge" in self.page.url or await SELECTORS.present(self.page, "challenge"):
+        if "/challenge" in self.page.url or await self.selectors.present(self.page, "challenge"):
             raise ChallengeRequired(
                 "The sandbox marketplace asks this account to confirm it is human (captcha). "
                 "Solve it in a browser, then resume the account."
@@ -73,22 +91,22 @@ class SandboxSite(Driver):
 
     async def _me(self) -> str:
         """The logged-in account's username, from the page's navigation."""
-        if not await SELECTORS.present(self.page, "logged_in_user"):
+        if not await self.selectors.present(self.page, "logged_in_user"):
             await self.goto(self.path("my_listings"))
         await self._require_login()
-        return await (await SELECTORS.find(self.page, "logged_in_user")).first.get_attribute("data-username") or ""
+        return await (await self.selectors.find(self.page, "logged_in_user")).first.get_attribute("data-username") or ""
 
     async def _require_login(self) -> None:
-        if "/login" in self.page.url or not await SELECTORS.present(self.page, "logged_in_user"):
+        if "/login" in self.page.url or not await self.selectors.present(self.page, "logged_in_user"):
             raise LoginRequired("The sandbox marketplace session has expired: log in again")
 
     async def cards(self, path: str) -> list[FeedImage]:
         """Open a page of item cards (feed, search, ideas, more like this) and read each card's picture."""
         await self.goto(path)
-        cards = await SELECTORS.find_optional(self.page, "feed_card")
+        cards = await self.selectors.find_optional(self.page, "feed_card")
         images: list[FeedImage] = []
         for card in await cards.all() if cards else []:
-            image = await SELECTORS.find_optional(card, "card_image")
+            image = await self.selectors.find_optional(card, "card_image")
             src = await image.first.get_attribute("src") if image else None
             if not src:
                 continue
@@ -97,7 +115,7 @@ class SandboxSite(Driver):
                 FeedImage(
                     item_id=item_id,
                     image_url=src if src.startswith("http") else self.url(src),
-                    title=await SELECTORS.text(card, "card_title"),
+                    title=await self.selectors.text(card, "card_title"),
                     page_url=self.url(self.path("item", item_id=item_id)),
                 )
             )
@@ -105,5 +123,5 @@ class SandboxSite(Driver):
 
     async def next_page(self) -> str:
         """The address of the page after this one ("" on the last)."""
-        found = await SELECTORS.find_optional(self.page, "next_page")
+        found = await self.selectors.find_optional(self.page, "next_page")
         return (await found.first.get_attribute("href") or "") if found else ""

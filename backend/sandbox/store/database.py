@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS items (
     sold INTEGER NOT NULL DEFAULT 0,
     tags TEXT NOT NULL DEFAULT '', -- lower-case words separated by spaces
     category TEXT NOT NULL DEFAULT '',
-    brand TEXT NOT NULL DEFAULT ''
+    brand TEXT NOT NULL DEFAULT '',
+    condition TEXT NOT NULL DEFAULT '', -- in the shop's words ("Very good"); '' where the shop has no condition
+    size TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS items_bumped ON items (bumped_at DESC, id DESC);
 CREATE TABLE IF NOT EXISTS photos (
@@ -121,6 +123,8 @@ ADDED_COLUMNS = (
     ("items", "tags", "TEXT NOT NULL DEFAULT ''"),
     ("items", "category", "TEXT NOT NULL DEFAULT ''"),
     ("items", "brand", "TEXT NOT NULL DEFAULT ''"),
+    ("items", "condition", "TEXT NOT NULL DEFAULT ''"),
+    ("items", "size", "TEXT NOT NULL DEFAULT ''"),
 )
 
 TABLES = (

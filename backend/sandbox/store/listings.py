@@ -30,6 +30,8 @@ class Item:
     tags: tuple[str, ...] = ()
     category: str = ""
     brand: str = ""
+    condition: str = ""
+    size: str = ""
 
     @property
     def price(self) -> str:
@@ -56,6 +58,8 @@ class Item:
             "tags": list(self.tags),
             "category": self.category,
             "brand": self.brand,
+            "condition": self.condition,
+            "size": self.size,
         }
 
 
@@ -67,7 +71,7 @@ class NewPhoto:
 
 _ITEM_SELECT = """
 SELECT i.id, u.username, i.seller_id, i.title, i.description, i.price_cents, i.created_at, i.bumped_at, i.views,
-       i.sold, i.tags, i.category, i.brand,
+       i.sold, i.tags, i.category, i.brand, i.condition, i.size,
        (SELECT COUNT(*) FROM likes l WHERE l.item_id = i.id) AS likes,
        (SELECT GROUP_CONCAT(id) FROM (SELECT p.id FROM photos p WHERE p.item_id = i.id ORDER BY p.position)) AS photos
 FROM items i JOIN users u ON u.id = i.seller_id
@@ -95,6 +99,8 @@ def _item(row: sqlite3.Row) -> Item:
         tags=tuple(row["tags"].split()),
         category=row["category"],
         brand=row["brand"],
+        condition=row["condition"],
+        size=row["size"],
     )
 
 
@@ -113,6 +119,8 @@ class Listings(Database):
         tags: Sequence[str] | None = None,
         category: str = "",
         brand: str = "",
+        condition: str = "",
+        size: str = "",
     ) -> int:
         """A new listing; its tags are the title's words unless given."""
         stamp = at or self.now()
@@ -120,8 +128,20 @@ class Listings(Database):
         with self._tx() as db:
             cursor = db.execute(
                 "INSERT INTO items (seller_id, title, description, price_cents, created_at, bumped_at, tags,"
-                " category, brand) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (seller_id, title, description, price_cents, stamp, stamp, " ".join(words), category, brand),
+                " category, brand, condition, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    seller_id,
+                    title,
+                    description,
+                    price_cents,
+                    stamp,
+                    stamp,
+                    " ".join(words),
+                    category,
+                    brand,
+                    condition,
+                    size,
+                ),
             )
             item_id = cursor.lastrowid
             assert item_id is not None

@@ -22,7 +22,7 @@ class StoreError(Exception):
     """A rule was broken (the message says which, in words for the page)."""
 
 
-def parse_price(raw: str) -> int:
+def parse_price(raw: str, max_price: Decimal = MAX_PRICE) -> int:
     """'12.5' / '12,50' -> 1250 cents; raises StoreError with a sentence for the form."""
     text = raw.strip().replace(",", ".")
     if not text:
@@ -35,8 +35,8 @@ def parse_price(raw: str) -> int:
         raise StoreError("Price must be a number with at most 2 decimals, e.g. 12.50.") from None
     if value <= 0:
         raise StoreError("Price must be greater than 0.")
-    if value > MAX_PRICE:
-        raise StoreError("Price must be at most 100000.")
+    if value > max_price:
+        raise StoreError(f"Price must be at most {max_price:f}.")
     return int(value * 100)
 
 
@@ -44,12 +44,12 @@ def format_price(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
 
-def validate_title(raw: str) -> str:
+def validate_title(raw: str, limit: int = TITLE_MAX) -> str:
     title = " ".join(raw.split())
     if not title:
         raise StoreError("Title is required.")
-    if len(title) > TITLE_MAX:
-        raise StoreError(f"Title must be at most {TITLE_MAX} characters.")
+    if len(title) > limit:
+        raise StoreError(f"Title must be at most {limit} characters.")
     return title
 
 

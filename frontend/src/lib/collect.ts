@@ -39,6 +39,7 @@ export const sourceLabel = (source: Source) => SOURCES.find((s) => s.value === s
  */
 export const COLLECT_SOURCES: Readonly<Record<string, readonly Source[]>> = {
   sandbox: ["feed_search", "more_like_this", "board_ideas"],
+  sandbox_b: ["feed_search", "more_like_this", "board_ideas"], // Sandbox Bazaar: the sandbox's second shop
   pinterest: ["feed_search", "more_like_this", "board_ideas"],
   vinted: ["feed_search"],
 };
