@@ -33,6 +33,7 @@ from backend.core.redis import create_redis, provide_redis
 from backend.core.request import AppRequest
 from backend.jobs.routes import EventController, JobController
 from backend.listings.delist_routes import ConflictController, DelistController
+from backend.listings.inventory_routes import InventoryController
 from backend.listings.routes import ListingController
 from backend.media.routes import MediaController
 from backend.observability.logging import configure_logging, request_log_middleware
@@ -103,6 +104,7 @@ def create_app() -> Litestar:
             BillingController,
             MediaController,
             ListingController,
+            InventoryController,
             DelistController,
             ConflictController,
             AccountController,

@@ -70,6 +70,20 @@ async def find_by_item(workspace_id: uuid.UUID, account_id: uuid.UUID, platform_
     return found
 
 
+async def find_on_account(
+    workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID
+) -> dict[str, Any] | None:
+    """The item's listing on the account, if it has one (one per item and account)."""
+    found: dict[str, Any] | None = (
+        await platform_listings(workspace_id)
+        .select()
+        .where((PlatformListing.listing == listing_id) & (PlatformListing.account_id == account_id))
+        .output(load_json=True)
+        .first()
+    )
+    return found
+
+
 async def accounts_by_id(workspace_id: uuid.UUID) -> dict[uuid.UUID, platforms.AccountOut]:
     return {account.id: account for account in await platforms.accounts_matching(workspace_id)}
 
@@ -80,7 +94,7 @@ def listing_out(found: dict[str, Any], accounts: dict[uuid.UUID, platforms.Accou
         found,
         PlatformListingOut,
         listing_id=found["listing"],
-        account_label=account.label if account else "(account removed)",
+        account_label=(account.label or account.login) if account else "(account removed)",
         platform_title=platforms.platform_title(found["platform"]),
         url=found["platform_url"],
         fields={str(k): str(v) for k, v in (found["fields"] or {}).items()},

@@ -1,4 +1,4 @@
-"""Listing endpoints: analyze photos into drafts, browse, edit, duplicate, price history, publish."""
+"""Listing endpoints: analyze photos into drafts, browse, edit, duplicate, price history, publish, crosslist."""
 
 from __future__ import annotations
 
@@ -17,9 +17,11 @@ from backend.core.params import Limit, Offset
 from backend.core.principal import AuthRequest
 from backend.core.schemas import DEFAULT_PAGE_SIZE, Page
 from backend.jobs.schemas import JobOut
-from backend.listings import service
+from backend.listings import crosslist, service
 from backend.listings.schemas import (
     AnalyzeRequest,
+    CrosslistPreviewOut,
+    CrosslistRequest,
     ListingOut,
     ListingStatus,
     ListingUpdate,
@@ -115,3 +117,34 @@ class ListingController(Controller):
         """Publish through a platform account: a job (progress over SSE); the listing then has the item's id and URL."""
         user = request.user
         return await service.start_publish(redis, user.workspace_id, listing_id, data.account_id, user.user_id)
+
+    @get("/{listing_id:uuid}/crosslist/preview")
+    async def crosslist_preview(
+        self,
+        request: AuthRequest,
+        listing_id: FromPath[uuid.UUID],
+        account_id: Annotated[
+            list[uuid.UUID], QueryParameter(description="An account to preview (repeat for more)", max_items=50)
+        ],
+    ) -> CrosslistPreviewOut:
+        """What each account's platform will receive of the item, before anything is published: its category,
+        condition and size words, title and description as cut to its limits, the price after the workspace's
+        price rule; `problems` block the publish (a required field missing), `warnings` say what changes."""
+        return await crosslist.preview(request.user.workspace_id, listing_id, account_id)
+
+    @post("/{listing_id:uuid}/crosslist", status_code=HTTP_202_ACCEPTED)
+    async def start_crosslist(
+        self,
+        request: AuthRequest,
+        listing_id: FromPath[uuid.UUID],
+        data: JSONBody[CrosslistRequest],
+        redis: NamedDependency[ArqRedis],
+    ) -> JobOut:
+        """Publish the item on these accounts (any platforms): one `listings.crosslist` job whose children
+        (`listings.publish`, one per account) publish through each account; progress over SSE.
+
+        Nothing starts when a target has a problem (400 naming the account and the field); accounts where the
+        item is live already are skipped, said in the job's items. 409 when the item is sold.
+        """
+        user = request.user
+        return await crosslist.start_crosslist(redis, user.workspace_id, user.user_id, listing_id, data.accounts)

@@ -1,7 +1,8 @@
 """Drafts and listings: AI analysis of photo groups, editing, price history, publishing through an account.
 
-Every query is scoped to the workspace. The job handlers (analyze, publish)
-are in `tasks.py`; the work of each is here.
+Every query is scoped to the workspace. The job handlers are in `tasks.py`; the work of analyze is
+here, of publishing and crosslisting in `publishing`, `crosslist` and `importing`. Other domains use
+this module only: it re-exports what they need of the others.
 """
 
 from __future__ import annotations
@@ -19,22 +20,21 @@ from backend.ai.service import ImageInput, InvalidDraft, ProviderUnavailable, ge
 from backend.billing import service as billing
 from backend.core.clock import utcnow
 from backend.core.convert import to_schema
-from backend.core.errors import Conflict, InvalidInput, NotFound, PaymentRequired, ServiceError
+from backend.core.errors import InvalidInput, NotFound, PaymentRequired
 from backend.core.fields import sent_fields
 from backend.core.quotas import Resource
 from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
-from backend.jobs.service import JobFailed, JobRun, Limit, slot
-from backend.listings import conflicts, delisting, facts, listing_page, selling
+from backend.jobs.service import JobRun, Limit, slot
+from backend.listings import conflicts, delisting, facts, inventory, listing_page, publishing, selling
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
-from backend.listings.tables import Listing, PriceChange
+from backend.listings.tables import Listing, PlatformListing, PriceChange
 from backend.media import service as media
 from backend.platforms import service as platforms
 from backend.settings import get_settings
 
 ANALYZE_KIND = "listings.analyze"
-PUBLISH_KIND = "listings.publish"
 NOT_FOUND = "Listing not found"
 
 
@@ -287,123 +287,100 @@ async def price_history(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> list[
     return [to_schema(r, PriceChangeOut) for r in rows]
 
 
-# --- publishing ----------------------------------------------------------------
+# --- publishing (the work is in `publishing` and `crosslist`) --------------------------------
 
-
-def publish_problems(row: dict[str, Any], platform: str) -> list[str]:
-    """The publish pre-check: what the platform would refuse in this draft, in words for the seller."""
-    facts = platforms.DraftFacts(
-        title=row["title"],
-        description=row["description"],
-        price=Decimal(str(row["price"])),
-        photos=len(row["media_ids"]),
-        category=row["category"],
-        condition=row["condition"],
-    )
-    return platforms.publish_problems(platform, facts)
-
-
-async def start_publish(
-    redis: ArqRedis, workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID, user_id: uuid.UUID
-) -> JobOut:
-    """Start publishing a listing through a platform account; the job's progress streams over SSE.
-
-    The same listing and account always name the same job, so a double click
-    starts one publish; a failed one is retried with POST /jobs/{id}/retry.
-    """
-    row = await _listing_row(workspace_id, listing_id)
-    account = await platforms.get_account(workspace_id, account_id)  # 404 for another workspace's
-    if row["status"] == "published":
-        raise Conflict(f"Listing is already published ({row['platform_url']})")
-    if row["status"] == "sold":
-        raise Conflict("Listing is sold; duplicate it to sell another like it")
-    problems = publish_problems(row, account.platform)
-    if problems:
-        raise ServiceError("; ".join(problems))
-    return await jobs.enqueue(
-        redis,
-        workspace_id,
-        PUBLISH_KIND,
-        {"listing_id": str(listing_id), "account_id": str(account_id), "platform": account.platform},
-        idempotency_key=f"publish:{listing_id}:{account_id}",
-        total=1,
-        created_by=user_id,
-        account_id=account_id,
-    )
-
-
-async def publish_draft(run: JobRun, listing_id: uuid.UUID, account_id: uuid.UUID, platform: str) -> dict[str, str]:
-    """A publish job's work: publish as the account, then record the platform's item id and URL.
-
-    A re-run (after a crash, a retry or a resume) first looks for the listing
-    on the platform, so one publish never becomes two.
-    """
-    row = await _listing_row(run.workspace_id, listing_id)
-    if row["status"] == "published" and row["platform_item_id"]:
-        return {"item_id": row["platform_item_id"], "url": row["platform_url"]}
-    problems = publish_problems(row, platform)
-    if problems:  # edited since the publish was asked for: fail before any browser work or daily action
-        raise JobFailed("; ".join(problems))
-    draft = await _listing_input(run.workspace_id, row)
-    async with (
-        platforms.account_job(run, "publish"),
-        platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
-    ):
-        published = await platforms.publish_listing(session, draft)
-    await mark_published(run.workspace_id, listing_id, account_id, published.item_id, published.url)
-    await run.record_item("publish", result={"item_id": published.item_id, "url": published.url})
-    return {"item_id": published.item_id, "url": published.url}
+PUBLISH_KIND = publishing.PUBLISH_KIND
+start_publish = publishing.start_publish
 
 
 # --- for automation rules (bump, relist, price drop, scheduled publish) ---------------
 
 
-async def _listing_input(workspace_id: uuid.UUID, row: dict[str, Any]) -> platforms.ListingInput:
-    media_ids = [uuid.UUID(m) for m in row["media_ids"]]
-    photos = await media.rows_for(workspace_id, media_ids)
-    return platforms.ListingInput(
-        title=row["title"],
-        description=row["description"],
-        price=Decimal(str(row["price"])),
-        currency=row["currency"],
-        photos=[media.file_path(photos[m]) for m in media_ids],
-        category=row["category"],
-        brand=row["brand"],
-        size=row["size"],
-        condition=row["condition"],
-    )
+async def listing_input(
+    workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID | None = None
+) -> platforms.ListingInput:
+    """What the platform needs to publish the draft (same photos and fields); 404 when not this workspace's.
 
-
-async def listing_input(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> platforms.ListingInput:
-    """What the platform needs to publish the draft (same photos and fields); 404 when not this workspace's."""
-    return await _listing_input(workspace_id, await _listing_row(workspace_id, listing_id))
+    With the account, in its platform's words (category, condition, size, limits) at the draft's own price:
+    what a relist or a scheduled publish sends.
+    """
+    row = await _listing_row(workspace_id, listing_id)
+    photos = await publishing.photo_paths(workspace_id, row)
+    price = Decimal(str(row["price"]))
+    if account_id is None:
+        return platforms.ListingInput(
+            title=row["title"],
+            description=row["description"],
+            price=price,
+            currency=row["currency"],
+            photos=photos,
+            category=row["category"],
+            brand=row["brand"],
+            size=row["size"],
+            condition=row["condition"],
+        )
+    account = await platforms.get_account(workspace_id, account_id)
+    mapped = platforms.map_listing(account.platform, publishing.draft_fields(row), price=price)
+    return mapped.listing_input(photos)
 
 
 async def published_on_account(workspace_id: uuid.UUID, account_id: uuid.UUID) -> list[ListingOut]:
-    """The drafts published through this account (they carry the platform's item id)."""
+    """The items published through this account: their first listing is there, or a live listing of theirs is.
+
+    Each carries its item id and URL on this account (`platform_item_id`, `platform_url`), whichever of the
+    item's listings is its first.
+    """
+    live_here = (PlatformListing.account_id == account_id) & (PlatformListing.status == "live")
+    listings_here = inventory.platform_listings(workspace_id)
+    live = {
+        row["listing"]: row
+        for row in await listings_here.select(
+            PlatformListing.listing, PlatformListing.platform_item_id, PlatformListing.platform_url
+        ).where(live_here)
+    }
     rows = (
         await scoped(Listing, workspace_id)
         .select()
-        .where((Listing.account_id == account_id) & (Listing.status == "published"))
+        .where(
+            (Listing.account_id == account_id)
+            | Listing.id.is_in(listings_here.select(PlatformListing.listing).where(live_here))
+        )
+        .where(Listing.status == "published")
         .order_by(Listing.created_at)
         .output(load_json=True)
     )
-    return [listing_out(row) for row in rows]
+    out = []
+    for row in rows:
+        if (here := live.get(row["id"])) is not None:
+            row.update(
+                account_id=account_id, platform_item_id=here["platform_item_id"], platform_url=here["platform_url"]
+            )
+        out.append(listing_out(row))
+    return out
 
 
 async def mark_published(
     workspace_id: uuid.UUID, listing_id: uuid.UUID, account_id: uuid.UUID, item_id: str, url: str
 ) -> None:
-    """Record the platform's item for the draft (after a publish, or the new item after a relist: history kept)."""
-    changes = {
-        Listing.status: "published",
-        Listing.account_id: account_id,
-        Listing.platform_item_id: item_id,
-        Listing.platform_url: url,
-        Listing.updated_at: utcnow(),
-    }
+    """Record the platform's item for the draft on the account (after a publish, or the new item after a
+    relist: history kept): its listing there is live with the item, and so are the item's first-listing
+    columns when that first listing is on this account (or it had none)."""
+    row = await _listing_row(workspace_id, listing_id)
+    account = await platforms.get_account(workspace_id, account_id)
     async with db.transaction():
-        await scoped(Listing, workspace_id).update(changes).where(Listing.id == listing_id)
+        found = await inventory.ensure_queued(
+            workspace_id, listing_id, account_id, account.platform, Decimal(str(row["price"])), row["currency"], {}
+        )
+        await inventory.mark_live(workspace_id, found["id"], item_id, url)
+        if row["account_id"] in (None, account_id):
+            changes = {
+                Listing.status: "published",
+                Listing.account_id: account_id,
+                Listing.platform_item_id: item_id,
+                Listing.platform_url: url,
+                Listing.updated_at: utcnow(),
+            }
+            await scoped(Listing, workspace_id).update(changes).where(Listing.id == listing_id)
 
 
 async def change_price(

@@ -1,4 +1,4 @@
-"""Job handlers of the listings domain (thin: the service does each item's work)."""
+"""Job handlers of the listings domain (thin: the service modules do each item's work)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,8 @@ from typing import Any
 from arq import cron
 
 from backend.jobs.service import JobRun
-from backend.listings import service
+from backend.listings import crosslist as crosslisting
+from backend.listings import importing, publishing, service
 from backend.settings import get_settings
 
 
@@ -33,11 +34,19 @@ async def analyze_photos(run: JobRun) -> dict[str, int]:
     return {"items": len(groups)}
 
 
-async def publish_draft(run: JobRun) -> dict[str, str]:
-    """The job: publish the draft through the account (looking first, so a re-run never publishes twice)."""
-    listing_id = uuid.UUID(run.payload["listing_id"])
-    account_id = uuid.UUID(run.payload["account_id"])
-    return await service.publish_draft(run, listing_id, account_id, run.payload["platform"])
+async def publish_on_account(run: JobRun) -> dict[str, Any]:
+    """The job: publish the item on one account (looking first, so a re-run never publishes twice)."""
+    return await publishing.publish_on_account(run)
+
+
+async def crosslist(run: JobRun) -> Any:
+    """The job: a publish child per item and account; it finishes when they have."""
+    return await crosslisting.run_crosslist(run)
+
+
+async def import_listings(run: JobRun) -> dict[str, int]:
+    """The job: the account's listings linked to drafts (matched, or new ones)."""
+    return await importing.run_import(run)
 
 
 async def delist_item(run: JobRun) -> Any:
@@ -57,7 +66,9 @@ async def delist_sweep(ctx: dict[str, Any]) -> dict[str, int]:
 
 JOB_HANDLERS: dict[str, Any] = {
     service.ANALYZE_KIND: analyze_photos,
-    service.PUBLISH_KIND: publish_draft,
+    publishing.PUBLISH_KIND: publish_on_account,
+    crosslisting.CROSSLIST_KIND: crosslist,
+    importing.IMPORT_KIND: import_listings,
     service.DELIST_KIND: delist_item,
     service.DELIST_ONE_KIND: delist_one,
 }

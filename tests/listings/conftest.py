@@ -13,9 +13,7 @@ import pytest
 from PIL import Image
 
 from tests.fake_openai import SERVER_ERROR, FakeServer, completion, serve
-
-# The two sandbox shops, for the delists.
-from tests.platforms.conftest import sandbox, sandbox_b, sandbox_b_process, sandbox_process  # noqa: F401
+from tests.platforms.conftest import sandbox, sandbox_b, sandbox_b_process, sandbox_process  # noqa: F401 - both shops
 
 VALID_DRAFT = {
     "title": "Levi's 501 jeans, mid blue, W32 L32",

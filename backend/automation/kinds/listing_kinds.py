@@ -94,7 +94,7 @@ async def relist(rr: RuleRun) -> Summary:
                 continue
             await rr.run.check_cancelled()
             await _spend(rr)
-            listing = await listings.listing_input(rr.workspace_id, draft.id)
+            listing = await listings.listing_input(rr.workspace_id, draft.id, rr.account_id)
             old_id = draft.platform_item_id or ""
             new = await platforms.relist_listing(rr.session, old_id, listing)
             await listings.mark_published(rr.workspace_id, draft.id, rr.account_id, new.item_id, new.url)
@@ -177,7 +177,7 @@ async def scheduled_publish(rr: RuleRun) -> Summary:
             await _spend(rr)
         except CapReached:
             return {"published": 0, "remaining": len(queue), "capped": 1}
-        listing = await listings.listing_input(rr.workspace_id, draft.id)
+        listing = await listings.listing_input(rr.workspace_id, draft.id, rr.account_id)
         published = await platforms.publish_listing(rr.session, listing)
         await listings.mark_published(rr.workspace_id, draft.id, rr.account_id, published.item_id, published.url)
         result = {"target": draft.title, "action": "published", "item_id": published.item_id, "url": published.url}
