@@ -1,11 +1,12 @@
 """Auto-delist end to end in real Chromium on both sandbox shops (Sandbox marketplace, platform `sandbox`, and
-Sandbox Bazaar, `sandbox_b`): a buyer buys the item on one account,
-the next sync of that account sees the sale, and the delist jobs take its other listings down; a delist whose
-answer is lost is done once; an account needing attention holds its delist as a conflict until it is resumed;
-two sales at once make one sale and one oversell; a delist by hand leaves the item a draft.
+Sandbox Bazaar, `sandbox_b`): a draft crosslisted to three accounts sells on one, the next sync of that
+account sees the sale, and the delist jobs take its other listings down; a delist whose answer is lost is
+done once; an account needing attention holds its delist as a conflict until it is resumed; two sales at
+once make one sale and one oversell; a delist by hand leaves the item a draft.
 
-The item's listings point at items the sandbox seeds for each seller (what crosslisting would have
-published). Syncs are sent by the real tick; jobs run in this process by the jobs engine, as a worker would.
+The first test crosslists for real; the others link the item to items each shop seeds for the seller (what
+crosslisting leaves, without spending browser time on publishing). Syncs are sent by the real tick; jobs run
+in this process by the jobs engine, as a worker would.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import httpx
 import pytest
 
 from backend.core.clock import utcnow
+from backend.listings.tables import PlatformListing
 from backend.platforms.runtime.browser import close_pool
 from tests.automation.rules_helpers import run_job
 from tests.helpers import grant_plan, register
+from tests.listings.crosslist_helpers import children, item, make_draft
 from tests.listings.delist_helpers import (
     DELIST,
     DELIST_ONE,
@@ -83,17 +86,42 @@ async def _listed_on(client: httpx.AsyncClient, shops: Shops, sellers: dict[str,
     return listed
 
 
+async def _crosslisted(client: httpx.AsyncClient, app: Any, shops: Shops, sellers: dict[str, str]) -> Listed:
+    """A draft crosslisted for real (POST /listings/{id}/crosslist, the publish jobs run here) to each seller's
+    account on the platform given."""
+    owner = await register(client)
+    await grant_plan(owner.workspace_id)
+    listed = Listed(owner=owner, item=uuid.UUID(await make_draft(client, owner, "Green silk midi dress")))
+    names = {}
+    for seller, platform in sellers.items():
+        shops.seller_platform[seller] = platform
+        names[await add_account(client, owner, platform, seller)] = seller
+    body = {"accounts": [{"account_id": str(account)} for account in names]}
+    started = await client.post(f"/api/v1/listings/{listed.item}/crosslist", headers=owner.headers, json=body)
+    assert started.status_code == 202, started.text
+    await run_job(app, owner, uuid.UUID(started.json()["id"]))
+    for child in await children(owner, started.json()["id"]):
+        assert (await run_job(app, owner, child.id)).status == "succeeded"
+    for row in await PlatformListing.select().where(PlatformListing.listing == listed.item):
+        assert row["status"] == "live", row
+        name = names[row["account_id"]]
+        listed.accounts[name] = row["account_id"]
+        listed.platform_items[name] = row["platform_item_id"]
+        listed.listings[name] = row["id"]
+    return listed
+
+
 async def test_a_sale_on_one_platform_takes_the_other_listings_down_after_the_next_sync(
     client: httpx.AsyncClient,
     app: Any,
     shops: Shops,
 ) -> None:
-    listed = await _listed_on(client, shops, {"alice": "sandbox", "bob": "sandbox", "carol": "sandbox_b"})
+    listed = await _crosslisted(client, app, shops, {"alice": "sandbox", "bob": "sandbox", "carol": "sandbox_b"})
     owner = listed.owner
     # Another item of the workspace, live on Bob's account: nothing may happen to it.
     other = await new_item(owner, "Leather wallet", "20.00")
-    bobs_second = sorted(await shops.items_of("bob"), key=int)[1]
-    await add_listing(other, "bob", listed.accounts["bob"], "sandbox", bobs_second)
+    bobs_first = sorted(await shops.items_of("bob"), key=int)[0]
+    await add_listing(other, "bob", listed.accounts["bob"], "sandbox", bobs_first)
     await name_first_listing(other, "bob")
     before = {seller: await shops.items_of(seller) for seller in ("alice", "bob", "carol")}
     now = utcnow()
@@ -119,16 +147,17 @@ async def test_a_sale_on_one_platform_takes_the_other_listings_down_after_the_ne
     assert await shops.items_of("bob") == before["bob"] - {listed.platform_items["bob"]}
     assert await shops.items_of("carol") == before["carol"] - {listed.platform_items["carol"]}
     assert await shops.items_of("alice") == before["alice"]
-    item = (await client.get(f"/api/v1/listings/{listed.item}", headers=owner.headers)).json()
-    assert (item["status"], item["sold_price"], item["buyer"]) == ("sold", 41.0, "dave")
-    assert item["platform_item_id"] == listed.platform_items["alice"]
+    shown = await item(client, owner, str(listed.item))
+    assert (shown["status"], shown["sold_price"], shown["buyer"]) == ("sold", 41.0, "dave")
+    assert shown["sold_via"] == str(listed.listings["alice"])
+    assert shown["conflicts"] == 0
     untouched = (await client.get(f"/api/v1/listings/{other.item}", headers=owner.headers)).json()
-    assert (untouched["status"], untouched["platform_item_id"]) == ("published", bobs_second)
+    assert (untouched["status"], untouched["platform_item_id"]) == ("published", bobs_first)
     assert await statuses(other) == {"bob": "live"}
     assert (await conflicts(client, owner))["total"] == 0
-    children = await jobs_of(owner, DELIST_ONE)
-    assert sorted(child.result["status"] for child in children) == ["delisted", "delisted"]
-    assert {child.result["platform_listing_id"] for child in children} == {
+    delists = await jobs_of(owner, DELIST_ONE)
+    assert sorted(child.result["status"] for child in delists) == ["delisted", "delisted"]
+    assert {child.result["platform_listing_id"] for child in delists} == {
         str(listed.listings["bob"]),
         str(listed.listings["carol"]),
     }
