@@ -44,6 +44,7 @@ UNFINISHED = ["pending", "running", "retrying", "paused"]
 # A listing in `delisting` this long without an unfinished delist job of its item was left behind.
 SWEEP_AFTER_SECONDS = 60
 ITEM_KEY = "delist"
+PUBLISH_WAIT = 10.0
 
 
 def _key_prefix(listing_id: uuid.UUID) -> str:
@@ -210,9 +211,12 @@ async def run_delist(run: JobRun) -> Any:
         found = rows.get(platform_listing_id)
         if found is None:
             continue  # the item was deleted since
+        payload = {"listing_id": str(listing_id), "platform_listing_id": str(platform_listing_id)}
+        if found["job_id"] is not None:
+            payload["before_job_id"] = str(found["job_id"])  # its publish, if that is still under way
         child_id = await run.spawn_child(
             DELIST_ONE_KIND,
-            {"listing_id": str(listing_id), "platform_listing_id": str(platform_listing_id)},
+            payload,
             key=str(platform_listing_id),
             max_attempts=DELIST_ATTEMPTS,
             account_id=found["account_id"],
@@ -233,6 +237,8 @@ async def delist_one(run: JobRun) -> dict[str, Any]:
         found = await inventory.row(workspace_id, platform_listing_id)
     except NotFound:
         return {"platform_listing_id": str(platform_listing_id), "status": "gone"}
+    if found["status"] == "delisting" and not found["platform_item_id"]:
+        await _wait_for_publish(run)
     if found["status"] == "delisting" and found["platform_item_id"]:
         try:
             found = await _take_down(run, found)
@@ -260,6 +266,21 @@ async def delist_one(run: JobRun) -> dict[str, Any]:
     result = _result(found)
     await run.record_item(ITEM_KEY, result=result)
     return result
+
+
+async def _wait_for_publish(run: JobRun) -> None:
+    """A listing with no platform item yet may be being published right now: its delist waits for that publish
+    to end (which leaves it `delisting` with the platform's item, to take down). A publish not running yet
+    publishes nothing once it sees the listing is to come down."""
+    before = run.payload.get("before_job_id")
+    if not before:
+        return
+    try:
+        job = await jobs.get_job(run.workspace_id, uuid.UUID(before))
+    except NotFound:
+        return
+    if job.kind != DELIST_ONE_KIND and job.status == "running":
+        raise JobDeferred("Waiting for its publish under way to end, to take down what it published", PUBLISH_WAIT)
 
 
 async def _take_down(run: JobRun, found: dict[str, Any]) -> dict[str, Any]:

@@ -19,6 +19,8 @@ from backend.analytics import service as analytics
 from backend.analytics.tables import AnalyticsEvent
 from backend.core.clock import utcnow
 from backend.jobs import service as jobs
+from backend.jobs.tables import Job
+from backend.listings import inventory as listings_inventory
 from backend.listings import service as listings
 from backend.listings.tables import Listing, PlatformListing
 from backend.platforms.service import OwnListing
@@ -410,3 +412,41 @@ async def set_attention(account_id: uuid.UUID, reason: str) -> None:
     await PlatformAccount.update(
         {PlatformAccount.status: "needs_attention", PlatformAccount.status_reason: reason}
     ).where(PlatformAccount.id == account_id)
+
+
+async def test_a_listing_sold_while_its_publish_runs_is_taken_down_once_published(
+    client: httpx.AsyncClient, app: Any
+) -> None:
+    owner, accounts = await _shop(client)
+    ws = uuid.UUID(owner.workspace_id)
+    listed = await new_item(owner, "Denim jeans", "30.00", status="published")
+    await add_listing(listed, "alice", accounts["alice"], "sandbox", "a1")
+    await add_listing(listed, "bob", accounts["bob"], "sandbox", None, status="queued")
+    # Bob's publish is in the browser right now.
+    publish = Job(workspace=ws, kind="listings.publish", status="running", account=accounts["bob"])
+    await Job.insert(publish)
+    await PlatformListing.update({PlatformListing.job_id: publish.id}).where(
+        PlatformListing.id == listed.listings["bob"]
+    )
+    body = {"platform_listing_id": str(listed.listings["alice"])}
+    assert (await client.post(f"/api/v1/listings/{listed.item}/mark-sold", json=body, headers=owner.headers)).is_success
+
+    await run_delists(app, owner)
+    (child,) = await jobs_of(owner, DELIST_ONE)
+    # Its delist waits for the publish rather than calling a listing with nothing on the platform delisted.
+    assert (child.status, child.error) == (
+        "retrying",
+        "Waiting for its publish under way to end, to take down what it published",
+    )
+    assert await statuses(listed) == {"alice": "sold", "bob": "delisting"}
+
+    # The publish ends: what it published is to be taken down, not live.
+    await listings_inventory.mark_live(ws, listed.listings["bob"], "b7", "/items/b7")
+    row = (await listing_rows(listed))["bob"]
+    assert (row["status"], row["platform_item_id"]) == ("delisting", "b7")
+    # Had the delist been done already, the same: the published item comes down.
+    await PlatformListing.update({PlatformListing.status: "delisted"}).where(
+        PlatformListing.id == listed.listings["bob"]
+    )
+    await listings_inventory.mark_live(ws, listed.listings["bob"], "b7", "/items/b7")
+    assert (await statuses(listed))["bob"] == "delisting"
