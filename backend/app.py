@@ -32,6 +32,7 @@ from backend.core.metrics import forget_this_process
 from backend.core.redis import create_redis, provide_redis
 from backend.core.request import AppRequest
 from backend.jobs.routes import EventController, JobController
+from backend.listings.delist_routes import ConflictController, DelistController
 from backend.listings.inventory_routes import InventoryController
 from backend.listings.routes import ListingController
 from backend.media.routes import MediaController
@@ -104,6 +105,8 @@ def create_app() -> Litestar:
             MediaController,
             ListingController,
             InventoryController,
+            DelistController,
+            ConflictController,
             AccountController,
             ProxyController,
             ProfileController,

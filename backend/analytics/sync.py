@@ -13,9 +13,11 @@ What a sync records (`apply_sync`, in one transaction with the new counters):
 - the account's first sync only takes the counters as the base: when those views happened is
   unknown, so they are not put in one hour; an item that appears later counts from 0;
 - a sale the account's sales page shows (or, where the platform has none, an item turning
-  sold) makes a `Sale` row (once per item), a `sale` event with its amount, and marks the draft
-  behind the item sold with its price and buyer (listings' door).
-A second sync with nothing changed records nothing.
+  sold) makes a `Sale` row (once per item), a `sale` event with its amount, and records the sale
+  on the draft behind the item (listings' `record_sale`): the first sale of the item makes it sold
+  and its other listings `delisting`; a sale after it is flagged as an oversell.
+A second sync with nothing changed records nothing. Once the sync's transaction has committed, the
+job starts the delist jobs of the items that sold (if that fails, listings' sweep starts them).
 """
 
 from __future__ import annotations
@@ -79,9 +81,21 @@ class SyncReport:
     events: int
     sales: int
     first: bool
+    # The sales recorded on drafts: which items sold here (their other listings to delist), which oversold.
+    outcomes: tuple[listings.SaleOutcome, ...] = ()
+
+    @property
+    def oversells(self) -> list[listings.SaleOutcome]:
+        return [outcome for outcome in self.outcomes if outcome.oversell]
 
     def as_dict(self) -> dict[str, Any]:
-        return {"items": self.items, "events": self.events, "sales": self.sales, "first": self.first}
+        return {
+            "items": self.items,
+            "events": self.events,
+            "sales": self.sales,
+            "first": self.first,
+            "oversells": len(self.oversells),
+        }
 
 
 # --- the tick ----------------------------------------------------------------------------------
@@ -134,8 +148,19 @@ async def run_sync(run: JobRun) -> dict[str, Any]:
         own = await platforms.my_listings(session)
         sales = await read_sales(session, account.platform)
     report = await apply_sync(run.workspace_id, account_id, account.platform, own, sales)
+    for outcome in report.outcomes:
+        if outcome.needs_delists and outcome.listing_id is not None:
+            await listings.start_delists_after_sale(run.redis, run.workspace_id, outcome.listing_id)
+        if outcome.oversell:
+            # Told on the stream as the delist jobs tell theirs, for the "needs action" badge.
+            note = {"type": "conflict", "conflict": "oversell", "status": "sold"}
+            await run.note({**note, "listing_id": str(outcome.listing_id), **_listing_ref(outcome)})
     await run.record_item("sync", result=report.as_dict())
     return report.as_dict()
+
+
+def _listing_ref(outcome: listings.SaleOutcome) -> dict[str, str]:
+    return {"platform_listing_id": str(outcome.platform_listing_id)} if outcome.platform_listing_id else {}
 
 
 async def read_sales(session: platforms.AccountSession, platform: str) -> list[SaleSeen]:
@@ -206,12 +231,19 @@ async def apply_sync(
         # On the first sync an item sold already was sold at a time unknown: it is only the base.
         if o.sold and not first and o.item_id not in reported and not (before.get(o.item_id) or {}).get("sold")
     ]
+    # Sales in the order of the drafts behind them: two syncs recording sales of the same items lock
+    # those drafts' rows in one order, so they wait for each other rather than deadlock.
+    sold.sort(key=lambda sale: str(drafts.get(sale.item_id) or ""))
     made = 0
+    outcomes: list[listings.SaleOutcome] = []
     async with db.transaction():
         for sale in sold:
-            if await _record_sale(workspace_id, account_id, platform, sale, drafts.get(sale.item_id), items, now):
+            outcome = await _record_sale(workspace_id, account_id, platform, sale, drafts.get(sale.item_id), items, now)
+            if outcome is not None:
                 made += 1
                 events.append(_sale_event(account_id, platform, sale, drafts.get(sale.item_id), now))
+                if outcome.listing_id is not None:
+                    outcomes.append(outcome)
         recorded = await record(workspace_id, events)
         values: dict[Any, Any] = {
             SyncState.items: items,
@@ -226,7 +258,7 @@ async def apply_sync(
         else:
             values[SyncState.syncs] = state["syncs"] + 1
             await states.update(values).where(SyncState.id == state["id"])
-    return SyncReport(items=len(own), events=recorded, sales=made, first=first)
+    return SyncReport(items=len(own), events=recorded, sales=made, first=first, outcomes=tuple(outcomes))
 
 
 def _sale_event(
@@ -254,8 +286,8 @@ async def _record_sale(
     listing_id: uuid.UUID | None,
     items: dict[str, dict[str, Any]],
     now: datetime,
-) -> bool:
-    """The sale's row, once per item (False when it was recorded before), and the draft marked sold."""
+) -> listings.SaleOutcome | None:
+    """The sale's row, once per item (None when it was recorded before), and the sale on the draft behind it."""
     listed = (items.get(sale.item_id) or {}).get("listed_at")
     row = Sale(
         workspace=workspace_id,
@@ -272,9 +304,9 @@ async def _record_sale(
     )
     inserted = await Sale.insert(row).on_conflict(action="DO NOTHING").returning(Sale.id)
     if not inserted:
-        return False
+        return None
     if sale.item_id in items:
         items[sale.item_id]["sold"] = True
-    if listing_id is not None:
-        await listings.mark_sold(workspace_id, listing_id, sale.price, sale.currency, sale.buyer, sale.sold_at or now)
-    return True
+    return await listings.record_sale(
+        workspace_id, account_id, sale.item_id, sale.price, sale.currency, sale.buyer, sale.sold_at or now
+    )

@@ -1,4 +1,4 @@
-"""What other domains read of many listings at once, and a listing marked sold (analytics' sync)."""
+"""What other domains read of many listings at once (analytics' reports and sync)."""
 
 from __future__ import annotations
 
@@ -8,10 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from backend import db
-from backend.core.clock import utcnow
 from backend.core.scoped import scoped
-from backend.listings.tables import Listing
+from backend.listings.tables import Listing, PlatformListing
 
 # Ids per IN list: far below both databases' limits on bound values.
 _CHUNK = 2000
@@ -71,14 +69,28 @@ def labels_sql() -> str:
 async def listings_on_items(
     workspace_id: uuid.UUID, account_id: uuid.UUID, item_ids: Collection[str]
 ) -> dict[str, uuid.UUID]:
-    """The draft behind each of the account's platform items, where one is (item id → listing id)."""
+    """The draft behind each of the account's platform items, where one is (item id → listing id).
+
+    An item's listings on every account are its platform listings; an item published before they existed
+    (or loaded in bulk) is found by its first-listing columns.
+    """
     items = list(set(item_ids))
     found: dict[str, uuid.UUID] = {}
     for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        rows = (
+            await scoped(PlatformListing, workspace_id)
+            .select(PlatformListing.listing, PlatformListing.platform_item_id)
+            .where((PlatformListing.account_id == account_id) & PlatformListing.platform_item_id.is_in(chunk))
+        )
+        found.update({row["platform_item_id"]: row["listing"] for row in rows})
+        rest = [item for item in chunk if item not in found]
+        if not rest:
+            continue
         rows = (
             await scoped(Listing, workspace_id)
             .select(Listing.id, Listing.platform_item_id)
-            .where((Listing.account_id == account_id) & Listing.platform_item_id.is_in(items[start : start + _CHUNK]))
+            .where((Listing.account_id == account_id) & Listing.platform_item_id.is_in(rest))
         )
         found.update({row["platform_item_id"]: row["id"] for row in rows})
     return found
@@ -119,29 +131,3 @@ async def insert_published(workspace_id: uuid.UUID, items: Sequence[PublishedIte
         ]
         await Listing.insert(*rows)
     return ids
-
-
-async def mark_sold(
-    workspace_id: uuid.UUID,
-    listing_id: uuid.UUID,
-    price: Decimal | None,
-    currency: str,
-    buyer: str,
-    sold_at: datetime | None,
-) -> bool:
-    """The draft is sold: status `sold`, with its price, buyer and time; False when it is not the workspace's.
-
-    Joins the caller's transaction (the sync records the sale and marks the draft together).
-    """
-    changes = {
-        Listing.status: "sold",
-        Listing.sold_price: price,
-        Listing.buyer: buyer or None,
-        Listing.sold_at: sold_at or utcnow(),
-        Listing.updated_at: utcnow(),
-    }
-    if currency:
-        changes[Listing.currency] = currency
-    async with db.transaction():
-        rows = await scoped(Listing, workspace_id).update(changes).where(Listing.id == listing_id).returning(Listing.id)
-    return bool(rows)

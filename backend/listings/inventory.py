@@ -206,24 +206,29 @@ async def mark_live(
     workspace_id: uuid.UUID, platform_listing_id: uuid.UUID, platform_item_id: str, url: str
 ) -> dict[str, Any]:
     """The publish took: the listing is live with the platform's item; the item is `published`, and its first
-    listing (the columns automation acts on) is this one if it had none."""
+    listing (the columns automation acts on) is this one if it had none.
+
+    A listing the item's sale (or a delist) moved on while the publish was under way stays to be taken down:
+    `delisting` with the platform's item, so its delist finds what to delete."""
     now = utcnow()
     async with db.transaction():
         found = await row(workspace_id, platform_listing_id)
-        await (
-            platform_listings(workspace_id)
-            .update(
-                {
-                    PlatformListing.status: "live",
-                    PlatformListing.platform_item_id: platform_item_id,
-                    PlatformListing.platform_url: url,
-                    PlatformListing.error: None,
-                    PlatformListing.last_checked_at: now,
-                    PlatformListing.updated_at: now,
-                }
-            )
-            .where(PlatformListing.id == platform_listing_id)
+        table = platform_listings(workspace_id)
+        this = PlatformListing.id == platform_listing_id
+        await table.update(
+            {
+                PlatformListing.platform_item_id: platform_item_id,
+                PlatformListing.platform_url: url,
+                PlatformListing.error: None,
+                PlatformListing.last_checked_at: now,
+                PlatformListing.updated_at: now,
+            }
+        ).where(this)
+        # Two conditional statements: a sale moving it to `delisting` at the same time is never overwritten.
+        await table.update({PlatformListing.status: "live"}).where(
+            this & PlatformListing.status.is_in(["queued", "failed", "live"])
         )
+        await table.update({PlatformListing.status: "delisting"}).where(this & (PlatformListing.status == "delisted"))
         items = scoped(Listing, workspace_id)
         item = (
             await items.select(Listing.status, Listing.platform_item_id).where(Listing.id == found["listing"]).first()

@@ -27,7 +27,7 @@ from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobRun, Limit, slot
-from backend.listings import facts, inventory, listing_page, publishing
+from backend.listings import conflicts, delisting, facts, inventory, listing_page, publishing, selling
 from backend.listings.schemas import ListingOut, ListingUpdate, PriceChangeOut
 from backend.listings.tables import Listing, PlatformListing, PriceChange
 from backend.media import service as media
@@ -182,9 +182,24 @@ ListingFacts = facts.ListingFacts
 facts_of = facts.facts_of
 labels_sql = facts.labels_sql
 listings_on_items = facts.listings_on_items
-mark_sold = facts.mark_sold
 PublishedItem = facts.PublishedItem
 insert_published = facts.insert_published
+
+
+# Sales and delists (analytics' sync records sales here; the routes and jobs of inventory use the rest).
+SaleOutcome = selling.SaleOutcome
+record_sale = selling.record_sale
+mark_sold_by_hand = selling.mark_sold_by_hand
+start_delists_after_sale = selling.start_delists_after_sale
+DELIST_KIND, DELIST_ONE_KIND = delisting.DELIST_KIND, delisting.DELIST_ONE_KIND
+start_delists = delisting.start_delists
+request_delist = delisting.request_delist
+retry_delist = delisting.retry_delist
+run_delist = delisting.run_delist
+delist_one = delisting.delist_one
+sweep_delists = delisting.sweep
+list_conflicts = conflicts.list_conflicts
+resolve_conflict = conflicts.resolve
 
 
 async def get_listing(workspace_id: uuid.UUID, listing_id: uuid.UUID) -> ListingOut:

@@ -6,6 +6,8 @@ import asyncio
 import uuid
 from typing import Any
 
+from arq import cron
+
 from backend.jobs.service import JobRun
 from backend.listings import crosslist as crosslisting
 from backend.listings import importing, publishing, service
@@ -47,9 +49,28 @@ async def import_listings(run: JobRun) -> dict[str, int]:
     return await importing.run_import(run)
 
 
+async def delist_item(run: JobRun) -> Any:
+    """The job: one child per listing of the item to take down."""
+    return await service.run_delist(run)
+
+
+async def delist_one(run: JobRun) -> dict[str, Any]:
+    """The job: take one listing down as its account (looking first: a listing already gone costs nothing)."""
+    return await service.delist_one(run)
+
+
+async def delist_sweep(ctx: dict[str, Any]) -> dict[str, int]:
+    """Each minute on every worker: start the delists nobody started (the process died after a sale's commit)."""
+    return await service.sweep_delists(ctx["redis"])
+
+
 JOB_HANDLERS: dict[str, Any] = {
     service.ANALYZE_KIND: analyze_photos,
     publishing.PUBLISH_KIND: publish_on_account,
     crosslisting.CROSSLIST_KIND: crosslist,
     importing.IMPORT_KIND: import_listings,
+    service.DELIST_KIND: delist_item,
+    service.DELIST_ONE_KIND: delist_one,
 }
+# Second 45: off the automation (0) and analytics (30) ticks.
+CRON_JOBS = [cron(delist_sweep, second={45}, timeout=55)]
