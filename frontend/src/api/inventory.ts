@@ -2,36 +2,12 @@
  * Inventory and crosslisting (issue #18): an item (a draft) with its listings on every account,
  * crosslisting with a per-account preview, delisting, sales marked by hand, conflicts, price rules
  * and importing an account's listings. One function per route; types generated from the API's schema.
- *
- * The delist, mark-sold and conflicts routes are not in the API's OpenAPI schema yet (helper B2's
- * branch): their three types are written by hand below, in the shape `npm run gen:api` gives them
- * (checked against that branch's schema). Once it is merged, `PendingSchemas` goes and `S` is
- * `components["schemas"]` alone.
  */
 import { api, type Job, type Page } from "./endpoints";
 import type { Query } from "./client";
 import type { components } from "./schema";
 
-export interface PendingSchemas {
-  ConflictOut: {
-    /** Format: uuid */
-    item_id: string;
-    /** @enum {string} */
-    item_status: "draft" | "published" | "sold" | "archived";
-    item_title: string;
-    listing: components["schemas"]["PlatformListingOut"];
-  };
-  DelistRequest: {
-    account_ids?: string[] | null;
-  };
-  MarkSoldRequest: {
-    buyer?: string | null;
-    platform_listing_id?: string | null;
-    price?: number | null;
-  };
-}
-
-type S = components["schemas"] & PendingSchemas;
+type S = components["schemas"];
 
 export type PlatformListing = S["PlatformListingOut"];
 export type PlatformListingStatus = PlatformListing["status"];

@@ -1444,6 +1444,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/inventory/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Conflicts */
+        get: operations["ApiV1InventoryConflictsConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/inventory/crosslist": {
         parameters: {
             query?: never;
@@ -1472,6 +1489,40 @@ export interface paths {
         put?: never;
         /** ImportListings */
         post: operations["ApiV1InventoryImportImportListings"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/platform-listings/{platform_listing_id}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve */
+        post: operations["ApiV1InventoryPlatformListingsPlatformListingIdResolveResolve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/inventory/platform-listings/{platform_listing_id}/retry-delist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** RetryDelist */
+        post: operations["ApiV1InventoryPlatformListingsPlatformListingIdRetryDelistRetryDelist"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1718,6 +1769,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/listings/{listing_id}/delist": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Delist */
+        post: operations["ApiV1ListingsListingIdDelistDelist"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/listings/{listing_id}/duplicate": {
         parameters: {
             query?: never;
@@ -1729,6 +1797,23 @@ export interface paths {
         put?: never;
         /** Duplicate */
         post: operations["ApiV1ListingsListingIdDuplicateDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/listings/{listing_id}/mark-sold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** MarkSold */
+        post: operations["ApiV1ListingsListingIdMarkSoldMarkSold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2718,6 +2803,15 @@ export interface components {
             /** @description Pins saved to the warm-up board before its ideas are read */
             warmup_pins?: number;
         };
+        /** ConflictOut */
+        ConflictOut: {
+            /** Format: uuid */
+            item_id: string;
+            /** @enum {string} */
+            item_status: "draft" | "published" | "sold" | "archived";
+            item_title: string;
+            listing: components["schemas"]["PlatformListingOut"];
+        };
         /** ConversationOut */
         ConversationOut: {
             /** Format: uuid */
@@ -2784,6 +2878,10 @@ export interface components {
             revenue: number;
             sales: number;
             views: number;
+        };
+        /** DelistRequest */
+        DelistRequest: {
+            account_ids?: string[] | null;
         };
         /** EventBatchIn */
         EventBatchIn: {
@@ -3170,6 +3268,12 @@ export interface components {
             size: string | null;
             title: string;
         };
+        /** MarkSoldRequest */
+        MarkSoldRequest: {
+            buyer?: string | null;
+            platform_listing_id?: string | null;
+            price?: number | null;
+        };
         /** MediaOut */
         MediaOut: {
             content_type: string;
@@ -3382,6 +3486,13 @@ export interface components {
         /** Page[JobOut] */
         "Page_backend.jobs.schemas.JobOut_": {
             items: components["schemas"]["JobOut"][];
+            limit: number;
+            offset: number;
+            total: number;
+        };
+        /** Page[ConflictOut] */
+        "Page_backend.listings.schemas.ConflictOut_": {
+            items: components["schemas"]["ConflictOut"][];
             limit: number;
             offset: number;
             total: number;
@@ -8005,6 +8116,46 @@ export interface operations {
             };
         };
     };
+    ApiV1InventoryConflictsConflicts: {
+        parameters: {
+            query?: {
+                /** @description Page size */
+                limit?: number;
+                /** @description Items to skip */
+                offset?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_backend.listings.schemas.ConflictOut_"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1InventoryCrosslistBulkCrosslist: {
         parameters: {
             query?: never;
@@ -8056,6 +8207,80 @@ export interface operations {
                 "application/json": components["schemas"]["ImportListingsRequest"];
             };
         };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryPlatformListingsPlatformListingIdResolveResolve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platform_listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformListingOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1InventoryPlatformListingsPlatformListingIdRetryDelistRetryDelist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                platform_listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
         responses: {
             /** @description Request accepted, processing continues off-line */
             202: {
@@ -8684,6 +8909,47 @@ export interface operations {
             };
         };
     };
+    ApiV1ListingsListingIdDelistDelist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DelistRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Request accepted, processing continues off-line */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
     ApiV1ListingsListingIdDuplicateDuplicate: {
         parameters: {
             query?: never;
@@ -8702,6 +8968,47 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListingOut"];
+                };
+            };
+            /** @description Bad request syntax or unsupported method */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        detail: string;
+                        extra?: null | {
+                            [key: string]: unknown;
+                        } | unknown[];
+                        status_code: number;
+                    };
+                };
+            };
+        };
+    };
+    ApiV1ListingsListingIdMarkSoldMarkSold: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                listing_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MarkSoldRequest"] | null;
+            };
+        };
+        responses: {
+            /** @description Request fulfilled, document follows */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryItemOut"];
                 };
             };
             /** @description Bad request syntax or unsupported method */
