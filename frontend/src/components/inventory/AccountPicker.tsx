@@ -1,4 +1,5 @@
 /** Accounts to list on, grouped by platform: each with its status; unverified drivers marked; only active accounts can be chosen. */
+import { Link } from "react-router";
 import type { Account } from "../../api/platforms";
 import type { PlatformListingStatus } from "../../api/inventory";
 import { accountBlocked, accountName, groupAccounts } from "../../lib/inventory";
@@ -61,5 +62,18 @@ export function AccountPicker({
         </fieldset>
       ))}
     </div>
+  );
+}
+
+/** What a crosslist dialog shows when the workspace has no platform account to list on. */
+export function NoAccountYet({ onClose }: { onClose: () => void }) {
+  return (
+    <p className="text-sm">
+      No platform account yet.{" "}
+      <Link className="text-indigo-600 underline dark:text-indigo-400" to="/accounts" onClick={onClose}>
+        Add one
+      </Link>{" "}
+      to crosslist.
+    </p>
   );
 }

@@ -1,6 +1,5 @@
 /** Crosslist many items to the same accounts, one publish per account every so many seconds, and follow the job. */
 import { useState } from "react";
-import { Link } from "react-router";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { errorMessage } from "../../api/client";
 import { inventory } from "../../api/inventory";
@@ -9,7 +8,7 @@ import { JobProgress } from "../JobProgress";
 import { Dialog } from "../Dialog";
 import { useToast } from "../toast";
 import { Button, ErrorState, Loading, TextField } from "../ui";
-import { AccountPicker } from "./AccountPicker";
+import { AccountPicker, NoAccountYet } from "./AccountPicker";
 import { useAllAccounts } from "./CrosslistDialog";
 
 export function BulkCrosslistDialog({ listingIds, onClose, onStarted }: { listingIds: string[]; onClose: () => void; onStarted?: () => void }) {
@@ -49,13 +48,7 @@ export function BulkCrosslistDialog({ listingIds, onClose, onStarted }: { listin
       ) : all.isError ? (
         <ErrorState error={all.error} onRetry={() => all.refetch()} />
       ) : all.data.items.length === 0 ? (
-        <p className="text-sm">
-          No platform account yet.{" "}
-          <Link className="text-indigo-600 underline dark:text-indigo-400" to="/accounts" onClick={onClose}>
-            Add one
-          </Link>{" "}
-          to crosslist.
-        </p>
+        <NoAccountYet onClose={onClose} />
       ) : (
         <div className="space-y-4">
           <AccountPicker accounts={all.data.items} chosen={chosen} onChange={(next) => { setChosen(next); setRefusal(null); }} />

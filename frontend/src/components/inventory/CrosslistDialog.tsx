@@ -14,7 +14,7 @@ import { JobProgress } from "../JobProgress";
 import { Dialog } from "../Dialog";
 import { useToast } from "../toast";
 import { Badge, Button, ErrorState, Loading, TextField } from "../ui";
-import { AccountPicker } from "./AccountPicker";
+import { AccountPicker, NoAccountYet } from "./AccountPicker";
 import { ListingBadges } from "./Badges";
 
 export interface CrosslistItem {
@@ -184,13 +184,7 @@ export function CrosslistDialog({ item, onClose }: { item: CrosslistItem; onClos
       ) : all.isError ? (
         <ErrorState error={all.error} onRetry={() => all.refetch()} />
       ) : all.data.items.length === 0 ? (
-        <p className="text-sm">
-          No platform account yet.{" "}
-          <Link className="text-indigo-600 underline dark:text-indigo-400" to="/accounts" onClick={onClose}>
-            Add one
-          </Link>{" "}
-          to crosslist.
-        </p>
+        <NoAccountYet onClose={onClose} />
       ) : (
         <div className="grid min-w-0 gap-4 md:grid-cols-[minmax(0,2fr)_minmax(0,3fr)]">
           <div className="min-w-0">
