@@ -76,7 +76,7 @@ function TargetCard({
             <ul className="mt-2 space-y-1 rounded-md bg-rose-50 p-2 text-sm text-rose-800 dark:bg-rose-950 dark:text-rose-200" data-testid="preview-problems">
               {target.problems.map((p) => (
                 <li key={`${p.field}:${p.message}`}>
-                  <span className="font-semibold">{p.field}</span>: {p.message}{" "}
+                  {p.message}{" "}
                   <Link className="font-medium underline" to={`/drafts/${draftId}`} onClick={onEditDraft}>
                     Edit the draft
                   </Link>
@@ -88,7 +88,7 @@ function TargetCard({
             <ul className="mt-2 space-y-1 rounded-md bg-amber-50 p-2 text-sm text-amber-900 dark:bg-amber-950 dark:text-amber-100" data-testid="preview-warnings">
               {target.warnings.map((w) => (
                 <li key={`${w.field}:${w.message}`}>
-                  <span className="font-semibold">{w.field}</span>: {w.message}
+                  {w.message}
                 </li>
               ))}
             </ul>
