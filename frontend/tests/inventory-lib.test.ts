@@ -95,7 +95,7 @@ describe("choosing accounts", () => {
 
 describe("the crosslist preview", () => {
   const ok = target("a1");
-  const missing = target("b1", { platform: "sandbox_b", problems: [{ field: "size", message: "Sandbox Bazaar needs a size for clothing" }], ready: false });
+  const missing = target("b1", { platform: "sandbox_b", problems: [{ field: "size", message: "Size: Sandbox Bazaar needs a size for clothing and shoes" }], ready: false });
   const live = target("a2", { existing: "live", ready: false });
 
   it("reads each chosen account's state", () => {

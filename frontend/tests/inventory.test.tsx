@@ -54,7 +54,7 @@ const RULES = [
   { platform: "sandbox", platform_title: "Sandbox marketplace", markup_percent: 0, rounding: "none", custom: false },
   { platform: "sandbox_b", platform_title: "Sandbox Bazaar", markup_percent: 10, rounding: "ends_99", custom: false },
 ];
-const SIZE_PROBLEM = { field: "size", message: "Sandbox Bazaar needs a size for clothing" };
+const SIZE_PROBLEM = { field: "size", message: "Size: Sandbox Bazaar needs a size for clothing and shoes" };
 
 let calls: Call[];
 let answers: { items: unknown[]; conflicts: unknown[]; preview: (url: string) => unknown };
@@ -203,7 +203,7 @@ describe("crosslist dialog", () => {
     await user.click(within(dialog).getByLabelText("Sandbox marketplace · Alice"));
     await user.click(within(dialog).getByLabelText("Sandbox Bazaar · Alice B"));
     const problems = await within(dialog).findByTestId("preview-problems");
-    expect(problems).toHaveTextContent("size: Sandbox Bazaar needs a size for clothing");
+    expect(problems).toHaveTextContent("Size: Sandbox Bazaar needs a size for clothing and shoes");
     expect(within(problems).getByRole("link", { name: "Edit the draft" })).toHaveAttribute("href", "/drafts/i1");
     // One preview for both accounts (grouped by platform: the Bazaar first).
     expect(calls.some((c) => c.url.endsWith("/crosslist/preview?account_id=b1&account_id=a1"))).toBe(true);
