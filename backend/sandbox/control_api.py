@@ -12,7 +12,16 @@ from litestar.exceptions import NotFoundException, ValidationException
 from backend.sandbox.gallery import MAX_COUNT, add_gallery
 from backend.sandbox.pages import Faults, faults_of, flavour_of, store_of, user_or_404
 from backend.sandbox.seed import PASSWORD, seed
-from backend.sandbox.store import Item, Store, StoreError, cached_password_hash, iso, parse_price, utcnow
+from backend.sandbox.store import (
+    Item,
+    Store,
+    StoreError,
+    cached_password_hash,
+    check_username,
+    iso,
+    parse_price,
+    utcnow,
+)
 
 
 @post("/__control/reset", status_code=200)
@@ -26,6 +35,10 @@ async def control_reset(request: Request[Any, Any, Any]) -> dict[str, Any]:
 async def control_create_user(request: Request[Any, Any, Any], data: dict[str, Any]) -> Response[dict[str, Any]]:
     username, password = str(data.get("username", "")), str(data.get("password", ""))
     store = store_of(request)
+    try:
+        check_username(username)  # before "exists": the shop's own account is reserved, not merely taken
+    except StoreError as exc:
+        return Response({"detail": str(exc)}, status_code=400)
     if store.user(username) is not None:
         return Response({"detail": "exists"}, status_code=409)
     if not password:
@@ -193,14 +206,15 @@ async def control_sold(request: Request[Any, Any, Any], item_id: int, data: dict
 async def control_buy(request: Request[Any, Any, Any], item_id: int, data: dict[str, Any]) -> dict[str, Any]:
     """{buyer, price?, days_ago?}: a user buys the item (at its price unless `price`, an accepted offer).
 
-    The item shows as sold on the seller's listings and its page, and the sale in the seller's "my sales".
+    The item shows as sold on the seller's listings and its page, the sale in the seller's "my sales", and the
+    shop's order notice (from its own account, `orders`) in the seller's messages.
     """
     store = store_of(request)
     buyer = user_or_404(store, str(data.get("buyer", "")))
     _item_of(request, item_id)
     try:
         cents = parse_price(str(data["price"])) if data.get("price") is not None else None
-        sale = store.buy(item_id, buyer.id, price_cents=cents, at=_ago(data))
+        sale = store.buy(item_id, buyer.id, shop=flavour_of(request).name, price_cents=cents, at=_ago(data))
     except StoreError as exc:
         raise ValidationException(str(exc)) from None
     return sale.as_json()

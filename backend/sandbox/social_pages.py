@@ -19,7 +19,7 @@ from backend.sandbox.pages import (
     store_of,
     user_or_404,
 )
-from backend.sandbox.store import MESSAGE_MAX, Store, User
+from backend.sandbox.store import MESSAGE_MAX, SYSTEM_USERNAME, Store, User
 
 # --- users and follows -------------------------------------------------------
 
@@ -118,7 +118,14 @@ async def conversation(request: Request[Any, Any, Any], username: str) -> Templa
     other = _partner(store, viewer, username)
     messages = store.conversation(viewer.username, other.username)
     store.mark_read(viewer.id, other.id)
-    return render(request, viewer, "conversation.html", other=other, messages=messages, body="", error=None)
+    return render(
+        request, viewer, "conversation.html", other=other, messages=messages, body="", error=None, system=_system(other)
+    )
+
+
+def _system(user: User) -> bool:
+    """The shop's own account: it writes order notices and reads no replies."""
+    return user.username == SYSTEM_USERNAME
 
 
 @post("/messages/{username:str}")
@@ -129,7 +136,9 @@ async def send_message(request: Request[Any, Any, Any], username: str) -> Respon
     form = await request.form()
     body = form_field(form, "body").strip()
     error = None
-    if not body:
+    if _system(other):
+        error = f"{SYSTEM_USERNAME} is the shop's own account: it does not read replies."
+    elif not body:
         error = "Write a message first."
     elif len(body) > MESSAGE_MAX:
         error = f"Messages are at most {MESSAGE_MAX} characters."
@@ -143,6 +152,7 @@ async def send_message(request: Request[Any, Any, Any], username: str) -> Respon
             messages=messages,
             body=body,
             error=error,
+            system=_system(other),
         )
     store.send_message(viewer.id, other.id, body)
     faults = faults_of(request)

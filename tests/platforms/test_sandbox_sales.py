@@ -1,4 +1,5 @@
-"""Sandbox buyers: a control-API purchase shows on the seller's pages and in "my sales"; views and likes added.
+"""Sandbox buyers: a control-API purchase shows on the seller's pages, in "my sales" and as the shop's order
+notice in the seller's messages (from its own account, which nobody registers or logs in as); views and likes added.
 
 Through the HTML (as a browser without JavaScript would) and the control API only.
 """
@@ -6,6 +7,8 @@ Through the HTML (as a browser without JavaScript would) and the control API onl
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from tests.platforms.conftest import Sandbox
 from tests.platforms.html_reader import Node, html
@@ -98,3 +101,49 @@ async def test_views_and_likes_added_over_time_and_by_visits(sandbox: Sandbox) -
         assert sorted(likers) == ["bob", "carol", "dave", "erin", "shopper-1", "shopper-2"]
     refused = await sandbox.control.post(f"/__control/items/{jacket['id']}/stats", json={"views": -1})
     assert refused.status_code == 400
+
+
+@pytest.mark.parametrize("shop", ["sandbox", "sandbox_b"])
+async def test_a_buy_sends_the_seller_the_shops_order_notice(sandbox: Sandbox, sandbox_b: Sandbox, shop: str) -> None:
+    market = sandbox if shop == "sandbox" else sandbox_b
+    name = "Sandbox Market" if shop == "sandbox" else "Sandbox Bazaar"
+    item = (await market.items(seller="alice"))[0]
+    await market.buy("carol", item["id"], price="40.00")
+    notice = (
+        f"Order confirmed: \u201c{item['title']}\u201d (item #{item['id']}) was bought by carol for 40.00 €."
+        f" Please send it within 5 days. \u2014 {name}"
+    )
+    (latest, *_) = await market.inbox("alice")
+    assert (latest["with_user"], latest["last_message"], latest["unread_count"]) == ("orders", notice, 1)
+    async with market.browser() as client:
+        await market.login(client, "alice")
+        inbox = html(await client.get("/messages")).select("li.conversation")
+        assert inbox[0].attrs["data-with"] == "orders"
+        assert inbox[0].one("span.last-message").text == notice
+        thread = html(await client.get("/messages/orders"))
+        [message] = thread.select("div.message")
+        assert (message.attrs["data-sender"], message.one("p.message-body").text) == ("orders", notice)
+        assert thread.select("#message-form") == []  # the shop's account reads no replies
+        refused = html(await client.post("/messages/orders", data={"body": "Thanks!"}))
+        assert "does not read replies" in refused.one("p.form-error").text
+    assert [m["body"] for m in await market.messages("alice", "orders")] == [notice]
+
+
+async def test_nobody_registers_or_logs_in_as_the_shops_account(sandbox: Sandbox) -> None:
+    for name in ("orders", "Orders"):
+        refused = await sandbox.create_user(name)
+        assert refused.status_code == 400
+        assert "reserved" in refused.text
+    await sandbox.buy("bob", (await sandbox.items(seller="alice"))[0]["id"])  # the account exists now
+    assert (await sandbox.create_user("orders")).status_code == 400
+    async with sandbox.browser() as client:
+        for password in ("", "!", "sandbox-pass-1"):
+            page = await client.post("/login", data={"username": "orders", "password": password, "next": "/"})
+            assert page.status_code == 200
+            assert "sandbox_session" not in client.cookies
+    # Nor does it show up among the people liking an item.
+    liked = await sandbox.add_item_stats((await sandbox.items(seller="bob"))[0]["id"], likes=5)
+    async with sandbox.browser() as client:
+        await sandbox.login(client, "bob")
+        likers = html(await client.get(f"/items/{liked['id']}/likers")).select("li.liker")
+        assert "orders" not in {r.attrs["data-username"] for r in likers}

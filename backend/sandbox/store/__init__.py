@@ -12,7 +12,15 @@ from backend.sandbox.store.database import iso, utcnow
 from backend.sandbox.store.listings import Item, NewPhoto
 from backend.sandbox.store.messages import Conversation, Message, Messages
 from backend.sandbox.store.posts import Post, Posts
-from backend.sandbox.store.rules import DESCRIPTION_MAX, MESSAGE_MAX, StoreError, parse_price, validate_title
+from backend.sandbox.store.rules import (
+    DESCRIPTION_MAX,
+    MESSAGE_MAX,
+    SYSTEM_USERNAME,
+    StoreError,
+    check_username,
+    parse_price,
+    validate_title,
+)
 from backend.sandbox.store.sales import Sale, Sales
 from backend.sandbox.store.social import Social
 from backend.sandbox.store.users import User, Users, cached_password_hash
@@ -20,6 +28,7 @@ from backend.sandbox.store.users import User, Users, cached_password_hash
 __all__ = [
     "DESCRIPTION_MAX",
     "MESSAGE_MAX",
+    "SYSTEM_USERNAME",
     "Board",
     "Conversation",
     "Item",
@@ -31,6 +40,7 @@ __all__ = [
     "StoreError",
     "User",
     "cached_password_hash",
+    "check_username",
     "iso",
     "parse_price",
     "utcnow",

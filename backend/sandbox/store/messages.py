@@ -7,6 +7,8 @@ from typing import Any
 
 from backend.sandbox.store.database import Database
 
+INSERT_MESSAGE = "INSERT INTO messages (sender_id, recipient_id, body, sent_at) VALUES (?, ?, ?, ?)"
+
 
 @dataclass(frozen=True)
 class Message:
@@ -54,10 +56,7 @@ class Messages(Database):
 
     def send_message(self, sender_id: int, recipient_id: int, body: str, *, at: str | None = None) -> int:
         with self._tx() as db:
-            cursor = db.execute(
-                "INSERT INTO messages (sender_id, recipient_id, body, sent_at) VALUES (?, ?, ?, ?)",
-                (sender_id, recipient_id, body, at or self.now()),
-            )
+            cursor = db.execute(INSERT_MESSAGE, (sender_id, recipient_id, body, at or self.now()))
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 

@@ -16,6 +16,9 @@ USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{2,32}$")
 PRICE_RE = re.compile(r"^\d{1,6}(\.\d{1,2})?$")
 WORD_RE = re.compile(r"[a-z0-9]+")
 STOP_WORDS = frozenset({"the", "and", "for", "with", "new", "old", "set", "of", "a", "an", "in"})
+# The shop's own account: it writes the order notices sellers get when something sells. Nobody may register
+# or log in as it (in any letter case), so a person can never send a message that looks like one of them.
+SYSTEM_USERNAME = "orders"
 
 
 class StoreError(Exception):
@@ -38,6 +41,14 @@ def parse_price(raw: str, max_price: Decimal = MAX_PRICE) -> int:
     if value > max_price:
         raise StoreError(f"Price must be at most {max_price:f}.")
     return int(value * 100)
+
+
+def check_username(username: str) -> None:
+    """A username a person may register (StoreError with the sentence otherwise)."""
+    if not USERNAME_RE.match(username):
+        raise StoreError("Username: 2-32 letters, digits, dots, dashes or underscores.")
+    if username.casefold() == SYSTEM_USERNAME:
+        raise StoreError("That username is reserved for the shop's own messages.")
 
 
 def format_price(cents: int) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend.sandbox.store.database import Database
+from backend.sandbox.store.rules import SYSTEM_USERNAME
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,12 @@ class Social(Database):
             db.execute(sql, (user_id, item_id, at or self.now()))
 
     def not_liking(self, item_id: int, limit: int) -> list[int]:
-        """Up to `limit` users, oldest first, who neither sell nor like the item yet (who could like it)."""
+        """Up to `limit` users, oldest first, who neither sell nor like the item yet (who could like it);
+        never the shop's own account."""
         rows = self._query(
-            "SELECT u.id FROM users u WHERE u.id != (SELECT seller_id FROM items WHERE id = ?)"
+            "SELECT u.id FROM users u WHERE u.id != (SELECT seller_id FROM items WHERE id = ?) AND u.username != ?"
             " AND NOT EXISTS (SELECT 1 FROM likes l WHERE l.user_id = u.id AND l.item_id = ?) ORDER BY u.id LIMIT ?",
-            (item_id, item_id, limit),
+            (item_id, SYSTEM_USERNAME, item_id, limit),
         )
         return [r["id"] for r in rows]
 

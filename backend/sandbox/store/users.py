@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from backend.sandbox.store.database import Database
-from backend.sandbox.store.rules import USERNAME_RE, StoreError
+from backend.sandbox.store.rules import SYSTEM_USERNAME, StoreError, check_username
 
 # scrypt cost: small enough that reseeding and logging in stay fast, still a real KDF.
 _SCRYPT = {"n": 2**12, "r": 8, "p": 1, "dklen": 32}
+# The system account's password hash: no password verifies against it (not the scrypt format).
+_NO_LOGIN = "!"
 
 
 def hash_password(password: str, salt: bytes | None = None) -> str:
@@ -50,8 +52,7 @@ class Users(Database):
     """Accounts and the sessions they log in with."""
 
     def create_user(self, username: str, password: str, *, password_hash: str | None = None) -> User:
-        if not USERNAME_RE.match(username):
-            raise StoreError("Username: 2-32 letters, digits, dots, dashes or underscores.")
+        check_username(username)
         hashed = password_hash or hash_password(password)
         try:
             with self._tx() as db:
@@ -69,6 +70,8 @@ class Users(Database):
         return User(row["id"], row["username"], bool(row["challenge"])) if row else None
 
     def authenticate(self, username: str, password: str) -> User | None:
+        if username.casefold() == SYSTEM_USERNAME:
+            return None  # the shop's own account writes notices; nobody logs in as it
         row = self._one("SELECT id, username, challenge, password_hash FROM users WHERE username = ?", (username,))
         if row is None or not verify_password(password, row["password_hash"]):
             return None
@@ -118,6 +121,16 @@ class Users(Database):
                 "DELETE FROM sessions WHERE user_id = (SELECT id FROM users WHERE username = ?)", (username,)
             )
         return cursor.rowcount
+
+
+def system_user_id(db: sqlite3.Connection, at: str) -> int:
+    """The shop's own account (made the first time it is needed), inside the caller's transaction."""
+    db.execute(
+        "INSERT INTO users (username, password_hash, created_at) VALUES (?, ?, ?) ON CONFLICT (username) DO NOTHING",
+        (SYSTEM_USERNAME, _NO_LOGIN, at),
+    )
+    row = db.execute("SELECT id FROM users WHERE username = ?", (SYSTEM_USERNAME,)).fetchone()
+    return int(row["id"])
 
 
 def _token_hash(token: str) -> str:
