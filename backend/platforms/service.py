@@ -36,7 +36,7 @@ from arq.connections import ArqRedis
 
 from backend.core.schemas import Page
 from backend.jobs.service import JobRun
-from backend.platforms import collecting, rotation
+from backend.platforms import collecting, messaging, rotation
 from backend.platforms.accounts import service as accounts
 from backend.platforms.drivers import mapping, requirements
 from backend.platforms.drivers.base import (
@@ -59,6 +59,7 @@ from backend.platforms.drivers.base import (
 from backend.platforms.drivers.mapping import DraftFields, FieldNote, MappedListing, PriceRule
 from backend.platforms.drivers.registry import DRIVERS, PLATFORMS
 from backend.platforms.drivers.requirements import DraftFacts
+from backend.platforms.messaging import SaleNotice
 from backend.platforms.runtime import actions, outcomes, sessions
 from backend.platforms.runtime.chromium import ChromiumLookup, find_chromium
 from backend.platforms.runtime.sessions import AccountSession, AccountUnavailable
@@ -89,6 +90,7 @@ __all__ = [
     "PublishedItem",
     "PublishedPost",
     "Sale",
+    "SaleNotice",
     "account_job",
     "accounts_everywhere",
     "accounts_matching",
@@ -125,6 +127,7 @@ __all__ = [
     "read_inbox",
     "relist_listing",
     "run_as_account",
+    "sale_in_message",
     "save_to_board",
     "search_images",
     "search_users",
@@ -316,27 +319,11 @@ async def search_users(session: AccountSession, query: str, limit: int = 50) -> 
     return await actions.read(lambda: session.driver.search_users(query, limit), "searching the feed")
 
 
-# --- messages -----------------------------------------------------------------------------------
-
-
-async def send_message(session: AccountSession, username: str, text: str) -> None:
-    """Send `text` to `username`. One daily action. After an unknown outcome (a timeout) the conversation
-    is checked before any new try, so the message appears once."""
-    await session.count_action()
-    await actions.send_message(session.driver, username, text, sender=session.username)
-
-
-async def read_inbox(session: AccountSession) -> list[Conversation]:
-    """The account's conversations, latest first: with whom, last message and its time, unread count."""
-    return await actions.read(session.driver.read_inbox, "reading the inbox")
-
-
-async def read_conversation(session: AccountSession, username: str) -> list[Message]:
-    """The thread with `username`, oldest first (sender, body, `sent_at`, the platform's `message_id`).
-
-    Reading it marks it read on the platform, like opening it in a browser.
-    """
-    return await actions.read(lambda: session.driver.read_conversation(username), f"reading the thread with {username}")
+# --- messages (`messaging`): send, the inbox and its threads, and which message is the platform's sale notice ----
+send_message = messaging.send_message
+read_inbox = messaging.read_inbox
+read_conversation = messaging.read_conversation
+sale_in_message = messaging.sale_in_message
 
 
 # --- image collection (`collecting`): search pages, "more like this", boards, downloads ----------------

@@ -9,6 +9,9 @@ Each file has these sections:
   a username in a profile link);
 - `texts`: name → phrases (e.g. what a challenge page says).
 
+A file may also have `sale_notice` (what the platform's own account writes when an item
+sells), which `notices.py` reads; the drivers do not use it.
+
 Code only names entries; `tests/platforms/drivers/test_selectors_data.py`
 checks that names used by the drivers exist in the data and that the data has
 no unused names.
@@ -60,7 +63,7 @@ def _string_list(platform: str, section: str, name: str, value: object) -> tuple
 def load_platform_data(platform: str) -> PlatformData:
     """Read and check `selectors/<platform>.json` (once per process)."""
     raw = json.loads((SELECTORS_DIR / f"{platform}.json").read_text(encoding="utf-8"))
-    if not isinstance(raw, dict) or set(raw) - {"_comment", *DATA_SECTIONS}:
+    if not isinstance(raw, dict) or set(raw) - {"_comment", "sale_notice", *DATA_SECTIONS}:
         raise ValueError(f"{platform}.json: expected an object with sections {', '.join(DATA_SECTIONS)}")
     sections: dict[str, dict[str, object]] = {}
     for section in DATA_SECTIONS:
