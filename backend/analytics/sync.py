@@ -148,19 +148,9 @@ async def run_sync(run: JobRun) -> dict[str, Any]:
         own = await platforms.my_listings(session)
         sales = await read_sales(session, account.platform)
     report = await apply_sync(run.workspace_id, account_id, account.platform, own, sales)
-    for outcome in report.outcomes:
-        if outcome.needs_delists and outcome.listing_id is not None:
-            await listings.start_delists_after_sale(run.redis, run.workspace_id, outcome.listing_id)
-        if outcome.oversell:
-            # Told on the stream as the delist jobs tell theirs, for the "needs action" badge.
-            note = {"type": "conflict", "conflict": "oversell", "status": "sold"}
-            await run.note({**note, "listing_id": str(outcome.listing_id), **_listing_ref(outcome)})
+    await listings.follow_up_sales(run, report.outcomes)  # delists of what sold, oversells on the stream
     await run.record_item("sync", result=report.as_dict())
     return report.as_dict()
-
-
-def _listing_ref(outcome: listings.SaleOutcome) -> dict[str, str]:
-    return {"platform_listing_id": str(outcome.platform_listing_id)} if outcome.platform_listing_id else {}
 
 
 async def read_sales(session: platforms.AccountSession, platform: str) -> list[SaleSeen]:

@@ -1,9 +1,10 @@
-"""A sale seen (the analytics sync, the user marking the item sold): the one door that makes an item sold.
+"""A sale seen (the analytics sync, the platform's sale notice in the inbox, the user marking the item sold):
+the one door that makes an item sold.
 
 The item is one-of-a-kind, listed on several accounts. The first sale wins: the item becomes `sold` with
 `sold_via` naming the listing that sold, that listing is `sold`, and every other listing still queued or live
-moves to `delisting` (the caller starts the delist jobs once its transaction has committed:
-`delisting.start_delists`). A sale on another listing after that is an oversell: that listing is `sold` too and
+moves to `delisting` (the caller starts the delist jobs once its transaction has committed: a job calls
+`follow_up_sales`). A sale on another listing after that is an oversell: that listing is `sold` too and
 flagged for a person to cancel one of the orders.
 
 "Not sold yet → sold" is one conditional statement on the item's row, so of two sales recorded at once (two
@@ -14,6 +15,7 @@ then finds the item sold; on SQLite write transactions run one at a time.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -26,6 +28,7 @@ from backend import db
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput, NotFound
 from backend.core.scoped import scoped
+from backend.jobs.service import JobRun
 from backend.listings import delisting, inventory
 from backend.listings.schemas import InventoryItemOut
 from backend.listings.tables import Listing, PlatformListing
@@ -221,3 +224,19 @@ async def start_delists_after_sale(
         await delisting.start_delists(redis, workspace_id, listing_id, created_by=user_id)
     except Exception:
         log.exception("delists_not_started", workspace_id=str(workspace_id), listing_id=str(listing_id))
+
+
+async def follow_up_sales(run: JobRun, outcomes: Iterable[SaleOutcome]) -> None:
+    """What a job that recorded sales (a sync) does once its transaction has committed: start the delists of
+    each item that sold, and tell each oversell on the job's stream (a `job.note` of type `conflict`, as the
+    delist jobs tell theirs, for the "needs action" badge)."""
+    for outcome in outcomes:
+        if outcome.listing_id is None:
+            continue
+        if outcome.needs_delists:
+            await start_delists_after_sale(run.redis, run.workspace_id, outcome.listing_id)
+        if outcome.oversell:
+            note = {"type": "conflict", "conflict": "oversell", "status": "sold", "listing_id": str(outcome.listing_id)}
+            if outcome.platform_listing_id is not None:
+                note["platform_listing_id"] = str(outcome.platform_listing_id)
+            await run.note(note)

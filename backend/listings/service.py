@@ -186,11 +186,13 @@ PublishedItem = facts.PublishedItem
 insert_published = facts.insert_published
 
 
-# Sales and delists (analytics' sync records sales here; the routes and jobs of inventory use the rest).
+# Sales and delists (analytics' sync and the inbox sync record sales here, then follow them up once committed;
+# the routes and jobs of inventory use the rest).
 SaleOutcome = selling.SaleOutcome
 record_sale = selling.record_sale
 mark_sold_by_hand = selling.mark_sold_by_hand
 start_delists_after_sale = selling.start_delists_after_sale
+follow_up_sales = selling.follow_up_sales
 DELIST_KIND, DELIST_ONE_KIND = delisting.DELIST_KIND, delisting.DELIST_ONE_KIND
 start_delists = delisting.start_delists
 request_delist = delisting.request_delist

@@ -44,12 +44,12 @@ async def _stored_conversation(workspace: str, account_id: uuid.UUID, with_user:
     start = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
     thread = [_Message(with_user, body, start + timedelta(minutes=i)) for i, body in enumerate(bodies)]
     thread.append(_Message("me", "Thanks!", start + timedelta(hours=1), message_id="m-last"))
-    _, incoming = await inbox.store_thread(ws, row["id"], "me", thread)
+    incoming = (await inbox.store_thread(ws, row, "me", thread)).incoming
     await Conversation.update({Conversation.unread_count: incoming, Conversation.last_message: "Thanks!"}).where(
         Conversation.id == row["id"]
     )
     # Stored twice: nothing added the second time.
-    assert await inbox.store_thread(ws, row["id"], "me", thread) == (0, 0)
+    assert await inbox.store_thread(ws, row, "me", thread) == inbox.StoredThread(added=0, incoming=0)
     conversation_id: uuid.UUID = row["id"]
     return conversation_id
 

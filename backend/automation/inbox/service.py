@@ -9,6 +9,13 @@ Sellpilot's: a new conversation starts with the platform's count, later syncs
 add the incoming messages not seen before, and marking it read sets 0.
 Replies and "sync now" are jobs acting as the account (pacing, one action at
 a time, challenge → the account needs attention and the job pauses).
+
+A new incoming message that is the platform's sale notice (from its own
+account, in its words: `platforms.sale_in_message`) records the sale on the
+item behind it (listings' `record_sale`) in the transaction that stores the
+message, so a notice read twice is one sale; once that has committed, the job
+starts the sold item's delists and tells an oversell on its stream
+(`listings.follow_up_sales`), as the analytics sync does for its sales page.
 """
 
 from __future__ import annotations
@@ -16,6 +23,8 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from arq.connections import ArqRedis
@@ -32,6 +41,7 @@ from backend.core.scoped import scoped
 from backend.jobs import service as jobs
 from backend.jobs.schemas import JobOut
 from backend.jobs.service import JobRun
+from backend.listings import service as listings
 from backend.platforms import service as platforms
 
 SYNC_KIND = "inbox.sync"
@@ -161,10 +171,27 @@ async def _conversation_for(
     return row, created
 
 
+@dataclass(frozen=True)
+class StoredThread:
+    """What storing a thread added."""
+
+    added: int
+    incoming: int
+    sales: tuple[listings.SaleOutcome, ...] = ()
+    """The sales its new sale notices recorded on items of the workspace (to follow up once committed)."""
+
+    @property
+    def recorded(self) -> int:
+        """How many of them changed an item (sold it, or flagged an oversell); not a sale known already."""
+        return sum(1 for sale in self.sales if sale.won or sale.oversell)
+
+
 async def store_thread(
-    workspace_id: uuid.UUID, conversation_id: uuid.UUID, me: str, messages: Sequence[platforms.Message]
-) -> tuple[int, int]:
-    """Add the messages not stored yet; (added, of which incoming)."""
+    workspace_id: uuid.UUID, conversation: dict[str, Any], me: str, messages: Sequence[platforms.Message]
+) -> StoredThread:
+    """Add the messages not stored yet, and record the sales the platform's notices among them announce, in one
+    transaction (see the module's notes): a message stored before, by this sync or another, is no news."""
+    conversation_id = conversation["id"]
     stored = {
         row["platform_key"]
         for row in await scoped(InboxMessage, workspace_id)
@@ -172,46 +199,74 @@ async def store_thread(
         .where(InboxMessage.conversation == conversation_id)
     }
     added = incoming = 0
-    for position, message in enumerate(messages):
-        key = _message_key(message, position)
-        if key in stored:
-            continue
-        outgoing = message.sender.casefold() == me.casefold()
-        try:
-            await InboxMessage.insert(
-                InboxMessage(
-                    id=uuid.uuid4(),
-                    workspace=workspace_id,
-                    conversation=conversation_id,
-                    sender=message.sender,
-                    body=message.body,
-                    outgoing=outgoing,
-                    sent_at=message.sent_at,
-                    platform_key=key,
-                    created_at=utcnow(),
-                )
+    notices: list[tuple[platforms.SaleNotice, datetime | None]] = []
+    async with db.transaction():
+        for position, message in enumerate(messages):
+            key = _message_key(message, position)
+            if key in stored:
+                continue
+            stored.add(key)
+            outgoing = message.sender.casefold() == me.casefold()
+            row = InboxMessage(
+                id=uuid.uuid4(),
+                workspace=workspace_id,
+                conversation=conversation_id,
+                sender=message.sender,
+                body=message.body,
+                outgoing=outgoing,
+                sent_at=message.sent_at,
+                platform_key=key,
+                created_at=utcnow(),
             )
-        except Exception as exc:
-            if not db.is_unique_violation(exc):
-                raise
-            continue  # stored by a concurrent sync
-        stored.add(key)
-        added += 1
-        incoming += 0 if outgoing else 1
-    return added, incoming
+            # Inside a transaction a unique violation would abort it: a concurrent sync's copy is skipped instead.
+            if not await InboxMessage.insert(row).on_conflict(action="DO NOTHING").returning(InboxMessage.id):
+                continue
+            added += 1
+            if outgoing:
+                continue
+            incoming += 1
+            notice = platforms.sale_in_message(conversation["platform"], message.sender, message.body)
+            if notice is not None:
+                notices.append((notice, message.sent_at))
+        sales = await _record_sales(workspace_id, conversation["account_id"], notices)
+    return StoredThread(added, incoming, tuple(sales))
+
+
+async def _record_sales(
+    workspace_id: uuid.UUID, account_id: uuid.UUID, notices: list[tuple[platforms.SaleNotice, datetime | None]]
+) -> list[listings.SaleOutcome]:
+    """Each notice's sale on the item behind it (joins the caller's transaction); those of no item are left."""
+    if not notices:
+        return []
+    # In the order of the items' drafts, as the analytics sync records its sales: two transactions recording
+    # sales of the same items lock those drafts' rows in one order, so they wait for each other, not deadlock.
+    drafts = await listings.listings_on_items(workspace_id, account_id, [notice.item_id for notice, _ in notices])
+    notices = sorted(notices, key=lambda seen: str(drafts.get(seen[0].item_id) or ""))
+    outcomes = []
+    for notice, sent_at in notices:
+        outcome = await listings.record_sale(
+            workspace_id, account_id, notice.item_id, notice.price, notice.currency, notice.buyer, sent_at
+        )
+        if outcome.listing_id is not None:
+            outcomes.append(outcome)
+    return outcomes
 
 
 async def sync_conversation(
+    run: JobRun,
     session: platforms.AccountSession,
-    workspace_id: uuid.UUID,
     account_id: uuid.UUID,
     with_user: str,
     summary: platforms.Conversation | None = None,
-) -> dict[str, Any]:
-    """Read one thread (which marks it read on the platform) and store what is new; returns the row."""
+) -> int:
+    """Read one thread (which marks it read on the platform) and store what is new; once stored, follow up the
+    sales its notices recorded (delists, oversells). Returns how many sales it recorded."""
+    workspace_id = run.workspace_id
     row, created = await _conversation_for(workspace_id, account_id, session.identity.platform, with_user)
     thread = await platforms.read_conversation(session, with_user)
-    _, incoming = await store_thread(workspace_id, row["id"], session.username, thread)
+    stored = await store_thread(workspace_id, row, session.username, thread)
+    await listings.follow_up_sales(run, stored.sales)
+    incoming = stored.incoming
     values: dict[Any, Any] = {Conversation.synced_at: utcnow()}
     if summary is not None:
         values[Conversation.last_message] = summary.last_message
@@ -226,7 +281,7 @@ async def sync_conversation(
         values[Conversation.unread_count] = Conversation.unread_count + incoming
     conversations = scoped(Conversation, workspace_id)
     await conversations.update(values).where(Conversation.id == row["id"])
-    return await conversation_row(workspace_id, row["id"])
+    return stored.recorded
 
 
 def _changed(row: dict[str, Any] | None, summary: platforms.Conversation) -> bool:
@@ -235,20 +290,20 @@ def _changed(row: dict[str, Any] | None, summary: platforms.Conversation) -> boo
     return bool(row["last_message"] != summary.last_message or row["last_message_at"] != summary.last_message_at)
 
 
-async def sync_account(
-    session: platforms.AccountSession, workspace_id: uuid.UUID, account_id: uuid.UUID
-) -> dict[str, int]:
-    """Read the account's inbox; each new, unread or changed conversation's thread is read and stored."""
+async def sync_account(run: JobRun, session: platforms.AccountSession, account_id: uuid.UUID) -> dict[str, int]:
+    """Read the account's inbox; each new, unread or changed conversation's thread is read and stored (and the
+    sales its notices announce recorded: `sales` counts them)."""
+    workspace_id = run.workspace_id
     inbox = await platforms.read_inbox(session)
     known = {
         row["with_user"]: row
         for row in await scoped(Conversation, workspace_id).select().where(Conversation.account_id == account_id)
     }
-    read = 0
+    read = sales = 0
     for summary in inbox:
         if not _changed(known.get(summary.with_user), summary):
             continue
-        await sync_conversation(session, workspace_id, account_id, summary.with_user, summary)
+        sales += await sync_conversation(run, session, account_id, summary.with_user, summary)
         read += 1
     unread = sum(
         row["unread_count"]
@@ -256,7 +311,7 @@ async def sync_account(
         .select(Conversation.unread_count)
         .where(Conversation.account_id == account_id)
     )
-    return {"conversations": len(inbox), "read": read, "unread": unread}
+    return {"conversations": len(inbox), "read": read, "unread": unread, "sales": sales}
 
 
 # --- jobs ------------------------------------------------------------------------
@@ -297,7 +352,7 @@ async def run_sync(run: JobRun, account_id: uuid.UUID) -> dict[str, int]:
         platforms.account_job(run, "sync"),
         platforms.run_as_account(run.redis, run.workspace_id, account_id) as session,
     ):
-        counts = await sync_account(session, run.workspace_id, account_id)
+        counts = await sync_account(run, session, account_id)
     await run.record_item("sync", result=counts)
     return counts
 
@@ -319,6 +374,6 @@ async def run_reply(run: JobRun, conversation_id: uuid.UUID, text: str) -> dict[
             already = bool(mine) and mine[-1].body.strip() == text.strip()
         if not already:
             await platforms.send_message(session, with_user, text)
-        await sync_conversation(session, run.workspace_id, row["account_id"], with_user)
+        await sync_conversation(run, session, row["account_id"], with_user)
     await run.record_item("reply", result={"to": with_user, "text": text[:200]})
     return {"to": with_user}

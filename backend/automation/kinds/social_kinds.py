@@ -298,7 +298,7 @@ async def message_likers(rr: RuleRun) -> Summary:
 
 
 async def inbox_sync(rr: RuleRun) -> Summary:
-    """Read the account's conversations into Sellpilot (unread counts, new messages)."""
-    counts = await inbox.sync_account(rr.session, rr.workspace_id, rr.account_id)
+    """Read the account's conversations into Sellpilot (unread counts, new messages, sales their notices tell)."""
+    counts = await inbox.sync_account(rr.run, rr.session, rr.account_id)
     await rr.run.record_item(f"inbox:{rr.slot.isoformat()}", result={"target": "inbox", "action": "sync", **counts})
     return counts
