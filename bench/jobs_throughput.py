@@ -47,7 +47,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._harness import ROOT, bench_environment, machine
+from bench._harness import ROOT, bench_environment, cpu_seconds, machine, pids_named
 
 STOP_WITHIN_MS = 200
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -159,6 +159,9 @@ class Side:
     async def one(self) -> None:
         raise NotImplementedError
 
+    async def settle(self) -> None:
+        """After the warm-up: bring the fresh database to the state a running deployment's is in."""
+
 
 class Bare(Side):
     async def open(self, redis_url: str | None) -> None:
@@ -202,6 +205,15 @@ class Engine(Side):
         self.completions = Completions(self.reader, events.stream_key(workspace), succeeded)
         await self.completions.start()
 
+    async def settle(self) -> None:
+        from backend.jobs.tables import Job
+
+        # A deployment's jobs table has statistics (autovacuum analyses it within about a minute of
+        # its first rows). A table never analysed makes PostgreSQL reach a job by the workspace's index
+        # instead of its primary key, reading every job of the workspace per statement (the plan is then
+        # kept by each pooled connection); ANALYZE drops those plans, as autovacuum's would.
+        await Job.raw("ANALYZE jobs")
+
     async def one(self) -> None:
         from backend.jobs import service
 
@@ -228,20 +240,54 @@ def make_side(name: str) -> Side:
     return Engine("jobs engine", "bench.workers.EngineSettings")
 
 
-async def timed_round(name: str, env: dict[str, str], count: int, in_flight: int) -> float:
-    """Jobs/s of one side from a warm worker."""
+CPU_PARTS = ("enqueue", "worker", "postgres", "redis")
+
+
+class CpuMeter:
+    """CPU seconds used by each part (this process, the worker, PostgreSQL's processes, Redis) between two reads.
+
+    PostgreSQL backends are pooled, so the same processes serve the whole timed pass; one that ends
+    within it takes its CPU time with it (not counted).
+    """
+
+    def __init__(self, worker_pid: int) -> None:
+        self.worker_pid = worker_pid
+
+    def read(self) -> dict[str, dict[int, float]]:
+        times = os.times()
+        return {
+            "enqueue": {0: times.user + times.system},
+            "worker": {self.worker_pid: cpu_seconds(self.worker_pid)},
+            "postgres": {pid: cpu_seconds(pid) for pid in pids_named("postgres")},
+            "redis": {pid: cpu_seconds(pid) for pid in pids_named("redis-server")},
+        }
+
+    @staticmethod
+    def used(before: dict[str, dict[int, float]], after: dict[str, dict[int, float]]) -> dict[str, float]:
+        return {
+            part: sum(seconds - before[part].get(pid, 0.0) for pid, seconds in after[part].items() if seconds)
+            for part in CPU_PARTS
+        }
+
+
+async def timed_round(name: str, env: dict[str, str], count: int, in_flight: int) -> tuple[float, dict[str, float]]:
+    """Jobs/s of one side from a warm worker, and CPU milliseconds per job of each part."""
     side = make_side(name)
     await side.open(None)
     worker = start_worker(env, side.settings)
+    meter = CpuMeter(worker.pid)
     try:
         # Readiness and warm-up: a first job, then a wave, through the fresh worker.
         await closed_loop(1, 1, side.one)
         await closed_loop(in_flight * 2, in_flight, side.one)
+        await side.settle()
+        before = meter.read()
         elapsed = await closed_loop(count, in_flight, side.one)
+        used = meter.used(before, meter.read())
     finally:
         stop(worker)
         await close(side)
-    return count / elapsed
+    return count / elapsed, {part: seconds * 1000 / count for part, seconds in used.items()}
 
 
 # --- round trips --------------------------------------------------------------------
@@ -329,6 +375,7 @@ async def count_pass(name: str, env: dict[str, str], count: int, in_flight: int)
     try:
         await closed_loop(1, 1, side.one)
         await closed_loop(in_flight * 2, in_flight, side.one)
+        await side.settle()
         before = proxy.snapshot()
         await closed_loop(count, in_flight, side.one)
         after = proxy.snapshot()
@@ -373,10 +420,13 @@ def main() -> None:
     with bench_environment(**WORKER_ENV) as env:
         try:
             rates: dict[str, list[float]] = {"bare": [], "engine": []}
+            cpu: dict[str, list[dict[str, float]]] = {"bare": [], "engine": []}
             ratios: list[float] = []
             for _ in range(args.rounds):
                 for name in ("bare", "engine"):
-                    rates[name].append(asyncio.run(timed_round(name, env, args.jobs, args.in_flight)))
+                    rate, used = asyncio.run(timed_round(name, env, args.jobs, args.in_flight))
+                    rates[name].append(rate)
+                    cpu[name].append(used)
                 ratios.append(rates["engine"][-1] / rates["bare"][-1])
             trips = {}
             for name in ("bare", "engine"):
@@ -395,6 +445,11 @@ def main() -> None:
     print(f"bare arq:        {spread(rates['bare'])}")
     print(f"jobs engine:     {spread(rates['engine'])}")
     print(f"engine / bare:   {min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}")
+    print("CPU ms per job, median of rounds: " + " / ".join(CPU_PARTS) + " = all")
+    for name in ("bare", "engine"):
+        parts = {part: statistics.median(used[part] for used in cpu[name]) for part in CPU_PARTS}
+        figures = " / ".join(f"{parts[part]:.2f}" for part in CPU_PARTS)
+        print(f"  {name:6}  {figures} = {sum(parts.values()):.2f}")
     print(f"round trips per job ({args.count_jobs} jobs through counting proxies):")
     for name in ("bare", "engine"):
         t = trips[name]

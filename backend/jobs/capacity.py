@@ -21,15 +21,18 @@ from backend.jobs.tables import TERMINAL, Job, JobStatus
 from backend.settings import get_settings
 
 WAITING_ASIDE = [*(s.value for s in TERMINAL), JobStatus.paused.value]
+# The statuses that take one of the plan's concurrent jobs; PostgreSQL's partial index `jobs_unfinished`
+# and `jobs_unfinished_locked` name the same ones (see their migration), so the count reads only these rows.
+HOLDING_A_SLOT = [status.value for status in JobStatus if status.value not in WAITING_ASIDE]
 
 
 async def count_unfinished(workspace_id: uuid.UUID) -> int:
     """Jobs the workspace started that are not finished (the plan's concurrent-jobs figure).
 
     Paused ones wait aside; a fan-out's children count as their parent. (A job
-    start on PostgreSQL counts the same in `jobs_unfinished_once_locked`.)
+    start on PostgreSQL counts the same in `jobs_unfinished_locked`.)
     """
-    return int(await scoped(Job, workspace_id).count().where(Job.parent.is_null() & Job.status.not_in(WAITING_ASIDE)))
+    return int(await scoped(Job, workspace_id).count().where(Job.parent.is_null() & Job.status.is_in(HOLDING_A_SLOT)))
 
 
 quotas.register(Resource.concurrent_jobs, count_unfinished)

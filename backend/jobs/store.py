@@ -259,13 +259,13 @@ async def _insert_if_room(job: Job, limit: int) -> list[dict[str, Any]]:
     """Insert `job` if its workspace has fewer than `limit` unfinished jobs, in one statement (PostgreSQL).
 
     The count runs after the workspace's lock is granted, inside
-    `jobs_unfinished_once_locked` (see its migration for why it must), and the
+    `jobs_unfinished_locked` (see its migrations for why it must), and the
     statement is its own transaction: the lock is held until the row is committed.
     """
     values = job.querystring  # "({}, {}, …)" and a value per column, as Piccolo inserts them
-    sql = f"{_INSERT_INTO} SELECT {values.template[1:-1]} WHERE jobs_unfinished_once_locked({{workspace}}, {{}}) < {{}}"
+    sql = f"{_INSERT_INTO} SELECT {values.template[1:-1]} WHERE jobs_unfinished_locked({{workspace}}) < {{}}"
     sql += _RETURNING
-    rows: list[dict[str, Any]] = await scoped(Job, job.workspace).raw(sql, *values.args, capacity.WAITING_ASIDE, limit)
+    rows: list[dict[str, Any]] = await scoped(Job, job.workspace).raw(sql, *values.args, limit)
     return rows
 
 
