@@ -47,12 +47,13 @@ _PLAN_AND_OVERRIDES = (
     "FROM (SELECT 1 AS one) base LEFT JOIN subscriptions s ON s.workspace = {workspace} "
     "LEFT JOIN plan_overrides o ON o.workspace = {workspace} ORDER BY o.created_at"
 )
+_PLAN_AND_OVERRIDES_QUERY = prepared(PlanOverride, lambda overrides: overrides.raw(_PLAN_AND_OVERRIDES))
 
 
 async def plan_rows(workspace_id: uuid.UUID) -> tuple[dict[str, Any] | None, list[dict[str, Any]]]:
     """The workspace's subscription (status and plan; None if it never had one) and its overrides, oldest
     first, read together: `effective_plan` runs on every job start."""
-    rows = await scoped(PlanOverride, workspace_id).raw(_PLAN_AND_OVERRIDES)
+    rows = await _PLAN_AND_OVERRIDES_QUERY.rows(workspace_id)
     subscription = {"status": rows[0]["status"], "plan": rows[0]["plan"]} if rows[0]["status"] is not None else None
     found = [
         {"plan": row["override_plan"], **{k: row[k] for k in ("resource", "limit_value", "expires_at")}}

@@ -111,7 +111,9 @@ class Held:
 
     async def release_with(self, pipe: Pipeline) -> list[Any]:
         """Run `pipe` with this slot's release at its end (one round trip); the replies of `pipe`'s own commands."""
-        await self.redis.register_script(_RELEASE)(keys=self.keys, args=self.args, client=pipe)
+        # EVAL, not a registered script: a pipeline holding one first asks Redis whether it is loaded
+        # (SCRIPT EXISTS), a round trip of its own; Redis keeps EVAL's compiled script by its hash anyway.
+        pipe.eval(_RELEASE, len(self.keys), *self.keys, *self.args)
         replies: list[Any] = await pipe.execute()
         self.released = True
         return replies[:-1]
@@ -150,28 +152,51 @@ async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = Non
             await asyncio.sleep(max(pause, 0.001))
     LIMITER_WAIT_SECONDS.labels(scope=key.split(":", 1)[0]).observe(time.monotonic() - started)
 
-    renewer = asyncio.create_task(_renew(redis, slots, token, lease_ms)) if limit.max_concurrent else None
+    renewal = _Renewal(redis, slots, token, lease_ms) if limit.max_concurrent else None
     held = Held(redis, [slots, released], [token, limit.max_concurrent])
-    held.released = renewer is None  # nothing to give back without a concurrency cap
+    held.released = renewal is None  # nothing to give back without a concurrency cap
     try:
         yield held
     finally:
-        if renewer is not None:
-            renewer.cancel()
+        if renewal is not None:
+            await renewal.stop()
+            if not held.released:
+                # Shielded: a cancelled job must still give its slot back.
+                await asyncio.shield(held.release())
+
+
+class _Renewal:
+    """Renews a held lease every third of its length, so it lapses only when its holder is gone.
+
+    The renewing task starts at the first renewal: most holders (a job's workspace turn) give the
+    slot back long before, and a timer costs them far less than a task started and cancelled.
+    """
+
+    __slots__ = ("lease_ms", "redis", "slots", "task", "timer", "token")
+
+    def __init__(self, redis: Redis, slots: str, token: str, lease_ms: int) -> None:
+        self.redis, self.slots, self.token, self.lease_ms = redis, slots, token, lease_ms
+        self.task: asyncio.Task[None] | None = None
+        self.timer = asyncio.get_running_loop().call_later(lease_ms / 3000, self._start)
+
+    def _start(self) -> None:
+        self.task = asyncio.ensure_future(self._renew_forever())
+
+    async def _renew_forever(self) -> None:
+        renew = self.redis.register_script(_RENEW)
+        while True:
+            try:
+                await renew(keys=[self.slots], args=[self.token, self.lease_ms])
+            except Exception as exc:  # a missed renewal only risks the lease lapsing
+                log.warning("limiter_renew_failed", error=str(exc))
+            await asyncio.sleep(self.lease_ms / 3000)
+
+    async def stop(self) -> None:
+        self.timer.cancel()
+        if self.task is not None:
+            self.task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await renewer
-            # Shielded: a cancelled job must still give its slot back.
-            await asyncio.shield(held.release())
-
-
-async def _renew(redis: Redis, slots: str, token: str, lease_ms: int) -> None:
-    renew = redis.register_script(_RENEW)
-    while True:
-        await asyncio.sleep(lease_ms / 3000)
-        try:
-            await renew(keys=[slots], args=[token, lease_ms])
-        except Exception as exc:  # a missed renewal only risks the lease lapsing
-            log.warning("limiter_renew_failed", error=str(exc))
+                await self.task
 
 
 async def in_flight(redis: Redis, key: str) -> int:

@@ -209,26 +209,30 @@ async def create_job(
     """
     if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)) is not None:
         return existing, False
-    job = Job(
-        workspace=workspace_id,
-        kind=kind,
+    now = utcnow()
+    values: dict[str, Any] = {
+        "id": uuid.uuid4(),
+        "workspace": workspace_id,
+        "kind": kind,
+        "status": JobStatus.pending.value,
         # The request creating it (if any) travels with it, for the worker's log lines.
-        payload=context.with_origin(payload),
-        idempotency_key=idempotency_key,
-        max_attempts=max_attempts or get_settings().jobs.default_max_attempts,
-        parent=parent_id,
-        total=total,
-        created_by=created_by,
-        account=account_id,
-        dispatches=1 if dispatched else 0,
-        dispatched_at=utcnow() if dispatched else None,
-    )
+        "payload": _json_text(context.with_origin(payload)),
+        "total": total,
+        "max_attempts": max_attempts or get_settings().jobs.default_max_attempts,
+        "dispatches": 1 if dispatched else 0,
+        "dispatched_at": now if dispatched else None,
+        "parent": parent_id,
+        "idempotency_key": idempotency_key,
+        "account": account_id,
+        "created_by": created_by,
+        "created_at": now,
+    }
     try:
         if not within_plan:
-            rows = await Job.insert(job).returning(*JOB_COLUMNS)
+            rows = await Job.insert(Job(**values)).returning(*JOB_COLUMNS)
             return loaded(rows[0]), True
         # PostgreSQL: the plan's limit, then the lock, count and insert in one statement (2 round trips).
-        rows = await _insert_if_room(job, await capacity.job_limit(workspace_id)) if db.is_postgres() else []
+        rows = await _insert_if_room(values, await capacity.job_limit(workspace_id)) if db.is_postgres() else []
         if not rows:
             # No room (or SQLite): checked again under the lock, step by step, for a 402 naming the limit.
             async with db.transaction():
@@ -237,7 +241,7 @@ async def create_job(
                 if idempotency_key is not None and (existing := await _by_key(workspace_id, idempotency_key)):
                     return existing, False
                 await capacity.ensure_job_capacity(workspace_id)
-                rows = await Job.insert(job).returning(*JOB_COLUMNS)
+                rows = await Job.insert(Job(**values)).returning(*JOB_COLUMNS)
     except Exception as exc:
         if idempotency_key is not None and db.is_unique_violation(exc):
             # Lost a race with the same key: the winner's job is the answer.
@@ -248,25 +252,39 @@ async def create_job(
     return loaded(rows[0]), True
 
 
+def _json_text(value: Any) -> str:
+    """A JSON column's value as Piccolo stores it."""
+    text: str = convert_to_sql_value(value, Job.payload)
+    return text
+
+
 def _names(columns: Sequence[Column]) -> str:
     return ", ".join(f'"{column._meta.db_column_name}"' for column in columns)
 
 
-_INSERT_INTO, _RETURNING = f'INSERT INTO "jobs" ({_names(Job._meta.columns)})', f" RETURNING {_names(JOB_COLUMNS)}"
+_insert_if_room_queries: dict[tuple[str, ...], Prepared[Job]] = {}
 
 
-async def _insert_if_room(job: Job, limit: int) -> list[dict[str, Any]]:
-    """Insert `job` if its workspace has fewer than `limit` unfinished jobs, in one statement (PostgreSQL).
+async def _insert_if_room(values: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """Insert the job of `values` (column → value as stored) if its workspace has fewer than `limit`
+    unfinished jobs, in one statement (PostgreSQL); prepared once, as it runs on every job start.
 
     The count runs after the workspace's lock is granted, inside
     `jobs_unfinished_locked` (see its migrations for why it must), and the
     statement is its own transaction: the lock is held until the row is committed.
     """
-    values = job.querystring  # "({}, {}, …)" and a value per column, as Piccolo inserts them
-    sql = f"{_INSERT_INTO} SELECT {values.template[1:-1]} WHERE jobs_unfinished_locked({{workspace}}) < {{}}"
-    sql += _RETURNING
-    rows: list[dict[str, Any]] = await scoped(Job, job.workspace).raw(sql, *values.args, limit)
-    return rows
+    names = tuple(values)
+    if (query := _insert_if_room_queries.get(names)) is None:
+        columns = [Job._meta.get_column_by_name(name) for name in names]
+        placeholders = ", ".join("{}" for _ in names)
+        sql = f'INSERT INTO "jobs" ({_names(columns)}) SELECT {placeholders} '
+        sql += f"WHERE jobs_unfinished_locked({{workspace}}) < {{}} RETURNING {_names(JOB_COLUMNS)}"
+
+        def build(jobs: Scoped[Job], *slots: Any) -> Any:
+            return jobs.raw(sql, *slots)
+
+        query = _insert_if_room_queries[names] = prepared(Job, build, arity=len(names) + 1)
+    return await query.rows(values["workspace"], *values.values(), limit)
 
 
 async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
