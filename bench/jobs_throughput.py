@@ -20,7 +20,11 @@ request sent after the previous answer came back on that connection, so a
 pipeline is one. Enqueue side (this process) and worker side are counted apart.
 Idle polling by the worker (every `poll_delay`) and its heartbeat are included.
 
-    uv run python bench/jobs_throughput.py [--jobs 3000] [--rounds 3] [--in-flight 40] [--count-jobs 500]
+    uv run python bench/jobs_throughput.py [--jobs 3000] [--rounds 3] [--in-flight 40] [--count-jobs 500] \
+        [--loop uvloop|asyncio]
+
+Every process of a run uses the same event loop: uvloop by default (`sellpilot worker`
+and the API run on it), asyncio's with `--loop asyncio`.
 
 PostgreSQL: BENCH_POSTGRES_URL (a fresh database per run, dropped after);
 Redis: REDIS_URL (a fresh key prefix per run, its keys deleted after).
@@ -47,9 +51,14 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import uvloop
+
 from bench._harness import ROOT, bench_environment, cpu_seconds, machine, pids_named
 
 STOP_WITHIN_MS = 200
+# The event loop of every process of a run (`--loop`): the workers', and this one's (the enqueue side,
+# as the API runs on uvicorn's uvloop).
+LOOP = ["uvloop"]
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 WORKER_ENV = {
     "WORKER_MAX_JOBS": "20",
@@ -64,7 +73,7 @@ WORKER_ENV = {
 
 def start_worker(env: dict[str, str], settings: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "-m", "arq", settings],
+        [sys.executable, str(ROOT / "bench" / "arq_worker.py"), LOOP[0], settings],
         env=env,
         cwd=ROOT,
         stdout=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL,
@@ -79,6 +88,13 @@ def stop(process: subprocess.Popen[bytes]) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+def run(coroutine: Awaitable[Any]) -> Any:
+    """Run a coroutine to its end on this run's event loop."""
+    if LOOP[0] == "uvloop":
+        return uvloop.run(coroutine)  # type: ignore[arg-type]
+    return asyncio.run(coroutine)  # type: ignore[arg-type]
 
 
 # --- the closed loop ------------------------------------------------------------
@@ -155,6 +171,9 @@ class Side:
     reader: Any = None
     completions: Completions | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+
+    async def open(self, redis_url: str | None) -> None:
+        raise NotImplementedError
 
     async def one(self) -> None:
         raise NotImplementedError
@@ -372,7 +391,7 @@ async def count_pass(name: str, env: dict[str, str], count: int, in_flight: int)
         "REDIS_URL": via_proxy(redis_url, ports["redis:worker"]),
     }
     side = make_side(name)
-    await side.open(via_proxy(redis_url, ports["redis:enqueue"]))  # type: ignore[attr-defined]
+    await side.open(via_proxy(redis_url, ports["redis:enqueue"]))
     worker = start_worker(worker_env, side.settings)
     try:
         await closed_loop(1, 1, side.one)
@@ -412,11 +431,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--in-flight", type=int, default=40)
     parser.add_argument("--count-jobs", type=int, default=500)
+    parser.add_argument("--loop", choices=["uvloop", "asyncio"], default="uvloop")
     parser.add_argument("--count-pass", choices=["bare", "engine"], help=argparse.SUPPRESS)
     args = parser.parse_args()
+    LOOP[0] = args.loop
     if args.count_pass:
         env = dict(os.environ)
-        result = asyncio.run(count_pass(args.count_pass, env, args.count_jobs, args.in_flight))
+        result = run(count_pass(args.count_pass, env, args.count_jobs, args.in_flight))
         print(json.dumps(result))
         return
     with bench_environment(**WORKER_ENV) as env:
@@ -426,27 +447,29 @@ def main() -> None:
             ratios: list[float] = []
             for _ in range(args.rounds):
                 for name in ("bare", "engine"):
-                    rate, used = asyncio.run(timed_round(name, env, args.jobs, args.in_flight))
+                    rate, used = run(timed_round(name, env, args.jobs, args.in_flight))
                     rates[name].append(rate)
                     cpu[name].append(used)
                 ratios.append(rates["engine"][-1] / rates["bare"][-1])
             trips = {}
             for name in ("bare", "engine"):
                 command = [sys.executable, __file__, "--count-pass", name, "--count-jobs", str(args.count_jobs)]
-                command += ["--in-flight", str(args.in_flight)]
+                command += ["--in-flight", str(args.in_flight), "--loop", args.loop]
                 output = subprocess.run(command, env=env, cwd=ROOT, check=True, capture_output=True, text=True)
                 trips[name] = json.loads(output.stdout.strip().splitlines()[-1])
         finally:
-            asyncio.run(remove_redis_keys(env["REDIS_KEY_PREFIX"]))
+            run(remove_redis_keys(env["REDIS_KEY_PREFIX"]))
     print(f"machine: {machine()}")
     print(
         f"{args.jobs} no-op jobs per round, {args.rounds} interleaved rounds, {args.in_flight} in flight, "
-        "one warm worker (max_jobs=20, poll_delay=0.05 s), PostgreSQL + Redis on localhost"
+        f"one warm worker (max_jobs=20, poll_delay=0.05 s), PostgreSQL + Redis on localhost, {args.loop} everywhere"
     )
     print("                 jobs/s min / median / max")
     print(f"bare arq:        {spread(rates['bare'])}")
     print(f"jobs engine:     {spread(rates['engine'])}")
     print(f"engine / bare:   {min(ratios):.2f} / {statistics.median(ratios):.2f} / {max(ratios):.2f}")
+    each = ", ".join(f"{b:.0f}/{e:.0f}" for b, e in zip(rates["bare"], rates["engine"], strict=True))
+    print(f"rounds (bare/engine jobs/s, in order): {each}")
     print("CPU ms per job, median of rounds: " + " / ".join(CPU_PARTS) + " = all")
     for name in ("bare", "engine"):
         parts = {part: statistics.median(used[part] for used in cpu[name]) for part in CPU_PARTS}

@@ -107,6 +107,8 @@ class JobSettings:
     """How often a worker records that it is alive; it counts as dead after three missed beats."""
     worker_shutdown_timeout_seconds: float
     """A stopping worker gives its jobs, browser and connections this long, then abandons what remains."""
+    worker_uvloop: bool
+    """Run the worker on uvloop (as uvicorn runs the API) where it is installed; False: asyncio's own loop."""
 
 
 @dataclass(frozen=True)

@@ -327,6 +327,7 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
             worker_metrics_addr=env.text("WORKER_METRICS_ADDR", "127.0.0.1"),
             worker_heartbeat_seconds=max(0.5, env.number("WORKER_HEARTBEAT_SECONDS", 5.0)),
             worker_shutdown_timeout_seconds=max(1.0, env.number("WORKER_SHUTDOWN_TIMEOUT_SECONDS", 10.0)),
+            worker_uvloop=env.flag("WORKER_UVLOOP", True),
         ),
         billing=BillingSettings(
             stripe_secret_key=env.optional("STRIPE_SECRET_KEY"),

@@ -107,6 +107,11 @@ async def slow_once(run: JobRun) -> dict[str, int]:
     return {"attempt": run.attempt}
 
 
+async def event_loop_kind(run: JobRun) -> dict[str, str]:
+    """Which event loop the worker runs its jobs on."""
+    return {"loop": type(asyncio.get_running_loop()).__module__.split(".")[0]}
+
+
 TEST_HANDLERS: dict[str, Handler] = {
     **JOB_HANDLERS,  # the production kinds too
     "test.count": count_items,
@@ -118,6 +123,7 @@ TEST_HANDLERS: dict[str, Handler] = {
     "test.limited_call": limited_call,
     "test.fanout": fan_out,
     "test.slow_once": slow_once,
+    "test.event_loop": event_loop_kind,
 }
 # arq reads worker settings from a class's own attributes or a dict: the
 # production settings with the test job kinds added to the handlers.

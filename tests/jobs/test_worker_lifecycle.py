@@ -230,6 +230,17 @@ async def test_a_dead_workers_job_runs_again_long_before_the_job_timeout(
     assert sorted(keys) == [f"item-{i:03d}" for i in range(30)]
 
 
+@pytest.mark.parametrize(("setting", "loop"), [("true", "uvloop"), ("false", "asyncio")])
+async def test_the_worker_runs_its_jobs_on_uvloop_unless_told_not_to(
+    app: Any, client: httpx.AsyncClient, start_worker: Any, setting: str, loop: str
+) -> None:
+    start_worker(WORKER_UVLOOP=setting)
+    account = await register(client)
+    job = await enqueue(app, account.workspace_id, "test.event_loop", {})
+    done = await wait_for(account.workspace_id, job.id, finished, timeout=60, what="the job")
+    assert (done.status, done.result) == ("succeeded", {"loop": loop})
+
+
 async def test_an_arq_job_of_an_earlier_dispatch_leaves_the_job_alone(app: Any, client: httpx.AsyncClient) -> None:
     """What arq's own late retry of a dead worker's job finds once the job was re-dispatched."""
     account = await register(client)
