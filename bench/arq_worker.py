@@ -3,8 +3,8 @@
     python bench/arq_worker.py uvloop|asyncio <worker settings>
 
 `sellpilot worker` runs on uvloop (WORKER_UVLOOP) and uvicorn runs the API on it:
-the jobs benchmark runs both its workers, bare arq's and the engine's, on the
-same loop, so neither is credited with the other's.
+the jobs benchmark runs bare arq's worker through this on the loop the engine's
+`sellpilot worker` has, so neither is credited with the other's.
 """
 
 from __future__ import annotations

@@ -10,7 +10,9 @@ Both run the same closed loop: `--in-flight` jobs outstanding at all times
 (the workspace is on the business plan, 50 unfinished jobs), each submitter
 enqueueing its next job when the previous one is reported done (the engine's
 job.succeeded on the workspace stream, bare arq's append). One worker process,
-the production arq settings. Each round starts a fresh worker, waits until a
+the production arq settings: the engine's is `sellpilot worker` (its Redis client,
+logging and loop), bare arq's is arq's own `Worker` as `arq <settings>` starts it
+(`bench/arq_worker.py`). Each round starts a fresh worker, waits until a
 warm-up wave of jobs has gone through (readiness, no sleep), then times
 `--jobs` jobs. Rounds interleave bare and engine.
 
@@ -60,6 +62,9 @@ STOP_WITHIN_MS = 200
 # as the API runs on uvicorn's uvloop).
 LOOP = ["uvloop"]
 DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
+# The finished jobs the table holds before a round, as a deployment's does: the bench's workspace's and others'.
+HISTORY_WORKSPACES = 9
+HISTORY_JOBS_PER_WORKSPACE = 2_000
 WORKER_ENV = {
     "WORKER_MAX_JOBS": "20",
     "WORKER_MAX_JOBS_PER_WORKSPACE": "20",
@@ -71,9 +76,15 @@ WORKER_ENV = {
 # --- processes ------------------------------------------------------------------
 
 
-def start_worker(env: dict[str, str], settings: str) -> subprocess.Popen[bytes]:
+def start_worker(env: dict[str, str], settings: str, production: bool) -> subprocess.Popen[bytes]:
+    """The engine's worker as `sellpilot worker` runs it (`production`), bare arq's as `arq <settings>` does."""
+    if production:
+        command = [sys.executable, "-m", "backend.cli", "worker", "--settings", settings]
+        env = {**env, "WORKER_UVLOOP": str(LOOP[0] == "uvloop").lower()}
+    else:
+        command = [sys.executable, str(ROOT / "bench" / "arq_worker.py"), LOOP[0], settings]
     return subprocess.Popen(
-        [sys.executable, str(ROOT / "bench" / "arq_worker.py"), LOOP[0], settings],
+        command,
         env=env,
         cwd=ROOT,
         stdout=None if os.environ.get("BENCH_VERBOSE") else subprocess.DEVNULL,
@@ -184,10 +195,15 @@ class Side:
 
 class Bare(Side):
     async def open(self, redis_url: str | None) -> None:
+        from arq import create_pool
+        from arq.connections import RedisSettings
+
         from backend.core.redis import create_redis
+        from backend.settings import get_settings
         from bench.workers import bare_done_key
 
-        self.redis = create_redis(redis_url)
+        # arq's own client, as a bare arq application enqueues (the engine's side uses Sellpilot's).
+        self.redis = await create_pool(RedisSettings.from_dsn(redis_url or get_settings().redis.url))
         self.reader = create_redis()
         self.completions = Completions(self.reader, bare_done_key(), lambda f: f[b"id"].decode())
         self.extra["queue"] = f"{os.environ['REDIS_KEY_PREFIX']}:bare"
@@ -227,12 +243,24 @@ class Engine(Side):
         await self.completions.start()
 
     async def settle(self) -> None:
+        from backend.auth.tables import Workspace
         from backend.jobs.tables import Job
 
-        # A deployment's jobs table has statistics (autovacuum analyses it within about a minute of
-        # its first rows). A table never analysed makes PostgreSQL reach a job by the workspace's index
-        # instead of its primary key, reading every job of the workspace per statement (the plan is then
-        # kept by each pooled connection); ANALYZE drops those plans, as autovacuum's would.
+        # A deployment's jobs table holds JOBS_RETENTION_DAYS of finished jobs, of this workspace and of
+        # others, and has statistics (autovacuum analyses it). A fresh, nearly empty one does not: its plans
+        # (kept by each pooled connection) read a job by a sequential scan or the workspace's index instead
+        # of its primary key, and which one a connection keeps varies from round to round.
+        others = [uuid.uuid4() for _ in range(HISTORY_WORKSPACES)]
+        await Workspace.insert(*(Workspace(id=other, name="bench history") for other in others))
+        await Job.raw(
+            "INSERT INTO jobs (id, workspace, kind, status, progress, attempts, dispatches, "
+            "created_at, started_at, finished_at) "
+            "SELECT gen_random_uuid(), w, 'bench.noop', 'succeeded', 1, 1, 1, t, t, t "
+            "FROM unnest({}::uuid[]) AS w, generate_series(1, {}) AS i, "
+            "LATERAL (SELECT now() - make_interval(secs => i * 30)) AS at(t)",
+            [self.extra["workspace"], *others],
+            HISTORY_JOBS_PER_WORKSPACE,
+        )
         await Job.raw("ANALYZE jobs")
 
     async def one(self) -> None:
@@ -295,7 +323,7 @@ async def timed_round(name: str, env: dict[str, str], count: int, in_flight: int
     """Jobs/s of one side from a warm worker, and CPU milliseconds per job of each part."""
     side = make_side(name)
     await side.open(None)
-    worker = start_worker(env, side.settings)
+    worker = start_worker(env, side.settings, isinstance(side, Engine))
     meter = CpuMeter(worker.pid)
     try:
         # Readiness and warm-up: a first job, then a wave, through the fresh worker.
@@ -392,7 +420,7 @@ async def count_pass(name: str, env: dict[str, str], count: int, in_flight: int)
     }
     side = make_side(name)
     await side.open(via_proxy(redis_url, ports["redis:enqueue"]))
-    worker = start_worker(worker_env, side.settings)
+    worker = start_worker(worker_env, side.settings, isinstance(side, Engine))
     try:
         await closed_loop(1, 1, side.one)
         await closed_loop(in_flight * 2, in_flight, side.one)

@@ -68,6 +68,9 @@ if BACKEND == "postgres":
 else:
     os.environ.pop("DATABASE_URL", None)
 
+# Fixtures of modules that import `backend` (registered after the environment above is set).
+pytest_plugins = ["tests.private_redis"]
+
 
 async def _admin_execute(sql: str) -> None:
     connection = await asyncpg.connect(POSTGRES_ADMIN_URL)

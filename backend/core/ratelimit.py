@@ -7,13 +7,13 @@ import uuid
 from redis.asyncio import Redis
 
 from backend.core.errors import RateLimited
-from backend.core.redis import redis_key
+from backend.core.redis import lua_script, redis_key
 from backend.settings import RateLimit, get_settings
 
 # Generic cell rate algorithm: the key holds the "theoretical arrival time" of
 # the next request. A request is allowed if it is no more than `burst`
 # intervals early. Redis's own clock keeps all processes in agreement.
-_GCRA = """
+_GCRA = lua_script("""
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local t = redis.call('TIME')
@@ -27,18 +27,14 @@ if allow_at > now then
 end
 redis.call('SET', KEYS[1], new_tat, 'PX', new_tat - now)
 return 0
-"""
+""")
 
 
 async def hit(redis: Redis, rule: RateLimit, bucket: str, identity: str, detail: str) -> None:
     """Count one request of `identity` in `bucket`; raise `RateLimited` when over `rule`."""
     interval_ms = max(1, rule.period_seconds * 1000 // rule.limit)
-    script = redis.register_script(_GCRA)
     wait_ms = int(
-        await script(
-            keys=[redis_key("ratelimit", bucket, identity)],
-            args=[interval_ms, rule.limit],
-        )
+        await _GCRA(keys=[redis_key("ratelimit", bucket, identity)], args=[interval_ms, rule.limit], client=redis)
     )
     if wait_ms > 0:
         raise RateLimited(detail, retry_after_seconds=wait_ms / 1000)

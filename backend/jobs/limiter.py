@@ -22,7 +22,7 @@ from prometheus_client import Histogram
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 
-from backend.core.redis import redis_key
+from backend.core.redis import lua_script, redis_key
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
@@ -37,7 +37,7 @@ LIMITER_WAIT_SECONDS = Histogram(
 # Atomically: drop lapsed leases, then take a slot only if both the
 # concurrency cap and the per-minute rate (GCRA) allow it. Returns
 # {1, 0} on success or {0, ms to wait at most}.
-_ACQUIRE = """
+_ACQUIRE = lua_script("""
 local slots, rate = KEYS[1], KEYS[2]
 local token, max_concurrent, lease_ms = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3])
 local interval, burst = tonumber(ARGV[4]), tonumber(ARGV[5])
@@ -66,9 +66,9 @@ if max_concurrent > 0 then
 end
 if interval > 0 then redis.call('SET', rate, new_tat, 'PX', new_tat - now) end
 return {1, 0}
-"""
+""")
 
-_RELEASE = """
+_RELEASE_SOURCE = """
 if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
   redis.call('LPUSH', KEYS[2], 1)
   redis.call('LTRIM', KEYS[2], 0, tonumber(ARGV[2]) - 1)
@@ -76,12 +76,13 @@ if redis.call('ZREM', KEYS[1], ARGV[1]) == 1 then
 end
 return 1
 """
+_RELEASE = lua_script(_RELEASE_SOURCE)
 
-_RENEW = """
+_RENEW = lua_script("""
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 return redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1])
-"""
+""")
 
 MAX_WAIT_SLICE_SECONDS = 2.0
 
@@ -113,14 +114,14 @@ class Held:
         """Run `pipe` with this slot's release at its end (one round trip); the replies of `pipe`'s own commands."""
         # EVAL, not a registered script: a pipeline holding one first asks Redis whether it is loaded
         # (SCRIPT EXISTS), a round trip of its own; Redis keeps EVAL's compiled script by its hash anyway.
-        pipe.eval(_RELEASE, len(self.keys), *self.keys, *self.args)
+        pipe.eval(_RELEASE_SOURCE, len(self.keys), *self.keys, *self.args)
         replies: list[Any] = await pipe.execute()
         self.released = True
         return replies[:-1]
 
     async def release(self) -> None:
         if not self.released:
-            await self.redis.register_script(_RELEASE)(keys=self.keys, args=self.args)
+            await _RELEASE(keys=self.keys, args=self.args, client=self.redis)
             self.released = True
 
 
@@ -131,11 +132,12 @@ async def slot(redis: Redis, key: str, limit: Limit, timeout: float | None = Non
     slots, rate, released = _keys(key)
     token = uuid.uuid4().hex
     interval = 60_000 // limit.per_minute if limit.per_minute else 0
-    acquire = redis.register_script(_ACQUIRE)
     started = time.monotonic()
     while True:
-        granted, wait_ms = await acquire(
-            keys=[slots, rate], args=[token, limit.max_concurrent, lease_ms, interval, max(1, limit.per_minute)]
+        granted, wait_ms = await _ACQUIRE(
+            keys=[slots, rate],
+            args=[token, limit.max_concurrent, lease_ms, interval, max(1, limit.per_minute)],
+            client=redis,
         )
         if granted:
             break
@@ -183,10 +185,9 @@ class _Renewal:
         self.task = asyncio.ensure_future(self._renew_forever())
 
     async def _renew_forever(self) -> None:
-        renew = self.redis.register_script(_RENEW)
         while True:
             try:
-                await renew(keys=[self.slots], args=[self.token, self.lease_ms])
+                await _RENEW(keys=[self.slots], args=[self.token, self.lease_ms], client=self.redis)
             except Exception as exc:  # a missed renewal only risks the lease lapsing
                 log.warning("limiter_renew_failed", error=str(exc))
             await asyncio.sleep(self.lease_ms / 3000)

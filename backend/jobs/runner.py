@@ -12,20 +12,17 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
-from prometheus_client import Counter, Histogram
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
+from prometheus_client import Counter
 
 from backend import db
 from backend.core.aio import backoff_seconds
-from backend.core.clock import utcnow
 from backend.core.scoped import across_workspaces, scoped
-from backend.jobs import context, events, fanout, store
+from backend.jobs import context, events, fanout, outcomes, store
 from backend.jobs.errors import user_error
 from backend.jobs.limiter import Held
 from backend.jobs.schemas import JobEvent
@@ -34,16 +31,7 @@ from backend.jobs.tables import Job, JobItem, JobStatus
 
 log = structlog.get_logger(__name__)
 
-JOB_DURATION_SECONDS = Histogram(
-    "sellpilot_job_duration_seconds",
-    "Run time of jobs that finished, by kind and final status",
-    ["kind", "status"],
-    buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 300, 1800),
-)
 JOB_RUNS = Counter("sellpilot_job_runs_total", "Job runs started by workers, by kind", ["kind"])
-
-# Redis going away mid-job is not the job's fault: it runs again once Redis is back.
-REDIS_LOST = (RedisConnectionError, RedisTimeoutError)
 
 
 class RetryableJobError(Exception):
@@ -270,7 +258,7 @@ async def _why_not_started(
         log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
         return
     if row["kind"] not in handlers:
-        await _finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
+        await outcomes.finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
 
 
 async def run_job(
@@ -318,28 +306,28 @@ async def _run_started(
     started = events.event_from_job("job.started", row, {"attempt": row["attempts"]})
     held = run.held_start = HeldStart(redis, row["workspace"], started)
     try:
-        result = await held.around(handler(run), REDIS_LOST)
+        result = await held.around(handler(run), outcomes.REDIS_LOST)
     except JobCancelled:
         log.info("job_cancelled_between_items", job_id=str(job_id))
         return
     except RetryableJobError as exc:
-        await _retry_or_fail(redis, row, str(exc), retry_base)
+        await outcomes.retry_or_fail(redis, row, str(exc), retry_base)
         return
     except JobPaused as exc:
-        await _pause(redis, row, str(exc))
+        await outcomes.pause(redis, row, str(exc))
         return
     except JobFailed as exc:
-        await _finish(redis, row, JobStatus.failed, error=str(exc), turn=turn)
+        await outcomes.finish(redis, row, JobStatus.failed, error=str(exc), turn=turn)
         return
     except JobDeferred as exc:
-        await _defer(redis, row, str(exc), exc.seconds)
+        await outcomes.defer(redis, row, str(exc), exc.seconds)
         return
-    except REDIS_LOST as exc:
+    except outcomes.REDIS_LOST as exc:
         # Not counted as an attempt; if Redis is still away, the send is
         # lost too and the sweeper sends it once Redis is back.
         log.warning("job_interrupted_by_redis", job_id=str(job_id), error=type(exc).__name__)
         reason = "Interrupted: the connection to Redis was lost; it runs again once Redis is back"
-        await _defer(redis, row, reason, backoff_seconds(row["attempts"], retry_base))
+        await outcomes.defer(redis, row, reason, backoff_seconds(row["attempts"], retry_base))
         return
     except asyncio.CancelledError:
         # An arq abort (the row already says cancelled: nothing to do), the
@@ -347,112 +335,22 @@ async def _run_started(
         # job timeout, which arq treats as final: the job would stay
         # `running` for ever, so it is retried (or failed) here.
         if lifecycle is None or not lifecycle.stopping:
-            await _retry_or_fail(redis, row, "Ran longer than the job timeout (WORKER_JOB_TIMEOUT_SECONDS)", retry_base)
+            await outcomes.retry_or_fail(
+                redis, row, "Ran longer than the job timeout (WORKER_JOB_TIMEOUT_SECONDS)", retry_base
+            )
         raise
     except Exception as exc:
         log.exception("job_failed", job_id=str(job_id), kind=row["kind"])
-        await _finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}", turn=turn)
+        await outcomes.finish(redis, row, JobStatus.failed, error=f"{type(exc).__name__}: {exc}", turn=turn)
         return
     if isinstance(result, WaitForChildren):
+        log.info("job_waiting_for_children", children=len(run.children_to_start))
         await held.send()
         for child in run.children_to_start:
             await store.dispatch(redis, child, announce=[events.event_from_job("job.created", child)])
         await fanout.roll_up_parent(redis, row["workspace"], job_id)
         return
     duration = time.monotonic() - began
-    await _finish(redis, row, JobStatus.succeeded, result=result, duration=duration, turn=turn, first=await held.take())
-
-
-async def _retry_or_fail(redis: ArqRedis, row: dict[str, Any], error: str, retry_base: float) -> None:
-    error = user_error(error)
-    if row["attempts"] >= row["max_attempts"]:
-        await _finish(redis, row, JobStatus.failed, error=f"{error} (gave up after {row['attempts']} attempts)")
-        return
-    # The next dispatch is taken in the same statement; it is sent with the event in one round trip.
-    changes = {Job.status: JobStatus.retrying.value, Job.error: error, **_next_dispatch()}
-    fresh = await store.update_job(row["workspace"], row["id"], changes, _still_ours(row))
-    if fresh is None:
-        return  # cancelled meanwhile
-    delay = backoff_seconds(row["attempts"], retry_base)
-    retrying = events.event_from_job("job.retrying", fresh, {"error": error, "in_seconds": round(delay, 2)})
-    await store.send(redis, fresh, fresh["dispatches"], delay, announce=[retrying])
-
-
-def _next_dispatch() -> dict[Any, Any]:
-    return {Job.dispatches: Job.dispatches + 1, Job.dispatched_at: utcnow()}
-
-
-def _still_ours(row: dict[str, Any]) -> Any:
-    """The job is still running as this dispatch (not cancelled, not given to another worker)."""
-    return (Job.status == JobStatus.running.value) & (Job.dispatches == row["dispatches"])
-
-
-async def _set_aside(
-    redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str, *, redispatch: bool = False
-) -> dict[str, Any] | None:
-    """Park a running job (paused or deferred) with the reason; not counted as an attempt.
-
-    With `redispatch`, the job's next dispatch is taken in the same statement (for the caller to send).
-    """
-    reason = user_error(reason)
-    changes = {Job.status: status.value, Job.error: reason, Job.attempts: Job.attempts - 1}
-    if redispatch:
-        changes.update(_next_dispatch())
-    return await store.update_job(row["workspace"], row["id"], changes, _still_ours(row))
-
-
-async def _defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
-    fresh = await _set_aside(redis, row, JobStatus.retrying, reason, redispatch=True)
-    if fresh is None:
-        return  # cancelled meanwhile
-    # The reason as stored (one line, capped), never the raw exception text.
-    payload = {"error": fresh["error"], "in_seconds": round(seconds, 2)}
-    try:
-        retrying = events.event_from_job("job.retrying", fresh, payload)
-        await store.send(redis, fresh, fresh["dispatches"], seconds, announce=[retrying])
-    except REDIS_LOST:
-        # The row says `retrying` as its next dispatch; the sweeper sends it once Redis answers again.
-        log.warning("job_dispatch_left_to_sweeper", job_id=str(fresh["id"]))
-
-
-async def _pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
-    # The resumed run gets the attempt back: waiting for a person is not a failure.
-    fresh = await _set_aside(redis, row, JobStatus.paused, reason)
-    if fresh is not None:
-        paused = events.event_from_job("job.paused", fresh, {"reason": fresh["error"]})
-        await events.publish(redis, fresh["workspace"], paused)
-
-
-async def _finish(
-    redis: ArqRedis,
-    row: dict[str, Any],
-    status: JobStatus,
-    *,
-    error: str | None = None,
-    result: Any = None,
-    duration: float | None = None,
-    turn: Held | None = None,
-    first: Sequence[JobEvent] = (),
-) -> None:
-    """Move a job to a final status unless it was cancelled meanwhile, and tell everyone.
-
-    `turn` (the workspace's slot) is given back in the event's round trip; `first` (events held back, see
-    `started`) go before the final event in it.
-    """
-    error = user_error(error) if error is not None else None
-    fresh = await store.mark_finished(row, status, error, result)
-    if fresh is None:
-        return
-    if fresh["started_at"] is not None:
-        elapsed = duration if duration is not None else (fresh["finished_at"] - fresh["started_at"]).total_seconds()
-        JOB_DURATION_SECONDS.labels(kind=fresh["kind"], status=status.value).observe(max(0.0, elapsed))
-    payload = {"error": error} if error else {}
-    event = events.event_from_job(f"job.{status.value}", fresh, payload)
-    if turn is None:
-        await events.publish(redis, fresh["workspace"], *first, event)
-    else:
-        async with redis.pipeline(transaction=False) as pipe:
-            events.add_to(pipe, fresh["workspace"], *first, event)
-            await turn.release_with(pipe)
-    if fresh["parent"] is not None:
-        await fanout.roll_up_parent(redis, fresh["workspace"], fresh["parent"])
+    await outcomes.finish(
+        redis, row, JobStatus.succeeded, result=result, duration=duration, turn=turn, first=await held.take()
+    )

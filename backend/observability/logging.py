@@ -56,6 +56,26 @@ def configure_logging(settings: ObservabilitySettings) -> None:
     root.setLevel(settings.log_level)
     # One access line per request comes from `request_log_middleware`.
     logging.getLogger("uvicorn.access").disabled = True
+    arq_worker = logging.getLogger("arq.worker")
+    if not any(isinstance(f, _JobRunLinesFilter) for f in arq_worker.filters):
+        arq_worker.addFilter(_JobRunLinesFilter())
+
+
+class _JobRunLinesFilter(logging.Filter):
+    """Leaves out arq's start and success lines of the jobs engine's runs (its `run_job` task).
+
+    The engine logs one line per run with the job's kind, ids and real outcome (`job_finished`,
+    `job_retrying`, …); arq's two carry only arq's ids and call every run a success, even a job
+    that failed. Failures, retries and other tasks' lines stay.
+    """
+
+    # arq.worker's formats for "started" and "succeeded" (arq 0.2x).
+    LINES = frozenset({"%6.2fs → %s(%s)%s", "%6.2fs ← %s ● %s"})
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.msg not in self.LINES or not isinstance(record.args, tuple) or len(record.args) < 2:
+            return True
+        return not str(record.args[1]).endswith(":run_job")
 
 
 def request_log_middleware(app: ASGIApp) -> ASGIApp:

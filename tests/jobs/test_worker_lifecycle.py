@@ -12,8 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -30,61 +29,12 @@ from tests.helpers import register
 from tests.jobs.conftest import _free_port, kill_hard
 from tests.jobs.handlers import TEST_HANDLERS
 from tests.jobs.helpers import enqueue, finished, wait_for
+from tests.private_redis import PrivateRedis
 
 ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_SECONDS = 4
 # The bound under test, plus room for a loaded 2-core machine (process start, imports).
 STOP_WITHIN = SHUTDOWN_SECONDS + 16
-
-
-@dataclass
-class PrivateRedis:
-    """A redis-server of this test only: it can be killed, frozen and started again on the same port."""
-
-    port: int
-    process: subprocess.Popen[bytes] | None = None
-    clients: list[ArqRedis] = field(default_factory=list)
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline:
-            probe = subprocess.run(
-                ["redis-cli", "-p", str(self.port), "ping"], capture_output=True, check=False, timeout=5
-            )
-            if probe.stdout.strip() == b"PONG":
-                return
-            time.sleep(0.1)
-        raise RuntimeError("the private redis-server did not start")
-
-    def kill(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGCONT)
-            self.process.kill()
-            self.process.wait(timeout=10)
-
-    def client(self) -> ArqRedis:
-        redis = create_redis(self.url)
-        self.clients.append(redis)
-        return redis
-
-
-@pytest.fixture
-async def private_redis() -> AsyncIterator[PrivateRedis]:
-    server = PrivateRedis(port=_free_port())
-    server.start()
-    yield server
-    for client in server.clients:
-        await client.aclose()
-    server.kill()
 
 
 @pytest.fixture
@@ -329,13 +279,12 @@ async def test_sigterm_stops_a_worker_whose_redis_stopped_answering(
 ) -> None:
     worker = spawn(REDIS_URL=private_redis.url)
     await _worker_alive(private_redis.client())
-    assert private_redis.process is not None
-    private_redis.process.send_signal(signal.SIGSTOP)  # connections stay open, nothing answers
+    private_redis.freeze()  # connections stay open, nothing answers
     try:
         worker.send_signal(signal.SIGTERM)
         _stops_within(worker, STOP_WITHIN, tmp_path)
     finally:
-        private_redis.process.send_signal(signal.SIGCONT)
+        private_redis.thaw()
 
 
 def _migrate(test_env: dict[str, str], env: dict[str, str]) -> None:

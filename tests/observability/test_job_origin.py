@@ -1,4 +1,5 @@
-"""A job remembers the request that created it: the worker's log lines for it carry that request id;
+"""A job remembers the request that created it: the worker's log lines for it carry that request id,
+and one of them says how the run ended;
 Sentry events from jobs and requests are tagged with the workspace (and job kind) and hold no
 personal data."""
 
@@ -63,6 +64,11 @@ async def test_the_workers_log_lines_for_a_job_carry_the_request_id(
     assert any(line["event"] == "proxy_checked" for line in of_job), lines[-20:]
     assert {line.get("request_id") for line in of_job} == {request_id}
     assert {line.get("workspace_id") for line in of_job} == {account.workspace_id}
+    # One line says how the run ended, with its kind; arq's own start/success lines for it are left out.
+    ended = [(line["status"], line["job_kind"]) for line in of_job if line["event"] == "job_finished"]
+    assert ended == [("succeeded", "proxies.health_check")], of_job
+    arq_lines = [line["event"] for line in lines if line.get("logger") == "arq.worker"]
+    assert [line for line in arq_lines if ":run_job" in line and ("→" in line or "←" in line)] == []
 
 
 class CapturedEvents(Transport):
