@@ -258,7 +258,9 @@ async def _why_not_started(
         log.info("stale_dispatch_ignored", job_id=str(job_id), dispatch=dispatch, current=row["dispatches"])
         return
     if row["kind"] not in handlers:
-        await outcomes.finish(redis, row, JobStatus.failed, error=f"No worker handles jobs of kind {row['kind']!r}")
+        with context.job_context(row):  # its log line carries the job's ids, as a run's does
+            error = f"No worker handles jobs of kind {row['kind']!r}"
+            await outcomes.finish(redis, row, JobStatus.failed, error=error)
 
 
 async def run_job(
