@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Any
 import structlog
 
 from backend import db
-from backend.billing.plans import PAID_PLANS, PLANS
+from backend.billing.plans import PAID_PLANS, PLAN_ACTIVE_STATUSES, PLANS
 from backend.billing.schemas import RedirectOut
 from backend.billing.stripe_api import idempotency_key, require_configured, stripe_client, stripe_reachable
 from backend.billing.tables import Subscription
-from backend.billing.usage import PLAN_ACTIVE_STATUSES, subscription_of
+from backend.billing.usage import subscription_of
 from backend.core.clock import utcnow
 from backend.core.errors import Conflict, InvalidInput
 from backend.core.scoped import scoped

@@ -13,9 +13,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from backend import db
-from backend.billing.plans import PLANS, Plan
+from backend.billing.plans import PLAN_ACTIVE_STATUSES, PLANS, Plan
 from backend.billing.schemas import BillingEventOut, PlanOverrideCreate, PlanOverrideOut
-from backend.billing.tables import BillingEvent, PlanOverride
+from backend.billing.tables import BillingEvent, PlanOverride, Subscription
 from backend.core.clock import utcnow
 from backend.core.errors import InvalidInput, NotFound
 from backend.core.pagination import fetch_page
@@ -78,6 +78,40 @@ async def apply(plan: Plan, workspace_id: uuid.UUID, rows: list[dict[str, Any]] 
         if row["resource"] in Resource.__members__ and row["limit_value"] is not None:
             limits[Resource(row["resource"])] = int(row["limit_value"])
     return dataclasses.replace(plan, limits=limits)
+
+
+def limit_sql(resource: Resource) -> str:
+    """`effective_plan(workspace).limits[resource]` as one SQL expression (PostgreSQL), for a statement that
+    checks the limit itself (a job start's INSERT), so the plan is not read in a round trip of its own.
+
+    `{workspace}` marks the workspace and `{}` the time now (as `utcnow()`; `apply` compares expiry with it).
+    The same rules as `plan_of` and `apply`: the newest live override of the resource, else the newest live
+    override's plan, else the subscription's plan while active, else the free plan; a plan name
+    not in `PLANS` counts as no plan. `tests/billing/test_limit_sql.py` holds the two to the same answers.
+    """
+    plans = ", ".join(f"('{name}', {plan.limits[resource]})" for name, plan in PLANS.items())
+    statuses = ", ".join(f"'{status}'" for status in sorted(PLAN_ACTIVE_STATUSES))
+    overrides, subscriptions = PlanOverride._meta.tablename, Subscription._meta.tablename
+    live = "o.workspace = {workspace} AND o.expires_at > at.now"
+    newest = "ORDER BY o.created_at DESC LIMIT 1"
+    resource_override = (
+        f"SELECT o.limit_value FROM {overrides} o WHERE {live} "  # noqa: S608 - our own SQL
+        f"AND o.resource = '{resource.value}' AND o.limit_value IS NOT NULL {newest}"
+    )
+    plan_override = (
+        f"SELECT p.lim FROM {overrides} o JOIN plan_limits p ON p.name = o.plan "  # noqa: S608 - our own SQL
+        f"WHERE {live} {newest}"
+    )
+    subscription = (
+        f"SELECT p.lim FROM {subscriptions} s JOIN plan_limits p ON p.name = s.plan "  # noqa: S608 - our own SQL
+        f"WHERE s.workspace = {{workspace}} AND s.status IN ({statuses}) LIMIT 1"
+    )
+    free = PLANS["free"].limits[resource]
+    return (
+        f"(WITH plan_limits(name, lim) AS (VALUES {plans}) "  # noqa: S608 - our own SQL
+        f"SELECT COALESCE(({resource_override}), ({plan_override}), ({subscription}), {free}) "
+        "FROM (SELECT {}::timestamptz AS now) AS at)"
+    )
 
 
 def _override_out(row: dict[str, Any]) -> PlanOverrideOut:

@@ -11,6 +11,8 @@ from backend.settings import get_settings
 # Consumed per calendar month (UTC) and counted in the usage ledger; the
 # others are counts of things that exist right now.
 MONTHLY = frozenset({Resource.ai_generations})
+# Stripe statuses under which the paid plan applies (past_due: Stripe is still retrying the card).
+PLAN_ACTIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
 
 RESOURCE_LABELS = {
     Resource.platform_accounts: "platform accounts",

@@ -11,7 +11,7 @@ events) and `stripe_api` (the client).
 from __future__ import annotations
 
 from backend.billing.checkout import create_checkout, create_portal
-from backend.billing.overrides import list_events, list_overrides, remove_override, set_override
+from backend.billing.overrides import limit_sql, list_events, list_overrides, remove_override, set_override
 from backend.billing.stripe_api import stripe_client
 from backend.billing.usage import (
     apply_plan_limits,
@@ -41,6 +41,7 @@ __all__ = [
     "effective_plan",
     "ensure_capacity",
     "get_billing",
+    "limit_sql",
     "list_events",
     "list_overrides",
     "process_event",

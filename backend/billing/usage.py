@@ -15,7 +15,15 @@ import structlog
 
 from backend import db
 from backend.billing import overrides
-from backend.billing.plans import MONTHLY, PLANS, RESOURCE_LABELS, Plan, catalogue, next_plan_up
+from backend.billing.plans import (
+    MONTHLY,
+    PLAN_ACTIVE_STATUSES,
+    PLANS,
+    RESOURCE_LABELS,
+    Plan,
+    catalogue,
+    next_plan_up,
+)
 from backend.billing.schemas import BillingOut, LimitOut
 from backend.billing.tables import Subscription, Usage, UsageCharge
 from backend.core import quotas
@@ -26,9 +34,6 @@ from backend.core.scoped import prepared, scoped
 from backend.settings import get_settings
 
 log = structlog.get_logger(__name__)
-
-# Stripe statuses under which the paid plan applies (past_due: Stripe is still retrying the card).
-PLAN_ACTIVE_STATUSES = frozenset({"active", "trialing", "past_due"})
 
 
 def current_period() -> str:

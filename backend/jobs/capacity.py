@@ -1,8 +1,8 @@
 """The plan's concurrent jobs: how many a workspace has, the one check every new job passes, and its share of workers.
 
 Every job a person starts passes the plan's limit under the workspace's lock:
-`store.create_job` counts in its INSERT (PostgreSQL; the lock is taken in that
-statement), `service.retry_job` calls `ensure_job_capacity` under
+`store.create_job` reads the limit and counts in its INSERT (PostgreSQL; the
+lock is taken in that statement), `service.retry_job` calls `ensure_job_capacity` under
 `lock_workspace_jobs`; a 402 names the limit, so no kind can slip past it.
 The jobs count is registered in `core.quotas` for billing's usage page.
 """
@@ -38,10 +38,9 @@ async def count_unfinished(workspace_id: uuid.UUID) -> int:
 quotas.register(Resource.concurrent_jobs, count_unfinished)
 
 
-async def job_limit(workspace_id: uuid.UUID) -> int:
-    """The concurrent jobs the workspace's plan allows, read afresh: a plan change applies to the next job."""
-    plan = await billing.effective_plan(workspace_id)
-    return plan.limits[Resource.concurrent_jobs]
+# The concurrent jobs the workspace's plan allows, as SQL (`{workspace}`, and `{}` for the time now): a job
+# start's INSERT reads the plan itself, afresh, so a plan change applies to the next job.
+JOB_LIMIT_SQL = billing.limit_sql(Resource.concurrent_jobs)
 
 
 async def ensure_job_capacity(workspace_id: uuid.UUID) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -231,8 +232,8 @@ async def create_job(
         if not within_plan:
             rows = await Job.insert(Job(**values)).returning(*JOB_COLUMNS)
             return loaded(rows[0]), True
-        # PostgreSQL: the plan's limit, then the lock, count and insert in one statement (2 round trips).
-        rows = await _insert_if_room(values, await capacity.job_limit(workspace_id)) if db.is_postgres() else []
+        # PostgreSQL: the plan's limit, the lock, the count and the insert in one statement.
+        rows = await _insert_if_room(values, now) if db.is_postgres() else []
         if not rows:
             # No room (or SQLite): checked again under the lock, step by step, for a 402 naming the limit.
             async with db.transaction():
@@ -265,9 +266,9 @@ def _names(columns: Sequence[Column]) -> str:
 _insert_if_room_queries: dict[tuple[str, ...], Prepared[Job]] = {}
 
 
-async def _insert_if_room(values: dict[str, Any], limit: int) -> list[dict[str, Any]]:
-    """Insert the job of `values` (column → value as stored) if its workspace has fewer than `limit`
-    unfinished jobs, in one statement (PostgreSQL); prepared once, as it runs on every job start.
+async def _insert_if_room(values: dict[str, Any], now: datetime) -> list[dict[str, Any]]:
+    """Insert the job of `values` (column → value as stored) if its workspace has fewer unfinished jobs
+    than its plan allows at `now`, in one statement (PostgreSQL); prepared once, as it runs on every job start.
 
     The count runs after the workspace's lock is granted, inside
     `jobs_unfinished_locked` (see its migrations for why it must), and the
@@ -278,13 +279,13 @@ async def _insert_if_room(values: dict[str, Any], limit: int) -> list[dict[str, 
         columns = [Job._meta.get_column_by_name(name) for name in names]
         placeholders = ", ".join("{}" for _ in names)
         sql = f'INSERT INTO "jobs" ({_names(columns)}) SELECT {placeholders} '
-        sql += f"WHERE jobs_unfinished_locked({{workspace}}) < {{}} RETURNING {_names(JOB_COLUMNS)}"
+        sql += f"WHERE jobs_unfinished_locked({{workspace}}) < {capacity.JOB_LIMIT_SQL} RETURNING {_names(JOB_COLUMNS)}"
 
         def build(jobs: Scoped[Job], *slots: Any) -> Any:
             return jobs.raw(sql, *slots)
 
         query = _insert_if_room_queries[names] = prepared(Job, build, arity=len(names) + 1)
-    return await query.rows(values["workspace"], *values.values(), limit)
+    return await query.rows(values["workspace"], *values.values(), now)
 
 
 async def _by_key(workspace_id: uuid.UUID, key: str) -> dict[str, Any] | None:
