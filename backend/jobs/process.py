@@ -27,13 +27,14 @@ import threading
 from typing import Any
 
 import structlog
-from arq.utils import poll
+from arq.constants import in_progress_key_prefix
+from arq.utils import timestamp_ms
 from arq.worker import Worker, get_kwargs
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from backend.core.aio import bounded
-from backend.core.redis import create_redis
+from backend.core.redis import create_redis, lua_script
 from backend.jobs.runner import WorkerLifecycle
 from backend.settings import get_settings
 
@@ -50,6 +51,17 @@ WATCHDOG_GRACE_SECONDS = 5.0
 REDIS_LOST = (RedisConnectionError, RedisTimeoutError, OSError)
 
 
+# arq's job start as one script: a job in progress on a worker, no longer queued, or queued for later is not
+# taken; else it is marked in progress (for arq's in-progress timeout) and its queue score returned.
+_TAKE = lua_script("""
+if redis.call('EXISTS', KEYS[1]) == 1 then return false end
+local score = redis.call('ZSCORE', KEYS[2], ARGV[1])
+if not score or tonumber(score) > tonumber(ARGV[2]) then return false end
+redis.call('PSETEX', KEYS[1], ARGV[3], '1')
+return score
+""")
+
+
 def _force_exit(reason: str) -> None:
     log.error("worker_forced_exit", reason=reason)
     os._exit(1)
@@ -61,6 +73,7 @@ class SellpilotWorker(Worker):
         self.shutdown_timeout = get_settings().jobs.worker_shutdown_timeout_seconds
         self._started = False
         self._stopping = False
+        self._took_jobs = False
         # Tells job runs cancelled by a stop from runs cancelled by arq's job timeout.
         self.lifecycle = self.ctx.setdefault("lifecycle", WorkerLifecycle())
 
@@ -94,24 +107,47 @@ class SellpilotWorker(Worker):
                 await self.on_startup(self.ctx)
             self._started = True
             log.info("worker_started", functions=sorted(self.functions), queue=self.queue_name)
-        async for _ in poll(self.poll_delay_s):
-            # The signal also cancels this task, but a cancellation can be
-            # swallowed on its way (seen: the worker went on taking jobs).
-            if self._stopping:
-                return
+        loop = asyncio.get_running_loop()
+        # The signal also cancels this task, but a cancellation can be
+        # swallowed on its way (seen: the worker went on taking jobs).
+        while not self._stopping:
+            began = loop.time()
+            self._took_jobs = False
             await self._poll_iteration()
+            if not self._took_jobs:
+                # Nothing taken (queue empty, or every slot busy): wait out the poll delay. After taking jobs,
+                # the queue is read again at once (arq waits), so a job queued meanwhile starts without
+                # waiting for the next tick while a slot is free.
+                await asyncio.sleep(max(0.0, self.poll_delay_s - (loop.time() - began)))
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
-        for job_id in job_ids:
-            try:
-                await super().start_jobs([job_id])
-            except REDIS_LOST:
-                # arq took a job slot before its Redis calls failed and never
-                # gives it back: without this, each outage shrinks the worker
-                # until it takes no job at all.
-                self.job_counter -= 1
+        """arq's `start_jobs` with its four round trips per job (WATCH, EXISTS, ZSCORE, MULTI/PSETEX/EXEC) made
+        one (`_TAKE`, atomic as arq's transaction is); and a slot taken is given back whatever fails, where arq
+        keeps it (each Redis outage would shrink the worker until it takes no job at all)."""
+        for job_id_bytes in job_ids:
+            await self.sem.acquire()
+            if self.job_counter >= self.max_jobs:
                 self.sem.release()
+                return
+            self.job_counter += 1
+            job_id = job_id_bytes.decode()
+            try:
+                score = await _TAKE(
+                    keys=[in_progress_key_prefix + job_id, self.queue_name],
+                    args=[job_id, timestamp_ms(), int(self.in_progress_timeout_s * 1000)],
+                    client=self.pool,
+                )
+            except BaseException:
+                self._release_sem_dec_counter_on_complete()
                 raise
+            if score is None:
+                # Running elsewhere, finished and gone from the queue, or deferred again by another worker.
+                self._release_sem_dec_counter_on_complete()
+                continue
+            task = self.loop.create_task(self.run_job(job_id, int(float(score))))
+            task.add_done_callback(lambda _: self._release_sem_dec_counter_on_complete())
+            self.tasks[job_id] = task
+            self._took_jobs = True
 
     def handle_sig(self, signum: signal.Signals) -> None:
         if self._stopping:

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
 import httpx
-from arq.constants import job_key_prefix
+from arq.constants import in_progress_key_prefix, job_key_prefix
 from arq.jobs import deserialize_job
+from arq.utils import timestamp_ms
 
 from backend.core.redis import arq_queue_name
 from backend.jobs import events, runner, store
+from backend.jobs.process import SellpilotWorker
 from backend.jobs.tables import Job
 from tests.helpers import register
 from tests.jobs.handlers import TEST_HANDLERS
@@ -79,3 +82,36 @@ async def test_a_retry_takes_its_next_dispatch_with_the_status(app: Any, client:
     assert await app.state.redis.exists(f"{job_key_prefix}{row['id']}:2")
     types = [event.type for _, event in await events.read_after(app.state.redis, workspace, "0-0", block_ms=None)]
     assert types == ["job.started", "job.retrying"]
+
+
+async def _nothing(ctx: dict[str, Any]) -> None:
+    return None
+
+
+async def test_a_worker_takes_a_queued_job_once_and_leaves_the_others(app: Any) -> None:
+    """The worker's one-round-trip take keeps arq's rules: a job another worker runs, one deferred to later,
+    and one no longer queued are not started, and each gives its slot back; a due one is marked in progress."""
+    redis = app.state.redis
+    queue = arq_queue_name()
+    worker = SellpilotWorker(functions=[_nothing], redis_pool=redis, queue_name=queue, max_jobs=4, handle_signals=False)
+    due, running_elsewhere, deferred, gone = (f"take-{name}-{uuid.uuid4()}" for name in ("due", "run", "def", "gone"))
+    now = timestamp_ms()
+    await redis.zadd(queue, {due: now - 10, running_elsewhere: now - 10, deferred: now + 60_000})
+    await redis.set(in_progress_key_prefix + running_elsewhere, b"1")
+    try:
+        free_slots = worker.sem._value
+        await worker.start_jobs([name.encode() for name in (running_elsewhere, deferred, gone, due)])
+
+        assert list(worker.tasks) == [due]
+        # The three not taken gave their slots back.
+        assert worker.job_counter == 1
+        assert worker.sem._value == free_slots - 1
+        ttl_ms = await redis.pttl(in_progress_key_prefix + due)
+        assert 0 < ttl_ms <= worker.in_progress_timeout_s * 1000
+        assert await redis.exists(in_progress_key_prefix + deferred, in_progress_key_prefix + gone) == 0
+        await asyncio.gather(*worker.tasks.values(), return_exceptions=True)
+        assert worker.job_counter == 0  # a finished job gives its slot back
+        assert worker.sem._value == free_slots
+    finally:
+        await redis.zrem(queue, due, running_elsewhere, deferred)
+        await redis.delete(*(in_progress_key_prefix + name for name in (due, running_elsewhere)))
