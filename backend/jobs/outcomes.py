@@ -62,7 +62,7 @@ def still_ours(row: dict[str, Any]) -> Any:
 
 
 async def set_aside(
-    redis: ArqRedis, row: dict[str, Any], status: JobStatus, reason: str, *, redispatch: bool = False
+    row: dict[str, Any], status: JobStatus, reason: str, *, redispatch: bool = False
 ) -> dict[str, Any] | None:
     """Park a running job (paused or deferred) with the reason; not counted as an attempt.
 
@@ -76,7 +76,7 @@ async def set_aside(
 
 
 async def defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: float) -> None:
-    fresh = await set_aside(redis, row, JobStatus.retrying, reason, redispatch=True)
+    fresh = await set_aside(row, JobStatus.retrying, reason, redispatch=True)
     if fresh is None:
         return  # cancelled meanwhile
     # The reason as stored (one line, capped), never the raw exception text.
@@ -92,7 +92,7 @@ async def defer(redis: ArqRedis, row: dict[str, Any], reason: str, seconds: floa
 
 async def pause(redis: ArqRedis, row: dict[str, Any], reason: str) -> None:
     # The resumed run gets the attempt back: waiting for a person is not a failure.
-    fresh = await set_aside(redis, row, JobStatus.paused, reason)
+    fresh = await set_aside(row, JobStatus.paused, reason)
     if fresh is not None:
         log.info("job_paused", reason=fresh["error"])
         paused = events.event_from_job("job.paused", fresh, {"reason": fresh["error"]})
