@@ -18,6 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import TMP_DIR
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sandbox-pass-1"
 STARTUP_SECONDS = 60  # generous: a loaded CI machine starts Python slowly
@@ -40,7 +42,8 @@ class SandboxProcess:
 def _start_sandbox(flavour: str) -> Iterator[SandboxProcess]:
     """`sellpilot sandbox --flavour <flavour>` on a free port and a temporary database (no Redis, no PostgreSQL)."""
     port = _free_port()
-    db_path = Path(tempfile.mkdtemp(prefix=f"sellpilot-sandbox-{flavour}-")) / "sandbox.sqlite3"
+    # In the run's own temporary folder, which goes when the run ends.
+    db_path = Path(tempfile.mkdtemp(prefix=f"sandbox-{flavour}-", dir=TMP_DIR)) / "sandbox.sqlite3"
     process = subprocess.Popen(
         [
             sys.executable,
