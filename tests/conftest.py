@@ -130,7 +130,32 @@ def _drives_a_browser(item: pytest.Item) -> bool:
     return getattr(helper, "__module__", "") == "tests.platforms.browser"
 
 
+# Fixtures that start worker or API processes of their own and wait for them against the clock.
+_STARTS_PROCESSES = {"start_worker", "api_url", "private_redis"}
+
+
+def _runs_alone(item: pytest.Item) -> bool:
+    """A test whose deadlines assume the machine to itself (marked `serial`, or starting processes it waits on)."""
+    return item.get_closest_marker("serial") is not None or bool(
+        _STARTS_PROCESSES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # scripts/test runs the suite in two phases: SELLPILOT_TEST_PHASE=parallel (pytest-xdist
+    # workers side by side) leaves out the tests that must run alone; SELLPILOT_TEST_PHASE=serial
+    # runs only those, one at a time on an otherwise idle machine. Unset: every test.
+    phase = os.environ.get("SELLPILOT_TEST_PHASE", "")
+    if phase not in {"", "parallel", "serial"}:
+        raise pytest.UsageError(f"SELLPILOT_TEST_PHASE={phase!r}: use parallel or serial (or leave it unset)")
+    if phase:
+        kept, left_out = [], []
+        for item in items:
+            (kept if _runs_alone(item) == (phase == "serial") else left_out).append(item)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+
     # Browser tests run once, on PostgreSQL: what they add is the browser and the platform,
     # which do not change with the database; the SQLite pass covers the database layer.
     if BACKEND != "sqlite" or os.environ.get("SELLPILOT_BROWSER_TESTS_ON_SQLITE") == "1":

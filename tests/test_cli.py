@@ -46,6 +46,7 @@ def _dev_env(tmp_path: Path, test_env: dict[str, str], api_port: int, redis_port
 
 
 @pytest.mark.timeout(90)
+@pytest.mark.serial  # API, worker, Redis and two sandboxes start against a 45 s deadline
 def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[str, str]) -> None:
     api_port, redis_port = free_port(), free_port()
     env = _dev_env(tmp_path, test_env, api_port, redis_port)

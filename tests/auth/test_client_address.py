@@ -78,6 +78,7 @@ def _wrong_login(port: int, source: str, forwarded_for: str) -> int:
 
 
 @pytest.mark.timeout(90)
+@pytest.mark.serial  # a real API server, then five logins against a 3/minute limit (one every 20 s)
 def test_the_api_server_believes_forwarded_for_only_from_its_proxies(test_env: dict[str, str]) -> None:
     """`sellpilot api` as deployed: a direct client (127.0.0.1) and a trusted proxy (127.0.0.2)."""
     port = free_port()

@@ -35,6 +35,7 @@ from tests.private_redis import free_port
 pytestmark = [
     pytest.mark.skipif(BACKEND != "postgres", reason="several processes share one database only on PostgreSQL"),
     pytest.mark.timeout(90),
+    pytest.mark.serial,  # four processes start at once against START_SECONDS
 ]
 
 ROOT = Path(__file__).resolve().parents[2]

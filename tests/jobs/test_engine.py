@@ -255,6 +255,7 @@ async def test_fifty_tasks_on_two_workers_never_exceed_a_limit_of_five(
     assert _CountingHandler.peak >= 3  # the limit was used, not serialised to one
 
 
+@pytest.mark.serial  # times the lease's lapse
 async def test_a_slot_held_by_a_crashed_process_lapses(app: Any, test_env: dict[str, str]) -> None:
     import subprocess
     import sys
@@ -289,6 +290,7 @@ async def test_a_slot_held_by_a_crashed_process_lapses(app: Any, test_env: dict[
     assert await limiter.in_flight(app.state.redis, key) == 0
 
 
+@pytest.mark.serial  # times 122 calls
 async def test_per_minute_limit_spaces_calls(app: Any) -> None:
     from backend.jobs import limiter
 
