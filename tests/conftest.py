@@ -8,7 +8,9 @@ and the Piccolo engine are read once per process.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -27,6 +29,7 @@ RUN_ID = uuid.uuid4().hex[:10]
 POSTGRES_ADMIN_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DB_NAME = f"sellpilot_test_{RUN_ID}"
 TMP_DIR = Path(tempfile.mkdtemp(prefix="sellpilot-test-"))
+atexit.register(shutil.rmtree, TMP_DIR, ignore_errors=True)
 
 if BACKEND not in {"postgres", "sqlite"}:
     raise pytest.UsageError(f"SELLPILOT_TEST_DB={BACKEND!r}: use postgres or sqlite")
@@ -80,7 +83,14 @@ async def _admin_execute(sql: str) -> None:
         await connection.close()
 
 
+def _runs_no_tests(session: pytest.Session) -> bool:
+    """The pytest-xdist controller (`-n N`): its workers run the tests, each with its own database and key space."""
+    return session.config.getoption("dist", "no") != "no" and not hasattr(session.config, "workerinput")
+
+
 def pytest_sessionstart(session: pytest.Session) -> None:
+    if _runs_no_tests(session):
+        return
     if BACKEND == "postgres":
         asyncio.run(_admin_execute(f'CREATE DATABASE "{TEST_DB_NAME}"'))
     # The real migrations, through the real command.
@@ -93,6 +103,8 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _runs_no_tests(session):
+        return
     if BACKEND == "postgres":
         asyncio.run(_admin_execute(f'DROP DATABASE IF EXISTS "{TEST_DB_NAME}" WITH (FORCE)'))
 
@@ -100,7 +112,8 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         from redis.asyncio import Redis
 
         redis = Redis.from_url(TEST_ENV["REDIS_URL"])
-        async for key in redis.scan_iter(match=f"{TEST_ENV['REDIS_KEY_PREFIX']}:*", count=1000):
+        # Also the prefixes tests make from this one (e.g. `<prefix>-gone` for a worker of their own).
+        async for key in redis.scan_iter(match=f"{TEST_ENV['REDIS_KEY_PREFIX']}*", count=1000):
             await redis.delete(key)
         await redis.aclose()
 
@@ -117,7 +130,32 @@ def _drives_a_browser(item: pytest.Item) -> bool:
     return getattr(helper, "__module__", "") == "tests.platforms.browser"
 
 
+# Fixtures that start worker or API processes of their own and wait for them against the clock.
+_STARTS_PROCESSES = {"start_worker", "api_url", "private_redis"}
+
+
+def _runs_alone(item: pytest.Item) -> bool:
+    """A test whose deadlines assume the machine to itself (marked `serial`, or starting processes it waits on)."""
+    return item.get_closest_marker("serial") is not None or bool(
+        _STARTS_PROCESSES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # scripts/test runs the suite in two phases: SELLPILOT_TEST_PHASE=parallel (pytest-xdist
+    # workers side by side) leaves out the tests that must run alone; SELLPILOT_TEST_PHASE=serial
+    # runs only those, one at a time on an otherwise idle machine. Unset: every test.
+    phase = os.environ.get("SELLPILOT_TEST_PHASE", "")
+    if phase not in {"", "parallel", "serial"}:
+        raise pytest.UsageError(f"SELLPILOT_TEST_PHASE={phase!r}: use parallel or serial (or leave it unset)")
+    if phase:
+        kept, left_out = [], []
+        for item in items:
+            (kept if _runs_alone(item) == (phase == "serial") else left_out).append(item)
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+
     # Browser tests run once, on PostgreSQL: what they add is the browser and the platform,
     # which do not change with the database; the SQLite pass covers the database layer.
     if BACKEND != "sqlite" or os.environ.get("SELLPILOT_BROWSER_TESTS_ON_SQLITE") == "1":

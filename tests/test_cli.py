@@ -16,12 +16,7 @@ import pytest
 from backend.settings import PROJECT_ROOT as ROOT
 from backend.settings import load_settings
 from tests.helpers import PASSWORD
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.private_redis import free_port
 
 
 def _answers(port: int) -> bool:
@@ -43,16 +38,17 @@ def _dev_env(tmp_path: Path, test_env: dict[str, str], api_port: int, redis_port
         APP_ENV="development",
         DATA_DIR=str(tmp_path / "data"),
         PORT=str(api_port),
-        SANDBOX_PORT=str(_free_port()),
-        SANDBOX_B_PORT=str(_free_port()),
+        SANDBOX_PORT=str(free_port()),
+        SANDBOX_B_PORT=str(free_port()),
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
     )
     return env
 
 
 @pytest.mark.timeout(90)
+@pytest.mark.serial  # API, worker, Redis and two sandboxes start against a 45 s deadline
 def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[str, str]) -> None:
-    api_port, redis_port = _free_port(), _free_port()
+    api_port, redis_port = free_port(), free_port()
     env = _dev_env(tmp_path, test_env, api_port, redis_port)
     env["CHROMIUM_PATH"] = str(tmp_path / "no-chromium-here")  # the app still starts; the summary says why not
     dev = subprocess.Popen(
@@ -133,7 +129,7 @@ def test_dev_runs_everything_and_ctrl_c_stops_it(tmp_path: Path, test_env: dict[
 
 
 def test_dev_says_clearly_when_there_is_no_redis(tmp_path: Path, test_env: dict[str, str]) -> None:
-    env = _dev_env(tmp_path, test_env, _free_port(), _free_port())
+    env = _dev_env(tmp_path, test_env, free_port(), free_port())
     env["PATH"] = str(tmp_path / "empty-bin")  # no redis-server to be found
     result = subprocess.run(
         [sys.executable, "-m", "backend.cli", "dev"], env=env, capture_output=True, text=True, timeout=60

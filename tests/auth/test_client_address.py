@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import pytest
 
 from backend.settings import SettingsError, load_settings
 from tests.helpers import register
+from tests.private_redis import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -66,12 +66,6 @@ def test_trusting_every_address_is_refused_and_networks_are_read(tmp_path: Path)
     assert [str(n) for n in settings.server.forwarded_allow_ips] == ["10.0.0.0/8", "127.0.0.1/32", "::1/128"]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _wrong_login(port: int, source: str, forwarded_for: str) -> int:
     transport = httpx.HTTPTransport(local_address=source)
     with httpx.Client(transport=transport, base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
@@ -84,9 +78,10 @@ def _wrong_login(port: int, source: str, forwarded_for: str) -> int:
 
 
 @pytest.mark.timeout(90)
+@pytest.mark.serial  # a real API server, then five logins against a 3/minute limit (one every 20 s)
 def test_the_api_server_believes_forwarded_for_only_from_its_proxies(test_env: dict[str, str]) -> None:
     """`sellpilot api` as deployed: a direct client (127.0.0.1) and a trusted proxy (127.0.0.2)."""
-    port = _free_port()
+    port = free_port()
     env = {**test_env, "FORWARDED_ALLOW_IPS": "127.0.0.2", "RATE_LIMIT_LOGIN_PER_IP": "3/minute"}
     server = subprocess.Popen(
         [sys.executable, "-m", "backend.cli", "api", "--port", str(port)],

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import re
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,21 +30,17 @@ from tests.conftest import BACKEND
 from tests.helpers import PASSWORD, bearer
 from tests.images import photo
 from tests.jobs.sse_client import Message, messages
+from tests.private_redis import free_port
 
 pytestmark = [
     pytest.mark.skipif(BACKEND != "postgres", reason="several processes share one database only on PostgreSQL"),
     pytest.mark.timeout(90),
+    pytest.mark.serial,  # four processes start at once against START_SECONDS
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
 START_SECONDS = 60
 LOGINS_PER_EMAIL = 5
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -96,7 +91,7 @@ def cluster(test_env: dict[str, str]) -> Iterator[Cluster]:
         "WORKER_HEARTBEAT_SECONDS": "0.5",
     }
     env.pop("OPENAI_API_KEY", None)  # the local AI provider: offline and deterministic
-    ports, worker_port = [_free_port(), _free_port()], _free_port()
+    ports, worker_port = [free_port(), free_port()], free_port()
     started: list[subprocess.Popen[bytes]] = []
     try:
         for port in ports:

@@ -19,6 +19,7 @@ from tests.helpers import grant_plan, register
 from tests.jobs.conftest import kill_hard
 from tests.jobs.handlers import executions_key
 from tests.jobs.helpers import enqueue, finished, wait_for
+from tests.private_redis import free_port
 
 
 async def test_a_job_of_a_killed_worker_runs_again_without_duplicated_items(
@@ -254,6 +255,7 @@ async def test_fifty_tasks_on_two_workers_never_exceed_a_limit_of_five(
     assert _CountingHandler.peak >= 3  # the limit was used, not serialised to one
 
 
+@pytest.mark.serial  # times the lease's lapse
 async def test_a_slot_held_by_a_crashed_process_lapses(app: Any, test_env: dict[str, str]) -> None:
     import subprocess
     import sys
@@ -288,6 +290,7 @@ async def test_a_slot_held_by_a_crashed_process_lapses(app: Any, test_env: dict[
     assert await limiter.in_flight(app.state.redis, key) == 0
 
 
+@pytest.mark.serial  # times 122 calls
 async def test_per_minute_limit_spaces_calls(app: Any) -> None:
     from backend.jobs import limiter
 
@@ -303,12 +306,8 @@ async def test_per_minute_limit_spaces_calls(app: Any) -> None:
 async def test_a_worker_serves_job_duration_metrics(
     app: Any, client: httpx.AsyncClient, start_worker: Any, test_env: dict[str, str]
 ) -> None:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     account = await register(client)
+    port = free_port()
     start_worker(WORKER_METRICS_PORT=str(port))
     job = await enqueue(app, account.workspace_id, "test.count", {"items": 2})
     await wait_for(account.workspace_id, job.id, finished)

@@ -31,6 +31,9 @@ from tests.jobs.handlers import TEST_HANDLERS
 from tests.jobs.helpers import enqueue, finished, wait_for
 from tests.private_redis import PrivateRedis
 
+# Stopping within a bound, heartbeats and outages timed against the clock: alone on the machine.
+pytestmark = pytest.mark.serial
+
 ROOT = Path(__file__).resolve().parents[2]
 SHUTDOWN_SECONDS = 4
 # The bound under test, plus room for a loaded 2-core machine (process start, imports).

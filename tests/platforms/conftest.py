@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,16 +17,12 @@ from typing import Any
 import httpx
 import pytest
 
+from tests.conftest import TMP_DIR
+from tests.private_redis import free_port
+
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "sandbox-pass-1"
 STARTUP_SECONDS = 60  # generous: a loaded CI machine starts Python slowly
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @dataclass
@@ -39,8 +34,9 @@ class SandboxProcess:
 
 def _start_sandbox(flavour: str) -> Iterator[SandboxProcess]:
     """`sellpilot sandbox --flavour <flavour>` on a free port and a temporary database (no Redis, no PostgreSQL)."""
-    port = _free_port()
-    db_path = Path(tempfile.mkdtemp(prefix=f"sellpilot-sandbox-{flavour}-")) / "sandbox.sqlite3"
+    port = free_port()
+    # In the run's own temporary folder, which goes when the run ends.
+    db_path = Path(tempfile.mkdtemp(prefix=f"sandbox-{flavour}-", dir=TMP_DIR)) / "sandbox.sqlite3"
     process = subprocess.Popen(
         [
             sys.executable,

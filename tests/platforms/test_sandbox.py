@@ -410,6 +410,7 @@ async def test_feed_pages_search_and_more_like_this(sandbox: Sandbox) -> None:
         assert "does not exist" in missing.text or "No such listing." in missing.text
 
 
+@pytest.mark.serial  # times the reset
 async def test_reset_is_fast_and_deterministic(sandbox: Sandbox) -> None:
     first = await sandbox.items()
     photo_one = (await sandbox.control.get("/photos/1")).content
