@@ -1,8 +1,9 @@
 """No-op jobs through the whole jobs engine vs bare arq: jobs/s from warm workers, and round trips per job.
 
-The engine path is what every feature pays: `jobs.service.enqueue` (plan check,
-a jobs row, the job.created event, dispatch to arq), then in the worker the
-workspace's turn, the running and succeeded updates and their events. Bare arq
+The engine path is what every feature pays: `jobs.service.enqueue` (a jobs row
+inserted only within the plan's limit, the job.created event, dispatch to arq),
+then in the worker the workspace's turn, the running and succeeded updates and
+their events. Bare arq
 is `enqueue_job` and a task that appends its id to a stream (one Redis command,
 as the engine's no-op leaves one trace: its event).
 
@@ -11,8 +12,8 @@ Both run the same closed loop: `--in-flight` jobs outstanding at all times
 enqueueing its next job when the previous one is reported done (the engine's
 job.succeeded on the workspace stream, bare arq's append). One worker process,
 the production arq settings: the engine's is `sellpilot worker` (its Redis client,
-logging and loop), bare arq's is arq's own `Worker` as `arq <settings>` starts it
-(`bench/arq_worker.py`). Each round starts a fresh worker, waits until a
+logging, loop, its one-round-trip job start and its re-poll after taking jobs),
+bare arq's is arq's own `Worker` as `arq <settings>` starts it (`bench/arq_worker.py`). Each round starts a fresh worker, waits until a
 warm-up wave of jobs has gone through (readiness, no sleep), then times
 `--jobs` jobs. Rounds interleave bare and engine.
 
