@@ -13,9 +13,9 @@ enqueueing its next job when the previous one is reported done (the engine's
 job.succeeded on the workspace stream, bare arq's append). One worker process,
 the production arq settings: the engine's is `sellpilot worker` (its Redis client,
 logging, loop, its one-round-trip job start and its re-poll after taking jobs),
-bare arq's is arq's own `Worker` as `arq <settings>` starts it (`bench/arq_worker.py`). Each round starts a fresh worker, waits until a
-warm-up wave of jobs has gone through (readiness, no sleep), then times
-`--jobs` jobs. Rounds interleave bare and engine.
+bare arq's is arq's own `Worker` as `arq <settings>` starts it (`bench/arq_worker.py`).
+Each round starts a fresh worker, waits until a warm-up wave of jobs has gone
+through (readiness, no sleep), then times `--jobs` jobs. Rounds interleave bare and engine.
 
 Round trips are counted in a separate pass (`--count-jobs` jobs, untimed)
 through TCP proxies in front of PostgreSQL and Redis: one round trip is a
